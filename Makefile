@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine:
+#   make run    install, ingest the bundled corpus, build the index, serve the API on :8000
+#   make test   install, then run the whole test suite (what CI runs)
+PY      ?= python3.11
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install lint bench eval clean
+
+$(BIN)/kb: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU build lies on this machine's disk
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/kb
+
+install: $(BIN)/kb
+
+run: install
+	$(BIN)/kb ingest --summary
+	$(BIN)/kb index
+	$(BIN)/kb serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m eval.benchmark
+
+clean:
+	rm -rf data/index data/docs data/sources

@@ -1,0 +1,89 @@
+"""`kb ingest`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table as RichTable
+
+from ingest.config import CORPUS_DIR, data_dir
+from ingest.pipeline import ingest_paths
+from ingest.records import PageCertainty
+from ingest.store import DocumentStore
+
+console = Console()
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(None, help="Files or folders (.pdf, .txt, .md). Default: the bundled corpus."),
+    data: Optional[str] = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    force: bool = typer.Option(False, "--force", help="Re-ingest even unchanged documents."),
+    summary: bool = typer.Option(False, "--summary", help="Print per-document counts after ingesting."),
+) -> None:
+    """Load documents, parse them into pages, sections, blocks, tables and facts."""
+    store = DocumentStore(data_dir(data))
+    targets = list(paths) if paths else [CORPUS_DIR]
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"ingesting {name}", advance=1)
+
+        results = ingest_paths(targets, store, force=force, on_progress=step)
+    failed = 0
+    for r in results:
+        if r.status == "failed":
+            failed += 1
+            console.print(f"[red]error[/red] {r.path}: {r.message}")
+        else:
+            console.print(f"{r.status:>9}  {r.doc_id}  [dim]{r.path}[/dim]")
+    if summary:
+        print_summary(store, [r.doc_id for r in results if r.doc_id and r.status != "failed"])
+    if failed:
+        console.print(f"[red]{failed} file(s) failed[/red]; the others were ingested.")
+        raise typer.Exit(1)
+
+
+def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
+    rows = []
+    for doc_id in ids:
+        doc = store.read(doc_id)
+        cert = {c.value: 0 for c in PageCertainty}
+        for b in doc.blocks:
+            cert[b.page.certainty.value] += 1
+        rows.append({
+            "doc": doc_id,
+            "lang": f"{doc.meta.lang}/{doc.meta.lang_detected or '?'}",
+            "pages": len(doc.pages),
+            "pages_exact": sum(p.certainty == PageCertainty.exact for p in doc.pages),
+            "sections": len(doc.sections),
+            "blocks": len(doc.blocks),
+            "tables": len(doc.tables),
+            "figures": len(doc.figures),
+            "facts": len(doc.facts),
+            "ocr_repairs": doc.ocr.changed if doc.ocr else 0,
+            "blocks_by_page_certainty": cert,
+        })
+    return rows
+
+
+def print_summary(store: DocumentStore, ids: list[str]) -> None:
+    t = RichTable(title="Document store")
+    cols = ["doc", "lang", "pages", "pages_exact", "sections", "blocks", "tables", "figures", "facts",
+            "ocr_repairs", "blocks: exact/est./range/unknown"]
+    for c in cols:
+        t.add_column(c)
+    for r in summary_rows(store, ids):
+        c = r["blocks_by_page_certainty"]
+        t.add_row(*[str(r[k]) for k in cols[:-1]],
+                  f"{c['exact']}/{c['estimated']}/{c['range']}/{c['unknown']}")
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)

@@ -1,0 +1,40 @@
+"""Shared fixtures: the bundled corpus, ingested once per test session into a temp data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from ingest.config import CORPUS_DIR  # noqa: E402
+from ingest.manifest import load_manifest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def corpus_texts() -> dict[str, str]:
+    """doc id -> source text of the bundled corpus."""
+    return {e.id: (CORPUS_DIR / e.source).read_text(encoding="utf-8") for e in load_manifest()}
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """A data folder with the bundled corpus ingested (once per session)."""
+    from ingest.pipeline import ingest_paths
+    from ingest.store import DocumentStore
+
+    data = tmp_path_factory.mktemp("data")
+    results = ingest_paths([CORPUS_DIR], DocumentStore(data))
+    failed = [r for r in results if r.status == "failed"]
+    assert not failed, failed
+    return data
+
+
+@pytest.fixture(scope="session")
+def store(data_dir):
+    from ingest.store import DocumentStore
+
+    return DocumentStore(data_dir)
