@@ -13,6 +13,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Knowledge base over IMDi reports: ingest, index, search, answer, serve, eval."""
+
+
 # Stages register in pipeline order; a stage whose module is not there yet is skipped.
 for _module in ("ingest.commands", "index.commands", "index.answer_commands", "search_api.commands",
                 "eval.commands"):
