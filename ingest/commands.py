@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
@@ -20,7 +20,7 @@ console = Console()
 
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files or folders (.pdf, .txt, .md). Default: the bundled corpus."),
-    data: Optional[str] = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
     force: bool = typer.Option(False, "--force", help="Re-ingest even unchanged documents."),
     summary: bool = typer.Option(False, "--summary", help="Print per-document counts after ingesting."),
 ) -> None:
@@ -37,15 +37,17 @@ def ingest(
         results = ingest_paths(targets, store, force=force, on_progress=step)
     failed = 0
     for r in results:
+        # paths and messages are user text: escape them so "[2020]" is not read as markup; never wrap a message
         if r.status == "failed":
             failed += 1
-            console.print(f"[red]error[/red] {r.path}: {r.message}")
+            console.print(f"[red]error[/red] {escape(r.path)}: {escape(r.message)}", soft_wrap=True)
         else:
-            console.print(f"{r.status:>9}  {r.doc_id}  [dim]{r.path}[/dim]")
+            console.print(f"{r.status:>9}  {r.doc_id}  [dim]{escape(r.path)}[/dim]", soft_wrap=True)
     if summary:
         print_summary(store, [r.doc_id for r in results if r.doc_id and r.status != "failed"])
     if failed:
-        console.print(f"[red]{failed} file(s) failed[/red]; the others were ingested.")
+        rest = "the others were ingested" if failed < len(results) else "nothing was ingested"
+        console.print(f"[red]{failed} file(s) failed[/red]; {rest}.")
         raise typer.Exit(1)
 
 

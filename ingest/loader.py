@@ -22,6 +22,10 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[str]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), []
     if b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data[:4096])
+        if utf16:
+            raise IngestError(path, f"{utf16} text without a byte-order mark; convert it to UTF-8 first, "
+                                    f"e.g. `iconv -f {utf16} -t UTF-8`")
         raise IngestError(path, "binary data (NUL bytes), not a text export")
     try:
         return data.decode("utf-8-sig"), []
@@ -39,8 +43,20 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[str]]:
     raise IngestError(
         path,
         f"unknown text encoding: not UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset "
-        f"{utf8_error.start}); convert it to UTF-8 first, e.g. `iconv -f LATIN1 -t UTF-8`",
+        f"{utf8_error.start}); convert it to UTF-8 first, e.g. `iconv -f <its encoding> -t UTF-8`",
     )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'UTF-16LE'/'UTF-16BE' when every other byte is NUL (the high byte of Latin letters), else None."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "UTF-16LE"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "UTF-16BE"
+    return None
 
 
 def read_text(path: Path) -> tuple[str, list[str]]:

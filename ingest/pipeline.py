@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ingest import enrich, lang
 from ingest.errors import IngestError
@@ -168,7 +169,19 @@ def ingest_paths(
         except IngestError as exc:
             results.append(IngestResult(str(path), "failed", doc_id, exc.reason))
             continue
-        store.write(doc, text)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch or show a traceback
+            if os.environ.get("KB_DEBUG"):
+                raise
+            results.append(IngestResult(str(path), "failed", doc_id, (
+                f"could not be parsed ({type(exc).__name__}: {str(exc)[:200]}); "
+                "set KB_DEBUG=1 for the traceback and report the file")))
+            continue
+        try:
+            store.write(doc, text)
+        except OSError as exc:
+            results.append(IngestResult(str(path), "failed", doc_id,
+                                        f"cannot write to the data folder {store.data} ({exc.strerror or exc})"))
+            continue
         results.append(IngestResult(str(path), "ingested", doc_id))
     return results
 

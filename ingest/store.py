@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ingest.config import docs_dir, sources_dir
 from ingest.records import (
@@ -72,14 +72,18 @@ class DocumentStore:
         return DocumentMeta.model_validate(first["meta"])
 
     def write(self, doc: Document, source_text: str) -> None:
-        """Source first, then the records: a document file always has its source."""
-        atomic_write_text(self.source_path(doc.meta.id), source_text)
+        """Source first, then the records: a document file always has its source.
+
+        Records are serialised before anything is written, so a failure there
+        leaves both old files in place rather than a new source under old records.
+        """
         lines = [json.dumps({"type": "meta", "meta": doc.meta.model_dump(mode="json"),
                              "ocr": doc.ocr.model_dump(mode="json") if doc.ocr else None,
                              "warnings": doc.warnings}, ensure_ascii=False)]
         for kind, field in _FIELD.items():
             for rec in getattr(doc, field):
                 lines.append(json.dumps({"type": kind, **rec.model_dump(mode="json")}, ensure_ascii=False))
+        atomic_write_text(self.source_path(doc.meta.id), source_text)
         atomic_write_text(self.path(doc.meta.id), "\n".join(lines) + "\n")
 
     def read(self, doc_id: str) -> Document:
