@@ -1,0 +1,147 @@
+"""`kb eval`: score a question file against the index (and baselines), print, write JSON/Markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table as RichTable
+
+from eval.harness import SourceDoc, evaluate, sources_from_store
+from eval.questions_format import QuestionFileError, load_questions
+from eval.report import METRIC_COLS, MODE_LABELS, mode_rows, write_report
+
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)  # paths and ids must stay whole and greppable
+
+INDEX_MODES = ("hybrid", "keyword", "semantic")
+BASELINE = "bm25-window"
+MODE_CHOICES = (*INDEX_MODES, "all", BASELINE)
+
+
+class EvalSetupError(Exception):
+    """Something the run needs is missing; reported as a clear message with exit code 2."""
+
+
+def open_searcher(data: Path) -> Any:
+    """The real index of a data folder (patched in tests)."""
+    try:
+        from index.search import open_index
+    except ModuleNotFoundError as exc:
+        raise EvalSetupError(f"the search index module is not available ({exc.name})") from exc
+    try:
+        return open_index(data)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is a setup problem for the user
+        raise EvalSetupError(f"cannot open the index in {data}: {exc} (run `kb index --data {data}`)") from exc
+
+
+def open_answerer(idx: Any) -> Any | None:
+    """`question -> Answer` using the answer module, or None when it is not there yet."""
+    try:
+        from index.answer import answer
+    except ModuleNotFoundError:
+        return None
+    return lambda q: answer(q, index=idx)
+
+
+def build_searchers(mode: str, data: Path, docs: list[SourceDoc]) -> dict[str, tuple[Any, str]]:
+    from eval.baseline import WindowBM25
+
+    if mode == BASELINE:
+        return {BASELINE: (WindowBM25.from_sources(docs), BASELINE)}
+    idx = open_searcher(data)
+    if mode != "all":
+        return {mode: (idx, mode)}
+    return {**{m: (idx, m) for m in INDEX_MODES}, BASELINE: (WindowBM25.from_sources(docs), BASELINE)}
+
+
+def print_summary(report: dict[str, Any], top_mode: str, n_errors: int) -> None:
+    t = RichTable(title=f"Retrieval, {report['n']} questions", show_lines=False)
+    for col in ("mode", "n", *METRIC_COLS, "p50 ms", "p95 ms"):
+        t.add_column(col, justify="left" if col == "mode" else "right")
+    for row in mode_rows(report):
+        t.add_row(*("–" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(t)
+    kinds = RichTable(title=f"By kind ({MODE_LABELS.get(top_mode, top_mode)})")
+    for col in ("kind", "n", "recall@1", "recall@5", "mrr@10"):
+        kinds.add_column(col, justify="left" if col == "kind" else "right")
+    for name, v in report["by_kind"].items():
+        kinds.add_row(name, str(v["n"]), f"{v['recall@1']:.3f}", f"{v['recall@5']:.3f}", f"{v['mrr@10']:.3f}")
+    console.print(kinds)
+    if report["answer_accuracy"] is not None:
+        console.print(f"answer accuracy {report['answer_accuracy']:.3f}   "
+                      f"citation accuracy {report['citation_accuracy']:.3f}")
+    console.print(f"{len(report['misses'])} miss(es) in the top k ({top_mode})"
+                  + (f", of which {n_errors} invalid or unlocatable line(s)" if n_errors else ""))
+
+
+def eval_command(
+    questions: Path = typer.Argument(..., help="Question file (JSON Lines)."),
+    data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid | keyword | semantic | all (adds the baseline)."),
+    k: int = typer.Option(10, "--k", min=1, help="Hits retrieved per question."),
+    answers: bool = typer.Option(False, "--answers", help="Also score the answer module."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the figures as JSON here."),
+    report_out: Path | None = typer.Option(None, "--report", help="Write a Markdown report (+ PNG plots) here."),
+    min_recall5: float | None = typer.Option(None, "--min-recall5", help="Exit 1 when recall@5 is below this."),
+) -> None:
+    """Evaluate retrieval (and answers) on a question file with gold support passages."""
+    from ingest.config import data_dir
+
+    if mode not in MODE_CHOICES:
+        err_console.print(f"[red]error[/red] unknown --mode {mode!r}; choose one of {', '.join(MODE_CHOICES)}")
+        raise typer.Exit(2)
+    data_path = data_dir(data)
+    try:
+        qf = load_questions(questions)
+        docs = sources_from_store(data_path)
+        if not docs:
+            raise EvalSetupError(f"no ingested documents in {data_path} (run `kb ingest --data {data_path}`)")
+        searchers = build_searchers(mode, data_path, docs)
+    except (QuestionFileError, EvalSetupError) as exc:
+        err_console.print(f"[red]error[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for e in qf.errors:
+        err_console.print(f"[yellow]invalid[/yellow] {escape(f'{questions}:{e.line} ({e.id}): {e.message}')}"
+                          " — counted as a miss")
+
+    answer_fn = None
+    if answers:
+        idx = next((s for s, m in searchers.values() if m in INDEX_MODES), None)
+        answer_fn = open_answerer(idx) if idx is not None else None
+        if answer_fn is None:
+            err_console.print("[yellow]note[/yellow] the answer module is not available: answer_accuracy is null")
+
+    top_mode = "hybrid" if mode == "all" else mode
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err_console, transient=True) as progress:
+        task = progress.add_task("evaluating", total=qf.n * len(searchers))
+        report, results = evaluate(qf, docs, searchers, k=k, top_mode=top_mode, answer_fn=answer_fn,
+                                   on_progress=lambda: progress.advance(task))
+    for r in results[top_mode]:
+        if r.status == "no_support":
+            err_console.print(f"[yellow]unlocated[/yellow] {escape(f'{questions}:{r.line} ({r.id}): {r.message}')}"
+                              " — counted as a miss")
+        elif r.status == "error":
+            err_console.print(f"[yellow]error[/yellow] {escape(f'{r.id}: {r.message}')}")
+
+    print_summary(report, top_mode, sum(r.status in ("invalid", "no_support") for r in results[top_mode]))
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        console.print(f"wrote {json_out}")
+    if report_out:
+        written = write_report(report, report_out, top_mode, str(questions))
+        console.print("wrote " + ", ".join(str(p) for p in written))
+    if min_recall5 is not None and report["recall@5"] < min_recall5:
+        err_console.print(f"[red]recall@5 {report['recall@5']:.3f} is below the required {min_recall5}[/red]")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)

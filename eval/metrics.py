@@ -1,0 +1,127 @@
+"""Pure metric functions: relevance, rank metrics, latency percentiles, answer matching.
+
+Rank metrics take the 1-based rank of the first relevant hit (None = none in the
+list). nDCG uses binary relevance with ONE gold passage per question: hits after
+the first that cover the same support are duplicates of that passage, not extra
+relevant documents, so DCG counts only the first relevant hit and the ideal DCG
+is 1 (the passage at rank 1). nDCG@k is then 1/log2(1 + rank) for rank <= k.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+from ingest.records import Span
+
+
+def is_relevant(hit_span: Span, gold: Span) -> bool:
+    """A hit is relevant when its span covers at least half of the gold (support) span."""
+    length = gold.end - gold.start
+    if length <= 0:
+        return False
+    return 2 * hit_span.covers(gold) >= length
+
+
+def first_relevant_rank(relevant: Sequence[bool]) -> int | None:
+    """1-based rank of the first True, or None."""
+    for i, rel in enumerate(relevant, start=1):
+        if rel:
+            return i
+    return None
+
+
+def recall_at(rank: int | None, k: int) -> float:
+    return 1.0 if rank is not None and rank <= k else 0.0
+
+
+def reciprocal_rank(rank: int | None, k: int = 10) -> float:
+    return 1.0 / rank if rank is not None and rank <= k else 0.0
+
+
+def ndcg_at(rank: int | None, k: int = 10) -> float:
+    """Binary nDCG with a single gold passage (see the module docstring)."""
+    return 1.0 / math.log2(1 + rank) if rank is not None and rank <= k else 0.0
+
+
+def mean(values: Iterable[float]) -> float:
+    vals = list(values)
+    return sum(vals) / len(vals) if vals else 0.0
+
+
+def rank_metrics(ranks: Sequence[int | None], k: int = 10) -> dict[str, float]:
+    """Recall@1/5/10, MRR@k and nDCG@k over questions (None = nothing relevant found)."""
+    return {
+        "recall@1": mean(recall_at(r, 1) for r in ranks),
+        "recall@5": mean(recall_at(r, 5) for r in ranks),
+        "recall@10": mean(recall_at(r, 10) for r in ranks),
+        f"mrr@{k}": mean(reciprocal_rank(r, k) for r in ranks),
+        f"ndcg@{k}": mean(ndcg_at(r, k) for r in ranks),
+    }
+
+
+def recall_curve(ranks: Sequence[int | None], k: int = 10) -> list[float]:
+    """Recall@1..k, for the plot."""
+    return [mean(recall_at(r, i) for r in ranks) for i in range(1, k + 1)]
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100), as numpy's default; None for no values."""
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def latency_summary(ms: Sequence[float]) -> dict[str, float | None]:
+    p50, p95 = percentile(ms, 50), percentile(ms, 95)
+    return {"p50": round(p50, 2) if p50 is not None else None, "p95": round(p95, 2) if p95 is not None else None}
+
+
+# -- answer values -----------------------------------------------------------------------------
+
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d])")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d]|\.\d)")
+
+
+def normalise_answer_text(text: str) -> str:
+    """Case-folded, digit groups joined (`2 819` -> `2819`), decimal comma -> dot (`9,6` -> `9.6`)."""
+    t = _GROUPED.sub(lambda m: re.sub(r"\s", "", m.group(0)), text)
+    t = _DECIMAL_COMMA.sub(".", t)
+    return t.casefold()
+
+
+def format_value(value: float) -> str:
+    """49.0 -> '49', 9.6 -> '9.6', no float noise."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def token_in(token: str, text: str) -> bool:
+    """Whether a normalised answer token occurs in normalised text.
+
+    Numbers must match whole (`49` is not in `149` nor in `49.5`); words match at a word
+    start so that `ukrainsk` finds `ukrainske`.
+    """
+    tok = normalise_answer_text(token.strip())
+    if not tok:
+        return True
+    if _NUMBER.fullmatch(tok):
+        # numerically equal, so that `205,4` finds `205,40` and `110` finds `110,0 %`
+        want = float(tok)
+        return any(float(m.group(0)) == want for m in _NUMBER.finditer(text))
+    return re.search(rf"(?<!\w){re.escape(tok)}", text) is not None
+
+
+def answer_matches(values: Sequence[str], *texts: str | None, number: float | None = None) -> bool:
+    """True when every expected token occurs in the answer's value or text (after normalisation)."""
+    parts = [t for t in texts if t]
+    if number is not None:
+        parts.append(format_value(number))
+    hay = normalise_answer_text(" \n ".join(parts))
+    return all(token_in(v, hay) for v in values)
