@@ -8,6 +8,10 @@ relevant when its citation span covers at least half of that support span.
 Any object with `search(question, k=..., mode=..., filters=None)` returning hits that
 carry `doc_id` and `citation.span` can be evaluated (the real index, the BM25 window
 baseline, a fake in tests).
+
+Denominators: every question line counts, so an invalid line or an unlocatable support
+is a miss in every figure. Answer accuracy is over questions with `answer_values` (plus
+the failed lines); citation accuracy is over all lines.
 """
 
 from __future__ import annotations
