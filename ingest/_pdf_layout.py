@@ -11,10 +11,13 @@ from typing import Any
 from ingest.numbers import parse_cell
 from ingest.textclean import join_lines
 
+# Word gaps relative to the font size: pdfplumber's fixed 3 pt glues words of tightly
+# justified small text together ("Permissionisgrantedtocopy") when a PDF has no space glyphs.
+TEXT_TOLERANCE: dict[str, float] = {"x_tolerance_ratio": 0.15}
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|\bdemi", re.I)
 # A gap wider than this many font sizes separates two table-like columns on one line.
 _COLUMN_GAP_EM = 0.9
-_PAGE_NUMBER = re.compile(r"^(?:(?:side|s\.|page)\s*)?\d{1,4}(?:\s*(?:av|/|of)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:(?:side|s\.|page)\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:av|/|of)\s*\d{1,4})?$", re.I)
 # "IMDi årsrapport – side 3", "Årsrapport 2020 | s. 4": a running line that ends in its page number
 _PAGE_LABEL = re.compile(r"(?:^|[\s–—|-])(?:side|s\.|page)\s*\d{1,4}(?:\s*(?:av|/|of)\s*\d{1,4})?$", re.I)
 _MISSING_CELL = {"-", "–", "—", "..", "...", ":", "x", "*"}
@@ -142,11 +145,14 @@ def _furniture_key(text: str) -> str:
 
 
 def mark_furniture(pages: list[list[Line]], heights: list[float], zone: float = 0.09, edge_lines: int = 3) -> None:
-    """Flag lines that recur at the top or bottom of most pages, and bare page numbers there.
+    """Flag running headers/footers and bare page numbers at the top or bottom of pages.
 
     A candidate must be among the first/last `edge_lines` lines of its page and
     within the top/bottom `zone` of the page height, so body text that happens
-    to repeat (a recurring sentence) is left alone.
+    to repeat is left alone. It is furniture when its text (digits aside)
+    recurs on three pages (two in a short document), or when it ends in the
+    printed page number on three pages with the same offset to the PDF page:
+    chapter running heads ("Kapittel 3 Resultater 23") change text, not offset.
     """
     def edge(lines: list[Line], height: float) -> list[Line]:
         top = [ln for ln in lines[:edge_lines] if ln.bottom <= zone * height]
@@ -155,15 +161,25 @@ def mark_furniture(pages: list[list[Line]], heights: list[float], zone: float = 
 
     candidates = [edge(lines, h) for lines, h in zip(pages, heights, strict=True)]
     counts: Counter[str] = Counter()
+    offsets: Counter[int] = Counter()
     for lines in candidates:
         counts.update({_furniture_key(ln.text) for ln in lines})
+        offsets.update({off for ln in lines if (off := _page_offset(ln)) is not None})
     n = len(pages)
     for lines in candidates:
         for ln in lines:
             c = counts[_furniture_key(ln.text)]
             text = ln.text.strip()
-            if _PAGE_NUMBER.match(text) or _PAGE_LABEL.search(text) or (n >= 2 and c >= 2 and c >= 0.4 * n):
+            off = _page_offset(ln)
+            if (_PAGE_NUMBER.match(text) or _PAGE_LABEL.search(text) or c >= 3 or (n >= 2 and c >= 2 and c >= 0.4 * n)
+                    or (off is not None and offsets[off] >= 3)):
                 ln.furniture = True
+
+
+def _page_offset(ln: Line) -> int | None:
+    """PDF page minus the number a line ends with (the printed page number, if it is one)."""
+    m = re.search(r"(?<![\d.,])(\d{1,4})$", ln.text.strip())
+    return ln.page - int(m.group(1)) if m else None
 
 
 # -- text clean-up ------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ingest._pdf_layout import Line, join_wrapped
+from ingest._pdf_layout import TEXT_TOLERANCE, Line, join_wrapped
 from ingest.numbers import parse_cell
 
 # Text-strategy settings for a crop that holds only the candidate rows: blanks kept so
@@ -14,6 +14,7 @@ _TEXT_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "text",
     "horizontal_strategy": "text",
     "text_keep_blank_chars": True,
+    "text_x_tolerance_ratio": TEXT_TOLERANCE["x_tolerance_ratio"],
 }
 _LONG_CELL = 200  # characters: a "table" of such cells is a bordered text box
 
@@ -52,7 +53,7 @@ def ruled_tables(page: Any, page_no: int) -> list[Grid]:
     """Tables drawn with lines or filled cells (pdfplumber's default strategy)."""
     out = []
     for t in page.find_tables():
-        rows = clean_rows(t.extract())
+        rows = clean_rows(t.extract(**TEXT_TOLERANCE))
         if _plausible_ruled(rows):
             out.append(Grid(page=page_no, bbox=tuple(t.bbox), rows=rows, ruled=True))
     return out
@@ -76,7 +77,7 @@ def unruled_tables(page: Any, page_no: int, lines: list[Line], n_pages: int) -> 
         bottom = max(ln.bottom for ln in run) + 1
         bbox = (max(x0, page.bbox[0]), max(top, page.bbox[1]), min(x1, page.bbox[2]), min(bottom, page.bbox[3]))
         for t in page.crop(bbox).find_tables(_TEXT_SETTINGS):
-            rows = clean_rows(t.extract())
+            rows = clean_rows(t.extract(**TEXT_TOLERANCE))
             if _plausible_grid(rows, n_pages):
                 out.append(Grid(page=page_no, bbox=tuple(t.bbox), rows=rows, ruled=False))
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest._pdf_layout import FontStats, Line, font_stats, join_wrapped, make_line, mark_furniture
+from ingest._pdf_layout import TEXT_TOLERANCE, FontStats, Line, font_stats, join_wrapped, make_line, mark_furniture
 from ingest._pdf_tables import Grid, inside, linearise, ruled_tables, unruled_tables
 from ingest.builder import DocBuilder
 from ingest.errors import IngestError
@@ -180,13 +180,15 @@ def _short(exc: Exception) -> str:
 
 
 def _read_page(page: Any, number: int, n_pages: int) -> PageContent:
-    page = page.dedupe_chars()
+    if _has_duplicate_chars(page.chars):
+        page = page.dedupe_chars()  # fake bold: each glyph printed twice, slightly shifted
     grids = ruled_tables(page, number)
     rest = page
     if grids:
         boxes = [g.bbox for g in grids]
         rest = page.filter(lambda o: o.get("object_type") != "char" or not inside(o, boxes))
-    lines = [ln for raw in rest.extract_text_lines(return_chars=True) if (ln := make_line(number, raw))]
+    raw_lines = rest.extract_text_lines(return_chars=True, **TEXT_TOLERANCE)
+    lines = [ln for raw in raw_lines if (ln := make_line(number, raw))]
     unruled = unruled_tables(rest, number, lines, n_pages)
     if unruled:
         boxes = [g.bbox for g in unruled]
@@ -195,6 +197,12 @@ def _read_page(page: Any, number: int, n_pages: int) -> PageContent:
     for ln in lines:
         ln.segments = []  # only needed for table detection
     return PageContent(number, float(page.height), lines, grids, bool(page.images))
+
+
+def _has_duplicate_chars(chars: list[dict[str, Any]]) -> bool:
+    """A cheap test first: pdfplumber's dedupe_chars costs more than the rest of the page."""
+    seen = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
+    return len(seen) < len(chars)
 
 
 def _line_in(ln: Line, boxes: list[tuple[float, float, float, float]]) -> bool:

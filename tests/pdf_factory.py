@@ -152,6 +152,32 @@ def toc_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+class ChapterHeadPDF(ReportPDF):
+    """Running head with the chapter title and page number at the top; no footer."""
+
+    footer_text = ""
+    chapter = ""
+
+    def header(self) -> None:
+        self.set_y(8)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, f"{self.chapter}    {self.page_no()}", align="R")
+        self.set_y(20)
+
+
+def chapter_heads_pdf() -> bytes:
+    """Eight pages, four chapters of two pages: each running head text occurs on two pages only."""
+    pdf = ChapterHeadPDF()
+    for i, title in enumerate(["Leders beretning", "Introduksjon", "Resultater", "Styring og kontroll"], start=1):
+        for half in (1, 2):
+            pdf.chapter = f"Kapittel {i} {title}"
+            pdf.add_page()
+            if half == 1:
+                pdf.add_heading(f"{i} {title}")
+            pdf.add_para(f"Side {half} av kapittel {i}. " + FILLER)
+    return bytes(pdf.output())
+
+
 def encrypted_pdf(user_password: str = "hemmelig") -> bytes:
     pdf = ReportPDF()
     pdf.set_encryption(owner_password="eier", user_password=user_password)
@@ -160,8 +186,8 @@ def encrypted_pdf(user_password: str = "hemmelig") -> bytes:
     return bytes(pdf.output())
 
 
-def scanned_pdf() -> bytes:
-    """Two pages holding only an image, like a scan without OCR."""
+def scanned_pdf(text_page: bool = False) -> bytes:
+    """Two pages holding only an image, like a scan without OCR; optionally a text page first."""
     from PIL import Image
 
     img = Image.new("RGB", (400, 560), "white")
@@ -170,7 +196,11 @@ def scanned_pdf() -> bytes:
             img.putpixel((x, y), (0, 0, 0))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    pdf = FPDF(format="A4")
+    pdf = ReportPDF() if text_page else FPDF(format="A4")
+    if isinstance(pdf, ReportPDF):
+        pdf.footer_text = ""
+        pdf.add_page()
+        pdf.add_para("Vedlegget under er skannet.")
     for _ in range(2):
         pdf.add_page()
         buf.seek(0)

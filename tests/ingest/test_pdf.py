@@ -10,6 +10,7 @@ import pytest
 from pdf_factory import (
     PAGE2_PHRASE,
     ReportPDF,
+    chapter_heads_pdf,
     encrypted_pdf,
     report_pdf,
     scanned_pdf,
@@ -92,6 +93,21 @@ def test_norwegian_letters_survive(report):
     assert "(cid:" not in text
 
 
+def test_glyphs_printed_twice_for_fake_bold_are_read_once(tmp_path):
+    pdf = ReportPDF()
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 16)
+    for dx in (0, 0.2):  # a heading "made bold" by printing it twice
+        pdf.set_xy(20 + dx, 20)
+        pdf.cell(0, 10, "Økonomi og årsverk")
+    pdf.set_xy(20, 40)
+    pdf.add_para("Direktoratet brukte færre årsverk enn planlagt.")
+    path = tmp_path / "dobbel.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    _, doc = parse_pdf(path, "dobbel")
+    assert doc.sections[0].title == "Økonomi og årsverk"
+
+
 def test_hyphenated_line_end_is_joined(report):
     _, doc = report
     assert any("integreringsarbeidet i kommunene" in b.text for b in doc.blocks)
@@ -105,6 +121,15 @@ def test_running_footer_is_dropped_from_blocks_but_kept_in_the_page_text(report)
     assert text.count("IMDi årsrapport – side") == 4
     assert not [b.text for b in doc.blocks if "årsrapport – side" in b.text]
     assert "IMDi årsrapport – side 3" in doc.pages[2].text
+
+
+def test_chapter_running_heads_are_dropped(tmp_path):
+    path = tmp_path / "kapitler.pdf"
+    path.write_bytes(chapter_heads_pdf())
+    text, doc = parse_pdf(path, "kapitler")
+    assert text.count("Kapittel 3 Resultater") == 2
+    assert not [b.text for b in doc.blocks if "Kapittel" in b.text]
+    assert [s.title for s in doc.sections] == ["Leders beretning", "Introduksjon", "Resultater", "Styring og kontroll"]
 
 
 # -- headings -----------------------------------------------------------------------
@@ -244,6 +269,15 @@ def test_corrupt_pdf_with_an_end_marker(tmp_path):
     p = tmp_path / "skadet.pdf"
     p.write_bytes(data[: len(data) // 2] + data[-300:])  # %%EOF present, the objects are not
     assert _reason(p).startswith("damaged or truncated PDF")
+
+
+def test_scanned_pages_in_a_text_pdf_are_empty_pages_with_a_warning(tmp_path):
+    p = tmp_path / "med-vedlegg.pdf"
+    p.write_bytes(scanned_pdf(text_page=True))
+    text, doc = parse_pdf(p, "vedlegg")
+    assert [(pg.number, pg.text) for pg in doc.pages] == [(1, "Vedlegget under er skannet."), (2, ""), (3, "")]
+    assert text == "Vedlegget under er skannet.\f\f"
+    assert doc.warnings == [f"page {n} has no text layer (a scanned image?); it is left empty" for n in (2, 3)]
 
 
 def test_scanned_pdf_without_text_layer(tmp_path):
