@@ -145,20 +145,19 @@ def _read_pages(path: Path) -> list[PageContent]:
     from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+    # What pdfminer/pdfplumber raise for a malformed file; anything else is caught too (pdfminer
+    # also fails with bare KeyError/TypeError on odd objects) but reported with its type.
     broken = (PdfminerException, MalformedPDFException, PSException, zlib.error)
     try:
         pdf = pdfplumber.open(path, unicode_norm="NFC")
+        plumber_pages = pdf.pages
     except broken as exc:
         raise _open_error(path, exc) from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises bare built-ins on malformed input
-        raise _open_error(path, exc) from exc
+    except Exception as exc:  # noqa: BLE001
+        raise IngestError(str(path), f"damaged PDF, or one pdfminer cannot read ({_short(exc, typed=True)})") from exc
     with pdf:
-        try:
-            plumber_pages = pdf.pages
-        except broken as exc:
-            raise _open_error(path, exc) from exc
-        except Exception as exc:  # noqa: BLE001 - a broken page tree
-            raise _open_error(path, exc) from exc
+        if not plumber_pages:
+            raise IngestError(str(path), "damaged PDF (it has no pages)")
         out = []
         for i, page in enumerate(plumber_pages, start=1):
             try:
@@ -166,17 +165,18 @@ def _read_pages(path: Path) -> list[PageContent]:
             except broken as exc:
                 out.append(PageContent(i, float(page.height), [], [], False, error=_short(exc)))
             except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
-                out.append(PageContent(i, float(page.height), [], [], False, error=_short(exc)))
+                out.append(PageContent(i, float(page.height), [], [], False, error=_short(exc, typed=True)))
             finally:
                 page.close()
-    if out and all(p.error for p in out):
+    if all(p.error for p in out):
         raise IngestError(str(path), f"damaged or truncated PDF (no page can be read: {out[0].error})")
     return out
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception, typed: bool = False) -> str:
     cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
-    return (str(cause) or type(cause).__name__)[:120]
+    text = str(cause) or type(cause).__name__
+    return (f"{type(cause).__name__}: {text}" if typed else text)[:120]
 
 
 def _read_page(page: Any, number: int, n_pages: int) -> PageContent:

@@ -135,6 +135,26 @@ def unruled_table_pdf() -> bytes:
     return bytes(pdf.output())
 
 
+def captions_pdf() -> bytes:
+    """A table captioned below it, and a figure caption with its source (the figure itself an image)."""
+    pdf = ReportPDF()
+    pdf.add_page()
+    pdf.add_heading("4 Styring og kontroll")
+    pdf.add_para("Tabellen under viser årsverk og lønnsandel.")
+    pdf.add_grid([["Nøkkeltall", "2019", "2020"], ["Antall årsverk", "236", "241"], ["Lønnsandel", "52 %", "54 %"]])
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, "Tabell 4-1: Årsverk og lønn", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.add_para("Figur 2 viser at bosettingen gikk ned.")
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, "Figur 2 Bosatte flyktninger per år", new_x="LMARGIN", new_y="NEXT")
+    pdf.rect(20, pdf.get_y() + 2, 120, 50)
+    pdf.set_y(pdf.get_y() + 56)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.cell(0, 5, "Kilde: IMDi", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
 def toc_pdf() -> bytes:
     """A table of contents without dot leaders (page numbers in their own column), then the chapters."""
     chapters = ["1 Leders beretning", "2 Introduksjon og hovedtall", "3 Resultater", "4 Styring og kontroll"]

@@ -10,6 +10,7 @@ import pytest
 from pdf_factory import (
     PAGE2_PHRASE,
     ReportPDF,
+    captions_pdf,
     chapter_heads_pdf,
     encrypted_pdf,
     report_pdf,
@@ -192,6 +193,22 @@ def test_caption_becomes_a_named_figure_linked_to_the_table(report):
     assert kinds[kinds.index("caption") + 1] == "table"
 
 
+def test_caption_below_a_table_and_a_figure_caption(tmp_path):
+    path = tmp_path / "figurer.pdf"
+    path.write_bytes(captions_pdf())
+    _, doc = parse_pdf(path, "fig")
+    [t] = doc.tables
+    assert (t.number, t.title, t.columns) == ("4-1", "Årsverk og lønn", ["Nøkkeltall", "2019", "2020"])
+    assert t.rows[1].cells[1].value == 54.0 and t.rows[1].cells[1].unit == "%"
+    tab, fig = sorted(doc.figures, key=lambda f: f.kind, reverse=True)
+    assert (tab.kind, tab.number, tab.table_id) == ("tabell", "4-1", t.id)
+    assert (fig.kind, fig.number, fig.title, fig.table_id) == ("figur", "2", "Bosatte flyktninger per år", None)
+    assert fig.source == "Kilde: IMDi"
+    # a sentence that mentions a figure is not its caption
+    assert any(b.kind == "paragraph" and b.text.startswith("Figur 2 viser") for b in doc.blocks)
+    assert [b.kind for b in doc.blocks].count("caption") == 2
+
+
 def test_unruled_numeric_table_is_found(unruled):
     text, doc = unruled
     assert len(doc.tables) == 1
@@ -278,6 +295,25 @@ def test_scanned_pages_in_a_text_pdf_are_empty_pages_with_a_warning(tmp_path):
     assert [(pg.number, pg.text) for pg in doc.pages] == [(1, "Vedlegget under er skannet."), (2, ""), (3, "")]
     assert text == "Vedlegget under er skannet.\f\f"
     assert doc.warnings == [f"page {n} has no text layer (a scanned image?); it is left empty" for n in (2, 3)]
+
+
+def test_an_unreadable_page_is_left_empty_with_a_warning(tmp_path, monkeypatch):
+    import ingest.pdf
+
+    real = ingest.pdf._read_page
+
+    def flaky(page, number, n_pages):
+        if number == 3:
+            raise KeyError("XObject")  # what pdfminer raises on a dangling reference
+        return real(page, number, n_pages)
+
+    monkeypatch.setattr(ingest.pdf, "_read_page", flaky)
+    p = tmp_path / "rapport.pdf"
+    p.write_bytes(report_pdf())
+    text, doc = parse_pdf(p, "rapport")
+    assert [pg.text == "" for pg in doc.pages] == [False, False, True, False]
+    assert doc.warnings == ["page 3 could not be read (KeyError: 'XObject'); it is left empty"]
+    assert not [s for s in doc.sections if s.number == "3.2"]
 
 
 def test_scanned_pdf_without_text_layer(tmp_path):
