@@ -65,6 +65,16 @@ class DocBuilder:
         self._stack.append(sec)
         return sec
 
+    def enter(self, section: Section) -> None:
+        """Make an existing section current again (a chapter's divider page and its body are one section)."""
+        by_id = {s.id: s for s in self.sections}
+        chain: list[Section] = []
+        node: Section | None = section
+        while node is not None:
+            chain.append(node)
+            node = by_id.get(node.parent_id) if node.parent_id else None
+        self._stack = chain[::-1]
+
     # -- blocks ----------------------------------------------------------
     def block(self, kind: BlockKind, text: str, span: Span, raw: str | None = None,
               page: PageRef | None = None, table_id: str | None = None,
