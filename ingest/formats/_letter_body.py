@@ -20,7 +20,7 @@ from ingest.formats._letter_tables import (
 )
 from ingest.records import Span, TableRow
 
-MAIN_TITLE = "Tildelingsbrev 2020 til IMDi"
+_MAIN_LETTER = re.compile(r"\bTildelingsbrevet for (\d{4})\b")
 OWN_PAGES = "sidetall gjelder dette brevet"
 OWN_PAGES_ATTACHMENT = "sidetall gjelder dette vedlegget"
 
@@ -134,8 +134,7 @@ class LetterBody:
         p = self.part
         first = self.bl[0].line
         if p.kind == MAIN:
-            self.b.heading(MAIN_TITLE, 1, Span(start=first.cstart, end=first.cstart))
-            return 0
+            return self._main_title()
         if p.kind == INSTRUCTION:
             j = 0
             while j < len(self.bl) and j < 6 and not _NUMBERED.match(self.bl[j].text):
@@ -164,6 +163,21 @@ class LetterBody:
         title = lt.render([(" ", x.line) for x in self.bl[j:k]])
         self.b.heading(f"{title} ({dated}{OWN_PAGES})", 1, self._span(j, k))
         return k
+
+    def _main_title(self) -> int:
+        """The bundle's main letter starts at `1. Innledning` (cover and contents were not exported): name it
+        from its first sentence. Another letter-shaped file gets its first line as title when that is short."""
+        first = self.bl[0]
+        opening = " ".join(x.text for x in self.bl[:12])
+        if m := _MAIN_LETTER.search(opening):
+            title = f"Tildelingsbrev {m.group(1)}" + (" til IMDi" if "IMDi" in opening else "")
+            self.b.heading(title, 1, Span(start=first.line.cstart, end=first.line.cstart))
+            return 0
+        if len(first.text) <= 100 and not _NUMBERED.match(first.text) and not lt.ends_sentence(first.text):
+            self.b.heading(first.text, 1, self._span(0, 1))
+            return 1
+        self.b.heading("Brev", 1, Span(start=first.line.cstart, end=first.line.cstart))
+        return 0
 
     def _span(self, a: int, b: int) -> Span:
         return Span(start=self.bl[a].line.cstart, end=self.bl[b - 1].line.cend)
@@ -359,7 +373,7 @@ class LetterBody:
         tab = self.b.table(Span(start=g.start, end=g.end), caption=caption, title=caption, columns=g.columns,
                            rows=_rows(rows), notes=notes, style="space")
         for grp in g.groups:
-            span = Span(start=grp.rows[0].start, end=grp.rows[-1].end)
+            span = Span(start=grp.start, end=grp.rows[-1].end)
             text = linearise(f"{caption} – {grp.title}", g.columns, grp.rows)
             self.b.block("table", text, span, table_id=tab.id)
         return g.next

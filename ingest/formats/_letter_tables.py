@@ -162,6 +162,7 @@ _X = re.compile(r"^X(?: X)?$")
 @dataclass
 class StatGroup:
     title: str  # "Virksomhetsspesifikt mål 1: … – Kompetansekartlegging", "Tolk"
+    start: int  # the goal or group header line
     rows: list[Row] = field(default_factory=list)
 
 
@@ -191,6 +192,7 @@ def read_xgrid(blines: list[BodyLine], i: int) -> XGrid | None:
     """
     columns: list[str] = []
     goal = ""  # a `Virksomhetsspesifikt mål N:` header, given to the next group only
+    goal_start: int | None = None
     groups: list[StatGroup] = []
     rows: list[tuple[StatGroup, _StatRow]] = []
     wrapping: str | None = None  # "goal" or "group" while their title wraps
@@ -212,7 +214,7 @@ def read_xgrid(blines: list[BodyLine], i: int) -> XGrid | None:
             rows[-1][1].end = max(rows[-1][1].end, bl.line.cend)
             wrapping = None
         elif _GOAL.match(t):
-            goal, wrapping = t, "goal"
+            goal, goal_start, wrapping = t, bl.line.cstart, "goal"
         elif row or (sub and rows):
             if row:
                 no = row.group("no")
@@ -223,12 +225,13 @@ def read_xgrid(blines: list[BodyLine], i: int) -> XGrid | None:
                 label = f"{no} {t}"
                 marks = rows[-1][1].marks
             if not groups:
-                groups.append(StatGroup(goal))
+                groups.append(StatGroup(goal, goal_start if goal_start is not None else bl.line.cstart))
             rows.append((groups[-1], _StatRow(no, [label], bl.line.cstart, bl.line.cend, marks)))
             wrapping = None
         elif bl.line.lead1 and t[:1].isupper():  # a group header: ` Kompetansekartlegging`, ` Tolk`
-            groups.append(StatGroup(f"{goal} – {t}" if goal else t))
-            goal, wrapping = "", "group"
+            start = goal_start if goal and goal_start is not None else bl.line.cstart
+            groups.append(StatGroup(f"{goal} – {t}" if goal else t, start))
+            goal, goal_start, wrapping = "", None, "group"
         elif wrapping == "goal" and not bl.para:
             goal = f"{goal} {t}"
         elif wrapping == "group" and not bl.para:
