@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from ingest.facts import extract_facts
+from ingest.ner import annotate_blocks
 from ingest.records import Document
 
 
-def enrich(doc: Document) -> None:
-    """Attach entities and facts to `doc` in place (filled in by the facts/NER work)."""
-    return None
+def enrich(doc: Document, source: str | None = None) -> None:
+    """Attach entities to `doc`'s blocks and fill `doc.facts`, in place.
+
+    `source` is the document's source text; with it, text facts get the exact span
+    of their sentence, without it the span of their block.
+    """
+    annotate_blocks(doc.blocks)
+    doc.facts = extract_facts(doc, source)

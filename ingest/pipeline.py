@@ -128,7 +128,7 @@ def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id:
         warnings=[*warnings, *parsed.warnings],
     )
     detect_languages(doc)
-    enrich.enrich(doc)
+    enrich.enrich(doc, text)
     return doc, text
 
 

@@ -183,6 +183,7 @@ class Fact(Record):
     section_path: list[str] = Field(default_factory=list)
     page: PageRef = Field(default_factory=PageRef)
     span: Span
+    span_exact: bool = True  # False: the number was not found in the source, `span` is its whole block
     entities: list[Entity] = Field(default_factory=list)
 
 
