@@ -29,6 +29,12 @@ _UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (COUNT, re.compile(
         r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
 ]
+# Sub-groups a figure can be about; a question that names none asks about everyone.
+GROUP_WORDS = (
+    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
+    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
+    "eldre innvandrere innvandrarar kommuner kommunar"
+).split()
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig|førebels|preliminary)\b")
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
@@ -48,6 +54,22 @@ class Intent:
     @property
     def is_numeric(self) -> bool:
         return self.unit is not None
+
+
+# Phrasings that mean the same indicator word as the reports use.
+_REWRITES = [
+    (re.compile(r"\b(hvor|kor|how) (stor|big|large) (del|andel|share)\b", re.I), "andel"),
+    (re.compile(r"\b(hvor|kor) mange prosent\b", re.I), "andel prosent"),
+    (re.compile(r"\bshare\b|\bproportion\b|\bpercentage\b", re.I), "andel"),
+]
+
+
+def indicator_words(question: str) -> str:
+    """The question rewritten towards the reports' wording ("kor stor del" -> "andel")."""
+    q = question
+    for pat, repl in _REWRITES:
+        q = pat.sub(repl, q)
+    return q
 
 
 def parse_question(question: str) -> Intent:
