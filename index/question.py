@@ -36,7 +36,7 @@ GROUP_WORDS = (
     "eldre innvandrere innvandrarar kommuner kommunar"
 ).split()
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
-_PRELIM = re.compile(r"\b(foreløpig|førebels|preliminary)\b")
+_PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
