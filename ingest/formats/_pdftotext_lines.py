@@ -173,7 +173,7 @@ def find_footnote_areas(lines: list[Line], furniture: set[int]) -> list[Footnote
                 expected = int(fm.group(1)) + 1
             elif URL_RE.match(cur.text):
                 area.urls.append(k)
-            elif area.urls and area.urls[-1] == k - 1 and not lines[k - 1].trailing and " " not in cur.s:
+            elif cur.s and area.urls and area.urls[-1] == k - 1 and not lines[k - 1].trailing and " " not in cur.s:
                 area.urls.append(k)  # a link wrapped inside its path
             elif cur.blank:
                 pass

@@ -176,7 +176,12 @@ class _Emitter:
         self.trailing = trailing
 
     def span(self, idxs: list[int]) -> Span:
-        return Span(start=min(self.lines[k].start for k in idxs), end=max(self.lines[k].end for k in idxs))
+        """From the first to the last printed character of the lines (indent and trailing spaces left out)."""
+        first = self.lines[min(idxs)]
+        last = self.lines[max(idxs)]
+        start = first.start + len(first.text) - len(first.text.lstrip())
+        end = last.end - (len(last.text) - len(last.text.rstrip()))
+        return Span(start=start, end=max(end, start))
 
     def text(self, idxs: list[int], masked: bool = True) -> str:
         parts = [line_text(self.lines[k], self.mask if masked else None) for k in idxs]
