@@ -399,6 +399,7 @@ def merge_paragraphs(items: list[Item], lines: list[Line], skippable: set[int]) 
 def _continues(end: str, start: str) -> bool:
     if not start:
         return False
+    end = re.sub(r"(?<=[.!?»”)])\d{1,3}$", "", end)  # a footnote marker after the full stop
     if start[:1].islower():
         return True
     open_end = not SENTENCE_END_RE.search(end) or bool(ABBREV_END_RE.search(end))

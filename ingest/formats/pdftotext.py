@@ -225,9 +225,10 @@ class _Emitter:
                 (prev.text.endswith(":") or not SENTENCE_END_RE.search(prev.text)) and \
                 not self._text_between(prev.span.end, span.start):
             # "IMDi skal" / "Nokre eksempel er:" introduce the list: keep them together
+            combined_raw = (prev.raw or prev.text) + "\n" + raw
             prev.kind = "list"
             prev.text = prev.text + "\n" + text
-            prev.raw = None if (prev.raw or prev.text) == prev.text else (prev.raw or "") + "\n" + raw
+            prev.raw = combined_raw if combined_raw != prev.text else None
             prev.span = Span(start=prev.span.start, end=span.end)
             return
         self.b.block("list", text, span, raw=raw)
