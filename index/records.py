@@ -31,6 +31,8 @@ class Chunk(BaseModel):
     table_id: str | None = None
     figure_ids: list[str] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    rows: list[int] = Field(default_factory=list)  # table chunks: Table.rows indices, one line each after caption
+    row_spans: list[Span] = Field(default_factory=list)  # source span of each of those rows
 
 
 class Citation(BaseModel):

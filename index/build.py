@@ -1,0 +1,295 @@
+"""Build the search index of a data folder: chunks, BM25, FAISS, embedding cache, manifest.
+
+The index is one directory (default `<data>/index`). A build writes a complete new
+directory beside it and swaps it in by rename, so a crash at any point leaves the
+old index usable. Embeddings are cached by chunk content hash and model fingerprint:
+re-indexing reuses every vector whose text did not change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+
+from index.chunking import chunk_document, content_hash, embed_text
+from index.dense import DenseIndex
+from index.embedder import Embedder, expected_fingerprint, get_embedder
+from index.errors import IndexCorruptError
+from index.keyword import KeywordIndex
+from index.records import Chunk
+from index.settings import INDEX_FORMAT, IndexSettings
+from index.tokenizer import NorwegianTokenizer
+from ingest.config import index_dir as default_index_dir
+from ingest.records import Document
+from ingest.store import DocumentStore
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+EMBEDDINGS = "embeddings.json"
+SOURCES = "sources"
+EMBED_BATCH = 64
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildReport:
+    index_dir: Path
+    unchanged: bool = False  # nothing to do: same documents, model and settings
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0  # chunks whose vectors were computed in this build
+    reused: int = 0  # chunks whose vectors came from the cache
+    embedded_by_doc: dict[str, int] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # doc id -> why it could not be read
+    seconds: float = 0.0
+
+
+# -- the directory swap ------------------------------------------------------------------------------
+
+
+def _old_dir(out: Path) -> Path:
+    return out.with_name(f".{out.name}.old")
+
+
+def recover_interrupted_swap(out: Path) -> None:
+    """A crash between the two renames leaves only `.index.old`: put it back."""
+    old = _old_dir(out)
+    if not out.exists() and old.exists() and (old / MANIFEST).exists():
+        os.replace(old, out)
+
+
+def _remove_stale_temps(out: Path) -> None:
+    for p in out.parent.glob(f".{out.name}.tmp-*"):
+        try:
+            pid = int(p.name.split("-")[1])
+            os.kill(pid, 0)
+            continue  # another build is still writing it
+        except (ValueError, IndexError, ProcessLookupError):
+            shutil.rmtree(p, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    old = _old_dir(out)
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    for p in [*path.rglob("*"), path]:
+        if p.is_file():
+            with open(p, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+# -- reading what exists ------------------------------------------------------------------------------
+
+
+def resolve_index_dir(path: Path) -> Path:
+    """`path` may be the index folder itself or the data folder holding it."""
+    path = Path(path)
+    if (path / MANIFEST).exists() or (_old_dir(path) / MANIFEST).exists():
+        return path
+    return default_index_dir(path)
+
+
+def read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(
+            f"the index manifest {folder / MANIFEST} cannot be read ({exc}); run `kb index`") from exc
+
+
+def load_embedding_cache(folder: Path, fingerprint: str) -> dict[str, np.ndarray]:
+    """content hash -> vector, from an existing index built with the same model; empty otherwise."""
+    try:
+        meta = json.loads((folder / EMBEDDINGS).read_text(encoding="utf-8"))
+        if meta.get("fingerprint") != fingerprint:
+            return {}
+        vectors = np.load(folder / "vectors.npy")
+    except (OSError, ValueError):
+        return {}
+    hashes = meta.get("hashes", [])
+    if len(hashes) != len(vectors):
+        return {}
+    return dict(zip(hashes, vectors, strict=True))
+
+
+def _doc_entry(doc: Document, n_chunks: int) -> dict:
+    m = doc.meta
+    return {"id": m.id, "title": m.title, "year": m.year, "doc_type": m.doc_type, "lang": m.lang,
+            "source_file": m.source_file, "format": m.format, "sha256": m.sha256,
+            "ingest_version": m.ingest_version, "chunks": n_chunks}
+
+
+def _doc_key(entry: dict) -> tuple:
+    return entry["id"], entry["sha256"], entry["ingest_version"]
+
+
+# -- the build -----------------------------------------------------------------------------------------
+
+
+def chunk_store(store: DocumentStore, settings: IndexSettings, report: BuildReport,
+                progress: Progress | None = None) -> tuple[list[Document], dict[str, str], list[Chunk]]:
+    docs: list[Document] = []
+    sources: dict[str, str] = {}
+    chunks: list[Chunk] = []
+    ids = store.ids()
+    for i, doc_id in enumerate(ids):
+        try:
+            doc = store.read(doc_id)
+            source = store.source(doc_id)
+        except (OSError, ValueError, KeyError, ValidationError) as exc:
+            report.failed[doc_id] = f"cannot read the stored document ({type(exc).__name__}: {exc})"[:300]
+            continue
+        docs.append(doc)
+        sources[doc_id] = source
+        chunks.extend(chunk_document(doc, source, settings.chunking))
+        if progress:
+            progress("chunking", i + 1, len(ids))
+    return docs, sources, chunks
+
+
+def build_index(
+    data: Path,
+    index_dir: Path | None = None,
+    settings: IndexSettings | None = None,
+    embedder: Embedder | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """(Re)build the index of the documents in `data`; only new chunk texts are embedded."""
+    t0 = time.perf_counter()
+    settings = settings or IndexSettings()
+    data = Path(data)
+    out = Path(index_dir) if index_dir else default_index_dir(data)
+    report = BuildReport(index_dir=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_swap(out)
+    _remove_stale_temps(out)
+
+    fingerprint = embedder.fingerprint if embedder is not None else expected_fingerprint(settings.model,
+                                                                                            settings.backend)
+    model_name = embedder.name if embedder is not None else settings.model
+    old = read_manifest(out) if out.exists() else None
+
+    store = DocumentStore(data)
+    docs, sources, chunks = chunk_store(store, settings, report, progress)
+    per_doc = Counter(c.doc_id for c in chunks)
+    doc_entries = [_doc_entry(d, per_doc[d.meta.id]) for d in docs]
+    report.documents, report.chunks = len(docs), len(chunks)
+
+    old_docs = {e["id"]: e for e in (old or {}).get("documents", [])}
+    new_docs = {e["id"]: e for e in doc_entries}
+    report.added = sorted(set(new_docs) - set(old_docs))
+    report.removed = sorted(set(old_docs) - set(new_docs))
+    report.changed = sorted(d for d in set(new_docs) & set(old_docs) if _doc_key(new_docs[d]) != _doc_key(old_docs[d]))
+    if (not force and old is not None and old.get("format") == INDEX_FORMAT
+            and old.get("model", {}).get("fingerprint") == fingerprint
+            and old.get("settings") == settings.as_dict()
+            and sorted(map(_doc_key, old_docs.values())) == sorted(map(_doc_key, doc_entries))):
+        report.unchanged = True
+        report.reused = report.chunks
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # embeddings: the cache first, the model only for what is new
+    cache = load_embedding_cache(out, fingerprint) if out.exists() else {}
+    hashes = [content_hash(embed_text(c)) for c in chunks]
+    missing = list(dict.fromkeys(h for h in hashes if h not in cache))
+    fresh = set(missing)
+    texts = {h: embed_text(c) for h, c in zip(hashes, chunks, strict=True) if h in fresh}
+    if missing:
+        embedder = embedder or get_embedder(settings.model, settings.backend)
+        if embedder.fingerprint != fingerprint:
+            raise RuntimeError(f"embedder fingerprint {embedder.fingerprint} != expected {fingerprint}")
+        # longest first in one pass: batches of similar length pad little
+        order = sorted(missing, key=lambda h: -len(texts[h]))
+        for i in range(0, len(order), EMBED_BATCH):
+            batch = order[i:i + EMBED_BATCH]
+            vecs = embedder.embed_passages([texts[h] for h in batch])
+            cache.update(zip(batch, vecs, strict=True))
+            if progress:
+                progress("embedding", min(i + EMBED_BATCH, len(order)), len(order))
+    report.embedded = len(fresh)
+    report.reused = sum(1 for h in hashes if h not in fresh)
+    counted: set[str] = set()  # a text repeated across chunks is embedded once: count it once
+    for h, c in zip(hashes, chunks, strict=True):
+        if h in fresh and h not in counted:
+            counted.add(h)
+            report.embedded_by_doc[c.doc_id] = report.embedded_by_doc.get(c.doc_id, 0) + 1
+    dim = embedder.dim if embedder is not None else (len(next(iter(cache.values()))) if cache else 0)
+    vectors = np.stack([cache[h] for h in hashes]).astype(np.float32) if hashes else np.zeros((0, dim), np.float32)
+
+    if progress:
+        progress("indexing", 0, 1)
+    tokenizer = NorwegianTokenizer(settings.tokenizer)
+    keyword = KeywordIndex.build([c.index_text for c in chunks], tokenizer)
+    dense = DenseIndex(vectors, settings.dense)
+    if progress:
+        progress("indexing", 1, 1)
+
+    manifest = {
+        "format": INDEX_FORMAT,
+        "model": {"name": model_name, "backend": settings.backend, "fingerprint": fingerprint,
+                  "dim": int(vectors.shape[1]) if vectors.ndim == 2 else dim},
+        "settings": settings.as_dict(),
+        "documents": doc_entries,
+        "counts": {"documents": len(docs), "chunks": len(chunks), "vectors": int(len(vectors)),
+                   "vocabulary": len(getattr(keyword.bm25, "vocab_dict", {}) or {}),
+                   "chunks_by_kind": dict(Counter(k for c in chunks for k in c.kinds))},
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - t0, 2),
+        "last_build": {"embedded": report.embedded, "reused": report.reused, "added": report.added,
+                       "changed": report.changed, "removed": report.removed, "failed": report.failed},
+    }
+    write_index(out, manifest, chunks, hashes, keyword, dense, sources)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str], keyword: KeywordIndex,
+                dense: DenseIndex, sources: dict[str, str]) -> None:
+    """Everything into a fresh directory beside `out`, the manifest last, then swap it in."""
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-{os.getpid()}-"))
+    try:
+        with (tmp / CHUNKS).open("w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(c.model_dump_json() + "\n")
+        (tmp / EMBEDDINGS).write_text(json.dumps({"fingerprint": manifest["model"]["fingerprint"],
+                                                  "hashes": hashes}), encoding="utf-8")
+        dense.save(tmp)
+        keyword.save(tmp)
+        (tmp / SOURCES).mkdir()
+        for doc_id, text in sources.items():
+            (tmp / SOURCES / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _fsync_dir(tmp)
+        os.chmod(tmp, 0o755)
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

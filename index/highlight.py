@@ -1,0 +1,71 @@
+"""Snippets with the query's terms in **bold**, and quotes trimmed for citations."""
+
+from __future__ import annotations
+
+import re
+
+from index.tokenizer import NorwegianTokenizer
+
+_WS = re.compile(r"\s+")
+
+
+def matches(text: str, terms: set[str], tokenizer: NorwegianTokenizer) -> list[tuple[int, int]]:
+    """Character ranges in `text` whose tokens are query terms, merged when only spaces separate them."""
+    out: list[tuple[int, int]] = []
+    for tok, s, e in tokenizer.analyze(text):
+        if tok not in terms:
+            continue
+        if out and (out[-1][1] >= s or not text[out[-1][1]:s].strip()):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _cut(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) to whole words."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
+def snippet(text: str, terms: set[str], tokenizer: NorwegianTokenizer, width: int = 280) -> str:
+    """About `width` characters around the densest run of query terms, terms in **bold**."""
+    spans = matches(text, terms, tokenizer) if terms else []
+    if not spans:
+        start, end = 0, min(len(text), width)
+    else:
+        best, best_count = 0, -1
+        j = 0
+        for i, (s, _) in enumerate(spans):  # window [s, s + width): count the matches inside
+            j = max(j, i)
+            while j + 1 < len(spans) and spans[j + 1][1] <= s + width:
+                j += 1
+            if j - i + 1 > best_count:
+                best, best_count = i, j - i + 1
+        lead = min(60, width // 4)
+        start = max(0, spans[best][0] - lead)
+        end = min(len(text), start + width)
+    start, end = _cut(text, start, end)
+    parts: list[str] = []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        parts += [text[pos:s], "**", text[s:e], "**"]
+        pos = e
+    parts.append(text[pos:end])
+    body = _WS.sub(" ", "".join(parts)).strip()
+    return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+def trim_quote(text: str, limit: int = 400) -> str:
+    """The source passage, cut at a word boundary near `limit` characters."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + " …"

@@ -1,0 +1,229 @@
+"""Open an index once and search it: keyword (BM25), semantic (FAISS) or hybrid (RRF), with citations."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, recover_interrupted_swap, resolve_index_dir
+from index.dense import DenseIndex
+from index.embedder import MODELS, Embedder, expected_fingerprint, get_embedder
+from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.filters import FilterColumns, SearchFilters
+from index.fusion import SearchMode, rrf
+from index.highlight import snippet, trim_quote
+from index.keyword import KeywordIndex
+from index.records import Chunk, Citation, Hit
+from index.settings import INDEX_FORMAT, IndexSettings
+from index.tokenizer import NorwegianTokenizer
+
+REBUILD = "run `kb index` to rebuild it"
+
+
+class Index:
+    """A loaded index. Everything is in memory: a search reads no files."""
+
+    def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
+                 sources: dict[str, str], embedder: Embedder | None = None, query_cache: int = 1024):
+        self.folder = folder
+        self._manifest = manifest
+        self.settings = IndexSettings.from_manifest(manifest)
+        self.chunks = chunks
+        self._by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.keyword = keyword
+        self.tokenizer = keyword.tokenizer
+        self.dense = dense
+        self.sources = sources
+        self.columns = FilterColumns(chunks)
+        self._embedder = embedder
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache = query_cache
+        self._docs = {d["id"]: d for d in manifest.get("documents", [])}
+
+    # -- facts about the index -------------------------------------------------------------------
+    @property
+    def manifest(self) -> dict:
+        return self._manifest
+
+    @property
+    def counts(self) -> dict:
+        return dict(self._manifest.get("counts", {}))
+
+    def documents(self) -> list[dict]:
+        return [dict(d) for d in self._manifest.get("documents", [])]
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        try:
+            return self.chunks[self._by_id[chunk_id]]
+        except KeyError:
+            raise KeyError(f"no chunk {chunk_id!r} in this index") from None
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    # -- embedding ---------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            m = self._manifest["model"]
+            if m["name"] not in MODELS:
+                raise IndexMismatchError(f"the index was built with embedder {m['name']!r}, which is not available "
+                                         f"here; {REBUILD}")
+            self._embedder = get_embedder(m["name"], m["backend"])
+            _check_fingerprint(self._embedder, self._manifest)
+        return self._embedder
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query vector, cached (LRU) so a repeated query costs nothing."""
+        vec = self._query_vectors.get(query)
+        if vec is not None:
+            self._query_vectors.move_to_end(query)
+            return vec
+        vec = self.embedder.embed_queries([query])[0]
+        vec.setflags(write=False)
+        self._query_vectors[query] = vec
+        if len(self._query_vectors) > self._query_cache:
+            self._query_vectors.popitem(last=False)
+        return vec
+
+    # -- search ------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, mode: str | SearchMode = "hybrid",
+               filters: SearchFilters | dict | None = None) -> list[Hit]:
+        """The k best chunks for `query`, ranked, each with a snippet and a citation."""
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("the query is empty: give some words to search for")
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive whole number, not {k!r}")
+        mode = SearchMode.from_str(mode)
+        mask = self.columns.mask(SearchFilters.from_any(filters))
+        terms = self.tokenizer.tokens(query)
+        # a wider pool than k for fusion: an item ranked low by one retriever can still win overall
+        depth = k if mode is not SearchMode.hybrid else max(k, min(len(self.chunks), max(50, 5 * k)))
+        ranked: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if "keyword" in mode.retrievers:
+            ranked["keyword"] = self.keyword.search(terms, depth, mask)
+        if "semantic" in mode.retrievers:
+            ranked["semantic"] = self.dense.search(self.embed_query(query.strip()), depth, mask)
+
+        scores = {name: dict(zip(ids.tolist(), sc.tolist(), strict=True)) for name, (ids, sc) in ranked.items()}
+        ranks = {name: {int(r): i + 1 for i, r in enumerate(ids)} for name, (ids, _) in ranked.items()}
+        if mode is SearchMode.hybrid:
+            order = rrf({n: ids.tolist() for n, (ids, _) in ranked.items()}, k=self.settings.fusion_k,
+                        weights=self.settings.weights)[:k]
+        else:
+            ids, sc = ranked[mode.value]
+            order = list(zip(ids.tolist(), sc.tolist(), strict=True))[:k]
+        term_set = set(terms)
+        return [self._hit(rank, row, score, term_set, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
+
+    def _hit(self, rank: int, row: int, score: float, terms: set[str], scores: dict, ranks: dict) -> Hit:
+        c = self.chunks[row]
+        return Hit(
+            rank=rank, score=float(score), chunk_id=c.id, doc_id=c.doc_id, text=c.text,
+            snippet=snippet(c.text, terms, self.tokenizer), kinds=list(c.kinds),
+            scores={n: float(s[row]) for n, s in scores.items() if row in s},
+            ranks={n: r[row] for n, r in ranks.items() if row in r},
+            citation=self.cite(c, terms),
+        )
+
+    def cite(self, c: Chunk, terms: set[str] | None = None) -> Citation:
+        """Where the chunk comes from; for table chunks, the row that best matches the query terms."""
+        doc = self._docs.get(c.doc_id, {})
+        span, row, column = c.span, None, None
+        if c.rows and terms:
+            row_i, column = self._best_row(c, terms)
+            if row_i is not None:
+                row, span = c.rows[row_i], c.row_spans[row_i]
+        source = self.sources.get(c.doc_id)
+        quote = trim_quote(source[span.start:span.end]) if source is not None else None
+        return Citation(
+            doc_id=c.doc_id, title=c.title, year=c.year, doc_type=c.doc_type, page=c.page,
+            page_label=c.page.label(), section_path=list(c.section_path),
+            source_file=doc.get("source_file") or f"{c.doc_id}.txt", span=span, table_id=c.table_id,
+            row=row, column=column, quote=quote,
+        )
+
+    def _best_row(self, c: Chunk, terms: set[str]) -> tuple[int | None, str | None]:
+        lines = c.text.split("\n")[1:1 + len(c.rows)]
+        best, best_n = None, 0
+        for i, line in enumerate(lines):
+            n = len(terms & set(self.tokenizer.tokens(line)))
+            if n > best_n:
+                best, best_n = i, n
+        if best is None:
+            return None, None
+        # the column: the one header among the row's "header: value" cells that the query names most
+        cols: dict[str, int] = {}
+        for cell in lines[best].split(" | ")[1:]:
+            head, sep, _ = cell.partition(": ")
+            if sep:
+                cols[head] = len(terms & set(self.tokenizer.tokens(head)))
+        top = max(cols.values(), default=0)
+        winners = [h for h, n in cols.items() if n == top and n > 0]
+        return best, winners[0] if len(winners) == 1 else None
+
+
+def _check_fingerprint(embedder: Embedder, manifest: dict) -> None:
+    built = manifest["model"]
+    if embedder.fingerprint != built["fingerprint"]:
+        raise IndexMismatchError(
+            f"the index was built with model {built['name']} ({built['backend']}, fingerprint "
+            f"{built['fingerprint']}) but the embedder here is {embedder.name} (fingerprint "
+            f"{embedder.fingerprint}); {REBUILD}")
+
+
+def _describe(s: IndexSettings) -> dict[str, str]:
+    return {"model": s.model, "backend": s.backend, "dense index": s.dense.kind,
+            "stemming": "on" if s.tokenizer.stem else "off"}
+
+
+def open_index(path: Path | str, *, model: str | None = None, backend: str | None = None, dense: str | None = None,
+               stem: bool | None = None, embedder: Embedder | None = None) -> Index:
+    """Load the index of a data folder (or an index folder). Arguments left None accept what was built;
+    any other value must match the build, else IndexMismatchError says what differs."""
+    folder = resolve_index_dir(Path(path))
+    recover_interrupted_swap(folder)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise IndexMissingError(f"no search index in {folder}; run `kb index` first")
+    if manifest.get("format") != INDEX_FORMAT:
+        raise IndexMismatchError(f"the index in {folder} has format {manifest.get('format')}, this program reads "
+                                 f"format {INDEX_FORMAT}; {REBUILD}")
+    try:
+        built = IndexSettings.from_manifest(manifest)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"the index manifest in {folder} is incomplete ({exc}); {REBUILD}") from exc
+    asked = {"model": model, "backend": backend, "dense index": dense,
+             "stemming": None if stem is None else ("on" if stem else "off")}
+    have = _describe(built)
+    diffs = [f"{k}: index has {have[k]}, asked for {v}" for k, v in asked.items() if v is not None and v != have[k]]
+    if diffs:
+        raise IndexMismatchError(f"the index in {folder} was built with other settings ({'; '.join(diffs)}); "
+                                 f"{REBUILD} with those options")
+    if embedder is not None:
+        _check_fingerprint(embedder, manifest)
+    elif manifest["model"]["name"] in MODELS:
+        expected = expected_fingerprint(manifest["model"]["name"], manifest["model"]["backend"])
+        if expected != manifest["model"]["fingerprint"]:
+            raise IndexMismatchError(
+                f"the index in {folder} was built with other model weights (fingerprint "
+                f"{manifest['model']['fingerprint']}, installed {expected}); {REBUILD}")
+    try:
+        chunks = [Chunk.model_validate_json(line)
+                  for line in (folder / CHUNKS).read_text(encoding="utf-8").splitlines() if line]
+        tokenizer = NorwegianTokenizer(built.tokenizer)
+        keyword = KeywordIndex.load(folder, tokenizer, len(chunks))
+        dense_index = DenseIndex.load(folder, built.dense)
+        sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / SOURCES).glob("*.txt"))}
+    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"the index in {folder} cannot be read ({exc}); {REBUILD}") from exc
+    if len(dense_index) != len(chunks):
+        raise IndexCorruptError(f"the index in {folder} is inconsistent ({len(chunks)} chunks, "
+                                f"{len(dense_index)} vectors); {REBUILD}")
+    return Index(folder, manifest, chunks, keyword, dense_index, sources, embedder)
+
+
+__all__ = ["Index", "open_index", "SearchFilters", "SearchMode", "MANIFEST"]

@@ -1,0 +1,56 @@
+"""Everything that decides what an index contains; stored in its manifest and compared on open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.chunking import ChunkSettings
+from index.dense import DenseSettings
+from index.embedder import DEFAULT_BACKEND, DEFAULT_MODEL
+from index.fusion import DEFAULT_RRF_K
+from index.tokenizer import TokenizerSettings
+
+INDEX_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    model: str = DEFAULT_MODEL
+    backend: str = DEFAULT_BACKEND
+    dense: DenseSettings = field(default_factory=DenseSettings)
+    tokenizer: TokenizerSettings = field(default_factory=TokenizerSettings)
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    fusion_k: int = DEFAULT_RRF_K
+    keyword_weight: float = 1.0
+    semantic_weight: float = 1.0
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {"keyword": self.keyword_weight, "semantic": self.semantic_weight}
+
+    def as_dict(self) -> dict:
+        """What the manifest records (the model is recorded beside it, with its fingerprint)."""
+        return {
+            "tokenizer": self.tokenizer.as_dict(),
+            "chunking": self.chunking.as_dict(),
+            "dense": self.dense.as_dict(),
+            "fusion": {"method": "rrf", "k": self.fusion_k, "weights": self.weights},
+        }
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> IndexSettings:
+        s = manifest["settings"]
+        tok = s["tokenizer"]
+        dense = dict(s["dense"])
+        kind = dense.pop("kind")
+        dense_kw = {f"{kind}_{k}": v for k, v in dense.items()}
+        return cls(
+            model=manifest["model"]["name"],
+            backend=manifest["model"]["backend"],
+            dense=DenseSettings(kind=kind, **dense_kw),
+            tokenizer=TokenizerSettings(stem=tok["stem"], fold=tok["fold"], stopwords=tok["stopwords"]),
+            chunking=ChunkSettings(**s["chunking"]),
+            fusion_k=s["fusion"]["k"],
+            keyword_weight=s["fusion"]["weights"]["keyword"],
+            semantic_weight=s["fusion"]["weights"]["semantic"],
+        )
