@@ -65,6 +65,11 @@ class PageMap:
             if prev is None:
                 out[r.page] = Page(number=r.page, certainty=r.certainty, span=Span(start=s, end=e),
                                    text=source[s:e] if source is not None else None)
-            elif prev.span is not None:
-                prev.span = Span(start=min(prev.span.start, s), end=max(prev.span.end, e))
+            else:
+                if prev.span is not None:
+                    prev.span = Span(start=min(prev.span.start, s), end=max(prev.span.end, e))
+                    if source is not None:
+                        prev.text = source[prev.span.start:prev.span.end]
+                if r.certainty == PageCertainty.exact:
+                    prev.certainty = PageCertainty.exact  # exact evidence anywhere on the page outranks estimates
         return [out[k] for k in sorted(out)]
