@@ -1,0 +1,65 @@
+"""The FastAPI app: search, answers, facts and documents over the IMDi knowledge base, read-only."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from ingest.store import DocumentStore
+from search_api import routes_documents, routes_facts, routes_page, routes_search, routes_service
+from search_api.catalog import DocumentCatalog
+from search_api.config import ServerConfig
+from search_api.deps import AppState
+from search_api.errors import install_error_handlers
+from search_api.metrics import Metrics, MetricsMiddleware
+from search_api.routes_page import STATIC
+from search_api.state import IndexHolder, Loader, default_loader
+
+log = logging.getLogger("search_api")
+
+DESCRIPTION = """Search and answers over IMDi's reports and letters, with citations to document, page and
+source span. Read-only. Every error is `{"error": {"code": ..., "message": ...}}`.
+
+The staff page is at [/](/)."""
+
+
+def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
+    """The app; the index and documents load in its lifespan (once), and the index reloads after `kb index`."""
+    metrics = Metrics()
+    load = loader or partial(default_loader, warm=config.warm_model)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = AppState(
+            config=config,
+            holder=IndexHolder(config.index_path(), load, config.reload_interval),
+            catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval),
+            metrics=metrics,
+            cpu=threading.BoundedSemaphore(config.cpu_slots),
+        )
+        await run_in_threadpool(state.holder.check)
+        await run_in_threadpool(state.catalog.refresh, True)
+        if state.holder.current is None:
+            log.warning("no index loaded from %s%s; /search and /answer answer 503 until one is built",
+                        state.holder.folder, f" ({state.holder.error})" if state.holder.error else "")
+        state.holder.start()
+        app.state.kb = state
+        try:
+            yield
+        finally:
+            state.holder.stop()
+
+    app = FastAPI(title="IMDi kunnskapsbase", version="1.0", description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    for module in (routes_search, routes_facts, routes_documents, routes_service, routes_page):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,36 @@
+"""`kb serve`: the HTTP API and the staff page."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import typer
+
+from ingest.config import data_dir
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 exposes it to the network)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
+    index: Path | None = typer.Option(None, "--index", help="Index folder (default: <data>/index)."),
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import uvicorn
+
+    from search_api.app import create_app
+    from search_api.config import ServerConfig
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = ServerConfig(data=data_dir(data), index=index)
+    typer.echo(f"serving {config.data} (index {config.index_path()}) on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

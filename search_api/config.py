@@ -1,0 +1,29 @@
+"""What a server needs to know: where the documents and the index live, and how it behaves."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.build import MANIFEST
+from ingest.config import index_dir
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    data: Path  # the data folder: the document store (docs/, sources/)
+    index: Path | None = None  # the index folder (default <data>/index), or a data folder holding one
+    reload_interval: float = 1.0  # seconds between checks of the index manifest (a stat call)
+    warm_model: bool = True  # embed one query at start-up so the first request does not pay for the model
+    cpu_slots: int = max(1, os.cpu_count() or 1)  # concurrent search/answer computations
+
+    def index_path(self) -> Path:
+        """The index folder to watch. An explicit path that holds no index but whose `index/` does is a data
+        folder; otherwise the path is taken as given (it may not exist yet: a build will create it)."""
+        if self.index is None:
+            return index_dir(Path(self.data))
+        path = Path(self.index)
+        if not (path / MANIFEST).exists() and (index_dir(path) / MANIFEST).exists():
+            return index_dir(path)
+        return path

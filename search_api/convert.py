@@ -1,0 +1,91 @@
+"""From library records (index.records, ingest.records) to API responses, adding links for people."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from index.records import Citation, Hit
+from ingest.records import Fact, PageCertainty, PageRef, Span
+from search_api.catalog import Snapshot
+from search_api.models import AlternativeOut, AnswerResponse, CitationOut, FactOut, Highlight, HitOut
+
+
+def view_url(doc_id: str, span: Span, page: PageRef | None, snap: Snapshot | None) -> str:
+    """The HTML view of a passage: on its page when the page is exactly or nearly known and in the evidence."""
+    params: dict[str, int] = {"start": span.start, "end": span.end}
+    n = cited_page(doc_id, page, snap)
+    if n is not None:
+        params["page"] = n
+    return f"/view/{quote(doc_id, safe='')}?{urlencode(params)}"
+
+
+def cited_page(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> int | None:
+    if page is None or page.page is None or page.certainty not in (PageCertainty.exact, PageCertainty.estimated):
+        return None
+    stored = snap.docs.get(doc_id) if snap is not None else None
+    if stored is None or page.page not in stored.pages:
+        return None
+    return page.page
+
+
+def page_url(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> str | None:
+    n = cited_page(doc_id, page, snap)
+    return None if n is None else f"/documents/{quote(doc_id, safe='')}/pages/{n}"
+
+
+def citation_out(c: Citation, snap: Snapshot | None) -> CitationOut:
+    return CitationOut(
+        doc_id=c.doc_id, title=c.title, year=c.year, doc_type=c.doc_type, page=c.page,
+        page_label=c.page_label or c.page.label(), page_certainty=c.page.certainty, section_path=list(c.section_path),
+        source_file=c.source_file, span=c.span, table_id=c.table_id, row=c.row, column=c.column, quote=c.quote,
+        view_url=view_url(c.doc_id, c.span, c.page, snap), page_url=page_url(c.doc_id, c.page, snap),
+    )
+
+
+def split_highlights(snippet: str) -> tuple[str, list[Highlight]]:
+    """'a **b** c' -> ('a b c', [(2, 3)]). An unpaired marker is kept as text."""
+    parts = snippet.split("**")
+    if len(parts) % 2 == 0:  # odd number of markers: not ours to interpret
+        return snippet, []
+    text, marks, pos = [], [], 0
+    for i, part in enumerate(parts):
+        if i % 2 and part:
+            marks.append(Highlight(start=pos, end=pos + len(part)))
+        text.append(part)
+        pos += len(part)
+    return "".join(text), marks
+
+
+def hit_out(h: Hit, snap: Snapshot | None) -> HitOut:
+    plain, marks = split_highlights(h.snippet)
+    return HitOut(
+        rank=h.rank, score=h.score, chunk_id=h.chunk_id, doc_id=h.doc_id, title=h.citation.title,
+        year=h.citation.year, snippet=h.snippet, snippet_text=plain, highlights=marks, text=h.text,
+        kinds=list(h.kinds), scores=dict(h.scores), ranks=dict(h.ranks), citation=citation_out(h.citation, snap),
+    )
+
+
+def answer_out(a: Any, snap: Snapshot | None, took_ms: float) -> AnswerResponse:
+    """index.records.Answer -> AnswerResponse (read by attribute, so added fields there do no harm)."""
+    citation = getattr(a, "citation", None)
+    alternatives = [
+        AlternativeOut(value=alt.value, unit=alt.unit, value_text=alt.value_text, year=alt.year,
+                       qualifier=alt.qualifier, relation=alt.relation, citation=citation_out(alt.citation, snap),
+                       fact=alt.fact)
+        for alt in getattr(a, "alternatives", None) or []
+    ]
+    return AnswerResponse(
+        question=a.question, found=bool(a.found), value=a.value, unit=a.unit, value_text=a.value_text, text=a.text,
+        confidence=float(a.confidence or 0.0), citation=citation_out(citation, snap) if citation else None,
+        fact=getattr(a, "fact", None), alternatives=alternatives, disagreement=getattr(a, "disagreement", None),
+        passages=[hit_out(h, snap) for h in getattr(a, "passages", None) or []], took_ms=round(took_ms, 2),
+    )
+
+
+def fact_out(f: Fact, snap: Snapshot, score: float | None = None) -> FactOut:
+    stored = snap.docs.get(f.doc_id)
+    quote_text = stored.source[f.span.start:f.span.end] if stored is not None else None
+    title = stored.doc.meta.title if stored is not None else f.doc_id
+    return FactOut(**f.model_dump(), title=title, page_label=f.page.label(), quote=quote_text,
+                   view_url=view_url(f.doc_id, f.span, f.page, snap), match_score=score)

@@ -1,0 +1,67 @@
+"""What every request shares: the index holder, the document catalog, the CPU slots; and the checks on them."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from index.search import Index
+from search_api.catalog import DocumentCatalog, Snapshot, StoredDoc
+from search_api.config import ServerConfig
+from search_api.errors import ApiError
+from search_api.metrics import Metrics
+from search_api.state import IndexHolder
+
+ANSWER_MODULE = "index.answer"
+
+
+@dataclass
+class AppState:
+    config: ServerConfig
+    holder: IndexHolder
+    catalog: DocumentCatalog
+    metrics: Metrics
+    cpu: threading.BoundedSemaphore
+    started: float = field(default_factory=time.monotonic)
+
+    def index(self) -> Index:
+        """The current index; a request keeps this object to its end, whatever a reload swaps in meanwhile."""
+        index = self.holder.current
+        if index is None:
+            why = f" (last error: {self.holder.error})" if self.holder.error else ""
+            raise ApiError(503, "index_unavailable",
+                           f"no search index is loaded from {self.holder.folder}{why}; build one with `kb index`; "
+                           "the server picks it up by itself")
+        return index
+
+    def snapshot(self) -> Snapshot:
+        return self.catalog.snapshot()
+
+    def document(self, doc_id: str) -> StoredDoc:
+        snap = self.snapshot()
+        stored = snap.docs.get(doc_id)
+        if stored is None:
+            known = ", ".join(sorted(snap.docs)) or "none"
+            raise ApiError(404, "unknown_document", f"no document with id {doc_id!r}; known documents: {known}")
+        return stored
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.kb
+
+
+def answer_function() -> Callable[[str, Index], Any] | None:
+    """index.answer.answer, or None while that module is not installed."""
+    try:
+        module = importlib.import_module(ANSWER_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == ANSWER_MODULE:
+            return None
+        raise
+    return getattr(module, "answer", None)

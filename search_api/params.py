@@ -1,0 +1,60 @@
+"""Checks on query parameters that a type alone cannot express; each failure names the parameter."""
+
+from __future__ import annotations
+
+import re
+
+from index.filters import parse_years
+from search_api.errors import ApiError
+
+MAX_QUERY = 1000
+YEAR_MIN, YEAR_MAX = 1900, 2100
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+def invalid(parameter: str, problem: str, code: str = "invalid_request") -> ApiError:
+    return ApiError(422, code, f"query parameter {parameter!r}: {problem}",
+                    [{"parameter": f"query parameter {parameter!r}", "problem": problem}])
+
+
+def question(q: str, name: str = "q") -> str:
+    """The text trimmed; 1 to 1000 characters."""
+    text = q.strip()
+    if not text:
+        raise invalid(name, "is empty; give some words to search for")
+    if len(text) > MAX_QUERY:
+        raise invalid(name, f"is {len(text)} characters long; at most {MAX_QUERY} are allowed")
+    if "\x00" in text:
+        raise invalid(name, "contains a NUL character")
+    return text
+
+
+def years(value: str | None) -> tuple[int | None, int | None]:
+    """'2020' or '2019-2021' (also 2019–2021, 2019..2021) within 1900-2100."""
+    if value is None or not value.strip():
+        return None, None
+    try:
+        lo, hi = parse_years(value.strip())
+    except ValueError:
+        raise invalid("year", f"{value!r} is not a year (2020) or a range of years (2019-2021)",
+                      "invalid_year") from None
+    for y in (lo, hi):
+        if y is None or not YEAR_MIN <= y <= YEAR_MAX:
+            raise invalid("year", f"{y} is outside {YEAR_MIN}-{YEAR_MAX}", "invalid_year")
+    return lo, hi
+
+
+def split_list(values: list[str] | None) -> list[str] | None:
+    """Repeated parameters and comma-separated values alike: ?doc=a&doc=b or ?doc=a,b."""
+    if not values:
+        return None
+    out = [v.strip() for value in values for v in value.split(",") if v.strip()]
+    return out or None
+
+
+def langs(values: list[str] | None) -> list[str] | None:
+    out = split_list(values)
+    for v in out or []:
+        if not _LANG.match(v.lower()):
+            raise invalid("lang", f"{v!r} is not a language code such as nb, nn or en")
+    return [v.lower() for v in out] if out else None

@@ -1,0 +1,177 @@
+// The staff page: ask, show the answer card above the ranked passages.
+// Server text is only ever put in the page through textContent (never innerHTML).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, props, children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === null || value === undefined) continue;
+    if (key === "text") node.textContent = value;
+    else if (key === "href") node.setAttribute("href", safeHref(value));
+    else node.setAttribute(key, value);
+  }
+  for (const child of children || []) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+// Only links into this site: a server string can never become a javascript: URL.
+function safeHref(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "#";
+}
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (e) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error ? body.error.message : `HTTP ${response.status}`;
+    const error = new Error(message);
+    error.status = response.status;
+    error.code = body && body.error ? body.error.code : null;
+    throw error;
+  }
+  return body;
+}
+
+function citationText(c) {
+  const parts = [c.title + (c.year ? ` (${c.year})` : ""), c.page_label || "side ukjent"];
+  if (c.section_path && c.section_path.length) parts.push(c.section_path[c.section_path.length - 1]);
+  return parts.join(", ");
+}
+
+function snippetNodes(hit) {
+  const nodes = [];
+  const text = hit.snippet_text || "";
+  let pos = 0;
+  for (const h of hit.highlights || []) {
+    if (h.start < pos || h.end > text.length) continue;
+    nodes.push(document.createTextNode(text.slice(pos, h.start)));
+    nodes.push(el("mark", { text: text.slice(h.start, h.end) }));
+    pos = h.end;
+  }
+  nodes.push(document.createTextNode(text.slice(pos)));
+  return nodes;
+}
+
+function formatValue(answer) {
+  if (answer.value_text) return answer.value_text;
+  if (answer.value === null || answer.value === undefined) return "";
+  return String(answer.value).replace(".", ",") + (answer.unit ? ` ${answer.unit}` : "");
+}
+
+function showAnswer(answer) {
+  const card = $("svar");
+  card.hidden = false;
+  card.classList.toggle("notfound", !answer.found);
+  $("svar-verdi").textContent = answer.found ? formatValue(answer) : "Fant ikke et sikkert svar";
+  $("svar-tekst").textContent = answer.text || "";
+  const source = $("svar-kilde");
+  source.replaceChildren();
+  if (answer.citation) {
+    source.append("Kilde: ", el("a", { href: answer.citation.view_url, class: "cite", text: citationText(answer.citation) }));
+  }
+  const note = $("svar-merknad");
+  note.hidden = !answer.disagreement;
+  note.textContent = answer.disagreement || "";
+  const alts = $("svar-alternativer");
+  const list = alts.querySelector("ul");
+  list.replaceChildren();
+  for (const alt of answer.alternatives || []) {
+    list.append(el("li", {}, [
+      el("strong", { text: alt.value_text }),
+      ` (${alt.relation}${alt.year ? ", " + alt.year : ""}) – `,
+      el("a", { href: alt.citation.view_url, text: citationText(alt.citation) }),
+    ]));
+  }
+  alts.hidden = list.children.length === 0;
+}
+
+function showHits(hits) {
+  const list = $("treffliste");
+  list.replaceChildren();
+  for (const hit of hits) {
+    const c = hit.citation;
+    list.append(el("li", { class: "card hit" }, [
+      el("p", { class: "where" }, [
+        el("span", { class: "doc", text: hit.title + (hit.year ? ` (${hit.year})` : "") }),
+        " · ",
+        el("span", { class: "page", text: c.page_label || "side ukjent" }),
+      ]),
+      c.section_path && c.section_path.length
+        ? el("p", { class: "section", text: c.section_path.join(" › ") }) : null,
+      el("p", { class: "snippet" }, snippetNodes(hit)),
+      el("a", { href: c.view_url, class: "cite", text: "Vis i kilden" }),
+    ]));
+  }
+  $("treff").hidden = false;
+  $("treff-tittel").textContent = hits.length ? `Relevante avsnitt (${hits.length})` : "Ingen treff";
+}
+
+function queryString(params) {
+  const qs = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) qs.set(key, value);
+  return qs.toString();
+}
+
+async function run(q, year, doc) {
+  const status = $("status");
+  status.textContent = "Søker …";
+  $("knapp").disabled = true;
+  const [answer, search] = await Promise.allSettled([
+    getJson("/answer?" + queryString({ q })),
+    getJson("/search?" + queryString({ q, year, doc, k: 10 })),
+  ]);
+  $("knapp").disabled = false;
+  const problems = [];
+  if (answer.status === "fulfilled") showAnswer(answer.value);
+  else {
+    $("svar").hidden = true;
+    problems.push(answer.reason.status === 503 ? "Svar er ikke tilgjengelig nå." : `Svar: ${answer.reason.message}`);
+  }
+  if (search.status === "fulfilled") showHits(search.value.hits);
+  else {
+    $("treff").hidden = true;
+    problems.push(`Søk: ${search.reason.message}`);
+  }
+  status.textContent = problems.join(" ");
+}
+
+function fillFilters(documents) {
+  const years = [...new Set(documents.map((d) => d.year).filter((y) => y))].sort((a, b) => b - a);
+  for (const y of years) $("year").append(el("option", { value: String(y), text: String(y) }));
+  for (const d of documents) {
+    $("doc").append(el("option", { value: d.id, text: d.title + (d.year ? ` (${d.year})` : "") }));
+  }
+}
+
+function fromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  $("q").value = params.get("q") || "";
+  $("year").value = params.get("year") || "";
+  $("doc").value = params.get("doc") || "";
+  if ($("q").value.trim()) run($("q").value.trim(), $("year").value, $("doc").value);
+}
+
+$("sok").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const q = $("q").value.trim();
+  if (!q) return;
+  const year = $("year").value;
+  const doc = $("doc").value;
+  history.pushState(null, "", "?" + queryString({ q, year, doc }));
+  run(q, year, doc);
+});
+window.addEventListener("popstate", fromUrl);
+
+getJson("/documents")
+  .then((body) => fillFilters(body.documents))
+  .catch(() => {})
+  .finally(fromUrl);

@@ -1,0 +1,76 @@
+"""GET /answer: the answer object with citations; 503 when the answer module is missing; 422 for bad input."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from index.records import Answer, AnswerAlternative
+
+QUESTION = "hva var andel bosatt innen 6 måneder i 2020"
+
+
+def test_answer_from_the_installed_answer_module(client):
+    r = client.get("/answer", params={"q": f"  {QUESTION} "})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["question"] == QUESTION
+    assert isinstance(body["found"], bool) and body["text"]
+    for p in body["passages"]:
+        assert p["citation"]["view_url"].startswith("/view/")
+    if body["citation"]:
+        assert body["citation"]["doc_id"] in {"imdi-arsrapport-2020", "imdi-fou-2020"}
+
+
+def _stub(monkeypatch, fn) -> None:
+    module = types.ModuleType("index.answer")
+    module.answer = fn
+    monkeypatch.setitem(sys.modules, "index.answer", module)
+
+
+def test_answer_object_is_converted_with_citations_and_alternatives(client, monkeypatch):
+    seen = {}
+
+    def fake_answer(question, index):
+        seen["question"], seen["index"] = question, index
+        hits = index.search("bosatt innen 6 måneder", k=3, filters={"doc": "imdi-arsrapport-2020"})
+        alt = AnswerAlternative(value=95, unit="%", value_text="95 %", year=2019, relation="other_year",
+                                citation=hits[1].citation)
+        return Answer(question=question, found=True, value=49, unit="%", value_text="49 %", text="Det var 49 %.",
+                      confidence=0.8, citation=hits[0].citation, alternatives=[alt], passages=hits,
+                      disagreement="Kildene sier ulikt.")
+
+    _stub(monkeypatch, fake_answer)
+    body = client.get("/answer", params={"q": QUESTION}).json()
+    assert seen["question"] == QUESTION and len(seen["index"]) > 0  # the server's loaded index is passed
+    assert body["value_text"] == "49 %" and body["value"] == 49 and body["confidence"] == 0.8
+    assert body["citation"]["doc_id"] == "imdi-arsrapport-2020" and body["citation"]["view_url"]
+    assert body["alternatives"][0]["relation"] == "other_year" and body["alternatives"][0]["citation"]["page_label"]
+    assert len(body["passages"]) == 3 and body["disagreement"] == "Kildene sier ulikt."
+
+
+def test_answer_is_503_with_a_message_when_the_module_is_missing(client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "index.answer", None)  # makes `import index.answer` fail as if absent
+    r = client.get("/answer", params={"q": QUESTION})
+    assert r.status_code == 503
+    err = r.json()["error"]
+    assert err["code"] == "answer_unavailable" and "index.answer" in err["message"]
+    assert client.get("/health").json()["answers"] is False
+    assert client.get("/search", params={"q": QUESTION}).status_code == 200
+
+
+def test_answer_value_error_is_a_422(client, monkeypatch):
+    def refuse(question, index):
+        raise ValueError("the question has no words")
+
+    _stub(monkeypatch, refuse)
+    r = client.get("/answer", params={"q": "???"})
+    assert r.status_code == 422 and "no words" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": " \t "}, {"q": "x" * 1001}])
+def test_answer_rejects_a_missing_or_empty_question(client, params):
+    r = client.get("/answer", params=params)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"

@@ -1,0 +1,62 @@
+"""GET /facts: filters, fuzzy indicator match, paging, provenance; bad parameters are 422."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_facts_by_indicator_substring_with_provenance(client, source_2020):
+    body = client.get("/facts", params={"indicator": "Bosatt innen 6 MÅNEDER", "limit": 100}).json()
+    assert body["total"] >= 5 and body["items"]
+    scores = [f["match_score"] for f in body["items"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] == 100  # substring matches first, then close ones
+    for f in body["items"]:
+        assert ("bosatt innen 6 måneder" in f["indicator"].lower()) == (f["match_score"] == 100)
+        assert f["title"] and f["page_label"] and f["view_url"].startswith(f"/view/{f['doc_id']}?")
+        if f["doc_id"] == "imdi-arsrapport-2020":
+            assert f["quote"] == source_2020[f["span"]["start"]:f["span"]["end"]]
+    # the reference figure, 49 % in 2020, is among them
+    assert any(f["value"] == 49 and f["unit"] == "%" and f["year"] == 2020 for f in body["items"])
+
+
+def test_facts_fuzzy_match_tolerates_a_typo(client):
+    exact = client.get("/facts", params={"indicator": "overføringsflyktninger"}).json()
+    typo = client.get("/facts", params={"indicator": "overføringsflyktnigner"}).json()
+    assert exact["total"] > 0 and typo["total"] > 0
+    assert all(f["match_score"] < 100 for f in typo["items"])
+    assert {f["id"] for f in typo["items"]} & {f["id"] for f in exact["items"]}
+
+
+def test_facts_filters_year_unit_document_and_entity(client):
+    y = client.get("/facts", params={"year": "2019-2020", "unit": "%", "limit": 500}).json()
+    assert y["items"] and all(2019 <= f["year"] <= 2020 and f["unit"] == "%" for f in y["items"])
+    d = client.get("/facts", params={"doc": "imdi-fou-2020", "limit": 500}).json()
+    assert d["items"] and {f["doc_id"] for f in d["items"]} == {"imdi-fou-2020"}
+    some = next(f for f in client.get("/facts", params={"limit": 500}).json()["items"] if f["entities"])
+    key = some["entities"][0]["norm"] or some["entities"][0]["text"]
+    e = client.get("/facts", params={"entity": key.upper(), "limit": 500}).json()
+    assert some["id"] in {f["id"] for f in e["items"]}
+
+
+def test_facts_paging_is_consistent(client):
+    first = client.get("/facts", params={"limit": 7}).json()
+    second = client.get("/facts", params={"limit": 7, "offset": 7}).json()
+    both = client.get("/facts", params={"limit": 14}).json()
+    assert first["total"] == second["total"] == both["total"] > 14
+    assert first["next_offset"] == 7
+    assert [f["id"] for f in first["items"] + second["items"]] == [f["id"] for f in both["items"]]
+    last = client.get("/facts", params={"limit": 5, "offset": first["total"] - 2}).json()
+    assert len(last["items"]) == 2 and last["next_offset"] is None
+
+
+@pytest.mark.parametrize(("params", "code"), [
+    ({"limit": 0}, "invalid_request"),
+    ({"limit": 501}, "invalid_request"),
+    ({"offset": -1}, "invalid_request"),
+    ({"year": "20x0"}, "invalid_year"),
+    ({"year": "1899"}, "invalid_year"),
+    ({"doc": "../../etc/passwd"}, "unknown_document"),
+])
+def test_facts_rejects_bad_parameters(client, params, code):
+    r = client.get("/facts", params=params)
+    assert r.status_code == 422 and r.json()["error"]["code"] == code
