@@ -87,7 +87,9 @@ def written_forms(value: float) -> set[str]:
 
 
 def written_in(value: float, text: str) -> bool:
-    return any(re.search(r"(?<![\d,])(?<!\d )" + re.escape(f) + r"(?!\d)", text) for f in written_forms(value))
+    """True when `value` is written in `text`. In a space-separated row (`4 903 4 822`) digit groups are
+    ambiguous, so `4 822` counts as written there; a wrong reading of such a row is caught by the match."""
+    return any(re.search(r"(?<![\d,])" + re.escape(f) + r"(?![\d]|,\d)", text) for f in written_forms(value))
 
 
 def occurrences(source: str, passage: str) -> list[Span]:

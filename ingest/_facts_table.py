@@ -92,10 +92,10 @@ def _numeric_entries(row: TableRow) -> list[tuple[int, Cell, str | None]]:
     """(column index, cell, share label) for each number in the row, cells with labelled shares split."""
     out: list[tuple[int, Cell, str | None]] = []
     for j, cell in enumerate(row.cells):
-        if cell.value is not None:
-            out.append((j, cell, None))
-        elif shares := labelled_shares(cell.text):
+        if shares := labelled_shares(cell.text):
             out += [(j, Cell(text=cell.text, value=v, unit="%"), sub) for sub, v in shares]
+        elif cell.value is not None:
+            out.append((j, cell, None))
     return out
 
 

@@ -28,12 +28,14 @@ _BOUNDARY = re.compile(r"[.!?]+[»”\")\]]*\s+(?=[A-ZÆØÅ0-9«\"(–-])")
 _NOT_QUANTITY = {"DATE", "YEAR", "PERIOD", "REF", "LAW"}
 _THRESHOLD = re.compile(r"^(innen|innan|innenfor|innanfor|etter|mer|meir|mindre)\b", re.I)
 # `over 15 år`, `under 18 år`, `mellom 15 og 17 år`: an age or a bound, not a measured duration
-_AGE_BEFORE = re.compile(r"(\b(over|under|mellom|opp til|minst)|\bmellom \d+ og)\s+$", re.I)
+_AGE_BEFORE = re.compile(r"(\b(over|under|mellom|opp til|minst)|\bmellom \d+ og|\b(innen|innan)\s+(både\s+)?\d+\s+og)"
+                         r"\s+$", re.I)
 _STOP_NOUNS = {
     "av", "og", "i", "til", "på", "for", "som", "er", "var", "har", "hadde", "med", "fra", "frå", "eller", "om",
     "per", "de", "dei", "den", "det", "en", "ein", "et", "eit", "ble", "blei", "vart", "år", "ganger", "gonger",
     "prosent", "ulike", "nye", "andre", "mot", "over", "under", "enn", "ved", "etter", "innen", "innan",
-    "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers",
+    "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers", "hvor", "der",
+    "når", "da", "kor", "hvorav", "herav",
 }
 _ADJECTIVES = {"nye", "flere", "fleire", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
                "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
@@ -42,6 +44,7 @@ _COUNT_NOUN = re.compile(r"^\s*(?:\(\w+\)\s*)?([a-zæøå][a-zæøå\-]{2,})", r
 _NOUN_BASE = {
     "flyktningene": "flyktninger", "flyktningane": "flyktningar", "personene": "personer", "personane": "personar",
     "kommunene": "kommuner", "kommunane": "kommunar", "deltakerne": "deltakere", "deltakarane": "deltakarar",
+    "prosentene": "%", "prosentane": "%",
 }
 
 
@@ -64,7 +67,19 @@ class SentenceFact:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; abbreviations (`mill.`, `kap.`, `Prop.`) do not end one."""
+    """(start, end) of each sentence; abbreviations (`mill.`, `kap.`, `Prop.`) do not end one.
+
+    Cleaned text keeps a line break only between list items, so a line break ends a sentence too.
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out += [(pos + a, pos + b) for a, b in _split_line(line)]
+        pos += len(line) + 1
+    return out
+
+
+def _split_line(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for m in _BOUNDARY.finditer(text):
         before = text[start:m.start() + 1]
@@ -80,8 +95,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = m.start() + len(m.group(0).rstrip())
         out.append((start, end))
         start = m.end()
-    if start < len(text) and text[start:].strip():
-        out.append((start, len(text.rstrip())))
+    lead = len(text[start:]) - len(text[start:].lstrip(" -–•"))
+    if start < len(text) and text[start:].strip(" -–•"):
+        out.append((start + lead, len(text.rstrip())))
     return out
 
 
@@ -123,7 +139,7 @@ _COMPARING = re.compile(r"\b(fra|frå|mot|enn|sammenlignet|samanlikna|økning|au
 def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
     """The comma/semicolon/colon-delimited clause around `pos`, within its parenthesis group."""
     mine = groups[pos] if pos < len(groups) else 0
-    cuts = [m.start() for m in re.finditer(r"[,;:]\s", sentence) if groups[m.start()] == mine]
+    cuts = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", sentence) if groups[m.start()] == mine]
     return max([c + 1 for c in cuts if c < pos], default=0), min([c for c in cuts if c >= pos], default=len(sentence))
 
 
@@ -165,7 +181,7 @@ def _counted_noun(after: str) -> str | None:
     """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`)."""
     m = _COUNT_NOUN.match(after)
     if m and m.group(1).lower() in _ADJECTIVES:
-        m = _COUNT_NOUN.match(after, m.end())
+        m = _COUNT_NOUN.match(after[m.end():])
     if not m:
         return None
     word = m.group(1).lower().strip("-")
@@ -183,7 +199,8 @@ def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
     noun = _counted_noun(after)
     if noun:
         return noun
-    rng = re.match(r"\s*(og|til|–|-)\s*\d[\d ]*(?:,\d+)?\s", after)
+    # `1 500 og 1 700 nye tolker`: a range shares its noun; `354 av 356 kommunar`: so does a part
+    rng = re.match(r"\s*(og|til|–|-|av|av de|av dei)\s*\d[\d ]*(?:,\d+)?\s", after)
     if rng:
         return _counted_noun(after[rng.end() - 1:])
     label = re.search(r"([A-Za-zæøåÆØÅ]{3,})\s*:\s*$", sentence[:start])
@@ -219,7 +236,7 @@ def _indicator(sentence: str, start: int, end: int) -> str:
     mine = groups[start] if start < len(groups) else 0
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
-    bounds = [m.start() for m in re.finditer(r"[,;:]\s", kept)]
+    bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
@@ -256,6 +273,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
         numbers = find_numbers(sentence)
         if _table_like(sentence, numbers):
             continue
+        last_unit: str | None = None
         for start, end, value, unit in numbers:
             sign = re.match(r"[-−–]\s?", sentence[start:end])
             if sign:
@@ -268,6 +286,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
             raw = sentence[start:end]
             if unit is None and YEAR_RE.fullmatch(raw):
                 continue  # a year mention, not a quantity
+            if re.fullmatch(r"\d+\.\d{1,2}|0\d+", raw):
+                continue  # `3.1` is a section number, `01` a post code: decimals take a comma here
             after = sentence[end:]
             if re.match(r"\.\s+[a-zæøå]", after):
                 continue  # ordinal: `2. kvartal`, `5. desember`
@@ -275,14 +295,18 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
                 continue  # the denominator of `9 av 10`
             if unit is None and re.search(r"\b(kr\.?|kroner|NOK)\s*$", sentence[:start], re.I):
                 unit = "kroner"
+            if unit == "personer" and (noun := _counted_noun(after)):
+                unit = noun  # `flyktningar`, `deltakere`: the noun says more than "personer"
             if unit is None:
                 unit = _unit_of_bare_number(sentence, start, end)
-                if unit is None:
-                    continue
-            elif unit == "personer" and (noun := _counted_noun(after)):
-                unit = noun
+            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)):
+                unit = last_unit  # `… 2 819 flyktninger i 2020 (4 822 i 2019)`: the comparison shares the unit
+            if unit is None:
+                continue
+            last_unit = unit
             u_end = _unit_span_end(sentence, end, unit)
-            year = _pick_year(sentence, start, u_end, years, groups)
+            noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
+            year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
             quals = [qualifier] if qualifier else []
             if year is None and context_year is not None:
                 year = context_year

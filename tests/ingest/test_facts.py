@@ -1,0 +1,349 @@
+"""Key figures as facts: hand-built tables in each style of the corpus, sentences in both written forms,
+spans that slice the source, and the real ingested documents."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from eval.facts_eval import evaluate_facts, written_in
+from ingest.facts import extract_facts
+from ingest.ner import annotate_blocks
+from ingest.numbers import parse_cell
+from ingest.records import Block, Document, DocumentMeta, Fact, Span, Table, TableRow
+from ingest.textclean import clean
+
+
+# -- building documents by hand -----------------------------------------------------------------
+def _doc(source: str, *, year: int = 2020, lang: str = "nb", tables=(), blocks=()) -> Document:
+    meta = DocumentMeta(id="t", title="t", year=year, lang=lang, source_file="t.txt", sha256="0", format="text")
+    doc = Document(meta=meta, tables=list(tables), blocks=list(blocks))
+    annotate_blocks(doc.blocks)
+    return doc
+
+
+def _table(source: str, lines: list[str], columns: list[str], *, caption: str | None = None,
+           sep: str = "\t", notes: list[str] | None = None, ncols: int | None = None) -> Table:
+    """A Table over `lines` (each a row as it stands in `source`): first field is the label."""
+    rows = []
+    for line in lines:
+        start = source.index(line)
+        fields = line.split(sep) if sep == "\t" else _split_space_row(line, ncols or len(columns) - 1)
+        rows.append(TableRow(label=clean(fields[0]), cells=[parse_cell(f) for f in fields[1:]],
+                             span=Span(start=start, end=start + len(line))))
+    first = source.index(lines[0])
+    last = source.index(lines[-1]) + len(lines[-1])
+    return Table(id="t:t000", doc_id="t", caption=caption, title=caption, columns=columns, rows=rows,
+                 notes=notes or [], span=Span(start=first, end=last), style="tab" if sep == "\t" else "space")
+
+
+def _split_space_row(line: str, n: int) -> list[str]:
+    """`Busette totalt1 4 903 4 822 2 819 4 489 31 258` -> label + n cells (the parsers' job, done simply)."""
+    from ingest.numbers import split_grouped
+
+    toks = line.split()
+    for i in range(len(toks)):
+        values = split_grouped(toks[i:], n) if all(t[0].isdigit() for t in toks[i:]) else None
+        if values:
+            return [" ".join(toks[:i]), *(f"{v:g}".replace(".", ",") for v in values)]
+    raise AssertionError(line)
+
+
+def _one(facts: list[Fact], **want) -> Fact:
+    hits = [f for f in facts if all(getattr(f, k) == v for k, v in want.items())]
+    assert len(hits) == 1, (want, [(f.indicator, f.value, f.year, f.column) for f in facts])
+    return hits[0]
+
+
+# -- tables -------------------------------------------------------------------------------------
+SP_SOURCE = (
+    "Styringsparameter\tResultat 2017\tResultat 2018\tResultat 2019\tKrav 2020\tResultat 2020\tKommentarer 2020\n"
+    "<b>SP13:</b> Andel flyktninger bosatt innen 6 måneder etter at vedtak er gitt\t76 %\t83 %\t95 %\t90 %\t49 %\t"
+    "Det ble bosatt 2 819 flyktninger i 2020 (4 822 i 2019).\n"
+    "<b>SP3:</b> Andel deltakere i arbeid eller utdanning\t61 % Kvinner: 49 % Menn: 71 %\t-\t-\t70 %\t-\t\n"
+)
+
+
+def test_tab_table_result_and_target_columns():
+    lines = SP_SOURCE.splitlines()
+    cols = lines[0].split("\t")
+    table = _table(SP_SOURCE, lines[1:], cols)
+    facts = extract_facts(_doc(SP_SOURCE, tables=[table]), SP_SOURCE)
+    result = _one(facts, value=49, column="Resultat 2020")
+    assert (result.unit, result.year, result.column, result.qualifier) == ("%", 2020, "Resultat 2020", "resultat")
+    assert result.indicator.startswith("SP13: Andel flyktninger bosatt innen 6 måneder")
+    target = _one(facts, value=90)
+    assert (target.year, target.qualifier) == (2020, "krav")
+    assert _one(facts, value=76).year == 2017
+    # the comment cell states facts of its own, with the years it names
+    assert _one(facts, value=2819, source_kind="table").year == 2020
+    assert _one(facts, value=4822).year == 2019
+    # `61 % Kvinner: 49 % Menn: 71 %` is three shares of one cell
+    women = _one(facts, indicator="SP3: Andel deltakere i arbeid eller utdanning – Kvinner")
+    assert (women.value, women.year, women.unit) == (49, 2017, "%")
+    for f in facts:
+        assert SP_SOURCE[f.span.start:f.span.end] in SP_SOURCE.splitlines()[1:] or f.span_exact
+        assert written_in(f.value, SP_SOURCE[f.span.start:f.span.end])
+
+
+HOVEDTALL = (
+    "Bosetting av flyktninger\t2016\t2017\t2018\t2019\t2020\n"
+    "Bosatte flyktninger (totalt)\t15 291\t11 078\t4 903\t4 822\t2 819\n"
+    "Opplæring i norsk og samfunnskunnskap\t2016\t2017\t2018\t2019\tForeløpige tall 2020\n"
+    "Personer med rett og plikt til opplæring som deltok i opplæringen (tall fra NIR)\t39 858\t42 227\t38 479\t"
+    "31 672\t23 826\n"
+    "Nøkkeltall fra årsregnskap\t\t2016\t2017\t2018\t2019\t2020\n"
+    "Lønnskostnader per årsverk\tKroner\t673 083\t815 095\t843 707\t824 874\t896 331\n"
+)
+
+
+def test_mid_table_header_rows_and_unit_column():
+    lines = HOVEDTALL.splitlines()
+    table = _table(HOVEDTALL, lines[1:], lines[0].split("\t"))
+    facts = extract_facts(_doc(HOVEDTALL, tables=[table]), HOVEDTALL)
+    assert not [f for f in facts if 2016 <= f.value <= 2020]  # header rows are not facts
+    assert _one(facts, value=2819).year == 2020
+    prelim = _one(facts, value=23826)
+    assert (prelim.year, prelim.qualifier, prelim.unit) == (2020, "foreløpig", "personer")
+    wages = _one(facts, value=896331)
+    assert (wages.year, wages.unit) == (2020, "kroner")  # the unit column, not `per årsverk`
+
+
+NN_SOURCE = (
+    "Tabell 3-1-1. Nøkkeltal for busetting. Tal på personar og gjennomsnittleg ventetid. \n2018–2022 \n\n"
+    "År 2018 2019 2020 2021 2022 \n\n"
+    "Busette totalt1 4 903 4 822 2 819 4 489 31 258 \n\n"
+    "Busette: Gjennomsnittleg ventetid frå vedtak om opphald/innreiseløyve til busetting (månader) \n\n"
+    "Totalt1 4,9 3,3 8,5 6,3 2,3 \n\n"
+    "Einslege mindreårige 3,8 3,2 5,1 3,1 2,5 \n"
+)
+
+
+def test_space_separated_nynorsk_table_with_group_rows():
+    lines = ["År 2018 2019 2020 2021 2022", "Busette totalt1 4 903 4 822 2 819 4 489 31 258",
+             "Busette: Gjennomsnittleg ventetid frå vedtak om opphald/innreiseløyve til busetting (månader)",
+             "Totalt1 4,9 3,3 8,5 6,3 2,3", "Einslege mindreårige 3,8 3,2 5,1 3,1 2,5"]
+    rows = [lines[0].split(), None, [lines[2]], None, None]
+    table = _table(NN_SOURCE, [lines[1], lines[3], lines[4]], ["År", *rows[0][1:]],
+                   caption="Nøkkeltal for busetting. Tal på personar og gjennomsnittleg ventetid. 2018–2022",
+                   sep=" ", ncols=5)
+    start = NN_SOURCE.index(lines[2])
+    table.rows.insert(1, TableRow(label=lines[2], cells=[], span=Span(start=start, end=start + len(lines[2]))))
+    facts = extract_facts(_doc(NN_SOURCE, lang="nn", tables=[table]), NN_SOURCE)
+    total = _one(facts, value=31258)
+    assert (total.indicator, total.year, total.unit) == ("Busette totalt", 2022, "personer")
+    wait = _one(facts, value=2.5)
+    assert wait.indicator.endswith("(månader) – Einslege mindreårige")
+    assert (wait.year, wait.unit, wait.qualifier) == (2022, "måneder", "enslige mindreårige")
+    assert _one(facts, value=8.5).unit == "måneder"
+
+
+OCR_SOURCE = (
+    "Tabell 3.1.8 Bosetting av mottaksbeboere, etter personkategori. Antall personer. 2020-\n2024.\n\n"
+    "Ar ‘ 2020 2021 2022 2023 2024 ‘\n"
+    "Totalt 1012 564 17 739 26 787 21 936\n"
+    "Enslige mindre8rige* 61 59 304 503 697\n"
+)
+
+
+def test_ocr_table_header_row_and_damaged_group_names():
+    lines = OCR_SOURCE.splitlines()
+    table = _table(OCR_SOURCE, [lines[4], lines[5]], [], sep=" ", ncols=5,
+                   caption="Bosetting av mottaksbeboere, etter personkategori. Antall personer. 2020- 2024.")
+    head = OCR_SOURCE.index(lines[3])
+    table.rows.insert(0, TableRow(label="Ar", cells=[parse_cell(y) for y in "2020 2021 2022 2023 2024".split()],
+                                  span=Span(start=head, end=head + len(lines[3]))))
+    facts = extract_facts(_doc(OCR_SOURCE, year=2024, tables=[table]), OCR_SOURCE)
+    assert len(facts) == 10
+    assert _one(facts, value=21936).year == 2024
+    minors = _one(facts, value=697)
+    assert (minors.year, minors.unit, minors.qualifier) == (2024, "personer", "enslige mindreårige")
+
+
+BUDGET = (
+    "Kap. 291 Bosetting av flyktninger og tiltak for innvandrere \n\n          (i mill. kroner) \n\n"
+    "Post Betegnelse Tildeling 2020 \n\n"
+    "Post 60 Integreringstilskudd, kan overføres 7 545,63 \n\n"
+    "Post 62 Kommunale innvandrertiltak  205,40 \n\n"
+    "Sum   9702,51 \n"
+)
+
+
+def test_budget_lines_of_the_allocation_letter():
+    rows = ["Post 60 Integreringstilskudd, kan overføres 7 545,63", "Post 62 Kommunale innvandrertiltak  205,40",
+            "Sum   9702,51"]
+    table = Table(id="t:t000", doc_id="t", caption="Kap. 291 Bosetting av flyktninger og tiltak for innvandrere "
+                  "(i mill. kroner)", columns=["Post Betegnelse", "Tildeling 2020"], style="space",
+                  span=Span(start=0, end=len(BUDGET)), rows=[
+                      TableRow(label=m.group(1).strip(), cells=[parse_cell(m.group(2))],
+                               span=Span(start=BUDGET.index(r), end=BUDGET.index(r) + len(r)))
+                      for r in rows if (m := re.match(r"(.*?)\s+(\d[\d ]*,\d+)$", r))])
+    facts = extract_facts(_doc(BUDGET, tables=[table]), BUDGET)
+    post60 = _one(facts, value=7545.63)
+    assert (post60.unit, post60.year, post60.qualifier, post60.column) == ("mill. kroner", 2020, "tildelt",
+                                                                           "Tildeling 2020")
+    assert post60.indicator == "Post 60 Integreringstilskudd, kan overføres"
+    assert any(e.label == "REF" and e.norm == "post 60" for e in post60.entities)
+    assert _one(facts, value=9702.51).indicator == "Sum"
+
+
+def test_year_rows_note_columns_and_years_as_values():
+    src = ("Kohort\tAntall personer\tAndel innen 3 måneder\n2016\t19 096\t51 %\n2017*\t11 721\t48 %\n"
+           "Note\tÅr\n1\t2019\n")
+    lines = src.splitlines()
+    table = _table(src, lines[1:3], lines[0].split("\t"), notes=["* Foreløpige tall"])
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    share = _one(facts, value=51)
+    assert (share.indicator, share.year, share.unit) == ("Andel innen 3 måneder", 2016, "%")
+    assert _one(facts, value=11721).qualifier == "foreløpig"
+    years = _table(src, lines[4:], lines[3].split("\t"))
+    assert extract_facts(_doc(src, tables=[years]), src) == []
+
+
+# -- sentences ------------------------------------------------------------------------------------
+def _sentence_facts(text: str, lang: str = "nb", year: int = 2020) -> list[Fact]:
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)), lang=lang)
+    return extract_facts(_doc(text, year=year, lang=lang, blocks=[block]), text)
+
+
+def test_share_with_threshold_bokmal():
+    facts = _sentence_facts("49 prosent av de bosatte i 2020 var bosatt innen 6 måneder.")
+    assert [(f.value, f.unit, f.year) for f in facts] == [(49, "%", 2020)]  # `innen 6 måneder` is no fact
+    assert facts[0].indicator == "av de bosatte i 2020 var bosatt innen 6 måneder"
+    assert [e.label for e in facts[0].entities] == ["PERCENT", "YEAR", "DURATION"]
+
+
+def test_count_in_ocr_report():
+    facts = _sentence_facts("Det ble bosatt 25 618 personer i 2024.", year=2024)
+    assert [(f.value, f.unit, f.year, f.qualifier) for f in facts] == [(25618, "personer", 2024, None)]
+
+
+def test_nynorsk_busette_and_prosenteiningar():
+    text = ("I 2022 blei 3 146 overføringsflyktningar busette. Desse utgjorde 10 prosent av den samla busettinga "
+            "i 2022. Det er ein nedgang på 71 prosenteiningar frå 2021, noko som kjem av høge innkomstar av "
+            "fordrivne frå Ukraina i 2022.")
+    facts = _sentence_facts(text, lang="nn", year=2022)
+    got = [(f.value, f.unit, f.year) for f in facts]
+    assert got == [(3146, "overføringsflyktningar", 2022), (10, "%", 2022), (71, "prosentpoeng", 2022)]
+    assert "frå 2021" in facts[2].indicator  # the year compared with stays in what is measured
+
+
+def test_parenthesised_comparisons_take_their_own_years():
+    facts = _sentence_facts("Av de voksne flyktningene bosatt fra mottak ble 86 prosent bosatt innen 6 måneder i "
+                            "2020 (92 prosent i 2019). Antallet ble redusert fra 194 personer i 2018 til 137 "
+                            "personer i 2019.")
+    assert [(f.value, f.year) for f in facts] == [(86, 2020), (92, 2019), (194, 2018), (137, 2019)]
+
+
+def test_money_ordinals_dates_and_references():
+    facts = _sentence_facts("IMDi fikk 30 mill. kroner til informasjonstiltak, jf. kap. 291, post 71. "
+                            "Resultater for 2020 vil foreligge i 2. kvartal 2021. Frist 31.12.2020.")
+    assert [(f.value, f.unit) for f in facts] == [(30, "mill. kroner")]
+    assert facts[0].year == 2020 and facts[0].qualifier == "år fra dokumentet"
+
+
+# -- spans ---------------------------------------------------------------------------------------
+def test_sentence_spans_slice_the_source_through_markup_and_wraps():
+    source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
+              "antallet kommunene\nopprinnelig ble anmodet om å bosette. Neste avsnitt.\n")
+    start = source.index("Det ble")
+    end = source.index(" Neste")
+    text = ("Det ble bosatt totalt 2 819 flyktninger i 2020, 54 prosent av det antallet kommunene opprinnelig "
+            "ble anmodet om å bosette.")
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=start, end=end))
+    facts = extract_facts(_doc(source, blocks=[block]), source)
+    assert [(f.value, f.year) for f in facts] == [(2819, 2020), (54, 2020)]
+    for f in facts:
+        assert f.span_exact
+        passage = source[f.span.start:f.span.end]
+        assert passage.startswith("Det ble bosatt") and passage.endswith("bosette")
+        assert written_in(f.value, passage)
+
+
+def test_number_missing_from_source_falls_back_to_the_block():
+    source = "Det ble bosatt totalt 2 8l9 flyktninger i 2020."  # OCR damage the repair later undid
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text="Det ble bosatt totalt 2 819 flyktninger i 2020.",
+                  span=Span(start=0, end=len(source)))
+    (fact,) = extract_facts(_doc(source, blocks=[block]), source)
+    assert (fact.span, fact.span_exact) == (block.span, False)
+
+
+# -- the real corpus ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_docs(corpus_texts):
+    """Each corpus document parsed and enriched; a document whose parser fails is skipped, not hidden."""
+    from ingest.config import CORPUS_DIR
+    from ingest.manifest import load_manifest
+    from ingest.pipeline import build_document
+
+    out = {}
+    for entry in load_manifest():
+        path = CORPUS_DIR / entry.source
+        try:
+            doc, text = build_document(path, path.read_bytes(), entry, entry.id)
+        except Exception as exc:  # noqa: BLE001 - report which parser failed
+            out[entry.id] = exc
+            continue
+        out[entry.id] = (doc, text)
+    return out
+
+
+def _get(real_docs, doc_id):
+    got = real_docs[doc_id]
+    if isinstance(got, Exception):
+        pytest.skip(f"{doc_id} could not be parsed: {got!r}")
+    return got
+
+
+DOC_IDS = ["imdi-arsrapport-2020", "imdi-arsrapport-2022", "imdi-arsrapport-2024", "kd-tildelingsbrev-2020",
+           "imdi-fou-2020"]
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_real_fact_spans_hold_their_numbers(real_docs, doc_id):
+    doc, source = _get(real_docs, doc_id)
+    assert doc.facts
+    exact = [f for f in doc.facts if f.span_exact]
+    assert len(exact) >= 0.97 * len(doc.facts)
+    held = [f for f in exact if written_in(f.value, source[f.span.start:f.span.end])]
+    assert len(held) >= 0.97 * len(exact)
+    assert len({f.id for f in doc.facts}) == len(doc.facts)
+    for b in doc.blocks:
+        for e in b.entities:
+            assert b.text[e.start:e.end] == e.text
+
+
+KNOWN = [
+    ("imdi-arsrapport-2020", {"value": 49, "year": 2020, "unit": "%", "column": "Resultat 2020",
+                              "source_kind": "table"}, "SP13"),
+    ("imdi-arsrapport-2020", {"value": 92, "year": 2020, "unit": "%", "source_kind": "text"}, "innen ett år"),
+    ("imdi-arsrapport-2022", {"value": 31258, "year": 2022, "source_kind": "table"}, "Busette"),
+    ("imdi-arsrapport-2022", {"value": 71, "year": 2022, "unit": "prosentpoeng"}, "nedgang"),
+    ("imdi-arsrapport-2024", {"value": 25618, "year": 2024, "unit": "personer", "source_kind": "text"}, "bosatt"),
+    ("kd-tildelingsbrev-2020", {"value": 7545.63, "year": 2020, "unit": "mill. kroner"}, "Integreringstilskudd"),
+    ("imdi-fou-2020", {"value": 101.7, "year": 2019, "unit": "%"}, "Integreringstilskuddet"),
+]
+
+
+@pytest.mark.parametrize("doc_id,want,word", KNOWN, ids=[f"{k[0]}:{k[1]['value']}" for k in KNOWN])
+def test_real_known_facts(real_docs, doc_id, want, word):
+    doc, _ = _get(real_docs, doc_id)
+    hits = [f for f in doc.facts if all(getattr(f, k) == v for k, v in want.items()) and word in f.indicator]
+    assert hits, [(f.indicator, f.value, f.year) for f in doc.facts if f.value == want["value"]]
+
+
+@pytest.mark.slow
+def test_gold_recall_and_precision_floor(real_docs, tmp_path):
+    """Regression floor on eval/facts_gold.jsonl for the documents that parse (see eval/facts_eval.py)."""
+    from ingest.store import DocumentStore
+
+    store = DocumentStore(tmp_path)
+    for got in real_docs.values():
+        if not isinstance(got, Exception):
+            store.write(*got)
+    result = evaluate_facts(store)
+    for doc_id, d in result["by_doc"].items():
+        if d["ingested"]:
+            assert d["recall"] >= 0.8, (doc_id, d)
+            assert d["precision"] >= 0.8, (doc_id, d)
