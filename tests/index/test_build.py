@@ -1,0 +1,129 @@
+"""Index builds: manifest, mismatch refusal, atomic swap, incremental re-embedding."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from indexfakes import FakeEmbedder
+
+from index.build import MANIFEST, build_index
+from index.dense import DenseSettings
+from index.errors import IndexMismatchError, IndexMissingError
+from index.keyword import KeywordIndex
+from index.search import open_index
+from index.settings import IndexSettings
+from index.tokenizer import TokenizerSettings
+from ingest.store import DocumentStore
+
+
+def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
+    m = json.loads((fake_index_dir / MANIFEST).read_text())
+    assert m["model"] == {"name": "fake-hash-embedder", "backend": "st", "fingerprint": "fake-hash-embedder:v1:64",
+                          "dim": 64}
+    assert {d["id"]: d["sha256"] for d in m["documents"]} == {i: store.meta(i).sha256 for i in store.ids()}
+    assert all(d["ingest_version"] == store.meta(d["id"]).ingest_version for d in m["documents"])
+    assert m["settings"]["tokenizer"]["stem"] is True
+    assert m["settings"]["fusion"] == {"method": "rrf", "k": 60, "weights": {"keyword": 1.0, "semantic": 1.0}}
+    assert m["settings"]["dense"] == {"kind": "flat"}
+    assert m["counts"]["chunks"] == m["counts"]["vectors"] > 0
+    assert m["built_at"]
+
+
+def test_mismatched_index_is_refused(fake_index_dir, fake_embedder):
+    with pytest.raises(IndexMismatchError, match=r"dense index: index has flat, asked for hnsw.*kb index"):
+        open_index(fake_index_dir, dense="hnsw", embedder=fake_embedder)
+    with pytest.raises(IndexMismatchError, match="stemming: index has on, asked for off"):
+        open_index(fake_index_dir, stem=False, embedder=fake_embedder)
+    with pytest.raises(IndexMismatchError, match="model: index has fake-hash-embedder"):
+        open_index(fake_index_dir, model="multilingual-e5-small")
+    with pytest.raises(IndexMismatchError, match="fingerprint"):
+        open_index(fake_index_dir, embedder=FakeEmbedder(tag="v2"))
+    idx = open_index(fake_index_dir)  # keyword search needs no embedder...
+    assert idx.search("bosetting", mode="keyword", k=1)
+    with pytest.raises(IndexMismatchError, match="not available"):  # ...semantic search does
+        idx.search("bosetting", mode="semantic")
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissingError, match="kb index"):
+        open_index(tmp_path)
+
+
+def test_unchanged_rebuild_embeds_nothing(data_copy):
+    emb = FakeEmbedder()
+    first = build_index(data_copy, embedder=emb)
+    assert first.embedded == emb.passages_embedded > 0 and not first.unchanged
+    again = build_index(data_copy, embedder=emb)
+    assert again.unchanged and again.embedded == 0 and emb.passages_embedded == first.embedded
+    forced = build_index(data_copy, embedder=emb, force=True)
+    assert not forced.unchanged and forced.embedded == 0 and forced.reused == forced.chunks
+    # other settings, same texts: the vectors are reused from the cache
+    other = build_index(data_copy, embedder=emb, settings=IndexSettings(dense=DenseSettings(kind="hnsw"),
+                                                                         tokenizer=TokenizerSettings(stem=False)))
+    assert other.embedded == 0 and not other.unchanged
+    assert open_index(data_copy, dense="hnsw", stem=False, embedder=emb).search("tolk", k=3, mode="semantic")
+
+
+def test_changed_added_and_removed_documents_reembed_only_themselves(data_copy):
+    emb = FakeEmbedder()
+    base = build_index(data_copy, embedder=emb)
+    store = DocumentStore(data_copy)
+    doc = store.read("imdi-fou-2020")
+    src = store.source("imdi-fou-2020")
+    para = next(b for b in doc.blocks if b.kind == "paragraph" and len(b.text.split()) > 20)
+    para.text = para.text + " Denne setningen er lagt til i en ny versjon."
+    doc.meta.sha256 = "0" * 64
+    store.write(doc, src)
+
+    changed = build_index(data_copy, embedder=emb)
+    assert changed.changed == ["imdi-fou-2020"] and not changed.added and not changed.removed
+    assert set(changed.embedded_by_doc) == {"imdi-fou-2020"}
+    assert 1 <= changed.embedded <= 2  # the chunk holding the paragraph (and a neighbour if the cut moved)
+    assert emb.passages_embedded == base.embedded + changed.embedded
+
+    n_fou = sum(1 for c in open_index(data_copy, embedder=emb).chunks if c.doc_id == "imdi-fou-2020")
+    store.remove("imdi-fou-2020")
+    removed = build_index(data_copy, embedder=emb)
+    assert removed.removed == ["imdi-fou-2020"] and removed.embedded == 0
+    assert removed.chunks == base.chunks - n_fou
+
+    store.write(doc, src)
+    added = build_index(data_copy, embedder=emb)
+    assert added.added == ["imdi-fou-2020"]
+    assert set(added.embedded_by_doc) == {"imdi-fou-2020"} and added.embedded == n_fou
+    hits = open_index(data_copy, embedder=emb).search("lagt til i en ny versjon", k=1, mode="keyword")
+    assert hits[0].doc_id == "imdi-fou-2020"
+
+
+def test_crash_during_build_keeps_the_old_index(data_copy, monkeypatch):
+    emb = FakeEmbedder()
+    build_index(data_copy, embedder=emb)
+    index_dir = data_copy / "index"
+    before = (index_dir / MANIFEST).read_text()
+
+    store = DocumentStore(data_copy)
+    store.remove("kd-tildelingsbrev-2020")
+
+    def boom(self, folder):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(KeywordIndex, "save", boom)
+    with pytest.raises(RuntimeError, match="simulated"):
+        build_index(data_copy, embedder=emb)
+    monkeypatch.undo()
+    assert (index_dir / MANIFEST).read_text() == before
+    assert not [p for p in data_copy.iterdir() if p.name.startswith(".index")]
+    idx = open_index(data_copy, embedder=emb)
+    assert "kd-tildelingsbrev-2020" in {d["id"] for d in idx.documents()}
+    assert idx.search("tildelingsbrev", k=1, mode="hybrid")
+
+
+def test_crash_between_the_renames_is_recovered(data_copy):
+    emb = FakeEmbedder()
+    build_index(data_copy, embedder=emb)
+    index_dir = data_copy / "index"
+    os.replace(index_dir, data_copy / ".index.old")  # the state after the first rename of a swap
+    idx = open_index(data_copy, embedder=emb)
+    assert index_dir.exists() and len(idx) > 0
