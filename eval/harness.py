@@ -379,7 +379,11 @@ def evaluate(
 ) -> tuple[dict[str, Any], dict[str, list[QuestionResult]]]:
     """Score every named searcher (name -> (searcher, mode passed to search)) on one question file."""
     prepared = prepare(qf, docs)
-    results = {name: run_search(s, prepared, k, mode, on_progress) for name, (s, mode) in searchers.items()}
+    results = {}
+    for name, (searcher, mode) in searchers.items():
+        results[name] = run_search(searcher, prepared, k, mode, on_progress)
+        if hasattr(searcher, "release"):  # let a per-mode index copy go before the next mode loads its own
+            searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
     report = build_report(per_mode, top_mode or next(iter(searchers)), answers)

@@ -33,11 +33,12 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines)
 
 
-def mode_rows(report: dict[str, Any]) -> list[list[Any]]:
+def mode_rows(report: dict[str, Any], long_labels: bool = True) -> list[list[Any]]:
     rows = []
     for name, m in report["modes"].items():
         lat = m.get("latency_ms") or {}
-        rows.append([MODE_LABELS.get(name, name), m["n"], *(m[c] for c in METRIC_COLS), lat.get("p50"), lat.get("p95")])
+        label = MODE_LABELS.get(name, name) if long_labels else name
+        rows.append([label, m["n"], *(m[c] for c in METRIC_COLS), lat.get("p50"), lat.get("p95")])
     return rows
 
 

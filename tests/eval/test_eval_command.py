@@ -92,6 +92,18 @@ def test_mode_all_runs_every_mode_and_the_baseline(tiny_data, scripted, tmp_path
     assert report["modes"]["bm25-window"]["by_kind"]["table"]["recall@5"] > 0
 
 
+def test_each_index_mode_gets_its_own_copy(tiny_data, scripted, tmp_path, monkeypatch):
+    """No mode may profit from another's query cache: one index per mode, the first opened before any search."""
+    opened = []
+    monkeypatch.setattr(commands, "open_searcher", lambda data: opened.append(data) or scripted)
+    qfile = write_questions(tmp_path / "q.jsonl", QUESTIONS)
+    assert run(str(qfile), "--data", str(tiny_data), "--mode", "all").exit_code == 0
+    assert len(opened) == 3
+    opened.clear()
+    assert run(str(qfile), "--data", str(tiny_data), "--mode", "keyword").exit_code == 0
+    assert len(opened) == 1
+
+
 def test_min_recall5_gate(tiny_data, scripted, tmp_path):
     qfile = write_questions(tmp_path / "q.jsonl", QUESTIONS)
     assert run(str(qfile), "--data", str(tiny_data), "--min-recall5", "1.01").exit_code == 1

@@ -37,7 +37,8 @@ def test_every_support_is_in_its_named_document(dev):
         text = named[0].text
         for span in gold.spans:
             assert " ".join(text[span.start:span.end].split()) == " ".join(q.support.split())
-        assert 30 <= len(q.support) <= 320, (q.id, len(q.support))
+        # a table support is exactly the answer's row (an index citing that row must count), so it may be short
+        assert (12 if q.kind == "table" else 30) <= len(q.support) <= 320, (q.id, len(q.support))
 
 
 def test_composition_quotas(dev):
