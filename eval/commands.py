@@ -38,7 +38,8 @@ def open_searcher(data: Path) -> Any:
     try:
         return open_index(data)
     except Exception as exc:  # noqa: BLE001 - any failure to open is a setup problem for the user
-        raise EvalSetupError(f"cannot open the index in {data}: {exc} (run `kb index --data {data}`)") from exc
+        hint = "" if "kb index" in str(exc) else f" (run `kb index --data {data}`)"
+        raise EvalSetupError(f"cannot open the index in {data}: {exc}{hint}") from exc
 
 
 def open_answerer(idx: Any) -> Any | None:

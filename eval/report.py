@@ -27,6 +27,10 @@ def _f(v: Any) -> str:
     return str(v)
 
 
+def _ms(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1f}"
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_f(c) for c in row) + " |" for row in rows]
@@ -92,17 +96,17 @@ def render_markdown(report: dict[str, Any], top_mode: str, question_file: str = 
     out.append(f"{report['n']} questions; top-level figures for **{MODE_LABELS.get(top_mode, top_mode)}**. "
                "A hit is relevant when its source span covers at least half of the question's support "
                "passage; nDCG@10 counts the first relevant hit against an ideal of one at rank 1.")
-    out += ["", "## Retrieval by mode", "",
-            _table(["mode", "n", *METRIC_COLS, "p50 ms", "p95 ms"], mode_rows(report)), ""]
+    rows = [[*r[:-2], *(_ms(v) for v in r[-2:])] for r in mode_rows(report)]
+    out += ["", "## Retrieval by mode", "", _table(["mode", "n", *METRIC_COLS, "p50 ms", "p95 ms"], rows), ""]
     if images and "recall" in images:
         out += [f"![recall@k]({images['recall']})", ""]
     out += ["## Answers", ""]
     if report["answer_accuracy"] is None:
-        out += ["Answers were not evaluated (run with `--answers` once the answer module exists).", ""]
+        out += ["Answers were not evaluated (run with `--answers`).", ""]
     else:
         out += [f"- answer accuracy: {_f(report['answer_accuracy'])}",
                 f"- citation accuracy (cites the gold document): {_f(report['citation_accuracy'])}", ""]
-    out += [f"Latency of the top mode: p50 {_f(lat.get('p50'))} ms, p95 {_f(lat.get('p95'))} ms.", ""]
+    out += [f"Latency of the top mode: p50 {_ms(lat.get('p50'))} ms, p95 {_ms(lat.get('p95'))} ms.", ""]
     for title, key in (("By kind", "by_kind"), ("By language", "by_lang"), ("By document", "by_doc")):
         out += [f"## {title} ({top_mode})", "", breakdown_table(report[key]), ""]
     if images and "kind" in images:
