@@ -27,8 +27,9 @@ from index.dense import DenseIndex
 from index.embedder import Embedder, expected_fingerprint, get_embedder
 from index.errors import IndexCorruptError
 from index.keyword import KeywordIndex
+from index.offsets import TokenOffsets
 from index.records import Chunk
-from index.settings import INDEX_FORMAT, IndexSettings
+from index.settings import INDEX_FORMAT, IndexSettings, code_version
 from index.tokenizer import NorwegianTokenizer
 from ingest.config import index_dir as default_index_dir
 from ingest.records import Document
@@ -208,6 +209,7 @@ def build_index(
     report.removed = sorted(set(old_docs) - set(new_docs))
     report.changed = sorted(d for d in set(new_docs) & set(old_docs) if _doc_key(new_docs[d]) != _doc_key(old_docs[d]))
     if (not force and old is not None and old.get("format") == INDEX_FORMAT
+            and old.get("code_version") == code_version()
             and old.get("model", {}).get("fingerprint") == fingerprint
             and old.get("settings") == settings.as_dict()
             and sorted(map(_doc_key, old_docs.values())) == sorted(map(_doc_key, doc_entries))):
@@ -247,13 +249,14 @@ def build_index(
     if progress:
         progress("indexing", 0, 1)
     tokenizer = NorwegianTokenizer(settings.tokenizer)
-    keyword = KeywordIndex.build([c.index_text for c in chunks], tokenizer)
+    offsets, keyword = index_texts(chunks, tokenizer)
     dense = DenseIndex(vectors, settings.dense)
     if progress:
         progress("indexing", 1, 1)
 
     manifest = {
         "format": INDEX_FORMAT,
+        "code_version": code_version(),
         "model": {"name": model_name, "backend": settings.backend, "fingerprint": fingerprint,
                   "dim": int(vectors.shape[1]) if vectors.ndim == 2 else dim},
         "settings": settings.as_dict(),
@@ -266,13 +269,28 @@ def build_index(
         "last_build": {"embedded": report.embedded, "reused": report.reused, "added": report.added,
                        "changed": report.changed, "removed": report.removed, "failed": report.failed},
     }
-    write_index(out, manifest, chunks, hashes, keyword, dense, sources)
+    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources)
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer) -> tuple[TokenOffsets, KeywordIndex]:
+    """Tokenize each chunk once: offsets of its readable text (for highlighting) and the tokens of its
+    index text (section path + text + raw OCR) for BM25."""
+    offsets, text_tokens = TokenOffsets.build([c.text for c in chunks], tokenizer)
+    corpus = []
+    for c, toks in zip(chunks, text_tokens, strict=True):
+        pos = c.index_text.find(c.text)
+        if pos < 0:
+            corpus.append(tokenizer.tokens(c.index_text))
+        else:
+            corpus.append(tokenizer.tokens(c.index_text[:pos]) + toks
+                          + tokenizer.tokens(c.index_text[pos + len(c.text):]))
+    return offsets, KeywordIndex.from_tokens(corpus, tokenizer)
+
+
 def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str], keyword: KeywordIndex,
-                dense: DenseIndex, sources: dict[str, str]) -> None:
+                dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str]) -> None:
     """Everything into a fresh directory beside `out`, the manifest last, then swap it in."""
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-{os.getpid()}-"))
     try:
@@ -283,6 +301,7 @@ def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str
                                                   "hashes": hashes}), encoding="utf-8")
         dense.save(tmp)
         keyword.save(tmp)
+        offsets.save(tmp)
         (tmp / SOURCES).mkdir()
         for doc_id, text in sources.items():
             (tmp / SOURCES / f"{doc_id}.txt").write_text(text, encoding="utf-8")

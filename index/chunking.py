@@ -31,14 +31,15 @@ _GAP = r"(?:[\W_]|<[^>]{0,20}>)+"  # what may stand between two words in the sou
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    target_words: int = 180
-    max_words: int = 300
+    target_words: int = 160
+    max_words: int = 250
     min_words: int = 40  # a shorter tail joins the chunk before it (within max_words)
-    rows_per_chunk: int = 3
+    rows_per_chunk: int = 4
+    table_words: int = 90  # rows join a table chunk up to this many words (caption included); one row at least
 
     def as_dict(self) -> dict:
-        return {"target_words": self.target_words, "max_words": self.max_words,
-                "min_words": self.min_words, "rows_per_chunk": self.rows_per_chunk}
+        return {"target_words": self.target_words, "max_words": self.max_words, "min_words": self.min_words,
+                "rows_per_chunk": self.rows_per_chunk, "table_words": self.table_words}
 
 
 @dataclass
@@ -194,11 +195,18 @@ def _cell_line(table: Table, row_index: int) -> str:
 
 
 def table_caption(table: Table) -> str:
+    """The caption line; a numbered table also gets its number in the other style ("3-1-1" / "3.1.1")."""
     if table.caption:
-        return table.caption.strip()
-    if table.number:
-        return f"Tabell {table.number} {table.title or ''}".strip()
-    return (table.title or "Tabell").strip()
+        caption = table.caption.strip()
+    elif table.number:
+        caption = f"Tabell {table.number} {table.title or ''}".strip()
+    else:
+        return (table.title or "Tabell").strip()
+    if table.number and "-" in table.number:
+        missing = [n for n in (table.number, table.number.replace("-", ".")) if n not in caption]
+        if missing:
+            caption += f" (tabell {missing[0]})"
+    return caption
 
 
 def figure_text(fig: NamedFigure) -> str:
@@ -224,6 +232,10 @@ class _DocChunker:
             if f.table_id:
                 self.figures_by_table.setdefault(f.table_id, []).append(f.id)
         self.drafts: list[dict] = []
+        meta = doc.meta
+        # the document's own name and year are context for every chunk ("... i 2020" in the 2020 report)
+        year = "" if meta.year is None or str(meta.year) in meta.title else f" {meta.year}"
+        self.doc_label = meta.title + year
 
     def _section_lang(self, section_id: str | None) -> str | None:
         sec = self.sections.get(section_id or "")
@@ -235,7 +247,7 @@ class _DocChunker:
              entities: list[Entity] | None = None, rows: list[int] | None = None,
              row_spans: list[Span] | None = None) -> None:
         path = " > ".join(section_path)
-        index_text = f"{path}\n{text}" if path else text
+        index_text = "\n".join(x for x in (self.doc_label, path, text) if x)
         if raw:
             index_text += "\n" + "\n".join(raw)
         self.drafts.append(dict(
@@ -296,7 +308,7 @@ class _DocChunker:
                 if not line.strip():
                     continue
                 w = len(line.split())
-                if cur and (len(cur) >= self.settings.rows_per_chunk or n + w > self.settings.max_words):
+                if cur and (len(cur) >= self.settings.rows_per_chunk or n + w > self.settings.table_words):
                     groups.append(cur)
                     cur, n = [], cap_words
                 cur.append((i, line, span))
@@ -317,6 +329,8 @@ class _DocChunker:
 
     def figure_chunks(self) -> None:
         for f in self.doc.figures:
+            if f.table_id in self.tables_with_rows:
+                continue  # its caption heads every row chunk of that table already
             self._add(
                 text=figure_text(f), span=f.span, page=f.page, section_path=f.section_path, kinds=["caption"],
                 lang=self._section_lang(f.section_id), table_id=f.table_id, figure_ids=[f.id],

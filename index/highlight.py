@@ -10,11 +10,14 @@ _WS = re.compile(r"\s+")
 
 
 def matches(text: str, terms: set[str], tokenizer: NorwegianTokenizer) -> list[tuple[int, int]]:
-    """Character ranges in `text` whose tokens are query terms, merged when only spaces separate them."""
+    """Character ranges in `text` whose tokens are query terms (for text without stored offsets)."""
+    return [(s, e) for tok, s, e in tokenizer.analyze(text) if tok in terms]
+
+
+def merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges, joined when only spaces separate them (so "**bosatt innen**" is one bold run)."""
     out: list[tuple[int, int]] = []
-    for tok, s, e in tokenizer.analyze(text):
-        if tok not in terms:
-            continue
+    for s, e in sorted(spans):
         if out and (out[-1][1] >= s or not text[out[-1][1]:s].strip()):
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
@@ -31,9 +34,9 @@ def _cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def snippet(text: str, terms: set[str], tokenizer: NorwegianTokenizer, width: int = 280) -> str:
-    """About `width` characters around the densest run of query terms, terms in **bold**."""
-    spans = matches(text, terms, tokenizer) if terms else []
+def snippet(text: str, spans: list[tuple[int, int]], width: int = 280) -> str:
+    """About `width` characters around the densest run of the matched `spans`, those in **bold**."""
+    spans = merge(text, spans)
     if not spans:
         start, end = 0, min(len(text), width)
     else:

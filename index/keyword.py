@@ -34,11 +34,15 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: NorwegianTokenizer) -> KeywordIndex:
+        return cls.from_tokens([tokenizer.tokens(t) for t in texts], tokenizer)
+
+    @classmethod
+    def from_tokens(cls, corpus: list[list[str]], tokenizer: NorwegianTokenizer) -> KeywordIndex:
+        """From texts already tokenized with `tokenizer` (bm25s gets our tokens, not its own English ones)."""
         bm25 = bm25s.BM25()
-        corpus = [tokenizer.tokens(t) for t in texts]
         if corpus:
             bm25.index(corpus, show_progress=False)
-        return cls(bm25, tokenizer, len(texts))
+        return cls(bm25, tokenizer, len(corpus))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         if not self.n_docs:

@@ -16,6 +16,7 @@ from index.filters import FilterColumns, SearchFilters
 from index.fusion import SearchMode, rrf
 from index.highlight import snippet, trim_quote
 from index.keyword import KeywordIndex
+from index.offsets import TokenOffsets
 from index.records import Chunk, Citation, Hit
 from index.settings import INDEX_FORMAT, IndexSettings
 from index.tokenizer import NorwegianTokenizer
@@ -27,7 +28,8 @@ class Index:
     """A loaded index. Everything is in memory: a search reads no files."""
 
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
-                 sources: dict[str, str], embedder: Embedder | None = None, query_cache: int = 1024):
+                 offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,
+                 query_cache: int = 1024):
         self.folder = folder
         self._manifest = manifest
         self.settings = IndexSettings.from_manifest(manifest)
@@ -36,6 +38,8 @@ class Index:
         self.keyword = keyword
         self.tokenizer = keyword.tokenizer
         self.dense = dense
+        self.offsets = offsets
+        self._idf = offsets.idf()
         self.sources = sources
         self.columns = FilterColumns(chunks)
         self._embedder = embedder
@@ -116,25 +120,28 @@ class Index:
         else:
             ids, sc = ranked[mode.value]
             order = list(zip(ids.tolist(), sc.tolist(), strict=True))[:k]
-        term_set = set(terms)
-        return [self._hit(rank, row, score, term_set, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
+        term_ids = self.offsets.term_ids(set(terms))
+        return [self._hit(rank, row, score, term_ids, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
 
-    def _hit(self, rank: int, row: int, score: float, terms: set[str], scores: dict, ranks: dict) -> Hit:
+    def _hit(self, rank: int, row: int, score: float, term_ids: np.ndarray, scores: dict, ranks: dict) -> Hit:
         c = self.chunks[row]
+        spans = self.offsets.matches(row, term_ids)
         return Hit(
             rank=rank, score=float(score), chunk_id=c.id, doc_id=c.doc_id, text=c.text,
-            snippet=snippet(c.text, terms, self.tokenizer), kinds=list(c.kinds),
+            snippet=snippet(c.text, [(s, e) for s, e, _ in spans]), kinds=list(c.kinds),
             scores={n: float(s[row]) for n, s in scores.items() if row in s},
             ranks={n: r[row] for n, r in ranks.items() if row in r},
-            citation=self.cite(c, terms),
+            citation=self.cite(c, spans),
         )
 
-    def cite(self, c: Chunk, terms: set[str] | None = None) -> Citation:
-        """Where the chunk comes from; for table chunks, the row that best matches the query terms."""
+    def cite(self, c: Chunk, spans: list[tuple[int, int, int]] | None = None) -> Citation:
+        """Where the chunk comes from. For a table chunk, the one row that holds the query's rarest terms
+        best (`spans`: (start, end, token id) of query terms in the chunk text); the whole chunk when
+        no row stands out."""
         doc = self._docs.get(c.doc_id, {})
         span, row, column = c.span, None, None
-        if c.rows and terms:
-            row_i, column = self._best_row(c, terms)
+        if c.rows and spans:
+            row_i, column = _best_row(c, spans, self._idf)
             if row_i is not None:
                 row, span = c.rows[row_i], c.row_spans[row_i]
         source = self.sources.get(c.doc_id)
@@ -146,24 +153,32 @@ class Index:
             row=row, column=column, quote=quote,
         )
 
-    def _best_row(self, c: Chunk, terms: set[str]) -> tuple[int | None, str | None]:
-        lines = c.text.split("\n")[1:1 + len(c.rows)]
-        best, best_n = None, 0
-        for i, line in enumerate(lines):
-            n = len(terms & set(self.tokenizer.tokens(line)))
-            if n > best_n:
-                best, best_n = i, n
-        if best is None:
-            return None, None
-        # the column: the one header among the row's "header: value" cells that the query names most
-        cols: dict[str, int] = {}
-        for cell in lines[best].split(" | ")[1:]:
-            head, sep, _ = cell.partition(": ")
-            if sep:
-                cols[head] = len(terms & set(self.tokenizer.tokens(head)))
-        top = max(cols.values(), default=0)
-        winners = [h for h, n in cols.items() if n == top and n > 0]
-        return best, winners[0] if len(winners) == 1 else None
+
+def _best_row(c: Chunk, spans: list[tuple[int, int, int]], idf: np.ndarray) -> tuple[int | None, str | None]:
+    """The row line (index into c.rows) whose distinct query terms weigh most (by idf), if it beats every
+    other row; and the one column header the query names, if exactly one."""
+    lines = c.text.split("\n")
+    starts = np.cumsum([0] + [len(x) + 1 for x in lines])
+    weights = []
+    for i in range(1, 1 + len(c.rows)):
+        terms = {t for s, _, t in spans if starts[i] <= s < starts[i] + len(lines[i])}
+        weights.append(float(sum(idf[t] for t in terms)))
+    order = np.argsort(weights)[::-1]
+    if not weights or weights[order[0]] <= 0 or (len(order) > 1 and weights[order[1]] >= weights[order[0]] - 1e-6):
+        return None, None
+    best = int(order[0])
+    line, base = lines[best + 1], int(starts[best + 1])
+    cols: dict[str, int] = {}
+    pos = 0
+    for cell in line.split(" | "):
+        head, sep, _ = cell.partition(": ")
+        if sep and pos > 0:
+            a = base + pos
+            cols[head] = sum(1 for s, _, _ in spans if a <= s < a + len(head))
+        pos += len(cell) + 3
+    top = max(cols.values(), default=0)
+    winners = [h for h, n in cols.items() if n == top and n > 0]
+    return best, winners[0] if len(winners) == 1 else None
 
 
 def _check_fingerprint(embedder: Embedder, manifest: dict) -> None:
@@ -217,13 +232,14 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
         tokenizer = NorwegianTokenizer(built.tokenizer)
         keyword = KeywordIndex.load(folder, tokenizer, len(chunks))
         dense_index = DenseIndex.load(folder, built.dense)
+        offsets = TokenOffsets.load(folder)
         sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / SOURCES).glob("*.txt"))}
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"the index in {folder} cannot be read ({exc}); {REBUILD}") from exc
     if len(dense_index) != len(chunks):
         raise IndexCorruptError(f"the index in {folder} is inconsistent ({len(chunks)} chunks, "
                                 f"{len(dense_index)} vectors); {REBUILD}")
-    return Index(folder, manifest, chunks, keyword, dense_index, sources, embedder)
+    return Index(folder, manifest, chunks, keyword, dense_index, offsets, sources, embedder)
 
 
 __all__ = ["Index", "open_index", "SearchFilters", "SearchMode", "MANIFEST"]

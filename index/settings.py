@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from index.chunking import ChunkSettings
 from index.dense import DenseSettings
@@ -10,7 +13,9 @@ from index.embedder import DEFAULT_BACKEND, DEFAULT_MODEL
 from index.fusion import DEFAULT_RRF_K
 from index.tokenizer import TokenizerSettings
 
-INDEX_FORMAT = 1
+_BUILD_CODE = ("build.py", "chunking.py", "dense.py", "e5_convert.py", "embedder.py", "keyword.py", "norwegian.py",
+               "offsets.py", "settings.py", "tokenizer.py")
+INDEX_FORMAT = 2  # bump when the files of an index change: an older index is rebuilt, its vectors reused
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,14 @@ class IndexSettings:
             keyword_weight=s["fusion"]["weights"]["keyword"],
             semantic_weight=s["fusion"]["weights"]["semantic"],
         )
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the code that decides an index's contents: changed rules mean a rebuild (vectors are reused)."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _BUILD_CODE:
+        h.update(name.encode())
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]

