@@ -38,3 +38,13 @@ def store(data_dir):
     from ingest.store import DocumentStore
 
     return DocumentStore(data_dir)
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(data_dir, tmp_path_factory) -> Path:
+    """The bundled corpus indexed with the real model, built once per session (a few minutes): share it."""
+    from index.build import build_index
+
+    out = tmp_path_factory.mktemp("real-index") / "index"
+    build_index(data_dir, index_dir=out)
+    return out

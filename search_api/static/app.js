@@ -71,7 +71,9 @@ function showAnswer(answer) {
   const card = $("svar");
   card.hidden = false;
   card.classList.toggle("notfound", !answer.found);
-  $("svar-verdi").textContent = answer.found ? formatValue(answer) : "Fant ikke et sikkert svar";
+  const value = answer.found ? formatValue(answer) : "Fant ikke et sikkert svar";
+  $("svar-verdi").textContent = value;
+  $("svar-verdi").hidden = !value;
   $("svar-tekst").textContent = answer.text || "";
   const source = $("svar-kilde");
   source.replaceChildren();

@@ -1,0 +1,247 @@
+"""Load benchmark of the HTTP API: concurrent clients ask the development questions on /search, /answer, /facts.
+
+    python -m eval.load_benchmark [--url http://127.0.0.1:8000] [--clients 32] [--duration 60] [--json]
+    python -m eval.load_benchmark --data data          # starts `kb serve` on a free port, stops it after
+
+Bounded by design: a fixed number of clients, a fixed duration (each client stops
+issuing requests when it ends, and every request has a timeout), loopback only.
+Reports throughput, p50/p95/p99 latency and errors per endpoint, as a table or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import numpy as np
+
+DEV_QUESTIONS = Path(__file__).parent / "questions" / "dev.jsonl"
+ENDPOINTS = ("search", "answer", "facts")
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# question words that name no indicator
+_STOP = {"hva", "hvor", "mange", "mye", "var", "ble", "blei", "vart", "kva", "kor", "korleis", "hvilke", "what",
+         "many", "much", "were", "which", "dette", "etter", "innen", "med", "som", "for"}
+
+
+class BenchmarkError(Exception):
+    """Set-up problem, reported plainly with exit code 2."""
+
+
+@dataclass
+class Sample:
+    endpoint: str
+    seconds: float
+    status: int  # -1: no response (timeout, connection error)
+
+
+@dataclass
+class Result:
+    clients: int
+    duration_s: float
+    url: str
+    samples: list[Sample] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        out = {}
+        for name in (*ENDPOINTS, "all"):
+            rows = [s for s in self.samples if name == "all" or s.endpoint == name]
+            if not rows:
+                continue
+            ok = np.array([s.seconds for s in rows if s.status == 200]) * 1000
+            pct = np.percentile(ok, [50, 95, 99]) if len(ok) else [float("nan")] * 3
+            out[name] = {
+                "requests": len(rows),
+                "errors": sum(s.status != 200 for s in rows),
+                "throughput_rps": round(len(rows) / self.duration_s, 2),
+                "p50_ms": round(float(pct[0]), 1),
+                "p95_ms": round(float(pct[1]), 1),
+                "p99_ms": round(float(pct[2]), 1),
+                "mean_ms": round(float(ok.mean()), 1) if len(ok) else float("nan"),
+                "statuses": {str(k): v for k, v in sorted(_count(s.status for s in rows).items())},
+            }
+        return {"url": self.url, "clients": self.clients, "duration_s": round(self.duration_s, 2),
+                "endpoints": out}
+
+
+def _count(values) -> dict:
+    out: dict = {}
+    for v in values:
+        out[v] = out.get(v, 0) + 1
+    return out
+
+
+def load_questions(path: Path) -> list[str]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise BenchmarkError(f"cannot read the question file {path}: {exc.strerror}") from exc
+    questions = []
+    for line in lines:
+        if line.strip():
+            try:
+                q = json.loads(line).get("question")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(q, str) and q.strip():
+                questions.append(q.strip())
+    if not questions:
+        raise BenchmarkError(f"no questions (field 'question') in {path}")
+    return questions
+
+
+def facts_params(question: str) -> dict[str, str]:
+    """A /facts query a person might make for the question: its longest content words, and its year."""
+    words = [w for w in _WORD.findall(question.lower()) if w not in _STOP]
+    params = {"indicator": " ".join(sorted(words, key=len, reverse=True)[:2]) or question[:40], "limit": "20"}
+    year = _YEAR.search(question)
+    if year:
+        params["year"] = year.group(1)
+    return params
+
+
+def check_loopback(url: str) -> None:
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {ai[4][0] for ai in socket.getaddrinfo(host, None)}
+    except socket.gaierror as exc:
+        raise BenchmarkError(f"cannot resolve {host!r}: {exc}") from exc
+    if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses):
+        raise BenchmarkError(f"{url} is not on this machine; the load benchmark only runs against loopback")
+
+
+def request_for(endpoint: str, question: str) -> tuple[str, dict[str, str]]:
+    if endpoint == "facts":
+        return "/facts", facts_params(question)
+    if endpoint == "search":
+        return "/search", {"q": question, "k": "10"}
+    return "/answer", {"q": question}
+
+
+async def _client(i: int, http: httpx.AsyncClient, questions: list[str], endpoints: tuple[str, ...],
+                  deadline: float, seed: int, out: list[Sample]) -> None:
+    rng = random.Random(seed * 1000 + i)
+    n = i  # clients start at different endpoints so the mix is even from the first second
+    while time.monotonic() < deadline:
+        endpoint = endpoints[n % len(endpoints)]
+        n += 1
+        path, params = request_for(endpoint, rng.choice(questions))
+        t0 = time.perf_counter()
+        try:
+            status = (await http.get(path, params=params)).status_code
+        except httpx.HTTPError:
+            status = -1
+        out.append(Sample(endpoint, time.perf_counter() - t0, status))
+
+
+async def run_load(url: str, questions: list[str], clients: int = 32, duration: float = 60.0,
+                   endpoints: tuple[str, ...] = ENDPOINTS, timeout: float = 30.0, seed: int = 0) -> Result:
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    samples: list[Sample] = []
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
+        t0 = time.monotonic()
+        deadline = t0 + duration
+        await asyncio.gather(*(_client(i, http, questions, endpoints, deadline, seed, samples)
+                               for i in range(clients)))
+        elapsed = time.monotonic() - t0
+    return Result(clients=clients, duration_s=elapsed, url=url, samples=samples)
+
+
+def wait_ready(url: str, timeout: float = 300.0, proc: subprocess.Popen | None = None) -> dict:
+    """Wait until /health says the index is loaded."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise BenchmarkError(f"the server exited with code {proc.returncode} before it was ready")
+        try:
+            health = httpx.get(f"{url}/health", timeout=5).json()
+            if health.get("index", {}).get("loaded"):
+                return health
+            last = health.get("index", {}).get("error") or "index not loaded yet"
+        except (httpx.HTTPError, ValueError) as exc:
+            last = str(exc)
+        time.sleep(0.5)
+    raise BenchmarkError(f"the server at {url} is not ready ({last})")
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "kb.cli", "serve", "--data", str(data), "--port", str(port),
+           "--log-level", "warning"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def format_table(summary: dict) -> str:
+    head = f"{'endpoint':<8} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+    lines = [f"{summary['clients']} clients, {summary['duration_s']:.1f} s, {summary['url']}", head,
+             "-" * len(head)]
+    for name, s in summary["endpoints"].items():
+        lines.append(f"{name:<8} {s['requests']:>8} {s['errors']:>6} {s['throughput_rps']:>7.2f} "
+                     f"{s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f} {s['p99_ms']:>8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", default="http://127.0.0.1:8000", help="a running `kb serve` (loopback only)")
+    ap.add_argument("--data", type=Path, help="start `kb serve --data DATA` on a free port instead of --url")
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds")
+    ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated: search,answer,facts")
+    ap.add_argument("--questions", type=Path, default=DEV_QUESTIONS)
+    ap.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args(argv)
+    proc = None
+    try:
+        if not 1 <= args.clients <= 512:
+            raise BenchmarkError("--clients must be between 1 and 512")
+        if not 0 < args.duration <= 3600:
+            raise BenchmarkError("--duration must be between 0 and 3600 seconds")
+        endpoints = tuple(e.strip() for e in args.endpoints.split(",") if e.strip())
+        if not endpoints or set(endpoints) - set(ENDPOINTS):
+            raise BenchmarkError(f"--endpoints must be among {', '.join(ENDPOINTS)}")
+        questions = load_questions(args.questions)
+        url = args.url.rstrip("/")
+        if args.data is not None:
+            proc, url = start_server(args.data)
+        check_loopback(url)
+        wait_ready(url, proc=proc)
+        result = asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
+                                      args.seed))
+    except BenchmarkError as exc:
+        print(f"load benchmark: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    summary = result.summary()
+    print(json.dumps(summary, indent=2) if args.json else format_table(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The staff page in headless Chromium (Debian's, driven by Playwright) over the real index and model."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import live_server
+
+from search_api.app import create_app
+from search_api.config import ServerConfig
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path(os.environ.get("KB_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+QUESTION = "hva var andel bosatt innen 6 måneder i 2020"
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def base_url(data_dir, real_index_dir):
+    with live_server(create_app(ServerConfig(data=data_dir, index=real_index_dir))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium chromium-driver (or set KB_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def test_reference_question_shows_49_with_a_citation_to_the_2020_report(phone, base_url):
+    page = phone
+    page.goto(base_url + "/")
+    assert page.get_attribute("#q", "placeholder") == "Spør om IMDis rapporter …"
+    page.fill("#q", QUESTION)
+    page.press("#q", "Enter")
+    page.wait_for_selector("#svar:not([hidden])")
+    page.wait_for_selector("#treffliste li")
+    card = page.inner_text("#svar")
+    assert re.search(r"\b49\b", card), card
+    source = page.locator("#svar-kilde a")
+    assert "IMDi årsrapport 2020" in source.inner_text()
+    assert page.locator("#treffliste li").count() >= 3
+    # the page fits a phone: nothing scrolls sideways
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # the citation opens the source with the cited passage highlighted
+    source.click()
+    page.wait_for_selector("mark#sitat")
+    assert "49" in page.inner_text("mark#sitat")
+    assert "IMDi årsrapport 2020" in page.inner_text("h1")
+
+
+def test_year_and_document_filters_narrow_the_passages(phone, base_url):
+    page = phone
+    page.goto(base_url + "/")
+    page.wait_for_selector("#doc option[value='imdi-arsrapport-2022']", state="attached")
+    page.select_option("#doc", "imdi-arsrapport-2022")
+    page.select_option("#year", "2022")
+    page.fill("#q", "busetjing av flyktningar")
+    page.click("#knapp")
+    page.wait_for_selector("#treffliste li")
+    docs = page.locator("#treffliste li .doc").all_inner_texts()
+    assert docs and all("2022" in d for d in docs), docs
+    assert "doc=imdi-arsrapport-2022" in page.url  # the search can be shared and reloaded
+    page.reload()
+    page.wait_for_selector("#treffliste li")
+    assert page.input_value("#q") == "busetjing av flyktningar"
