@@ -132,13 +132,16 @@ def request_for(endpoint: str, question: str) -> tuple[str, dict[str, str]]:
 
 
 async def _client(i: int, http: httpx.AsyncClient, questions: list[str], endpoints: tuple[str, ...],
-                  deadline: float, seed: int, out: list[Sample]) -> None:
+                  deadline: float, seed: int, out: list[Sample], fresh: bool = False) -> None:
     rng = random.Random(seed * 1000 + i)
     n = i  # clients start at different endpoints so the mix is even from the first second
     while time.monotonic() < deadline:
         endpoint = endpoints[n % len(endpoints)]
         n += 1
-        path, params = request_for(endpoint, rng.choice(questions))
+        question = rng.choice(questions)
+        if fresh:  # a word no cache has seen: every query is embedded anew
+            question = f"{question} q{rng.randrange(10**9)}"
+        path, params = request_for(endpoint, question)
         t0 = time.perf_counter()
         try:
             status = (await http.get(path, params=params)).status_code
@@ -148,13 +151,14 @@ async def _client(i: int, http: httpx.AsyncClient, questions: list[str], endpoin
 
 
 async def run_load(url: str, questions: list[str], clients: int = 32, duration: float = 60.0,
-                   endpoints: tuple[str, ...] = ENDPOINTS, timeout: float = 30.0, seed: int = 0) -> Result:
+                   endpoints: tuple[str, ...] = ENDPOINTS, timeout: float = 30.0, seed: int = 0,
+                   fresh: bool = False) -> Result:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     samples: list[Sample] = []
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as http:
         t0 = time.monotonic()
         deadline = t0 + duration
-        await asyncio.gather(*(_client(i, http, questions, endpoints, deadline, seed, samples)
+        await asyncio.gather(*(_client(i, http, questions, endpoints, deadline, seed, samples, fresh)
                                for i in range(clients)))
         elapsed = time.monotonic() - t0
     return Result(clients=clients, duration_s=elapsed, url=url, samples=samples)
@@ -209,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, default=DEV_QUESTIONS)
     ap.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--fresh", action="store_true",
+                    help="make every question unique, so no query-vector cache helps (worst case)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     proc = None
@@ -227,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         check_loopback(url)
         wait_ready(url, proc=proc)
         result = asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
-                                      args.seed))
+                                      args.seed, args.fresh))
     except BenchmarkError as exc:
         print(f"load benchmark: {exc}", file=sys.stderr)
         return 2

@@ -41,8 +41,20 @@ async function getJson(path) {
   return body;
 }
 
+const RELATIONS = {
+  target: "krav/mål",
+  other_document: "annet dokument",
+  other_year: "annet år",
+  other_source: "annen kilde",
+  revised: "revidert",
+};
+
+function titleWithYear(title, year) {
+  return year && !String(title).includes(String(year)) ? `${title} (${year})` : title;
+}
+
 function citationText(c) {
-  const parts = [c.title + (c.year ? ` (${c.year})` : ""), c.page_label || "side ukjent"];
+  const parts = [titleWithYear(c.title, c.year), c.page_label || "side ukjent"];
   if (c.section_path && c.section_path.length) parts.push(c.section_path[c.section_path.length - 1]);
   return parts.join(", ");
 }
@@ -89,7 +101,7 @@ function showAnswer(answer) {
   for (const alt of answer.alternatives || []) {
     list.append(el("li", {}, [
       el("strong", { text: alt.value_text }),
-      ` (${alt.relation}${alt.year ? ", " + alt.year : ""}) – `,
+      ` (${RELATIONS[alt.relation] || alt.relation}${alt.year ? ", " + alt.year : ""}) – `,
       el("a", { href: alt.citation.view_url, text: citationText(alt.citation) }),
     ]));
   }
@@ -103,7 +115,7 @@ function showHits(hits) {
     const c = hit.citation;
     list.append(el("li", { class: "card hit" }, [
       el("p", { class: "where" }, [
-        el("span", { class: "doc", text: hit.title + (hit.year ? ` (${hit.year})` : "") }),
+        el("span", { class: "doc", text: titleWithYear(hit.title, hit.year) }),
         " · ",
         el("span", { class: "page", text: c.page_label || "side ukjent" }),
       ]),
@@ -150,7 +162,7 @@ function fillFilters(documents) {
   const years = [...new Set(documents.map((d) => d.year).filter((y) => y))].sort((a, b) => b - a);
   for (const y of years) $("year").append(el("option", { value: String(y), text: String(y) }));
   for (const d of documents) {
-    $("doc").append(el("option", { value: d.id, text: d.title + (d.year ? ` (${d.year})` : "") }));
+    $("doc").append(el("option", { value: d.id, text: titleWithYear(d.title, d.year) }));
   }
 }
 

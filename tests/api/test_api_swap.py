@@ -90,3 +90,20 @@ def test_index_swap_under_load_loses_no_request(small_data, fou_only, tmp_path):
     assert set(statuses) == {200} and statuses[200] >= 40, statuses
     assert last["index"]["generation"] >= first["index"]["generation"] + 2
     assert last["index"]["build_id"] and last["index"]["error"] is None
+
+
+def test_a_broken_new_index_keeps_the_old_one_serving(small_data, tmp_path):
+    from search_api.state import IndexHolder
+
+    folder = tmp_path / "index"
+    build_index(small_data, index_dir=folder, embedder=HashEmbedder())
+    holder = IndexHolder(folder, fake_loader, interval=0.05)
+    assert holder.check() and holder.generation == 1
+    old = holder.current
+    assert not holder.check()  # unchanged manifest: nothing is reloaded
+    (folder / "manifest.json").write_text('{"format": 999}', encoding="utf-8")
+    assert not holder.check()
+    assert holder.current is old and "format 999" in holder.error
+    assert old.search("bosetting", k=1)  # still serves
+    build_index(small_data, index_dir=folder, embedder=HashEmbedder(), force=True)
+    assert holder.check() and holder.current is not old and holder.error is None and holder.generation == 2
