@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import live_server
+from apisupport import live_server
 
 from search_api.app import create_app
 from search_api.config import ServerConfig

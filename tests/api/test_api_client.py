@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from apifakes import fake_loader
-from conftest import free_port, live_server, small_config
+from apisupport import fake_loader, free_port, live_server, small_config
 
 from search_api.app import create_app
 from search_api.client import KBClient, KBClientError

@@ -6,8 +6,7 @@ import asyncio
 import json
 
 import pytest
-from apifakes import fake_loader
-from conftest import live_server, small_config
+from apisupport import fake_loader, live_server, small_config
 
 from eval import load_benchmark as lb
 from search_api.app import create_app

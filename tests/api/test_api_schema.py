@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from apifakes import fake_loader
-from conftest import small_config
+from apisupport import fake_loader, small_config
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from apifakes import fake_loader
-from conftest import small_config
+from apisupport import fake_loader, small_config
 from fastapi.testclient import TestClient
 
 from index.search import Index

@@ -8,8 +8,7 @@ from collections import Counter
 
 import httpx
 import pytest
-from apifakes import HashEmbedder, fake_loader
-from conftest import SMALL_CORPUS, live_server, small_config
+from apisupport import SMALL_CORPUS, HashEmbedder, fake_loader, live_server, small_config
 
 from index.build import build_index
 from ingest.config import CORPUS_DIR
