@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ingest.records import PageCertainty
+from ingest.records import PageCertainty, Span
 from search_api.catalog import StoredDoc
 from search_api.deps import AppState, get_state
 from search_api.errors import ApiError
@@ -32,6 +32,10 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", end)
     return a, len(text) if b < 0 else b
+
+
+def _touches(span: Span, start: int, end: int) -> bool:
+    return (start < span.end and end > span.start) or span.start <= start == end <= span.end
 
 
 def _section_at(stored: StoredDoc, pos: int) -> list[str]:
@@ -71,8 +75,8 @@ def view(state: Annotated[AppState, Depends(get_state)], doc_id: Annotated[str, 
     meta = stored.doc.meta
     heading, nav = "", ""
     p = stored.doc.pages[stored.pages[page]] if page is not None and page in stored.pages else None
-    if p is not None and p.span is not None and (start is None or (start < p.span.end and end > p.span.start)
-                                                  or start == end == p.span.start):
+    # the page view when the page is in the evidence and holds (part of) the span; else the passage in context
+    if p is not None and p.span is not None and (start is None or _touches(p.span, start, end)):
         lo, hi = p.span.start, p.span.end
         numbers = sorted(stored.pages)
         i = numbers.index(page)
