@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,9 +56,17 @@ def load_facts(index: Index) -> list[Fact]:
     return [Fact.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-@lru_cache(maxsize=4)
+_FACT_INDEXES: weakref.WeakKeyDictionary[Index, FactIndex] = weakref.WeakKeyDictionary()
+_FACT_LOCK = threading.Lock()
+
+
 def fact_index(index: Index) -> FactIndex:
-    return FactIndex(load_facts(index), index.tokenizer)
+    """The facts of `index`, loaded on first use; dropped with the index (a swapped-out index frees them)."""
+    with _FACT_LOCK:
+        fi = _FACT_INDEXES.get(index)
+        if fi is None:
+            fi = _FACT_INDEXES[index] = FactIndex(load_facts(index), index.tokenizer)
+        return fi
 
 
 # -- formatting --------------------------------------------------------------------------------------
@@ -143,9 +153,13 @@ def score_fact(f: Fact, keyword: float, support: float, coverage: float, intent:
     return s
 
 
-@lru_cache(maxsize=4)
 def _group_tokens(index: Index) -> frozenset[str]:
-    return frozenset(t for w in GROUP_WORDS for t in index.tokenizer.tokens(w))
+    return _group_tokens_for(index.tokenizer)
+
+
+@lru_cache(maxsize=8)
+def _group_tokens_for(tokenizer) -> frozenset[str]:
+    return frozenset(t for w in GROUP_WORDS for t in tokenizer.tokens(w))
 
 
 def _groups_agree(f: Fact, q_tokens: set[str], index: Index) -> float:
