@@ -129,7 +129,8 @@ def synthetic_index(base: Index, scale: int, seed: int = 7) -> tuple[Index, dict
             sources[d["id"] + suffix] = base.sources[d["id"]]
     vectors = np.vstack(vecs).astype(np.float32)
     t0 = time.perf_counter()
-    offsets, keyword = index_texts(chunks, NorwegianTokenizer(base.settings.tokenizer))
+    offsets, keyword = index_texts(chunks, NorwegianTokenizer(base.settings.tokenizer), base.settings.bm25_k1,
+                                   base.settings.bm25_b)
     t_kw = time.perf_counter() - t0
     t0 = time.perf_counter()
     dense = DenseIndex(vectors, base.settings.dense)

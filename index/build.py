@@ -32,12 +32,13 @@ from index.records import Chunk
 from index.settings import INDEX_FORMAT, IndexSettings, code_version
 from index.tokenizer import NorwegianTokenizer
 from ingest.config import index_dir as default_index_dir
-from ingest.records import Document
+from ingest.records import Document, Fact
 from ingest.store import DocumentStore
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 EMBEDDINGS = "embeddings.json"
+FACTS = "facts.jsonl"  # the documents' facts, so an index answers from its own documents (index/answer.py)
 SOURCES = "sources"
 EMBED_BATCH = 64
 
@@ -249,7 +250,7 @@ def build_index(
     if progress:
         progress("indexing", 0, 1)
     tokenizer = NorwegianTokenizer(settings.tokenizer)
-    offsets, keyword = index_texts(chunks, tokenizer)
+    offsets, keyword = index_texts(chunks, tokenizer, settings.bm25_k1, settings.bm25_b)
     dense = DenseIndex(vectors, settings.dense)
     if progress:
         progress("indexing", 1, 1)
@@ -269,12 +270,15 @@ def build_index(
         "last_build": {"embedded": report.embedded, "reused": report.reused, "added": report.added,
                        "changed": report.changed, "removed": report.removed, "failed": report.failed},
     }
-    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources)
+    facts = [f for d in docs for f in d.facts]
+    manifest["counts"]["facts"] = len(facts)
+    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources, facts)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer) -> tuple[TokenOffsets, KeywordIndex]:
+def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer, k1: float = 1.2,
+                b: float = 0.85) -> tuple[TokenOffsets, KeywordIndex]:
     """Tokenize each chunk once: offsets of its readable text (for highlighting) and the tokens of its
     index text (section path + text + raw OCR) for BM25."""
     offsets, text_tokens = TokenOffsets.build([c.text for c in chunks], tokenizer)
@@ -286,17 +290,20 @@ def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer) -> tuple[Tok
         else:
             corpus.append(tokenizer.tokens(c.index_text[:pos]) + toks
                           + tokenizer.tokens(c.index_text[pos + len(c.text):]))
-    return offsets, KeywordIndex.from_tokens(corpus, tokenizer)
+    return offsets, KeywordIndex.from_tokens(corpus, tokenizer, k1, b)
 
 
 def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str], keyword: KeywordIndex,
-                dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str]) -> None:
+                dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str], facts: list[Fact]) -> None:
     """Everything into a fresh directory beside `out`, the manifest last, then swap it in."""
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-{os.getpid()}-"))
     try:
         with (tmp / CHUNKS).open("w", encoding="utf-8") as fh:
             for c in chunks:
                 fh.write(c.model_dump_json() + "\n")
+        with (tmp / FACTS).open("w", encoding="utf-8") as fh:
+            for f in facts:
+                fh.write(f.model_dump_json() + "\n")
         (tmp / EMBEDDINGS).write_text(json.dumps({"fingerprint": manifest["model"]["fingerprint"],
                                                   "hashes": hashes}), encoding="utf-8")
         dense.save(tmp)

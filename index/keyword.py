@@ -33,13 +33,14 @@ class KeywordIndex:
         self.n_docs = n_docs
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: NorwegianTokenizer) -> KeywordIndex:
-        return cls.from_tokens([tokenizer.tokens(t) for t in texts], tokenizer)
+    def build(cls, texts: list[str], tokenizer: NorwegianTokenizer, k1: float = 1.2, b: float = 0.85) -> KeywordIndex:
+        return cls.from_tokens([tokenizer.tokens(t) for t in texts], tokenizer, k1, b)
 
     @classmethod
-    def from_tokens(cls, corpus: list[list[str]], tokenizer: NorwegianTokenizer) -> KeywordIndex:
+    def from_tokens(cls, corpus: list[list[str]], tokenizer: NorwegianTokenizer, k1: float = 1.2,
+                    b: float = 0.85) -> KeywordIndex:
         """From texts already tokenized with `tokenizer` (bm25s gets our tokens, not its own English ones)."""
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
         if corpus:
             bm25.index(corpus, show_progress=False)
         return cls(bm25, tokenizer, len(corpus))

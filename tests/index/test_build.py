@@ -26,9 +26,12 @@ def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
     assert all(d["ingest_version"] == store.meta(d["id"]).ingest_version for d in m["documents"])
     assert m["settings"]["tokenizer"]["stem"] is True
     assert m["settings"]["fusion"] == {"method": "rrf", "k": 60, "weights": {"keyword": 1.0, "semantic": 1.0}}
+    assert m["settings"]["keyword"] == {"method": "bm25-lucene", "k1": 1.2, "b": 0.85}
     assert m["settings"]["dense"] == {"kind": "flat"}
     assert m["counts"]["chunks"] == m["counts"]["vectors"] > 0
     assert m["built_at"]
+    facts = (fake_index_dir / "facts.jsonl").read_text().splitlines()
+    assert len(facts) == m["counts"]["facts"] == sum(len(store.read(i).facts) for i in store.ids())
 
 
 def test_mismatched_index_is_refused(fake_index_dir, fake_embedder):
