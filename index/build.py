@@ -200,6 +200,9 @@ def build_index(
 
     store = DocumentStore(data)
     docs, sources, chunks = chunk_store(store, settings, report, progress)
+    if not docs:
+        why = f" ({len(report.failed)} could not be read)" if report.failed else ""
+        raise ValueError(f"no ingested documents in {data}{why}; run `kb ingest` first")
     per_doc = Counter(c.doc_id for c in chunks)
     doc_entries = [_doc_entry(d, per_doc[d.meta.id]) for d in docs]
     report.documents, report.chunks = len(docs), len(chunks)

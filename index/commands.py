@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 from ingest.config import data_dir
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> None:

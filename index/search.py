@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Index:
         self.columns = FilterColumns(chunks)
         self._embedder = embedder
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the API searches from several threads
         self._query_cache = query_cache
         self._docs = {d["id"]: d for d in manifest.get("documents", [])}
 
@@ -82,15 +84,17 @@ class Index:
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query vector, cached (LRU) so a repeated query costs nothing."""
-        vec = self._query_vectors.get(query)
-        if vec is not None:
-            self._query_vectors.move_to_end(query)
-            return vec
+        with self._lock:
+            vec = self._query_vectors.get(query)
+            if vec is not None:
+                self._query_vectors.move_to_end(query)
+                return vec
         vec = self.embedder.embed_queries([query])[0]
         vec.setflags(write=False)
-        self._query_vectors[query] = vec
-        if len(self._query_vectors) > self._query_cache:
-            self._query_vectors.popitem(last=False)
+        with self._lock:
+            self._query_vectors[query] = vec
+            if len(self._query_vectors) > self._query_cache:
+                self._query_vectors.popitem(last=False)
         return vec
 
     # -- search ------------------------------------------------------------------------------------
