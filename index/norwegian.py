@@ -76,3 +76,47 @@ FOLD: dict[str, str] = {
     "venta": "ventet", "starta": "startet",
     "målretta": "målrettet", "inkluderande": "inkluderende",
 }
+
+# English query words -> the Norwegian word the reports use. Analysts ask in English; without this a keyword
+# search for "refugees settled within six months" matches nothing. Only words that are not also Norwegian
+# words are listed ("by", "for", "under" stay Norwegian).
+_ENGLISH_STOP = """
+the of and is was were how many much what which why did does do are an with from that this there their who
+when where been has have had it its on in into about than as be being were would should could
+"""
+EN_FOLD: dict[str, str] = {
+    "refugee": "flyktning", "refugees": "flyktninger", "settled": "bosette", "settle": "bosette",
+    "settlement": "bosetting", "resettlement": "bosetting", "resettled": "bosette",
+    "quota": "overføringsflyktninger", "municipality": "kommune", "municipalities": "kommuner",
+    "county": "fylke", "counties": "fylker", "share": "andel", "proportion": "andel", "percentage": "andel",
+    "percent": "prosent", "rate": "andel", "month": "måned", "months": "måneder", "year": "år", "years": "år",
+    "week": "uke", "weeks": "uker", "days": "dager", "interpreter": "tolk", "interpreters": "tolker",
+    "interpreting": "tolking", "interpretation": "tolking", "participants": "deltakere",
+    "participant": "deltaker", "participated": "deltok", "employees": "ansatte", "employee": "ansatt",
+    "staff": "ansatte", "employment": "arbeid", "work": "arbeid", "job": "jobb", "jobs": "jobber",
+    "education": "utdanning", "norwegian": "norsk", "language": "språk", "languages": "språk",
+    "training": "opplæring", "tuition": "opplæring", "grant": "tilskudd", "grants": "tilskudd",
+    "subsidy": "tilskudd", "subsidies": "tilskudd", "funding": "tilskudd", "budget": "budsjett",
+    "allocation": "tildeling", "allocated": "tildelt", "unaccompanied": "enslige", "minors": "mindreårige",
+    "minor": "mindreårig", "children": "barn", "child": "barn", "families": "familier", "family": "familie",
+    "women": "kvinner", "men": "menn", "reception": "mottak", "centres": "mottak", "centers": "mottak",
+    "waiting": "ventetid", "wait": "ventetid", "average": "gjennomsnittlig", "integration": "integrering",
+    "introduction": "introduksjonsprogram", "programme": "program", "ukrainian": "ukrainsk",
+    "ukrainians": "ukrainere", "ukraine": "ukraina", "voluntary": "frivillig", "volunteer": "frivillig",
+    "organisations": "organisasjoner", "organizations": "organisasjoner", "costs": "kostnader",
+    "cost": "kostnad", "expenses": "utgifter", "salary": "lønn", "salaries": "lønn", "target": "krav",
+    "requirement": "krav", "goal": "mål", "goals": "mål", "result": "resultat", "results": "resultat",
+    "qualification": "kvalifisering", "adults": "voksne", "adult": "voksen", "persons": "personer",
+    "people": "personer", "number": "antall", "total": "totalt", "asylum": "asyl", "seekers": "søkere",
+    "guardian": "verge", "register": "register", "registry": "register", "authorised": "autorisert",
+    "authorized": "autorisert", "research": "forskning", "report": "rapport", "reports": "rapporter",
+    "survey": "undersøkelse", "immigrants": "innvandrere", "immigrant": "innvandrer",
+    "discrimination": "diskriminering", "racism": "rasisme", "act": "lov", "law": "lov",
+    "ministry": "departement", "directorate": "direktorat", "annual": "årlig", "fulltime": "årsverk",
+    "completed": "fullført", "passed": "bestått", "test": "prøve", "tests": "prøver", "citizenship": "statsborgerskap",
+    "within": "innen", "after": "etter", "before": "før", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "twelve": "12",
+    "housing": "bolig", "schools": "skoler", "school": "skole", "kindergarten": "barnehage",
+}
+STOPWORDS = STOPWORDS | frozenset(_ENGLISH_STOP.split())
+FOLD = {**EN_FOLD, **FOLD}
