@@ -52,6 +52,7 @@ class QueryThreads:
     """
 
     COOL_DOWN_S = 30.0
+    STALL_S = 0.1
 
     def __init__(self, threads: int, adaptive: bool = True):
         self.threads = max(1, threads)
@@ -65,7 +66,8 @@ class QueryThreads:
     def record(self, threads: int, seconds: float) -> None:
         if not self.adaptive or threads == 1:
             return
-        if self.typical is not None and seconds > max(4 * self.typical, 0.05):
+        # a stall: far slower than usual, or than any short query should be even before "usual" is known
+        if seconds > self.STALL_S and (self.typical is None or seconds > 4 * self.typical):
             self.single_until = time.monotonic() + self.COOL_DOWN_S
             return
         self.typical = seconds if self.typical is None else 0.9 * self.typical + 0.1 * seconds

@@ -71,3 +71,6 @@ def test_query_threads_fall_back_to_one_after_a_stall(monkeypatch):
     clock[0] += QueryThreads.COOL_DOWN_S + 1
     assert qt.now() == 2
     assert QueryThreads(2, adaptive=False).now() == 2 and QueryThreads(1).now() == 1
+    first = QueryThreads(2)
+    first.record(2, 0.9)  # the very first query already stalled: not taken as "usual"
+    assert first.now() == 1 and first.typical is None
