@@ -12,15 +12,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from index.facts_index import FactIndex
+from index.facts_index import for_index as fact_index
 from index.highlight import trim_quote
 from index.question import COUNT, GROUP_WORDS, Intent, indicator_words, parse_question, unit_family
 from index.records import Answer, AnswerAlternative, Citation, Hit
@@ -28,7 +25,6 @@ from index.search import Index
 from ingest.numbers import find_numbers
 from ingest.records import Fact, Span
 
-FACTS_FILE = "facts.jsonl"
 MIN_SCORE = 0.9  # below this no fact is trusted; calibrated on eval/questions/dev.jsonl
 MAX_ALTERNATIVES = 8
 
@@ -45,28 +41,6 @@ class Scored:
     score: float
     keyword: float
     support: float
-
-
-# -- facts of an index -------------------------------------------------------------------------------
-def load_facts(index: Index) -> list[Fact]:
-    """Facts saved with the index (so a swapped index answers from its own documents)."""
-    path = Path(index.folder) / FACTS_FILE
-    if not path.exists():
-        return []
-    return [Fact.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-_FACT_INDEXES: weakref.WeakKeyDictionary[Index, FactIndex] = weakref.WeakKeyDictionary()
-_FACT_LOCK = threading.Lock()
-
-
-def fact_index(index: Index) -> FactIndex:
-    """The facts of `index`, loaded on first use; dropped with the index (a swapped-out index frees them)."""
-    with _FACT_LOCK:
-        fi = _FACT_INDEXES.get(index)
-        if fi is None:
-            fi = _FACT_INDEXES[index] = FactIndex(load_facts(index), index.tokenizer)
-        return fi
 
 
 # -- formatting --------------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ class Answer(BaseModel):
     confidence: float = 0.0  # 0..1
     citation: Citation | None = None
     fact: Fact | None = None
-    alternatives: list["AnswerAlternative"] = Field(default_factory=list)
+    alternatives: list[AnswerAlternative] = Field(default_factory=list)
     disagreement: str | None = None  # set when sources give different values
     passages: list[Hit] = Field(default_factory=list)
 

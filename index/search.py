@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
+from index import facts_index
 from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, recover_interrupted_swap, resolve_index_dir
 from index.dense import DenseIndex
 from index.embedder import MODELS, Embedder, expected_fingerprint, get_embedder
@@ -18,11 +21,16 @@ from index.fusion import SearchMode, rrf
 from index.highlight import snippet, trim_quote
 from index.keyword import KeywordIndex
 from index.offsets import TokenOffsets
+from index.question import parse_question
 from index.records import Chunk, Citation, Hit
 from index.settings import INDEX_FORMAT, IndexSettings
 from index.tokenizer import NorwegianTokenizer
 
 REBUILD = "run `kb index` to rebuild it"
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# weight of the facts retriever in hybrid fusion (see index/facts_index.py)
+FACT_WEIGHT = float(os.environ.get("KB_FACT_WEIGHT", "1.0"))
+YEAR_PRIOR = float(os.environ.get("KB_YEAR_PRIOR", "0.3"))
 
 
 class Index:
@@ -119,13 +127,27 @@ class Index:
         scores = {name: dict(zip(ids.tolist(), sc.tolist(), strict=True)) for name, (ids, sc) in ranked.items()}
         ranks = {name: {int(r): i + 1 for i, r in enumerate(ids)} for name, (ids, _) in ranked.items()}
         if mode is SearchMode.hybrid:
-            order = rrf({n: ids.tolist() for n, (ids, _) in ranked.items()}, k=self.settings.fusion_k,
-                        weights=self.settings.weights)[:k]
+            rankings = {n: ids.tolist() for n, (ids, _) in ranked.items()}
+            # only a question asking for a number is helped by pointing at the rows that hold numbers
+            if FACT_WEIGHT > 0 and parse_question(query).is_numeric:
+                rankings["facts"] = facts_index.for_index(self).rank_chunks(query, depth, mask)
+                for i, row in enumerate(rankings["facts"]):
+                    ranks.setdefault("facts", {})[row] = i + 1
+            order = rrf(rankings, k=self.settings.fusion_k, weights={**self.settings.weights, "facts": FACT_WEIGHT})
+            order = self._year_prior(order, query)[:k]
         else:
             ids, sc = ranked[mode.value]
             order = list(zip(ids.tolist(), sc.tolist(), strict=True))[:k]
         term_ids = self.offsets.term_ids(set(terms))
         return [self._hit(rank, row, score, term_ids, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
+
+    def _year_prior(self, order: list[tuple[int, float]], query: str) -> list[tuple[int, float]]:
+        """A question naming a year mostly asks what that year's report says: lift its chunks a little."""
+        years = {int(y) for y in _YEAR.findall(query)}
+        if not years or YEAR_PRIOR == 0:
+            return order
+        lifted = [(row, score * (1 + YEAR_PRIOR) if self.chunks[row].year in years else score) for row, score in order]
+        return sorted(lifted, key=lambda rs: -rs[1])
 
     def _hit(self, rank: int, row: int, score: float, term_ids: np.ndarray, scores: dict, ranks: dict) -> Hit:
         c = self.chunks[row]

@@ -20,7 +20,7 @@ NB = {
     "kommunene", "også", "flere", "noen", "hvor", "hvorfor", "disse", "selv", "hele", "sammen", "hun",
     "dere", "hos", "økning", "tallet", "innen", "måneder", "flyktninger", "deltakere", "virksomheten",
     "en", "mens", "utenfor", "vært", "derfor", "hovedtall", "nøkkeltall", "ansatte", "personer", "utviklet",
-    "bosettingen", "bosatt", "ikke", "vi", "hvis", "mange",
+    "bosettingen", "bosatt", "vi", "hvis", "mange",
 }
 EN = {"the", "and", "of", "what", "how", "many", "was", "were", "which", "why", "in", "is", "share", "number"}
 # Words both forms share carry no signal.

@@ -7,7 +7,7 @@ spaces, and tables in the exports lose the cell borders between such numbers.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from ingest.records import Cell
 
@@ -92,7 +92,7 @@ def split_grouped(tokens: list[str], n: int) -> list[float] | None:
     if not toks or n <= 0:
         return None
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(i: int, k: int) -> tuple[float, tuple[str, ...]] | None:
         if i == len(toks):
             return (0.0, ()) if k == 0 else None

@@ -32,7 +32,7 @@ class PageMap:
     def at(self, offset: int) -> PageRef:
         """The innermost segment holding `offset` (finer evidence nests inside coarse ranges)."""
         best: tuple[int, PageRef] | None = None
-        for s, e, r in zip(self.starts, self.ends, self.refs):
+        for s, e, r in zip(self.starts, self.ends, self.refs, strict=True):
             if s > offset:
                 break
             if offset < e and (best is None or e - s < best[0]):
@@ -58,7 +58,7 @@ class PageMap:
     def pages(self, source: str | None = None) -> list[Page]:
         """Pages with an exact or estimated single number, in order."""
         out: dict[int, Page] = {}
-        for s, e, r in zip(self.starts, self.ends, self.refs):
+        for s, e, r in zip(self.starts, self.ends, self.refs, strict=True):
             if r.page is None or r.certainty not in (PageCertainty.exact, PageCertainty.estimated):
                 continue
             prev = out.get(r.page)

@@ -7,7 +7,7 @@ is the exact passage a citation points at.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,12 +21,12 @@ class Span(Record):
     start: int
     end: int
 
-    def covers(self, other: "Span") -> int:
+    def covers(self, other: Span) -> int:
         """Number of characters of `other` inside this span."""
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
 
-class PageCertainty(str, Enum):
+class PageCertainty(StrEnum):
     exact = "exact"  # a PDF page, or a surviving page number/footer anchors it
     estimated = "estimated"  # interpolated next to an anchor (about ±1)
     range = "range"  # only first..last known (e.g. a chapter's TOC range)
@@ -40,21 +40,21 @@ class PageRef(Record):
     last: int | None = None
 
     @classmethod
-    def exact(cls, page: int) -> "PageRef":
+    def exact(cls, page: int) -> PageRef:
         return cls(certainty=PageCertainty.exact, page=page, first=page, last=page)
 
     @classmethod
-    def estimated(cls, page: int, first: int | None = None, last: int | None = None) -> "PageRef":
+    def estimated(cls, page: int, first: int | None = None, last: int | None = None) -> PageRef:
         return cls(certainty=PageCertainty.estimated, page=page, first=first, last=last)
 
     @classmethod
-    def span_of(cls, first: int, last: int) -> "PageRef":
+    def span_of(cls, first: int, last: int) -> PageRef:
         if first == last:
             return cls.estimated(first, first, last)
         return cls(certainty=PageCertainty.range, first=first, last=last)
 
     @classmethod
-    def unknown(cls) -> "PageRef":
+    def unknown(cls) -> PageRef:
         return cls()
 
     def label(self) -> str:
@@ -106,7 +106,7 @@ class Block(Record):
     table_id: str | None = None  # for kind == "table"
     figure_id: str | None = None  # for captions of named tables/figures
     lang: str | None = None
-    entities: list["Entity"] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
 
 
 class Cell(Record):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ingest.records import ParsedDocument
 
@@ -37,7 +37,7 @@ def detect_format(text: str, suffix: str = ".txt") -> str:
     if suffix == ".md" or sum(ln.startswith("#") for ln in nonblank) >= 3:
         return "markdown"
     # every text line followed by one empty line
-    pairs = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and not b.strip())
+    pairs = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
     if pairs > 0.8 * len(nonblank) and len(lines) > 1.8 * len(nonblank):
         return "letter"
     if not re.search(r"[æøåÆØÅ]", text) and re.search(r"\b(pa|pd|p&|og)\b", text) and len(text) > 2000:

@@ -24,7 +24,7 @@ def test_hits_are_ranked_with_snippets_and_citations(fake_index):
         src = fake_index.sources[c.doc_id]
         assert cit.quote == trim_quote(src[cit.span.start:cit.span.end])
         assert c.span.start <= cit.span.start < cit.span.end <= c.span.end
-        assert set(h.ranks) <= {"keyword", "semantic"} and h.ranks
+        assert set(h.ranks) <= {"keyword", "semantic", "facts"} and h.ranks
     assert any("**" in h.snippet for h in hits)
 
 
