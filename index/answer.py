@@ -161,6 +161,7 @@ def rank_facts(question: str, intent: Intent, index: Index, hits: list[Hit], top
         return []
     best_kw = found[0][1]
     q_tokens = _content_tokens(index, question)
+    doc_years = {d["id"]: d.get("year") for d in index.documents()}
     out = []
     for pos, kw in found:
         f = fi.facts[pos]
@@ -168,6 +169,8 @@ def rank_facts(question: str, intent: Intent, index: Index, hits: list[Hit], top
         coverage = len(q_tokens & _content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
         score = (score_fact(f, kw / best_kw, support, coverage, intent) + _numbers_agree(f, intent)
                  + _groups_agree(f, q_tokens, index))
+        if not intent.years and f.year is not None and f.year == doc_years.get(f.doc_id):
+            score += 0.3  # no year asked: the figure a report gives for its own year, not a comparison year
         out.append(Scored(f, score, kw / best_kw, support))
     out.sort(key=lambda s: -s.score)
     return out

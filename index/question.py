@@ -18,14 +18,16 @@ PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder"
 
 _UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
     (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
-    (PERCENT, re.compile(r"\b(andel(en)?|prosent(del|en)?|pst|del(en)?|share|percent(age)?|proportion|rate)\b|%")),
+    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
+    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
+                         r"rate)\b|%")),
     (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
     (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
     # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
     (MONEY, re.compile(
         r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
         r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett|ramme)")),
+        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
     (COUNT, re.compile(
         r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
 ]
@@ -37,6 +39,12 @@ GROUP_WORDS = (
 ).split()
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
+_PASSAGE = re.compile(
+    r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
+    r"how (does|do|did|is|are|can)|hva (er|gjør|gjorde|skal|betyr|handler|var formålet|var målet|var bakgrunnen)|"
+    r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
@@ -50,10 +58,12 @@ class Intent:
     wants_preliminary: bool = False
     numbers: list[float] = field(default_factory=list)  # non-year numbers in the question ("6 måneder")
     lang: str = "nb"
+    asks_passage: bool = False  # "hvorfor …", "hva er …", "which …": an explanation, not a figure
 
     @property
     def is_numeric(self) -> bool:
-        return self.unit is not None
+        """A figure is wanted: the question names a unit, or is a bare noun phrase ("sidevisninger nora")."""
+        return self.unit is not None or not self.asks_passage
 
 
 # Phrasings that mean the same indicator word as the reports use.
@@ -92,6 +102,7 @@ def parse_question(question: str) -> Intent:
         wants_target=bool(_TARGET.search(q)),
         wants_preliminary=bool(_PRELIM.search(q)),
         numbers=numbers,
+        asks_passage=bool(_PASSAGE.search(q)),
         lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
     )
 
