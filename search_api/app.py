@@ -9,8 +9,11 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from swagger_ui_bundle import swagger_ui_path
 
 from ingest.store import DocumentStore
 from search_api import routes_documents, routes_facts, routes_page, routes_search, routes_service
@@ -56,10 +59,20 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
         finally:
             state.holder.stop()
 
-    app = FastAPI(title="IMDi kunnskapsbase", version="1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs is served from the swagger-ui-bundle package, not a CDN: the machines here have no internet
+    app = FastAPI(title="IMDi kunnskapsbase", version="1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None)
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (routes_search, routes_facts, routes_documents, routes_service, routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} – API",
+                                   swagger_js_url="/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/swagger/swagger-ui.css", swagger_favicon_url="data:,")
+
     return app

@@ -76,3 +76,12 @@ def test_without_an_index_search_is_503_and_documents_still_work(small_data, tmp
         assert c.get("/documents").status_code == 200
         health = c.get("/health").json()
         assert health["status"] == "degraded" and health["index"]["loaded"] is False
+
+
+def test_docs_page_works_offline(client):
+    """Swagger UI comes from the installed swagger-ui-bundle package, never from a CDN."""
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/swagger/swagger-ui-bundle.js" in page.text and "cdn" not in page.text.lower()
+    js = client.get("/swagger/swagger-ui-bundle.js")
+    assert js.status_code == 200 and "SwaggerUIBundle" in js.text
