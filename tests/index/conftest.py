@@ -41,11 +41,8 @@ def data_copy(data_dir, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_index(data_dir, tmp_path_factory):
-    """The bundled corpus indexed with the real multilingual-e5-small (built once per session)."""
-    from index.build import build_index
+def real_index(real_index_dir):
+    """The bundled corpus indexed with the real multilingual-e5-small (the session's one shared build)."""
     from index.search import open_index
 
-    out = tmp_path_factory.mktemp("real-index") / "index"
-    build_index(data_dir, index_dir=out)
-    return open_index(out)
+    return open_index(real_index_dir)
