@@ -221,14 +221,23 @@ def alternatives(best: Fact, ranked: list[Scored], index: Index) -> list[AnswerA
 
 
 def disagreement(best: Fact, best_cite: Citation, alts: list[AnswerAlternative]) -> str | None:
-    """Other documents giving another value for the same indicator and year."""
-    differing = [a for a in alts if a.relation == "other_document" and a.year == best.year
-                 and best.year is not None and abs(a.value - best.value) > 1e-9]
+    """Other documents (or other letters of one bundle) giving another value for the same indicator and year."""
+    def elsewhere(a: AnswerAlternative) -> bool:
+        # another document, or another letter of the same bundle (a supplementary letter revising a post)
+        return a.relation == "other_document" or (
+            a.relation == "other_source" and a.citation.section_path[:1] != best_cite.section_path[:1])
+
+    differing = [a for a in alts if elsewhere(a) and a.year == best.year
+                 and best.year is not None and abs(a.value - best.value) > 1e-9 and a.unit == best.unit]
     if not differing:
         return None
-    parts = [f"{best_cite.title} ({best_cite.page_label}): {format_value(best.value, best.unit)}"]
-    parts += [f"{a.citation.title} ({a.citation.page_label}): {a.value_text}" for a in differing]
+    parts = [f"{best_cite.title} › {_root(best_cite)} ({best_cite.page_label}): {format_value(best.value, best.unit)}"]
+    parts += [f"{a.citation.title} › {_root(a.citation)} ({a.citation.page_label}): {a.value_text}" for a in differing]
     return f"Kildene oppgir ulike tall for {best.year}: " + "; ".join(parts) + "."
+
+
+def _root(c: Citation) -> str:
+    return c.section_path[0] if c.section_path else ""
 
 
 # -- fallback: the best sentence of the best passage --------------------------------------------------

@@ -48,3 +48,11 @@ def test_a_question_the_documents_do_not_answer_says_so(real_index):
     a = answer("hva er hovedstaden i Australia", real_index)
     assert not a.found or a.value is None
     assert a.confidence < 0.5
+
+
+def test_a_budget_post_revised_by_supplementary_letters_shows_each_source(real_index):
+    a = answer("integreringstilskudd post 60 i 2020", real_index)
+    assert a.citation.doc_id == "kd-tildelingsbrev-2020"
+    assert a.disagreement is not None and "Tillegg nr. 8" in a.disagreement
+    values = {a.value} | {alt.value for alt in a.alternatives}
+    assert len(values) >= 2  # the amount before and after the revision
