@@ -79,7 +79,7 @@ class HitOut(BaseModel):
     highlights: list[Highlight] = Field(default_factory=list)  # where the bold terms are in snippet_text
     text: str  # the whole passage
     kinds: list[str] = Field(default_factory=list)
-    scores: dict[str, float] = Field(default_factory=dict)  # per retriever: keyword, semantic
+    scores: dict[str, float] = Field(default_factory=dict)  # per retriever: keyword, semantic (facts has a rank only)
     ranks: dict[str, int] = Field(default_factory=dict)  # per retriever, 1-based; absent = not retrieved
     citation: CitationOut
 
@@ -104,7 +104,8 @@ class SearchResponse(BaseModel, FrameMixin):
         return [{"rank": h.rank, "score": h.score, "doc_id": h.doc_id, "title": h.title, "year": h.year,
                  "page": h.citation.page_label, "section": " › ".join(h.citation.section_path),
                  "snippet": h.snippet_text, "keyword_rank": h.ranks.get("keyword"),
-                 "semantic_rank": h.ranks.get("semantic"), "chunk_id": h.chunk_id} for h in self.hits]
+                 "semantic_rank": h.ranks.get("semantic"), "facts_rank": h.ranks.get("facts"),
+                 "chunk_id": h.chunk_id} for h in self.hits]
 
 
 # -- answers -----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ def test_search_returns_ranked_hits_with_citations_into_the_source(client, sourc
         c = h["citation"]
         assert c["doc_id"] == h["doc_id"] and c["title"] and c["page_label"]
         assert c["page_certainty"] == c["page"]["certainty"]
-        assert set(h["ranks"]) <= {"keyword", "semantic"} and h["ranks"]
+        assert set(h["ranks"]) <= {"keyword", "semantic", "facts"} and h["ranks"]
         if c["doc_id"] == "imdi-arsrapport-2020":
             passage = source_2020[c["span"]["start"]:c["span"]["end"]]
             assert c["quote"] and c["quote"].removesuffix(" …") in passage
