@@ -84,7 +84,8 @@ def print_summary(store: DocumentStore, ids: list[str]) -> None:
         c = r["blocks_by_page_certainty"]
         t.add_row(*[str(r[k]) for k in cols[:-1]],
                   f"{c['exact']}/{c['estimated']}/{c['range']}/{c['unknown']}")
-    console.print(t)
+    # the table is wider than a default 80-column pipe; never truncate its figures
+    Console(width=max(console.width, 170)).print(t)
 
 
 def register(app: typer.Typer) -> None:
