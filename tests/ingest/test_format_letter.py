@@ -15,15 +15,6 @@ from ingest.records import PageCertainty, PageRef
 DOC = "kd-tildelingsbrev-2020"
 
 
-@pytest.fixture(scope="module")
-def source(corpus_texts) -> str:
-    return corpus_texts[DOC]
-
-
-@pytest.fixture(scope="module")
-def doc(source):
-    return parse(source, DOC)
-
 
 def _line_offset(source: str, line: str, nth: int = 0) -> int:
     """Offset of the `nth` source line whose stripped text is `line`."""

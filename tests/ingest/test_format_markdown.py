@@ -12,15 +12,6 @@ from ingest.records import PageCertainty
 DOC = "imdi-fou-2020"
 
 
-@pytest.fixture(scope="module")
-def source(corpus_texts) -> str:
-    return corpus_texts[DOC]
-
-
-@pytest.fixture(scope="module")
-def doc(source):
-    return parse(source, DOC)
-
 
 def test_five_chapters_at_level_one(doc):
     chapters = [s for s in doc.sections if s.number]

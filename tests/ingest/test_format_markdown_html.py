@@ -6,20 +6,10 @@ import re
 
 import pytest
 
-from ingest.formats.markdown_html import parse
 from ingest.records import PageCertainty
 
 DOC = "imdi-arsrapport-2020"
 
-
-@pytest.fixture(scope="module")
-def source(corpus_texts) -> str:
-    return corpus_texts[DOC]
-
-
-@pytest.fixture(scope="module")
-def doc(source):
-    return parse(source, DOC)
 
 
 @pytest.fixture(scope="module")

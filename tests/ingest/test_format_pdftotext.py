@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from ingest.formats._pdftotext_cells import fits, split_row
 from ingest.formats._pdftotext_lines import find_anchors, split_lines
 from ingest.formats.pdftotext import parse
@@ -13,15 +11,6 @@ from ingest.records import Document, DocumentMeta, PageCertainty
 
 DOC = "imdi-arsrapport-2022"
 
-
-@pytest.fixture(scope="module")
-def source(corpus_texts) -> str:
-    return corpus_texts[DOC]
-
-
-@pytest.fixture(scope="module")
-def doc(source):
-    return parse(source, DOC)
 
 
 def _table(doc, number: str):
