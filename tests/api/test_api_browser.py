@@ -30,6 +30,8 @@ def base_url(data_dir, real_index_dir):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):  # .ci/run installs Chromium: a missing browser there is a failure, not a skip
+            pytest.fail(f"no Chromium at {CHROMIUM} in CI")
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium chromium-driver (or set KB_CHROMIUM)")
     from playwright.sync_api import sync_playwright
 
