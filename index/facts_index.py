@@ -101,5 +101,5 @@ def for_index(index: Any) -> FactIndex:
     with _LOCK:
         fi = _CACHE.get(index)
         if fi is None:
-            fi = _CACHE[index] = FactIndex(load_facts(index.folder), index.tokenizer, index.chunks)
+            fi = _CACHE[index] = FactIndex(index.facts, index.tokenizer, index.chunks)
         return fi

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from index import facts_index
-from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, recover_interrupted_swap, resolve_index_dir
+from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, resolve_index_dir
 from index.dense import DenseIndex
 from index.embedder import MODELS, Embedder, expected_fingerprint, get_embedder
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
@@ -25,6 +25,7 @@ from index.question import parse_question
 from index.records import Chunk, Citation, Hit
 from index.settings import INDEX_FORMAT, IndexSettings
 from index.tokenizer import NorwegianTokenizer
+from ingest.records import Fact
 
 REBUILD = "run `kb index` to rebuild it"
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
@@ -38,7 +39,7 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
                  offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,
-                 query_cache: int = 1024):
+                 query_cache: int = 1024, facts: list[Fact] | None = None):
         self.folder = folder
         self._manifest = manifest
         self.settings = IndexSettings.from_manifest(manifest)
@@ -56,6 +57,7 @@ class Index:
         self._lock = threading.Lock()  # the API searches from several threads
         self._query_cache = query_cache
         self._docs = {d["id"]: d for d in manifest.get("documents", [])}
+        self.facts = facts or []  # key figures of the indexed documents (index/facts_index.py, index/answer.py)
 
     # -- facts about the index -------------------------------------------------------------------
     @property
@@ -225,8 +227,7 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
                stem: bool | None = None, embedder: Embedder | None = None) -> Index:
     """Load the index of a data folder (or an index folder). Arguments left None accept what was built;
     any other value must match the build, else IndexMismatchError says what differs."""
-    folder = resolve_index_dir(Path(path))
-    recover_interrupted_swap(folder)
+    folder = _readable(resolve_index_dir(Path(path)))
     manifest = read_manifest(folder)
     if manifest is None:
         raise IndexMissingError(f"no search index in {folder}; run `kb index` first")
@@ -260,12 +261,22 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
         dense_index = DenseIndex.load(folder, built.dense)
         offsets = TokenOffsets.load(folder)
         sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / SOURCES).glob("*.txt"))}
+        facts = facts_index.load_facts(folder)  # now, not on first answer: the folder may be swapped out later
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"the index in {folder} cannot be read ({exc}); {REBUILD}") from exc
     if len(dense_index) != len(chunks):
         raise IndexCorruptError(f"the index in {folder} is inconsistent ({len(chunks)} chunks, "
                                 f"{len(dense_index)} vectors); {REBUILD}")
-    return Index(folder, manifest, chunks, keyword, dense_index, offsets, sources, embedder)
+    return Index(folder, manifest, chunks, keyword, dense_index, offsets, sources, embedder, facts=facts)
+
+
+def _readable(folder: Path) -> Path:
+    """Readers never rename anything (only `kb index` repairs a swap): between the builder's two renames, or after
+    a crash there, the previous index is read where it stands."""
+    old = folder.with_name(f".{folder.name}.old")
+    if not (folder / MANIFEST).exists() and (old / MANIFEST).exists():
+        return old
+    return folder
 
 
 __all__ = ["Index", "open_index", "SearchFilters", "SearchMode", "MANIFEST"]
