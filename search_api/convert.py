@@ -36,10 +36,9 @@ def page_url(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> str | 
 
 def citation_out(c: Citation, snap: Snapshot | None) -> CitationOut:
     return CitationOut(
-        doc_id=c.doc_id, title=c.title, year=c.year, doc_type=c.doc_type, page=c.page,
-        page_label=c.page_label or c.page.label(), page_certainty=c.page.certainty, section_path=list(c.section_path),
-        source_file=c.source_file, span=c.span, table_id=c.table_id, row=c.row, column=c.column, quote=c.quote,
-        view_url=view_url(c.doc_id, c.span, c.page, snap), page_url=page_url(c.doc_id, c.page, snap),
+        **c.model_dump(exclude={"page_label"}), page_label=c.page_label or c.page.label(),
+        page_certainty=c.page.certainty, view_url=view_url(c.doc_id, c.span, c.page, snap),
+        page_url=page_url(c.doc_id, c.page, snap),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from index.records import Citation
 from ingest.records import (
     BlockKind,
     DocumentMeta,
@@ -48,21 +49,10 @@ class Highlight(BaseModel):
     end: int
 
 
-class CitationOut(BaseModel):
-    doc_id: str
-    title: str
-    year: int | None = None
-    doc_type: str | None = None
-    page: PageRef = Field(default_factory=PageRef)
-    page_label: str = ""  # "s. 13", "ca. s. 13", "s. 22–37", "side ukjent"
+class CitationOut(Citation):
+    """The library's citation plus what a client needs to show it: the page's certainty and links."""
+
     page_certainty: PageCertainty = PageCertainty.unknown
-    section_path: list[str] = Field(default_factory=list)
-    source_file: str
-    span: Span  # character offsets into the source file, end exclusive
-    table_id: str | None = None
-    row: int | None = None
-    column: str | None = None
-    quote: str | None = None  # the passage as it stands in the source file
     view_url: str  # an HTML view of the passage (its page when the page is known) with the span highlighted
     page_url: str | None = None  # JSON of the cited page, when the evidence gives that page
 
