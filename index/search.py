@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -28,7 +27,6 @@ from index.tokenizer import NorwegianTokenizer
 from ingest.records import Fact
 
 REBUILD = "run `kb index` to rebuild it"
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # weight of the facts retriever in hybrid fusion (see index/facts_index.py)
 FACT_WEIGHT = float(os.environ.get("KB_FACT_WEIGHT", "1.0"))
 YEAR_PRIOR = float(os.environ.get("KB_YEAR_PRIOR", "0.3"))
@@ -131,21 +129,21 @@ class Index:
         if mode is SearchMode.hybrid:
             rankings = {n: ids.tolist() for n, (ids, _) in ranked.items()}
             # only a question asking for a number is helped by pointing at the rows that hold numbers
-            if FACT_WEIGHT > 0 and parse_question(query).is_numeric:
+            intent = parse_question(query)
+            if FACT_WEIGHT > 0 and intent.is_numeric:
                 rankings["facts"] = facts_index.for_index(self).rank_chunks(query, depth, mask)
                 for i, row in enumerate(rankings["facts"]):
                     ranks.setdefault("facts", {})[row] = i + 1
             order = rrf(rankings, k=self.settings.fusion_k, weights={**self.settings.weights, "facts": FACT_WEIGHT})
-            order = self._year_prior(order, query)[:k]
+            order = self._year_prior(order, set(intent.years))[:k]
         else:
             ids, sc = ranked[mode.value]
             order = list(zip(ids.tolist(), sc.tolist(), strict=True))[:k]
         term_ids = self.offsets.term_ids(set(terms))
         return [self._hit(rank, row, score, term_ids, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
 
-    def _year_prior(self, order: list[tuple[int, float]], query: str) -> list[tuple[int, float]]:
+    def _year_prior(self, order: list[tuple[int, float]], years: set[int]) -> list[tuple[int, float]]:
         """A question naming a year mostly asks what that year's report says: lift its chunks a little."""
-        years = {int(y) for y in _YEAR.findall(query)}
         if not years or YEAR_PRIOR == 0:
             return order
         lifted = [(row, score * (1 + YEAR_PRIOR) if self.chunks[row].year in years else score) for row, score in order]
