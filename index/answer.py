@@ -73,8 +73,7 @@ def _sentence(f: Fact, value_text: str, citation: Citation, lang: str) -> str:
 
 # -- citations ---------------------------------------------------------------------------------------
 def cite_fact(index: Index, f: Fact) -> Citation:
-    docs = {d["id"]: d for d in index.documents()}
-    doc = docs.get(f.doc_id, {})
+    doc = index.document(f.doc_id)
     source = index.sources.get(f.doc_id)
     return Citation(
         doc_id=f.doc_id, title=doc.get("title", f.doc_id), year=doc.get("year"), doc_type=doc.get("doc_type"),
@@ -161,7 +160,6 @@ def rank_facts(question: str, intent: Intent, index: Index, hits: list[Hit], top
         return []
     best_kw = found[0][1]
     q_tokens = _content_tokens(index, question)
-    doc_years = {d["id"]: d.get("year") for d in index.documents()}
     out = []
     for pos, kw in found:
         f = fi.facts[pos]
@@ -169,7 +167,7 @@ def rank_facts(question: str, intent: Intent, index: Index, hits: list[Hit], top
         coverage = len(q_tokens & _content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
         score = (score_fact(f, kw / best_kw, support, coverage, intent) + _numbers_agree(f, intent)
                  + _groups_agree(f, q_tokens, index))
-        if not intent.years and f.year is not None and f.year == doc_years.get(f.doc_id):
+        if not intent.years and f.year is not None and f.year == index.document(f.doc_id).get("year"):
             score += 0.3  # no year asked: the figure a report gives for its own year, not a comparison year
         out.append(Scored(f, score, kw / best_kw, support))
     out.sort(key=lambda s: -s.score)

@@ -69,6 +69,10 @@ class Index:
     def documents(self) -> list[dict]:
         return [dict(d) for d in self._manifest.get("documents", [])]
 
+    def document(self, doc_id: str) -> dict:
+        """The manifest entry of one indexed document (title, year, doc_type, source_file, …); {} if unknown."""
+        return self._docs.get(doc_id, {})
+
     def chunk(self, chunk_id: str) -> Chunk:
         try:
             return self.chunks[self._by_id[chunk_id]]
@@ -164,7 +168,7 @@ class Index:
         """Where the chunk comes from. For a table chunk, the one row that holds the query's rarest terms
         best (`spans`: (start, end, token id) of query terms in the chunk text); the whole chunk when
         no row stands out."""
-        doc = self._docs.get(c.doc_id, {})
+        doc = self.document(c.doc_id)
         span, row, column = c.span, None, None
         if c.rows and spans:
             row_i, column = _best_row(c, spans, self._idf)
