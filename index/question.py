@@ -23,6 +23,8 @@ _UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"rate)\b|%")),
     (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
     (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
+    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
+    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
     # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
     (MONEY, re.compile(
         r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
@@ -71,6 +73,8 @@ _REWRITES = [
     (re.compile(r"\b(hvor|kor|how) (stor|big|large) (del|andel|share)\b", re.I), "andel"),
     (re.compile(r"\b(hvor|kor) mange prosent\b", re.I), "andel prosent"),
     (re.compile(r"\bshare\b|\bproportion\b|\bpercentage\b", re.I), "andel"),
+    # the unit cue is read by parse_question; as indicator words "mange" would match any sentence saying "mange"
+    (re.compile(r"\b(hvor|kor|how) (mange|mye|mykje|many|much)\b", re.I), ""),
 ]
 
 
@@ -79,7 +83,7 @@ def indicator_words(question: str) -> str:
     q = question
     for pat, repl in _REWRITES:
         q = pat.sub(repl, q)
-    return q
+    return " ".join(q.split())
 
 
 def parse_question(question: str) -> Intent:

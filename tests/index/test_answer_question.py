@@ -57,3 +57,13 @@ def test_norwegian_number_format():
     assert format_number(7545.63) == "7 545,63"
     assert format_value(49, "%") == "49 %"
     assert format_value(31258, None) == "31 258"
+
+
+def test_indicator_words_drop_the_unit_cue():
+    assert indicator_words("hvor mange ble bosatt i 2024") == "ble bosatt i 2024"
+    assert indicator_words("kor mykje fekk IMDi") == "fekk IMDi"
+
+
+def test_count_phrase_outranks_a_money_word():
+    assert parse_question("kor mange søknader om tilskot til jobbsjansen").unit == COUNT
+    assert parse_question("hvor mye tilskudd fikk jobbsjansen").unit == MONEY
