@@ -56,3 +56,9 @@ def test_a_budget_post_revised_by_supplementary_letters_shows_each_source(real_i
     assert a.disagreement is not None and "Tillegg nr. 8" in a.disagreement
     values = {a.value} | {alt.value for alt in a.alternatives}
     assert len(values) >= 2  # the amount before and after the revision
+
+
+def test_count_from_the_ocr_damaged_report(real_index):
+    a = answer("hvor mange ble bosatt i 2024", real_index)
+    assert a.value == 25618
+    assert a.citation.doc_id == "imdi-arsrapport-2024"
