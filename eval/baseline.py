@@ -17,8 +17,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from index.records import Citation, Hit
-from ingest.records import Span
+from core.records import Citation, Hit, Span
 
 WINDOW = 150
 STRIDE = 75

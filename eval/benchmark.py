@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from index.build import build_index, index_texts
-from index.dense import DenseIndex, DenseSettings
-from index.embedder import get_embedder
+from index.embedders import get_embedder
+from index.retrievers.dense import DenseIndex, DenseSettings
 from index.search import Index, open_index
-from index.tokenizer import NorwegianTokenizer
+from text.tokenizer import NorwegianTokenizer
 
 QUESTIONS = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
 FALLBACK_QUERIES = [
@@ -77,9 +77,9 @@ class TimedEmbedder:
 
 
 def latencies(index: Index, queries: list[str], mode: str, k: int = 10) -> dict:
-    index._query_vectors.clear()  # every query pays for its embedding
+    index.clear_query_cache()  # every query pays for its embedding
     index.search(queries[0] + " oppvarming", k=k, mode=mode)
-    index._query_vectors.clear()
+    index.clear_query_cache()
     ts = []
     for q in queries:
         t = time.perf_counter()
@@ -137,7 +137,7 @@ def synthetic_index(base: Index, scale: int, seed: int = 7) -> tuple[Index, dict
     t_dense = time.perf_counter() - t0
     manifest = {**base.manifest, "documents": docs,
                 "counts": {**base.counts, "chunks": len(chunks), "documents": len(docs)}}
-    idx = Index(base.folder, manifest, chunks, keyword, dense, offsets, sources, base._embedder)
+    idx = Index(base.folder, manifest, chunks, keyword, dense, offsets, sources, base.loaded_embedder)
     return idx, {"keyword_build_s": round(t_kw, 2), "dense_build_s": round(t_dense, 2), "chunks": len(chunks)}
 
 
@@ -145,7 +145,7 @@ def run(data: Path | None, out: Path, scale: int, n_queries: int, backend: str) 
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "scale": scale}
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         if data is None:
-            from ingest.config import CORPUS_DIR
+            from core.config import CORPUS_DIR
             from ingest.pipeline import ingest_paths
             from ingest.store import DocumentStore
 
@@ -193,7 +193,7 @@ def run(data: Path | None, out: Path, scale: int, n_queries: int, backend: str) 
         }
         big_hnsw = Index(big.folder, big.manifest, big.chunks, big.keyword,
                          DenseIndex(big.dense.vectors, DenseSettings(kind="hnsw")), big.offsets, big.sources,
-                         index._embedder)
+                         index.loaded_embedder)
         results[f"{scale}x"]["latency_hnsw"] = {m: latencies(big_hnsw, queries, m) for m in ("semantic", "hybrid")}
         results["ratios"] = ratios(results, scale)
         results["queries"] = len(queries)

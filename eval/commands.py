@@ -45,7 +45,7 @@ def open_searcher(data: Path) -> Any:
 def open_answerer(idx: Any) -> Any | None:
     """`question -> Answer` using the answer module, or None when it is not there yet."""
     try:
-        from index.answer import answer
+        from answer.compose import answer
     except ModuleNotFoundError:
         return None
     return lambda q: answer(q, index=idx)
@@ -121,7 +121,7 @@ def eval_command(
     min_recall5: float | None = typer.Option(None, "--min-recall5", help="Exit 1 when recall@5 is below this."),
 ) -> None:
     """Evaluate retrieval (and answers) on a question file with gold support passages."""
-    from ingest.config import data_dir
+    from core.config import data_dir
 
     if mode not in MODE_CHOICES:
         err_console.print(f"[red]error[/red] unknown --mode {mode!r}; choose one of {', '.join(MODE_CHOICES)}")

@@ -52,8 +52,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ingest.ner import extract_entities
-from ingest.records import Fact, Span
+from core.records import Fact, Span
+from ingest.enrich.ner import extract_entities
 from ingest.store import DocumentStore
 
 HERE = Path(__file__).resolve().parent
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--sample", type=int, default=0, help="print N random extracted facts to check by hand")
     ap.add_argument("--missed", action="store_true", help="list the gold facts not found")
     args = ap.parse_args(argv)
-    from ingest.config import CORPUS_DIR, data_dir
+    from core.config import CORPUS_DIR, data_dir
 
     data = data_dir(args.data)
     store = DocumentStore(data)
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(f"  {gid} {g['doc']}: {g['indicator']} = {g['value']} {g['unit'] or ''} ({g['year']}) "
                   f"| {g['support'][:90]!r}")
     if args.sample:
-        from ingest.facts import describe
+        from ingest.enrich.facts import describe
 
         facts = [f for doc in store for f in doc.facts]
         rng = random.Random(7)

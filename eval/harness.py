@@ -24,9 +24,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
+from core.records import Span
 from eval import metrics
 from eval.questions_format import Question, QuestionError, QuestionFile
-from ingest.records import Span
 
 _WS = re.compile(r"\s+")
 
@@ -135,7 +135,7 @@ def sources_from_store(data: Path) -> list[SourceDoc]:
 
 def sources_from_corpus(corpus_dir: Path | None = None) -> list[SourceDoc]:
     """The raw files of the bundled corpus, named as in the manifest (no ingest needed)."""
-    from ingest.config import CORPUS_DIR
+    from core.config import CORPUS_DIR
     from ingest.manifest import load_manifest
 
     root = Path(corpus_dir or CORPUS_DIR)

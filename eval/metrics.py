@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from ingest.records import Span
+from core.records import Span
 
 
 def is_relevant(hit_span: Span, gold: Span) -> bool:

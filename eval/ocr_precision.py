@@ -16,8 +16,8 @@ import json
 import random
 from pathlib import Path
 
-from ingest.config import CORPUS_DIR
-from ingest.ocr_repair import Repair, repair_text, stats
+from core.config import CORPUS_DIR
+from ingest.formats.ocr.repair import Repair, repair_text, stats
 
 SAMPLE = Path(__file__).resolve().parent / "ocr_repair_sample.jsonl"
 SOURCE = CORPUS_DIR / "imdi-arsrapport-2024-ocr.txt"

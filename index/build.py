@@ -22,18 +22,17 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from core.config import index_dir as default_index_dir
+from core.errors import IndexCorruptError
+from core.records import Chunk, Document, Fact
 from index.chunking import chunk_document, content_hash, embed_text
-from index.dense import DenseIndex
-from index.embedder import Embedder, expected_fingerprint, get_embedder
-from index.errors import IndexCorruptError
-from index.keyword import KeywordIndex
+from index.embedders import Embedder, expected_fingerprint, get_embedder
 from index.offsets import TokenOffsets
-from index.records import Chunk
+from index.retrievers.dense import DenseIndex
+from index.retrievers.keyword import KeywordIndex
 from index.settings import INDEX_FORMAT, IndexSettings, code_version
-from index.tokenizer import NorwegianTokenizer
-from ingest.config import index_dir as default_index_dir
-from ingest.records import Document, Fact
 from ingest.store import DocumentStore
+from text.tokenizer import NorwegianTokenizer
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"

@@ -21,8 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.records import Chunk
-from ingest.records import Block, Document, Entity, NamedFigure, PageCertainty, PageRef, Span, Table
+from core.records import Block, Chunk, Document, Entity, NamedFigure, PageCertainty, PageRef, Span, Table
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[«\"(A-ZÆØÅ0-9•\-])")
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from ingest.config import data_dir
+from core.config import data_dir
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -30,12 +30,12 @@ def index(
     force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
 ) -> None:
     """Build or update the search index (only new or changed text is embedded)."""
+    from core.errors import IndexError_
     from index.build import build_index
-    from index.dense import DenseSettings
-    from index.embedder import check_choice
-    from index.errors import IndexError_
+    from index.embedders import check_choice
+    from index.retrievers.dense import DenseSettings
     from index.settings import IndexSettings
-    from index.tokenizer import TokenizerSettings
+    from text.tokenizer import TokenizerSettings
 
     folder = data_dir(data)
     try:
@@ -92,7 +92,7 @@ def search(
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
 ) -> None:
     """Search the index and print ranked hits with citations."""
-    from index.errors import IndexError_
+    from core.errors import IndexError_
     from index.search import open_index
 
     filters = {"year": year, "doc_ids": doc or None, "lang": lang, "kind": kind or None, "doc_type": doc_type,

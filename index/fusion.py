@@ -1,31 +1,10 @@
-"""Search modes and reciprocal rank fusion."""
+"""Reciprocal rank fusion."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import StrEnum
 
 DEFAULT_RRF_K = 60
-
-
-class SearchMode(StrEnum):
-    keyword = "keyword"
-    semantic = "semantic"
-    hybrid = "hybrid"
-
-    @classmethod
-    def from_str(cls, value: str | SearchMode) -> SearchMode:
-        if isinstance(value, SearchMode):
-            return value
-        try:
-            return cls(str(value).strip().lower())
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown search mode {value!r}; expected one of: {valid}") from None
-
-    @property
-    def retrievers(self) -> tuple[str, ...]:
-        return ("keyword", "semantic") if self is SearchMode.hybrid else (self.value,)
 
 
 def rrf(

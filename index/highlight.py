@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.tokenizer import NorwegianTokenizer
+from text.tokenizer import NorwegianTokenizer
 
 _WS = re.compile(r"\s+")
 

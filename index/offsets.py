@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.tokenizer import NorwegianTokenizer
+from text.tokenizer import NorwegianTokenizer
 
 FILE = "offsets.npz"
 VOCAB = "offsets_vocab.json"

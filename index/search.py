@@ -10,21 +10,20 @@ from pathlib import Path
 
 import numpy as np
 
-from index import facts_index
+from answer.intent import parse_question
+from core.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from core.records import Chunk, Citation, Fact, Hit, SearchMode
 from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, resolve_index_dir
-from index.dense import DenseIndex
-from index.embedder import MODELS, Embedder, expected_fingerprint, get_embedder
-from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.embedders import MODELS, Embedder, expected_fingerprint, get_embedder
 from index.filters import FilterColumns, SearchFilters
-from index.fusion import SearchMode, rrf
+from index.fusion import rrf
 from index.highlight import snippet, trim_quote
-from index.keyword import KeywordIndex
 from index.offsets import TokenOffsets
-from index.question import parse_question
-from index.records import Chunk, Citation, Hit
+from index.retrievers import facts as facts_index
+from index.retrievers.dense import DenseIndex
+from index.retrievers.keyword import KeywordIndex
 from index.settings import INDEX_FORMAT, IndexSettings
-from index.tokenizer import NorwegianTokenizer
-from ingest.records import Fact
+from text.tokenizer import NorwegianTokenizer
 
 REBUILD = "run `kb index` to rebuild it"
 # weight of the facts retriever in hybrid fusion (see index/facts_index.py)
@@ -83,6 +82,16 @@ class Index:
         return len(self.chunks)
 
     # -- embedding ---------------------------------------------------------------------------------
+    @property
+    def loaded_embedder(self) -> Embedder | None:
+        """The embedder if it is loaded already (a reloaded index can borrow it), without loading it."""
+        return self._embedder
+
+    def clear_query_cache(self) -> None:
+        """Forget cached query vectors (benchmarks: every query then pays for its embedding)."""
+        with self._lock:
+            self._query_vectors.clear()
+
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:

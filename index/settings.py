@@ -8,13 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.chunking import ChunkSettings
-from index.dense import DenseSettings
-from index.embedder import DEFAULT_BACKEND, DEFAULT_MODEL
+from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL
 from index.fusion import DEFAULT_RRF_K
-from index.tokenizer import TokenizerSettings
+from index.retrievers.dense import DenseSettings
+from text.tokenizer import TokenizerSettings
 
-_BUILD_CODE = ("build.py", "chunking.py", "dense.py", "e5_convert.py", "embedder.py", "keyword.py", "norwegian.py",
-               "offsets.py", "settings.py", "tokenizer.py")
+_BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "index/embedders/convert.py",
+               "index/embedders/__init__.py", "index/embedders/base.py", "index/embedders/fingerprint.py",
+               "index/embedders/st.py", "index/retrievers/keyword.py", "text/norwegian.py", "index/offsets.py",
+               "index/settings.py", "text/tokenizer.py")
 INDEX_FORMAT = 3  # bump when the files of an index change: an older index is rebuilt, its vectors reused
 
 
@@ -72,7 +74,7 @@ class IndexSettings:
 def code_version() -> str:
     """Hash of the code that decides an index's contents: changed rules mean a rebuild (vectors are reused)."""
     h = hashlib.sha256()
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the project root
     for name in _BUILD_CODE:
         h.update(name.encode())
         h.update((here / name).read_bytes())

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.figures import parse_caption
-from ingest.pages import PageMap
-from ingest.records import (
+from core.records import (
     Block,
     BlockKind,
     NamedFigure,
@@ -16,6 +14,8 @@ from ingest.records import (
     Span,
     Table,
 )
+from ingest.pages import PageMap
+from text.captions import parse_caption
 
 
 class DocBuilder:

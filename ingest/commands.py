@@ -10,9 +10,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
-from ingest.config import CORPUS_DIR, data_dir
+from core.config import CORPUS_DIR, data_dir
+from core.records import PageCertainty
 from ingest.pipeline import ingest_paths
-from ingest.records import PageCertainty
 from ingest.store import DocumentStore
 
 console = Console()

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.config import MANIFEST
+from core.config import MANIFEST
 
 
 @dataclass(frozen=True)

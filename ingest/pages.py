@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from ingest.records import Page, PageCertainty, PageRef, Span
+from core.records import Page, PageCertainty, PageRef, Span
 
 
 @dataclass

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ingest import enrich, lang
-from ingest.errors import IngestError
+from core.errors import IngestError
+from core.records import Document, DocumentMeta, ParsedDocument
+from ingest import enrich
 from ingest.formats import detect_format, get_parser
 from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
-from ingest.records import Document, DocumentMeta, ParsedDocument
 from ingest.store import DocumentStore
+from text import lang
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# ingestion's rules live in these packages: a change in any of them means re-ingest
+INGEST_CODE = ("ingest", "core", "text")
 
 
 @dataclass
@@ -35,9 +38,9 @@ class IngestResult:
 def ingest_version() -> str:
     """Hash of the ingest code and its data files: changed rules mean re-ingest."""
     h = hashlib.sha256()
-    for p in sorted(PACKAGE_DIR.rglob("*")):
-        if p.is_file() and p.suffix in {".py", ".jsonl", ".json", ".txt", ".toml"}:
-            h.update(str(p.relative_to(PACKAGE_DIR)).encode())
+    for p in sorted(p for pkg in INGEST_CODE for p in (PROJECT_DIR / pkg).rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".jsonl", ".json", ".txt", ".toml"} and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(PROJECT_DIR)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
@@ -93,7 +96,7 @@ def detect_languages(doc: Document) -> None:
 def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDocument, str, list[str]]:
     """(source text, parsed document, format used, warnings)."""
     if path.suffix.lower() in PDF_SUFFIXES:
-        from ingest.pdf import parse_pdf
+        from ingest.formats.pdf.parser import parse_pdf
 
         text, parsed = parse_pdf(path, doc_id)
         return text, parsed, "pdf", []

@@ -8,8 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.config import docs_dir, sources_dir
-from ingest.records import (
+from core.config import docs_dir, sources_dir
+from core.records import (
     Block,
     Document,
     DocumentMeta,

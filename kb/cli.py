@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from answer import commands as answer_commands
+from eval import commands as eval_commands
+from index import commands as index_commands
+from ingest import commands as ingest_commands
+from search_api import commands as api_commands
 
 app = typer.Typer(
     help="Knowledge base over IMDi reports: ingest, index, search, answer, serve, eval.",
@@ -14,20 +18,13 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Knowledge base over IMDi reports: ingest, index, search, answer, serve, eval."""
 
 
-# Stages register in pipeline order; a stage whose module is not there yet is skipped.
-for _module in ("ingest.commands", "index.commands", "index.answer_commands", "search_api.commands",
-                "eval.commands"):
-    try:
-        importlib.import_module(_module).register(app)
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
+for _stage in (ingest_commands, index_commands, answer_commands, api_commands, eval_commands):
+    _stage.register(app)
 
 
 def main() -> None:

@@ -16,13 +16,17 @@ from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from ingest.store import DocumentStore
-from search_api import routes_documents, routes_facts, routes_page, routes_search, routes_service
 from search_api.catalog import DocumentCatalog
 from search_api.config import ServerConfig
 from search_api.deps import AppState
 from search_api.errors import install_error_handlers
 from search_api.metrics import Metrics, MetricsMiddleware
-from search_api.routes_page import STATIC
+from search_api.routes import documents as routes_documents
+from search_api.routes import facts as routes_facts
+from search_api.routes import page as routes_page
+from search_api.routes import search as routes_search
+from search_api.routes import service as routes_service
+from search_api.routes.page import STATIC
 from search_api.state import IndexHolder, Loader, default_loader
 
 log = logging.getLogger("search_api")

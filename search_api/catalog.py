@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ingest.records import Document, Fact
+from core.records import Document, Fact
 from ingest.store import DocumentStore
 
 log = logging.getLogger("search_api")

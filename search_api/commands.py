@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from ingest.config import data_dir
+from core.config import data_dir
 
 
 def serve(

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.config import index_dir
 from index.build import MANIFEST
-from ingest.config import index_dir
 
 
 @dataclass(frozen=True)

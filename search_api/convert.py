@@ -1,12 +1,11 @@
-"""From library records (index.records, ingest.records) to API responses, adding links for people."""
+"""From library records (core.records) to API responses, adding links for people."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from index.records import Citation, Hit
-from ingest.records import Fact, PageCertainty, PageRef, Span
+from core.records import Citation, Fact, Hit, PageCertainty, PageRef, Span
 from search_api.catalog import Snapshot
 from search_api.models import AlternativeOut, AnswerResponse, CitationOut, FactOut, Highlight, HitOut
 
@@ -66,7 +65,7 @@ def hit_out(h: Hit, snap: Snapshot | None) -> HitOut:
 
 
 def answer_out(a: Any, snap: Snapshot | None, took_ms: float) -> AnswerResponse:
-    """index.records.Answer -> AnswerResponse (read by attribute, so added fields there do no harm)."""
+    """core.records.Answer -> AnswerResponse (read by attribute, so added fields there do no harm)."""
     citation = getattr(a, "citation", None)
     alternatives = [
         AlternativeOut(value=alt.value, unit=alt.unit, value_text=alt.value_text, year=alt.year,

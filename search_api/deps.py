@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from typing import Any
 
 from fastapi import Request
 
+from answer.compose import answer
 from index.search import Index
 from search_api.catalog import DocumentCatalog, Snapshot, StoredDoc
 from search_api.config import ServerConfig
@@ -18,7 +18,8 @@ from search_api.errors import ApiError
 from search_api.metrics import Metrics
 from search_api.state import IndexHolder
 
-ANSWER_MODULE = "index.answer"
+#: Answers a question from an index (answer.compose.answer; a test may put another in its place).
+Answerer = Callable[[str, Index], Any]
 
 
 @dataclass
@@ -28,6 +29,7 @@ class AppState:
     catalog: DocumentCatalog
     metrics: Metrics
     cpu: threading.BoundedSemaphore
+    answerer: Answerer = answer
     started: float = field(default_factory=time.monotonic)
 
     def index(self) -> Index:
@@ -54,14 +56,3 @@ class AppState:
 
 def get_state(request: Request) -> AppState:
     return request.app.state.kb
-
-
-def answer_function() -> Callable[[str, Index], Any] | None:
-    """index.answer.answer, or None while that module is not installed."""
-    try:
-        module = importlib.import_module(ANSWER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == ANSWER_MODULE:
-            return None
-        raise
-    return getattr(module, "answer", None)

@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from index.records import Citation
-from ingest.records import (
+from core.records import (
     BlockKind,
+    Citation,
     DocumentMeta,
     Fact,
     NamedFigure,
@@ -326,7 +326,7 @@ class HealthResponse(BaseModel):
     status: Literal["ok", "degraded"]  # degraded: no index loaded, or a stored document is unreadable
     index: IndexHealth
     store: StoreHealth
-    answers: bool  # the answer module is installed
+    answers: bool  # /answer is served
     uptime_s: float
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from answer.compose import answer
 from index.build import MANIFEST
 from index.search import Index, open_index
 
@@ -29,7 +30,7 @@ Identity = tuple[int, int, int]  # inode, mtime_ns, size of the manifest file
 
 def default_loader(folder: Path, previous: Index | None, warm: bool = True) -> Index:
     """open_index, reusing the previous index's embedder when the model is the same, then warm the model."""
-    embedder = getattr(previous, "_embedder", None) if previous is not None else None
+    embedder = previous.loaded_embedder if previous is not None else None
     index = None
     if embedder is not None:
         try:
@@ -47,12 +48,8 @@ def warm_up(index: Index) -> None:
     """Load the model and whatever the answer module reads lazily from the index folder, now: the folder is
     the one just loaded, and the first request does not wait for it."""
     index.embed_query("oppvarming")
-    from search_api.deps import answer_function
-
     try:
-        answer_fn = answer_function()
-        if answer_fn is not None:
-            answer_fn("hva var andel bosatt innen 6 måneder i 2020", index)
+        answer("hva var andel bosatt innen 6 måneder i 2020", index)
     except Exception:  # a broken answer module must not stop searching; /answer reports it
         log.exception("answer warm-up failed")
 

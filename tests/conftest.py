@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from ingest.config import CORPUS_DIR  # noqa: E402
+from core.config import CORPUS_DIR  # noqa: E402
 from ingest.manifest import load_manifest  # noqa: E402
 
 
@@ -48,3 +48,11 @@ def real_index_dir(data_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("real-index") / "index"
     build_index(data_dir, index_dir=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def real_index(real_index_dir):
+    """The bundled corpus indexed with the real multilingual-e5-small (the session's one shared build)."""
+    from index.search import open_index
+
+    return open_index(real_index_dir)

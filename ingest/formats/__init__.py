@@ -6,17 +6,17 @@ import importlib
 import re
 from collections.abc import Callable
 
-from ingest.records import ParsedDocument
+from core.records import ParsedDocument
 
 Parser = Callable[[str, str], ParsedDocument]
 
 FORMATS: dict[str, str] = {
-    "markdown_html": "ingest.formats.markdown_html",  # 000: markdown with HTML cells, tab tables
-    "markdown": "ingest.formats.markdown",  # 004 and any .md
-    "ocr": "ingest.formats.ocr",  # 001: OCR export, æøå lost
-    "letter": "ingest.formats.letter",  # 002: pdftotext, every line followed by a blank line
-    "pdftotext": "ingest.formats.pdftotext",  # 003: pdftotext, hard wraps, space tables
-    "text": "ingest.formats.plain_text",  # anything else
+    "markdown_html": "ingest.formats.markdown.html",  # 000: markdown with HTML cells, tab tables
+    "markdown": "ingest.formats.markdown.parser",  # 004 and any .md
+    "ocr": "ingest.formats.ocr.parser",  # 001: OCR export, æøå lost
+    "letter": "ingest.formats.letter.parser",  # 002: pdftotext, every line followed by a blank line
+    "pdftotext": "ingest.formats.pdftotext.parser",  # 003: pdftotext, hard wraps, space tables
+    "text": "ingest.formats.plain",  # anything else
 }
 
 

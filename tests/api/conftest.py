@@ -10,8 +10,8 @@ import pytest
 from apisupport import SMALL_CORPUS, HashEmbedder, fake_loader, small_config
 from fastapi.testclient import TestClient
 
+from core.config import CORPUS_DIR
 from index.build import build_index
-from ingest.config import CORPUS_DIR
 from ingest.pipeline import ingest_paths
 from ingest.store import DocumentStore
 from search_api.app import create_app

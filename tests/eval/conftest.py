@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from evalfakes import EXCERPTS, excerpt
 
-from ingest.records import Block, Document, DocumentMeta, Span
+from core.records import Block, Document, DocumentMeta, Span
 from ingest.store import DocumentStore
 
 

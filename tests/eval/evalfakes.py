@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from index.records import Citation, Hit
-from ingest.config import CORPUS_DIR
-from ingest.records import Span
+from core.config import CORPUS_DIR
+from core.records import Citation, Hit, Span
 
 
 def make_hit(doc_id: str, start: int, end: int, rank: int = 1, text: str = "") -> Hit:

@@ -8,10 +8,9 @@ import pytest
 from evalfakes import FakeIndex, write_questions
 from typer.testing import CliRunner
 
+from core.records import Answer, Citation, Span
 from eval import commands
 from eval.harness import TOP_KEYS, locate_support
-from index.records import Answer, Citation
-from ingest.records import Span
 from ingest.store import DocumentStore
 from kb.cli import app
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from core.records import Span
 from eval import metrics
-from ingest.records import Span
 
 GOLD = Span(start=100, end=200)  # a 100-character support passage
 

@@ -38,11 +38,3 @@ def data_copy(data_dir, tmp_path) -> Path:
     for sub in ("docs", "sources"):
         shutil.copytree(data_dir / sub, dst / sub)
     return dst
-
-
-@pytest.fixture(scope="session")
-def real_index(real_index_dir):
-    """The bundled corpus indexed with the real multilingual-e5-small (the session's one shared build)."""
-    from index.search import open_index
-
-    return open_index(real_index_dir)

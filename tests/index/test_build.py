@@ -8,14 +8,14 @@ import os
 import pytest
 from indexfakes import FakeEmbedder
 
+from core.errors import IndexMismatchError, IndexMissingError
 from index.build import MANIFEST, build_index
-from index.dense import DenseSettings
-from index.errors import IndexMismatchError, IndexMissingError
-from index.keyword import KeywordIndex
+from index.retrievers.dense import DenseSettings
+from index.retrievers.keyword import KeywordIndex
 from index.search import open_index
 from index.settings import IndexSettings
-from index.tokenizer import TokenizerSettings
 from ingest.store import DocumentStore
+from text.tokenizer import TokenizerSettings
 
 
 def test_manifest_records_model_documents_and_settings(fake_index_dir, store):

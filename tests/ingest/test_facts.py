@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from core.records import Block, Document, DocumentMeta, Fact, Span, Table, TableRow
 from eval.facts_eval import evaluate_facts, written_in
-from ingest.facts import extract_facts
-from ingest.ner import annotate_blocks
-from ingest.numbers import parse_cell
-from ingest.records import Block, Document, DocumentMeta, Fact, Span, Table, TableRow
-from ingest.textclean import clean
+from ingest.enrich.facts import extract_facts
+from ingest.enrich.ner import annotate_blocks
+from text.clean import clean
+from text.numbers import parse_cell
 
 
 # -- building documents by hand -----------------------------------------------------------------
@@ -40,7 +40,7 @@ def _table(source: str, lines: list[str], columns: list[str], *, caption: str | 
 
 def _split_space_row(line: str, n: int) -> list[str]:
     """`Busette totalt1 4 903 4 822 2 819 4 489 31 258` -> label + n cells (the parsers' job, done simply)."""
-    from ingest.numbers import split_grouped
+    from text.numbers import split_grouped
 
     toks = line.split()
     for i in range(len(toks)):
@@ -273,7 +273,7 @@ def test_number_missing_from_source_falls_back_to_the_block():
 @pytest.fixture(scope="module")
 def real_docs(corpus_texts):
     """Each corpus document parsed and enriched; a document whose parser fails is skipped, not hidden."""
-    from ingest.config import CORPUS_DIR
+    from core.config import CORPUS_DIR
     from ingest.manifest import load_manifest
     from ingest.pipeline import build_document
 

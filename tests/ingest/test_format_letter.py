@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from ingest.formats._letter_lines import mark_debris, split_lines
-from ingest.formats._letter_pages import build_page_map
-from ingest.formats._letter_parts import split_parts
-from ingest.formats.letter import parse
-from ingest.records import PageCertainty, PageRef
+from core.records import PageCertainty, PageRef
+from ingest.formats.letter.lines import mark_debris, split_lines
+from ingest.formats.letter.pages import build_page_map
+from ingest.formats.letter.parser import parse
+from ingest.formats.letter.parts import split_parts
 
 DOC = "kd-tildelingsbrev-2020"
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ingest.formats.markdown import parse
-from ingest.records import PageCertainty
+from core.records import PageCertainty
+from ingest.formats.markdown.parser import parse
 
 DOC = "imdi-fou-2020"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ingest.records import PageCertainty
+from core.records import PageCertainty
 
 DOC = "imdi-arsrapport-2020"
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from ingest.config import CORPUS_DIR
+from core.config import CORPUS_DIR
+from core.records import PageCertainty
 from ingest.formats import detect_format
-from ingest.formats.ocr import parse, strip_refs
-from ingest.records import PageCertainty
+from ingest.formats.ocr.parser import parse, strip_refs
 
 SOURCE = CORPUS_DIR / "imdi-arsrapport-2024-ocr.txt"
 TABLES = {"3-1-1", "3-1-8", "3-1-9", "3-1-10", "3-1-11", "3-1-12", "3-1-13", "3-2-1", "3-2-2", "3-2-3", "3-2-4",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ingest.formats._pdftotext_cells import fits, split_row
-from ingest.formats._pdftotext_lines import find_anchors, split_lines
-from ingest.formats.pdftotext import parse
-from ingest.records import Document, DocumentMeta, PageCertainty
+from core.records import Document, DocumentMeta, PageCertainty
+from ingest.formats.pdftotext.cells import fits, split_row
+from ingest.formats.pdftotext.lines import find_anchors, split_lines
+from ingest.formats.pdftotext.parser import parse
 
 DOC = "imdi-arsrapport-2022"
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from ingest.ner import PATTERN_DIR, annotate_blocks, extract_entities, extract_many, get_nlp
-from ingest.records import Block, Span
+from core.records import Block, Span
+from ingest.enrich.ner import PATTERN_DIR, annotate_blocks, extract_entities, extract_many, get_nlp
 
 
 def _find(text: str, lang: str, surface: str):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import CORPUS_DIR
-from ingest.ocr_repair import apply, repair_text, stats
+from core.config import CORPUS_DIR
+from ingest.formats.ocr.repair import apply, repair_text, stats
 
 SOURCE = CORPUS_DIR / "imdi-arsrapport-2024-ocr.txt"
 SAMPLE = Path(__file__).resolve().parents[2] / "eval" / "ocr_repair_sample.jsonl"

@@ -19,10 +19,10 @@ from pdf_factory import (
     unruled_table_pdf,
 )
 
-from ingest._pdf_layout import join_wrapped
-from ingest.errors import IngestError
-from ingest.pdf import parse_pdf
-from ingest.records import PageCertainty, ParsedDocument
+from core.errors import IngestError
+from core.records import PageCertainty, ParsedDocument
+from ingest.formats.pdf.layout import join_wrapped
+from ingest.formats.pdf.parser import parse_pdf
 
 
 def _ws(text: str) -> str:
@@ -298,16 +298,16 @@ def test_scanned_pages_in_a_text_pdf_are_empty_pages_with_a_warning(tmp_path):
 
 
 def test_an_unreadable_page_is_left_empty_with_a_warning(tmp_path, monkeypatch):
-    import ingest.pdf
+    import ingest.formats.pdf.parser
 
-    real = ingest.pdf._read_page
+    real = ingest.formats.pdf.parser._read_page
 
     def flaky(page, number, n_pages):
         if number == 3:
             raise KeyError("XObject")  # what pdfminer raises on a dangling reference
         return real(page, number, n_pages)
 
-    monkeypatch.setattr(ingest.pdf, "_read_page", flaky)
+    monkeypatch.setattr(ingest.formats.pdf.parser, "_read_page", flaky)
     p = tmp_path / "rapport.pdf"
     p.write_bytes(report_pdf())
     text, doc = parse_pdf(p, "rapport")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pdf_factory import PAGE2_PHRASE, report_pdf
 
+from core.records import PageCertainty
 from ingest.pipeline import ingest_paths
-from ingest.records import PageCertainty
 from ingest.store import DocumentStore
 
 NOTE = "Bosetting i kommunene\n\nFærre flyktninger ble bosatt i løpet av året.\n"
@@ -43,12 +43,12 @@ def test_pdf_document_in_the_store(tmp_path, store):
 
 
 def test_unexpected_parser_error_is_a_failed_result(tmp_path, store, monkeypatch):
-    import ingest.pdf
+    import ingest.formats.pdf.parser
 
     def broken(path, doc_id):
         raise ValueError("odd object")
 
-    monkeypatch.setattr(ingest.pdf, "parse_pdf", broken)
+    monkeypatch.setattr(ingest.formats.pdf.parser, "parse_pdf", broken)
     monkeypatch.delenv("KB_DEBUG", raising=False)
     path = tmp_path / "rar.pdf"
     path.write_bytes(report_pdf())

@@ -1,0 +1,129 @@
+"""What a number question asks for: years, unit, target vs result, the indicator words.
+
+Rules, not a model: staff questions are short and formulaic (`hva var andel …
+i 2020`, `kor mange vart busette`, `how many …`), and a wrong guess here must
+be explainable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from text import lang as langdetect
+from text.numbers import find_numbers
+
+# Unit families a question can ask for; fact units map onto the same families.
+PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder", "årsverk", "prosentpoeng"
+
+_UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
+    (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
+    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
+    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
+                         r"rate)\b|%")),
+    (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
+    (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
+    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
+    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
+    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
+    (MONEY, re.compile(
+        r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
+        r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
+        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
+    (COUNT, re.compile(
+        r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
+]
+# Sub-groups a figure can be about; a question that names none asks about everyone.
+GROUP_WORDS = (
+    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
+    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
+    "eldre innvandrere innvandrarar kommuner kommunar"
+).split()
+_TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
+_PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
+_PASSAGE = re.compile(
+    r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
+    r"how (does|do|did|is|are|can)|hva (er|gjør|gjorde|skal|betyr|handler|var formålet|var målet|var bakgrunnen)|"
+    r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
+
+
+@dataclass
+class Intent:
+    question: str
+    years: list[int] = field(default_factory=list)
+    unit: str | None = None  # one of the families above, None when the question does not say
+    wants_target: bool = False
+    wants_preliminary: bool = False
+    numbers: list[float] = field(default_factory=list)  # non-year numbers in the question ("6 måneder")
+    lang: str = "nb"
+    asks_passage: bool = False  # "hvorfor …", "hva er …", "which …": an explanation, not a figure
+
+    @property
+    def is_numeric(self) -> bool:
+        """A figure is wanted: the question names a unit, or is a bare noun phrase ("sidevisninger nora")."""
+        return self.unit is not None or not self.asks_passage
+
+
+# Phrasings that mean the same indicator word as the reports use.
+_REWRITES = [
+    (re.compile(r"\b(hvor|kor|how) (stor|big|large) (del|andel|share)\b", re.I), "andel"),
+    (re.compile(r"\b(hvor|kor) mange prosent\b", re.I), "andel prosent"),
+    (re.compile(r"\bshare\b|\bproportion\b|\bpercentage\b", re.I), "andel"),
+    # the unit cue is read by parse_question; as indicator words "mange" would match any sentence saying "mange"
+    (re.compile(r"\b(hvor|kor|how) (mange|mye|mykje|many|much)\b", re.I), ""),
+]
+
+
+def indicator_words(question: str) -> str:
+    """The question rewritten towards the reports' wording ("kor stor del" -> "andel")."""
+    q = question
+    for pat, repl in _REWRITES:
+        q = pat.sub(repl, q)
+    return " ".join(q.split())
+
+
+def parse_question(question: str) -> Intent:
+    q = question.lower()
+    years: list[int] = []
+    for a, b in _YEAR_RANGE.findall(q):
+        lo, hi = sorted((int(a), int(b)))
+        years.extend(range(lo, hi + 1))
+    years.extend(int(y) for y in _YEAR.findall(q) if int(y) not in years)
+    unit = None
+    for family, pat in _UNIT_CUES:
+        if pat.search(q):
+            unit = family
+            break
+    numbers = [v for _, _, v, _ in find_numbers(q) if not (1980 <= v <= 2049 and float(v).is_integer())]
+    return Intent(
+        question=question,
+        years=sorted(set(years)),
+        unit=unit,
+        wants_target=bool(_TARGET.search(q)),
+        wants_preliminary=bool(_PRELIM.search(q)),
+        numbers=numbers,
+        asks_passage=bool(_PASSAGE.search(q)),
+        lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
+    )
+
+
+def unit_family(unit: str | None) -> str:
+    """The family of a fact's unit: `mill. kroner` -> kroner, `personer`/None -> antall."""
+    if not unit:
+        return COUNT
+    u = unit.lower()
+    if u in ("%", "prosent", "pst."):
+        return PERCENT
+    if "prosentpoeng" in u or "prosenteining" in u:
+        return POINTS
+    if "kr" in u:
+        return MONEY
+    if u.startswith(("mnd", "måned", "månad")):
+        return MONTHS
+    if u.startswith("årsverk"):
+        return FTE
+    return COUNT

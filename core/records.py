@@ -1,0 +1,340 @@
+"""Records that cross module borders. Every record keeps its provenance.
+
+Offsets (`Span`) are character offsets into the source file decoded as UTF-8
+(Python `str` indices), end exclusive, so `source_text[span.start:span.end]`
+is the exact passage a citation points at.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Record):
+    start: int
+    end: int
+
+    def covers(self, other: Span) -> int:
+        """Number of characters of `other` inside this span."""
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+
+class PageCertainty(StrEnum):
+    exact = "exact"  # a PDF page, or a surviving page number/footer anchors it
+    estimated = "estimated"  # interpolated next to an anchor (about ±1)
+    range = "range"  # only first..last known (e.g. a chapter's TOC range)
+    unknown = "unknown"
+
+
+class PageRef(Record):
+    certainty: PageCertainty = PageCertainty.unknown
+    page: int | None = None  # set for exact and estimated
+    first: int | None = None  # set for range (and may bound an estimate)
+    last: int | None = None
+
+    @classmethod
+    def exact(cls, page: int) -> PageRef:
+        return cls(certainty=PageCertainty.exact, page=page, first=page, last=page)
+
+    @classmethod
+    def estimated(cls, page: int, first: int | None = None, last: int | None = None) -> PageRef:
+        return cls(certainty=PageCertainty.estimated, page=page, first=first, last=last)
+
+    @classmethod
+    def span_of(cls, first: int, last: int) -> PageRef:
+        if first == last:
+            return cls.estimated(first, first, last)
+        return cls(certainty=PageCertainty.range, first=first, last=last)
+
+    @classmethod
+    def unknown(cls) -> PageRef:
+        return cls()
+
+    def label(self) -> str:
+        """Human label: 's. 13', 'ca. s. 13', 's. 22–37', 'side ukjent'."""
+        if self.certainty == PageCertainty.exact and self.page is not None:
+            return f"s. {self.page}"
+        if self.certainty == PageCertainty.estimated and self.page is not None:
+            return f"ca. s. {self.page}"
+        if self.certainty == PageCertainty.range and self.first is not None:
+            return f"s. {self.first}–{self.last}"
+        return "side ukjent"
+
+
+BlockKind = Literal["paragraph", "list", "table", "caption", "footnote", "heading"]
+
+
+class Page(Record):
+    """A page as far as the evidence allows; `span` is where it lies in the source."""
+
+    number: int
+    certainty: PageCertainty
+    span: Span | None = None
+    text: str | None = None  # cleaned text of the page where it can be cut out
+
+
+class Section(Record):
+    id: str  # "<doc_id>:s0012"
+    doc_id: str
+    number: str | None = None  # "3.1", "4.2.1"; None for unnumbered headings
+    title: str
+    level: int  # 1 = chapter
+    path: list[str]  # titles from the root down to this section, number included
+    parent_id: str | None = None
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span  # the heading line in the source
+    lang: str | None = None  # nb / nn, detected from the section's own text
+
+
+class Block(Record):
+    id: str  # "<doc_id>:b00042"
+    doc_id: str
+    kind: BlockKind
+    text: str  # cleaned text (markup stripped, wraps joined, OCR repaired)
+    raw: str | None = None  # the text before OCR repair, only when it differs
+    section_id: str | None = None
+    section_path: list[str] = Field(default_factory=list)
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span
+    table_id: str | None = None  # for kind == "table"
+    figure_id: str | None = None  # for captions of named tables/figures
+    lang: str | None = None
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class Cell(Record):
+    text: str
+    value: float | None = None  # parsed number: "2 819" -> 2819, "9,6" -> 9.6
+    unit: str | None = None  # "%", "mnd.", "kr", "mill. kroner", ...
+
+
+class TableRow(Record):
+    label: str  # first column, cleaned ("SP13: Andel ... innen 6 måneder")
+    cells: list[Cell]  # the remaining columns, aligned with Table.columns[1:]
+    span: Span | None = None
+
+
+class Table(Record):
+    id: str  # "<doc_id>:t003"
+    doc_id: str
+    number: str | None = None  # normalised "3-1-1" for "Tabell 3.1.1" / "Tabell 3-1-1"
+    caption: str | None = None  # full caption line, cleaned
+    title: str | None = None  # caption without "Tabell N"
+    columns: list[str] = Field(default_factory=list)  # header cells, first is the label column
+    rows: list[TableRow] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # footnotes and "*" notes
+    source: str | None = None  # "Kilde: IMDi"
+    section_id: str | None = None
+    section_path: list[str] = Field(default_factory=list)
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span
+    style: Literal["tab", "space", "ocr", "pdf", "text"] = "text"
+
+
+class NamedFigure(Record):
+    """A numbered 'Tabell 3-2-1' or 'Figur 3-1-5' caption (tables may also be parsed as Table)."""
+
+    id: str  # "<doc_id>:f007"
+    doc_id: str
+    kind: Literal["tabell", "figur"]
+    number: str  # normalised with dashes: "3-1-5", "4-2"
+    label: str  # as printed: "Figur 3.1.5"
+    title: str
+    notes: list[str] = Field(default_factory=list)
+    source: str | None = None
+    table_id: str | None = None  # the parsed Table this caption heads, if any
+    section_id: str | None = None
+    section_path: list[str] = Field(default_factory=list)
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span
+
+
+class Entity(Record):
+    text: str
+    label: str  # ORG, GPE, LAW, MONEY, PERCENT, DATE, DURATION, REF, ...
+    start: int  # offsets into the owning record's text (not the source)
+    end: int
+    norm: str | None = None  # canonical form ("UDI", "Ukraina", "49 %")
+
+
+class Fact(Record):
+    id: str
+    doc_id: str
+    indicator: str  # row label or the phrase the number measures
+    value: float
+    unit: str | None = None  # "%", "personer", "kroner", "mill. kroner", "måneder", "årsverk"
+    year: int | None = None
+    period: str | None = None  # "2020", "2016–2020", "per 31.12.2022", column header
+    qualifier: str | None = None  # "resultat", "krav", "foreløpig", a group
+    context: str | None = None  # table caption or section title
+    source_kind: Literal["table", "text"]
+    table_id: str | None = None
+    row: int | None = None
+    column: str | None = None
+    sentence: str | None = None
+    block_id: str | None = None
+    section_path: list[str] = Field(default_factory=list)
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span
+    span_exact: bool = True  # False: the number was not found in the source, `span` is its whole block
+    entities: list[Entity] = Field(default_factory=list)
+
+
+class OcrRepairStats(Record):
+    tokens: int = 0
+    changed: int = 0
+    examples: list[tuple[str, str]] = Field(default_factory=list)  # (raw, repaired), a sample
+
+
+class DocumentMeta(Record):
+    id: str
+    title: str
+    publisher: str | None = None
+    doc_type: str | None = None
+    year: int | None = None
+    lang: str | None = None  # from the manifest, or detected
+    lang_detected: str | None = None
+    source_file: str  # path relative to the corpus root, or absolute for user files
+    original_name: str | None = None
+    sha256: str
+    format: str  # parser profile used: markdown_html, ocr, letter, pdftotext, markdown, pdf, text
+    n_chars: int = 0
+    ingest_version: str = ""  # hash of the ingest code; a change re-ingests
+
+
+class Document(Record):
+    meta: DocumentMeta
+    pages: list[Page] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    figures: list[NamedFigure] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    ocr: OcrRepairStats | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ParsedDocument(Record):
+    """What a format parser returns; the pipeline adds metadata, language, facts."""
+
+    pages: list[Page] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    figures: list[NamedFigure] = Field(default_factory=list)
+    ocr: OcrRepairStats | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+Block.model_rebuild()
+
+
+# -- search: modes, chunks, hits with citations, answers --------------------------------------------
+
+class SearchMode(StrEnum):
+    keyword = "keyword"
+    semantic = "semantic"
+    hybrid = "hybrid"
+
+    @classmethod
+    def from_str(cls, value: str | SearchMode) -> SearchMode:
+        if isinstance(value, SearchMode):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            valid = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown search mode {value!r}; expected one of: {valid}") from None
+
+    @property
+    def retrievers(self) -> tuple[str, ...]:
+        return ("keyword", "semantic") if self is SearchMode.hybrid else (self.value,)
+
+
+
+class Chunk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str  # "<doc_id>:c00042"
+    doc_id: str
+    title: str  # document title
+    year: int | None = None
+    doc_type: str | None = None
+    lang: str | None = None
+    section_path: list[str] = Field(default_factory=list)
+    page: PageRef = Field(default_factory=PageRef)
+    span: Span  # union of the source spans of the blocks inside
+    block_ids: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)  # block kinds inside: paragraph, table, caption, ...
+    text: str  # what a person reads (cleaned, OCR-repaired)
+    index_text: str  # what is indexed: section path + text (+ raw OCR text where repaired)
+    table_id: str | None = None
+    figure_ids: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    rows: list[int] = Field(default_factory=list)  # table chunks: Table.rows indices, one line each after caption
+    row_spans: list[Span] = Field(default_factory=list)  # source span of each of those rows
+
+
+class Citation(BaseModel):
+    doc_id: str
+    title: str
+    year: int | None = None
+    doc_type: str | None = None
+    page: PageRef = Field(default_factory=PageRef)
+    page_label: str = ""  # "s. 13", "ca. s. 13", "s. 22–37", "side ukjent"
+    section_path: list[str] = Field(default_factory=list)
+    source_file: str
+    span: Span
+    table_id: str | None = None
+    row: int | None = None
+    column: str | None = None
+    quote: str | None = None  # the exact passage in the source file
+
+
+class Hit(BaseModel):
+    rank: int  # 1-based, in the fused (or single-mode) ranking
+    score: float
+    chunk_id: str
+    doc_id: str
+    text: str
+    snippet: str  # short extract with the query terms in **bold**
+    kinds: list[str] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict)  # per retriever: "keyword", "semantic"
+    ranks: dict[str, int] = Field(default_factory=dict)  # per retriever, 1-based; absent = not retrieved
+    citation: Citation
+
+
+class Answer(BaseModel):
+    question: str
+    found: bool  # False: nothing fits well enough; `text` says so plainly
+    value: float | None = None
+    unit: str | None = None
+    value_text: str | None = None  # "49 %", "2 819 personer", "30 mill. kroner"
+    text: str  # one-line Norwegian sentence
+    confidence: float = 0.0  # 0..1
+    citation: Citation | None = None
+    fact: Fact | None = None
+    alternatives: list[AnswerAlternative] = Field(default_factory=list)
+    disagreement: str | None = None  # set when sources give different values
+    passages: list[Hit] = Field(default_factory=list)
+
+
+class AnswerAlternative(BaseModel):
+    value: float
+    unit: str | None = None
+    value_text: str
+    year: int | None = None
+    qualifier: str | None = None
+    relation: str  # "other_year", "other_document", "target", "revised", ...
+    citation: Citation
+    fact: Fact | None = None
+
+
+Answer.model_rebuild()

@@ -1,0 +1,132 @@
+"""Key figures as facts: every numeric table cell, and every number a sentence states.
+
+`extract_facts(doc, source)` reads `doc.tables` (one fact per numeric cell, see
+`_facts_table`), the text cells of those tables (comments such as `Det ble bosatt
+2 819 flyktninger i 2020`) and the paragraph and list blocks (see `_facts_text`).
+Each fact keeps its provenance: table/row/column or block, section path, page, and
+a source span. A table fact's span is its row (or the table); a text fact's span is
+its sentence as located in the source, found by aligning the block's cleaned words
+to the source (`_facts_span`). Without the source, or when the number is not found
+there, the span is the whole block and `span_exact` is False.
+
+A table fact's `sentence` is the row read out (`<indicator> — <column>: <cell>`), so
+every fact carries readable text; `entities` are offsets into `sentence`.
+"""
+
+from __future__ import annotations
+
+from core.records import Block, Document, Fact, PageRef, Span, Table
+from ingest.enrich.ner import extract_entities, extract_many, format_number
+from ingest.enrich.spans import align_words, covers_number, locate
+from ingest.enrich.table_facts import CellFact, labelled_shares, table_cell_facts
+from ingest.enrich.text_facts import SentenceFact, sentence_facts
+from text.terms import single_year
+
+TEXT_KINDS = {"paragraph", "list"}
+# A text cell worth reading for facts has a few words (`Se omtale i kap. 3.2` has no number anyway).
+_MIN_CELL_WORDS = 5
+
+
+def _row_sentence(cf: CellFact) -> str:
+    head = f"{cf.indicator} — {cf.column}" if cf.column else cf.indicator
+    return f"{head}: {cf.cell_text}"
+
+
+def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]:
+    cells = table_cell_facts(table, doc.meta.year)
+    sentences = [_row_sentence(cf) for cf in cells]
+    entities = extract_many(sentences, doc.meta.lang or "nb")
+    out = []
+    for cf, sentence, ents in zip(cells, sentences, entities, strict=True):
+        row = table.rows[cf.row]
+        out.append(Fact(
+            id="", doc_id=doc.meta.id, indicator=cf.indicator, value=cf.value, unit=cf.unit, year=cf.year,
+            period=cf.period, qualifier=cf.qualifier, context=cf.context, source_kind="table",
+            table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
+            block_id=block.id if block else None, section_path=list(table.section_path), page=table.page,
+            span=row.span or table.span, entities=ents,
+        ))
+    return out
+
+
+def _comment_facts(doc: Document, table: Table, block: Block | None, source: str | None) -> list[Fact]:
+    """Facts stated in the text cells of a table (`Kommentarer 2020`)."""
+    out = []
+    lang = doc.meta.lang or "nb"
+    for i, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            if cell.value is not None or len(cell.text.split()) < _MIN_CELL_WORDS or labelled_shares(cell.text):
+                continue
+            column = table.columns[j + 1] if j + 1 < len(table.columns) else None
+            year = single_year(column) or doc.meta.year
+            facts = sentence_facts(cell.text, extract_entities(cell.text, lang), year)
+            if not facts:
+                continue
+            where = row.span or table.span
+            aligned = align_words(cell.text, source, where) if source else []
+            for sf in facts:
+                span, exact = _sentence_span(sf, cell.text, aligned, where)
+                out.append(_text_fact(doc, sf, span, exact, block).model_copy(update={
+                    "source_kind": "table", "table_id": table.id, "row": i, "column": column,
+                    "context": table.title or table.caption, "section_path": list(table.section_path),
+                    "page": table.page,
+                }))
+    return out
+
+
+def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -> tuple[Span, bool]:
+    number = text[sf.number_start:sf.number_end]
+    if aligned and covers_number(aligned, sf.number_start, sf.number_end, number):
+        span = locate(aligned, sf.sentence_start, sf.sentence_end)
+        if span is not None:
+            return span, True
+    return fallback, False
+
+
+def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
+    return Fact(
+        id="", doc_id=doc.meta.id, indicator=sf.indicator, value=sf.value, unit=sf.unit, year=sf.year,
+        period=sf.period, qualifier=sf.qualifier,
+        context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
+        sentence=sf.sentence, block_id=block.id if block else None,
+        section_path=list(block.section_path) if block else [], page=block.page if block else PageRef(),
+        span=span, span_exact=exact, entities=sf.entities,
+    )
+
+
+def _block_facts(doc: Document, block: Block, source: str | None) -> list[Fact]:
+    facts = sentence_facts(block.text, block.entities, doc.meta.year)
+    if not facts:
+        return []
+    aligned = align_words(block.text, source, block.span) if source else []
+    out = []
+    for sf in facts:
+        span, exact = _sentence_span(sf, block.text, aligned, block.span)
+        out.append(_text_fact(doc, sf, span, exact, block))
+    return out
+
+
+def extract_facts(doc: Document, source: str | None = None) -> list[Fact]:
+    """Facts from `doc`'s tables and running text, in reading order of their spans.
+
+    Blocks must already carry their entities (`ner.annotate_blocks`); `source` is the
+    document's source text, used to place each sentence exactly.
+    """
+    table_blocks = {b.table_id: b for b in doc.blocks if b.table_id}
+    facts: list[Fact] = []
+    for table in doc.tables:
+        block = table_blocks.get(table.id)
+        facts += _table_facts(doc, table, block)
+        facts += _comment_facts(doc, table, block, source)
+    for block in doc.blocks:
+        if block.kind in TEXT_KINDS and not block.table_id:
+            facts += _block_facts(doc, block, source)
+    facts.sort(key=lambda f: (f.span.start, f.span.end))
+    return [f.model_copy(update={"id": f"{doc.meta.id}:x{i:05d}"}) for i, f in enumerate(facts)]
+
+
+def describe(fact: Fact) -> str:
+    """One line for logs and the CLI: `Bosatte totalt = 2819 personer (2020, resultat)`."""
+    unit = f" {fact.unit}" if fact.unit else ""
+    extra = ", ".join(str(x) for x in (fact.year, fact.qualifier) if x)
+    return f"{fact.indicator} = {format_number(fact.value)}{unit}" + (f" ({extra})" if extra else "")

@@ -1,0 +1,327 @@
+"""Facts from running text: a sentence that states a number with a unit or a counted noun.
+
+`49 prosent av de bosatte i 2020 var bosatt innen 6 måneder` gives one fact (49 %,
+2020); `innen 6 måneder` is a threshold, part of what is measured. Numbers inside
+dates, years, periods, references and law paragraphs are not facts, nor are
+ordinals (`2. kvartal`) or numbers with neither a unit nor a noun (`9 av 13`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.records import Entity
+from text.numbers import find_numbers
+from text.terms import YEAR_RE, qualifier_in
+
+_ABBREV = {
+    "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
+    "mnd", "hhv", "dvs", "m.m", "mv", "o.l", "inkl", "ekskl", "evt", "osv", "etc", "pr", "tlf", "ref", "tab",
+    "fig", "utl", "vedr", "t.o.m", "f.o.m", "iht", "ift", "mht", "bl", "kl", "stk", "m.fl", "mfl", "sml", "jan",
+    "feb", "aug", "sep", "sept", "okt", "nov", "des", "nb", "obs", "dr", "prof", "ev", "o.a", "s", "bla", "vs",
+    "md", "avd", "dir", "adm", "tils", "tilsv", "sek", "gj.sn", "gjennomsn", "ekstraord", "ord", "eks",
+}
+_UNIT_ABBREV = {"pst", "kr", "mnd", "mill", "mrd"}
+_BOUNDARY = re.compile(r"[.!?]+[»”\")\]]*\s+(?=[A-ZÆØÅ0-9«\"(–-])")
+# Entities whose numbers are names or times, not quantities
+_NOT_QUANTITY = {"DATE", "YEAR", "PERIOD", "REF", "LAW"}
+_THRESHOLD = re.compile(r"^(innen|innan|innenfor|innanfor|etter|mer|meir|mindre)\b", re.I)
+# `over 15 år`, `under 18 år`, `mellom 15 og 17 år`: an age or a bound, not a measured duration
+_AGE_BEFORE = re.compile(r"(\b(over|under|mellom|opp til|minst)|\bmellom \d+ og|\b(innen|innan)\s+(både\s+)?\d+\s+og)"
+                         r"\s+$", re.I)
+_STOP_NOUNS = {
+    "av", "og", "i", "til", "på", "for", "som", "er", "var", "har", "hadde", "med", "fra", "frå", "eller", "om",
+    "per", "de", "dei", "den", "det", "en", "ein", "et", "eit", "ble", "blei", "vart", "år", "ganger", "gonger",
+    "prosent", "ulike", "nye", "andre", "mot", "over", "under", "enn", "ved", "etter", "innen", "innan",
+    "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers", "hvor", "der",
+    "når", "da", "kor", "hvorav", "herav",
+}
+_ADJECTIVES = {"nye", "flere", "fleire", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
+               "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
+_COUNT_NOUN = re.compile(r"^\s*(?:\(\w+\)\s*)?([a-zæøå][a-zæøå\-]{2,})", re.I)
+# Definite plural of counted nouns -> the form a unit takes
+_NOUN_BASE = {
+    "flyktningene": "flyktninger", "flyktningane": "flyktningar", "personene": "personer", "personane": "personar",
+    "kommunene": "kommuner", "kommunane": "kommunar", "deltakerne": "deltakere", "deltakarane": "deltakarar",
+    "prosentene": "%", "prosentane": "%",
+}
+
+
+@dataclass
+class SentenceFact:
+    """A number stated in a sentence, with offsets into the text it came from."""
+
+    value: float
+    unit: str | None
+    indicator: str
+    year: int | None
+    period: str | None
+    qualifier: str | None
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    number_start: int
+    number_end: int
+    entities: list[Entity]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; abbreviations (`mill.`, `kap.`, `Prop.`) do not end one.
+
+    Cleaned text keeps a line break only between list items, so a line break ends a sentence too.
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out += [(pos + a, pos + b) for a, b in _split_line(line)]
+        pos += len(line) + 1
+    return out
+
+
+def _split_line(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _BOUNDARY.finditer(text):
+        before = text[start:m.start() + 1]
+        word = re.search(r"(\S+)$", before)
+        tail = word.group(1).rstrip(".!?»”\")]").lower() if word else ""
+        nxt = text[m.end():m.end() + 1]
+        if tail in _UNIT_ABBREV and nxt.isupper():
+            pass  # `Resultatkrav: 90 pst. Resultater for …`: a unit, then a new sentence
+        elif tail in _ABBREV or re.fullmatch(r"\w", tail):
+            continue
+        if re.fullmatch(r"\d{1,2}", tail) and text[m.end():m.end() + 1].isdigit():
+            continue  # `kap. 3. 2` style numbering, not a sentence end
+        end = m.start() + len(m.group(0).rstrip())
+        out.append((start, end))
+        start = m.end()
+    lead = len(text[start:]) - len(text[start:].lstrip(" -–•"))
+    if start < len(text) and text[start:].strip(" -–•"):
+        out.append((start + lead, len(text.rstrip())))
+    return out
+
+
+def _paren_depth(text: str) -> list[int]:
+    """Id of the parenthesised group each char lies in (0 outside any)."""
+    ids, stack, next_id = [], [0], 0
+    for ch in text:
+        if ch == "(":
+            next_id += 1
+            stack.append(next_id)
+            ids.append(next_id)
+        elif ch == ")":
+            ids.append(stack[-1])
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            ids.append(stack[-1])
+    return ids
+
+
+def _years(ents: list[Entity]) -> list[tuple[int, int, int, bool]]:
+    """(start, end, year, from a date) of each year the sentence names: bare years and the year of a date."""
+    out = []
+    for e in ents:
+        if e.label in {"YEAR", "DATE"}:
+            for m in YEAR_RE.finditer(e.text):
+                out.append((e.start + m.start(), e.start + m.end(), int(m.group(1)), e.label == "DATE"))
+    return out
+
+
+# `fra 2021`, `mot 2 583 i 2021`, `som i 2023`, `sidan 2019`, `enn i 2023 og 2022`: a year compared with
+_COMPARED = re.compile(r"(\b(fra|frå|mot|som|enn|med|siden|sidan|etter|før|siste)\s+(i\s+)?"
+                       r"|\b(enn|som|mot)\s+(i\s+)?\d{4}\s+og\s+(i\s+)?)$", re.I)
+# a clause that compares (`en liten økning fra 3,3 prosent i 2023`) lends its year to no other clause
+_COMPARING = re.compile(r"\b(fra|frå|mot|enn|sammenlignet|samanlikna|økning|auke|nedgang|til samanlikning|"
+                        r"til sammenligning)\b", re.I)
+
+
+def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
+    """The comma/semicolon/colon-delimited clause around `pos`, within its parenthesis group."""
+    mine = groups[pos] if pos < len(groups) else 0
+    cuts = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", sentence) if groups[m.start()] == mine]
+    return max([c + 1 for c in cuts if c < pos], default=0), min([c for c in cuts if c >= pos], default=len(sentence))
+
+
+def _compared(sentence: str, year_start: int) -> bool:
+    return bool(_COMPARED.search(sentence[max(0, year_start - 30):year_start]))
+
+
+def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, int, bool]],
+               groups: list[int]) -> int | None:
+    """The year a number is about: in its bracket group and clause if possible, the nearest one.
+
+    A year after the number counts from the end of its unit and weighs a bit more than one
+    before it (`55 prosent … i 2020 (65 prosent i 2019 og 36 prosent i 2018)`). Years named
+    as a comparison (`frå 2021`, `som i 2023`), or in another clause that compares, are
+    passed over; a bare year beats the year of a date (`i 2020 som ble sendt i oktober 2019`).
+    """
+    mine = groups[start] if start < len(groups) else 0
+    pool = [y for y in years if groups[y[0]] == mine] or ([y for y in years if groups[y[0]] == 0] if mine else [])
+    lo, hi = _clause_bounds(sentence, groups, start)
+    inside = [y for y in pool if lo <= y[0] < hi]
+    if inside:
+        pool = inside
+    else:
+        pool = [y for y in pool
+                if not _COMPARING.search(sentence[_clause_bounds(sentence, groups, y[0])[0]:y[0]])]
+    pool = [y for y in pool if not _compared(sentence, y[0])]
+    if any(not y[3] for y in pool):
+        pool = [y for y in pool if not y[3]]
+    if not pool:
+        return None
+
+    def distance(y: tuple[int, int, int, bool]) -> float:
+        return y[0] - end if y[0] >= end else (start - y[1]) * 1.5
+
+    return min(pool, key=distance)[2]
+
+
+def _counted_noun(after: str) -> str | None:
+    """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`)."""
+    m = _COUNT_NOUN.match(after)
+    if m and m.group(1).lower() in _ADJECTIVES:
+        m = _COUNT_NOUN.match(after[m.end():])
+    if not m:
+        return None
+    word = m.group(1).lower().strip("-")
+    if word in _STOP_NOUNS or len(word) < 3:
+        return None
+    return _NOUN_BASE.get(word, word)
+
+
+def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
+    """A unit for a number written without one, from its neighbours.
+
+    `1 500 og 1 700 nye tolker` (a range shares the noun), `respondenter: 2 968` (a label before).
+    """
+    after = sentence[end:]
+    noun = _counted_noun(after)
+    if noun:
+        return noun
+    # `1 500 og 1 700 nye tolker`: a range shares its noun; `354 av 356 kommunar`: so does a part
+    rng = re.match(r"\s*(og|til|–|-|av|av de|av dei)\s*\d[\d ]*(?:,\d+)?\s", after)
+    if rng:
+        return _counted_noun(after[rng.end() - 1:])
+    label = re.search(r"([A-Za-zæøåÆØÅ]{3,})\s*:\s*$", sentence[:start])
+    if label and label.group(1).lower() not in _STOP_NOUNS:
+        return label.group(1).lower()
+    return None
+
+
+def _table_like(sentence: str, numbers: list[tuple[int, int, float, str | None]]) -> bool:
+    """A linearised table rather than a sentence: many numbers without units, few words between them."""
+    bare = [n for n in numbers if n[3] is None and not YEAR_RE.fullmatch(sentence[n[0]:n[1]].strip())]
+    words = len(re.findall(r"[A-Za-zæøåÆØÅ]{2,}", sentence))
+    return len(bare) >= 4 and len(bare) >= 0.25 * max(words, 1)
+
+
+def _unit_span_end(text: str, end: int, unit: str | None) -> int:
+    """End of the unit words right after a number (`mill. kroner`, `prosent`, `pst.`)."""
+    if unit is None or unit in {"personer"}:
+        return end
+    m = re.match(r"\s*(%|prosent\w*|pst\.?|prosentpoeng|prosenteiningar|prosentenheter|"
+                 r"(?:mill\.?|millioner|mrd\.?|milliarder)\s*(?:kroner|kr\.?)?|kroner|kr\.?|"
+                 r"mnd\.?|måneder|månader|årsverk)", text[end:], re.I)
+    return end + m.end() if m else end
+
+
+def _indicator(sentence: str, start: int, end: int) -> str:
+    """The sentence around a number, minus the number: what it measures, kept readable.
+
+    The clause (between commas/semicolons/colons, outside brackets) holding the number is used
+    when it says enough; else the whole sentence. Long text is cut to a word window.
+    """
+    groups = _paren_depth(sentence)
+    mine = groups[start] if start < len(groups) else 0
+    # drop other parenthesised asides; keep the one the number sits in
+    kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
+    bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
+    left = max([b + 1 for b in bounds if b < start], default=0)
+    right = min([b for b in bounds if b >= end], default=len(kept))
+    clause = kept[left:start] + " " + kept[end:right]
+    words = clause.split()
+    if len(words) < 6:
+        clause = kept[:start] + " " + kept[end:]
+        words = clause.split()
+        anchor = len(kept[:start].split())
+    else:
+        anchor = len(kept[left:start].split())
+    if len(words) > 24:
+        lo = max(0, anchor - 10)
+        words = words[lo:lo + 24]
+    text = " ".join(words)
+    text = re.sub(r"\s+([,.;:)])", r"\1", text).replace("( ", "(").replace("()", "")
+    return text.strip(" ,;:.–-")
+
+
+def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> list[SentenceFact]:
+    """Facts stated in `text` (a block's cleaned text, or a table comment cell)."""
+    out: list[SentenceFact] = []
+    context_year: int | None = None  # the last year an earlier sentence of this text named
+    for s0, s1 in split_sentences(text):
+        sentence = text[s0:s1]
+        ents = [e.model_copy(update={"start": e.start - s0, "end": e.end - s0})
+                for e in entities if e.start >= s0 and e.end <= s1]
+        blocked = [(e.start, e.end) for e in ents if e.label in _NOT_QUANTITY]
+        thresholds = [(e.start, e.end) for e in ents if e.label == "DURATION" and (
+            _THRESHOLD.match(e.text) or _AGE_BEFORE.search(sentence[max(0, e.start - 12):e.start]))]
+        years = _years(ents)
+        groups = _paren_depth(sentence)
+        qualifier = qualifier_in(sentence) if re.search(r"forel[øg]pig|førebel|resultatkrav", sentence, re.I) \
+            else None
+        numbers = find_numbers(sentence)
+        if _table_like(sentence, numbers):
+            continue
+        last_unit: str | None = None
+        for start, end, value, unit in numbers:
+            sign = re.match(r"[-−–]\s?", sentence[start:end])
+            if sign:
+                # `- 3 mill.` is a bullet and `2019 – 2020` a range; only `−3`/`-3` is negative
+                negative = not sign.group(0).endswith(" ") and (start == 0 or sentence[start - 1] == " ")
+                start += sign.end()
+                value = -abs(value) if negative else abs(value)
+            if any(a <= start < b for a, b in blocked + thresholds):
+                continue
+            raw = sentence[start:end]
+            if unit is None and YEAR_RE.fullmatch(raw):
+                continue  # a year mention, not a quantity
+            if re.fullmatch(r"\d+\.\d{1,2}|0\d+", raw):
+                continue  # `3.1` is a section number, `01` a post code: decimals take a comma here
+            after = sentence[end:]
+            if re.match(r"\.\s+[a-zæøå]", after):
+                continue  # ordinal: `2. kvartal`, `5. desember`
+            if value <= 10 and re.search(r"\d\s+av\s+$", sentence[:start]):
+                continue  # the denominator of `9 av 10`
+            if unit is None and re.search(r"\b(kr\.?|kroner|NOK)\s*$", sentence[:start], re.I):
+                unit = "kroner"
+            if unit == "personer" and (noun := _counted_noun(after)):
+                unit = noun  # `flyktningar`, `deltakere`: the noun says more than "personer"
+            if unit is None:
+                unit = _unit_of_bare_number(sentence, start, end)
+            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)):
+                unit = last_unit  # `… 2 819 flyktninger i 2020 (4 822 i 2019)`: the comparison shares the unit
+            if unit is None:
+                continue
+            last_unit = unit
+            u_end = _unit_span_end(sentence, end, unit)
+            noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
+            year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
+            quals = [qualifier] if qualifier else []
+            if year is None and context_year is not None:
+                year = context_year
+                quals.append("år fra konteksten")
+            elif year is None and doc_year is not None:
+                year = doc_year
+                quals.append("år fra dokumentet")
+            out.append(SentenceFact(
+                value=value,
+                unit=unit, indicator=_indicator(sentence, start, u_end), year=year, period=None,
+                qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
+                number_start=s0 + start, number_end=s0 + end, entities=ents,
+            ))
+        # only the sentence just before lends its year, and not a year it compared with
+        named = [y for y in years if not _compared(sentence, y[0])]
+        named = [y for y in named if not y[3]] or named
+        context_year = named[0][2] if named else None
+    return out

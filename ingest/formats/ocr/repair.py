@@ -1,0 +1,453 @@
+"""Restore æ/ø/å (and a few other OCR slips) in OCR text: `gkonomiske` -> `økonomiske`.
+
+A noisy-channel repair. Each word-like token is read back against a lexicon
+learned from the clean corpus documents (`ingest/data/ocr`, built by
+`ingest.formats.ocr.lexicon`): a depth-first walk over a letter trie tries the inverse
+of each OCR substitution seen in the damaged report (ø -> g/a/e/o/@, å ->
+a/d/&/3/é/8, æ -> ae/ze/ee/z, l -> I, o -> 0, ...) and also lets a token split
+into lexicon words (Norwegian compounds). Every reading is scored by word
+frequency times the likelihood of its substitutions, then rescored with
+bigram context. A token that is itself a word is only changed when a reading
+beats it clearly and, for common words, the context supports the change.
+
+Short function words get rules instead: `pa`/`pd`/`p&` -> `på` always, and
+`&`, `3`, `8`, `a`, `@` -> `å` only as an infinitive marker before a verb.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from core.records import OcrRepairStats
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# (damaged text, clean letter, likelihood that the clean letter was printed this way)
+SUBSTITUTIONS: list[tuple[str, str, float]] = [
+    # rates estimated from the unambiguous repairs of the 2024 report
+    ("g", "ø", 0.78), ("a", "ø", 0.11), ("e", "ø", 0.05), ("o", "ø", 0.03), ("@", "ø", 0.02),
+    ("s", "ø", 0.005), ("z", "ø", 0.005),
+    ("a", "å", 0.35), ("d", "å", 0.28), ("&", "å", 0.20), ("3", "å", 0.08), ("é", "å", 0.06),
+    ("8", "å", 0.015), ("@", "å", 0.005), ("4", "å", 0.003),
+    ("ae", "æ", 0.55), ("ee", "æ", 0.27), ("ze", "æ", 0.09), ("z", "æ", 0.02), ("eae", "æ", 0.02),
+    ("se", "æ", 0.015), ("eze", "æ", 0.01), ("e", "æ", 0.005), ("a", "æ", 0.01), ("zz", "æ", 0.005), ("2e", "æ", 0.003),
+    ("ce", "æ", 0.003), ("ad", "å", 0.005), ("éd", "å", 0.005), ("dd", "å", 0.005),
+    # other OCR slips
+    ("0", "o", 0.30), ("q", "g", 0.05), ("i", "j", 0.005), ("i", "l", 0.005), ("\x01", "l", 0.15),
+    ("\x01", "i", 1.0),
+]
+# A capital I read where a lower-case l was printed (`Igpet` = `løpet`) is marked with \x01.
+_CAP_I = "\x01"
+MAX_SUBS = 5
+MAX_SEGMENTS = 3
+MIN_SEGMENT = 4  # compound parts shorter than this make too many accidental words
+BOUNDARY = math.log(0.02)  # cost of reading a token as a compound rather than one word
+LINK = math.log(0.25)  # the linking s/e of a compound
+SHORT_CHANGED = math.log(0.2)  # a changed compound part of only MIN_SEGMENT letters
+# Endings added to a lexicon word the clean text only has in another form (støtte -> støttet)
+SUFFIXES = frozenset({"e", "er", "ere", "ene", "en", "et", "ens", "ets", "a", "s", "t", "te", "de", "es", "r", "ne",
+                      "ende", "ing", "inger", "ingen", "else", "elsen", "het", "heten", "lig", "lige"})
+INFLECTED = math.log(0.05)
+MIN_STEM = 6  # shorter stems plus an ending make too many accidental words
+MARGIN = math.log(3.0)  # how much a change must beat the token read as it stands
+MIN_DAMAGE = math.log(1e-4)  # readings needing less likely substitutions than this are guesses
+# Substitutions that also turn a Bokmål spelling into a Nynorsk one (oppgave/oppgåve, forebygge/førebygge)
+WEAK = {("a", "å"), ("a", "ø"), ("e", "ø"), ("o", "ø"), ("e", "æ"), ("s", "ø"), ("z", "ø"), ("i", "l"), ("i", "j")}
+COMMON = 5  # a token seen this often in clean text is only changed with context support
+LETTERS = "a-zA-ZæøåÆØÅéÉèü"
+TOKEN_RE = re.compile(rf"[{LETTERS}@&0-9]+")
+_HAS_LETTER = re.compile(rf"[{LETTERS}]")
+_NEEDS_LOOK = re.compile(r"[@&0-9éqzI]|ae|ee")
+PAA_FORMS = {"pa", "pd", "p&", "pé", "p3", "p4", "p8", "pá", "pad", "péd", "pé&", "p&&"}
+INFINITIVE_MARKS = {"&", "3", "8", "4", "@", "a", "A", "R", "3@", "a8"}
+# Real Bokmål words the clean text happens to lack that OCR also makes of å/ø words
+# (far: før/får, vare: våre, rad: råd, ...): changed only when a seen word pair supports it.
+REAL_WORDS = {"far", "bor", "ber", "sa", "rad", "vare", "bade", "mater", "male", "mal", "matte", "fare", "lane"}
+SHORT_VERBS = {"gi", "ta", "få", "gå", "nå", "se", "bo", "ha", "slå", "stå", "tro", "be", "dø", "si", "la"}
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One changed token: `source[start:end] == raw` is replaced by `fixed`."""
+
+    start: int
+    end: int
+    raw: str
+    fixed: str
+
+
+class Lexicon:
+    """Word and bigram counts from the clean documents, with a letter trie for the search."""
+
+    def __init__(self, data_dir: Path = DATA_DIR):
+        self.nb = _read_counts(data_dir / "unigrams_nb.txt")
+        nn = _read_counts(data_dir / "unigrams_nn.txt")
+        self.bigrams: Counter[tuple[str, str]] = Counter()
+        for key, c in _read_counts(data_dir / "bigrams_nb.txt").items():
+            a, _, b = key.partition(" ")
+            self.bigrams[(a, b)] = c
+        # Nynorsk words count less: they should fill gaps, not outvote Bokmål.
+        self.counts: dict[str, float] = {w: float(c) for w, c in self.nb.items()}
+        for w, c in nn.items():
+            self.counts[w] = self.counts.get(w, 0.0) + 0.3 * c
+        self.total = sum(self.counts.values())
+        self.left: Counter[str] = Counter()
+        for (a, _b), c in self.bigrams.items():
+            self.left[a] += c
+        self.after_aa = {b for (a, b) in self.bigrams if a == "å"}
+        self.trie: dict = {}
+        for w in self.counts:
+            node = self.trie
+            for ch in w:
+                node = node.setdefault(ch, {})
+            node["$"] = w
+
+    def logp(self, word: str) -> float:
+        return math.log((self.counts.get(word, 0.0) + 0.1) / self.total)
+
+    def bonus(self, a: str, b: str, mu: float = 20.0, cap: float = 5.0) -> float:
+        """log P(b | a) / P(b) for a pair seen in clean text, else 0.
+
+        The clean text is small, so an unseen pair says little; only seen pairs count.
+        """
+        c = self.bigrams.get((a, b), 0)
+        if not c:
+            return 0.0
+        pb = (self.counts.get(b, 0.0) + 0.1) / self.total
+        p = (c + mu * pb) / (self.left.get(a, 0) + mu)
+        return max(0.0, min(cap, math.log(p / pb)))
+
+
+def _read_counts(path: Path) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, c = line.rpartition("\t")
+        if key:
+            out[key] = int(c)
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+_RULES: dict[str, list[tuple[str, str, float]]] = {}
+for _dmg, _clean, _p in SUBSTITUTIONS:
+    _RULES.setdefault(_dmg[0], []).append((_dmg, _clean, math.log(_p)))
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str  # the restored word, lower case
+    score: float  # log P(words) + log P(substitutions) + compound cost
+    subs: int
+    parts: tuple[str, ...]
+    damage: float = 0.0  # log P(substitutions) alone
+    weak: int = 0  # substitutions in WEAK
+
+    @property
+    def first(self) -> str:
+        return self.parts[0]
+
+    @property
+    def last(self) -> str:
+        return self.parts[-1]
+
+
+def readings(key: str, lex: Lexicon | None = None, limit: int = 6) -> list[Reading]:
+    """The best readings of a lower-cased token (\x01 marks a capital I), best first."""
+    return list(_readings(key, lex or lexicon(), limit))
+
+
+@lru_cache(maxsize=50000)
+def _readings(key: str, lex: Lexicon, limit: int) -> tuple[Reading, ...]:
+    found: dict[str, Reading] = {}
+    n = len(key)
+
+    def walk(i: int, node: dict, out: str, score: float, subs: int, weak: int, parts: tuple[str, ...],
+             seg_subs: int, cost: float):
+        if i == n:
+            word = node.get("$")
+            if word is not None and (not parts or len(word) >= MIN_SEGMENT):
+                allp = parts + (word,)
+                c = cost + (SHORT_CHANGED if parts and seg_subs and len(word) == MIN_SEGMENT else 0.0)
+                total = score + c + sum(lex.logp(p) for p in allp) + BOUNDARY * (len(allp) - 1)
+                prev = found.get(out)
+                if prev is None or total > prev.score:
+                    found[out] = Reading(out, total, subs, allp, score, weak)
+            return
+        ch = key[i]
+        word = node.get("$")
+        if word is not None and len(word) >= MIN_STEM and key[i:] in SUFFIXES:
+            # the rest is an inflection ending of a lexicon word
+            allp = parts + (word,)
+            c = cost + INFLECTED + (SHORT_CHANGED if parts and seg_subs and len(word) == MIN_SEGMENT else 0.0)
+            total = score + c + sum(lex.logp(p) for p in allp) + BOUNDARY * (len(allp) - 1)
+            text = out + key[i:]
+            prev = found.get(text)
+            if prev is None or total > prev.score:
+                found[text] = Reading(text, total, subs, allp, score, weak)
+        # a compound boundary after a whole word (optionally a linking s/e)
+        if word is not None and node is not lex.trie and len(parts) + 1 < MAX_SEGMENTS and len(word) >= MIN_SEGMENT \
+                and n - i >= MIN_SEGMENT:
+            c = cost + (SHORT_CHANGED if parts and seg_subs and len(word) == MIN_SEGMENT else 0.0)
+            walk(i, lex.trie, out, score, subs, weak, parts + (word,), 0, c)
+            if ch in "se" and n - i - 1 >= MIN_SEGMENT:
+                walk(i + 1, lex.trie, out + ch, score, subs, weak, parts + (word,), 0, c + LINK)
+        nxt = node.get(ch)
+        if nxt is not None:
+            walk(i + 1, nxt, out + ch, score, subs, weak, parts, seg_subs, cost)
+        if subs < MAX_SUBS:
+            for dmg, clean, lp in _RULES.get(ch, ()):
+                if dmg == _CAP_I and clean == "i":
+                    nxt = node.get("i")
+                    if nxt is not None:
+                        walk(i + 1, nxt, out + "i", score, subs, weak, parts, seg_subs, cost)
+                    continue
+                if key.startswith(dmg, i):
+                    nxt = node.get(clean)
+                    if nxt is not None:
+                        walk(i + len(dmg), nxt, out + clean, score + lp, subs + 1, weak + ((dmg, clean) in WEAK),
+                             parts, seg_subs + 1, cost)
+
+    walk(0, lex.trie, "", 0.0, 0, 0, (), 0, 0.0)
+    return tuple(sorted(found.values(), key=lambda r: -r.score)[:limit])
+
+
+def _key(token: str) -> str:
+    """Lower case for lookup; a capital I inside a lower-case word may be an l."""
+    if token.isupper() and len(token) > 1:
+        return token.lower()
+    out = []
+    for i, ch in enumerate(token):
+        if ch == "I" and (i + 1 < len(token) and token[i + 1].islower()) and (i > 0 or token[1:2] in "gzknp"):
+            out.append(_CAP_I)
+        elif ch == "I" and i > 0 and token[i - 1].islower():
+            out.append(_CAP_I)
+        else:
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def match_case(raw: str, fixed: str, sentence_start: bool = False) -> str:
+    """Carry the raw token's case over: `Fzerre` -> `Færre`, `SPRAK` -> `SPRÅK`, `@vrige` by position."""
+    letters = [c for c in raw if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters) and len(raw) > 1:
+        return fixed.upper()
+    first = raw[0]
+    if first == "I" and fixed.startswith("l") and not sentence_start:
+        return fixed  # `Igpet` is `løpet`: the capital was an l
+    if first.isupper() or (not first.isalpha() and first not in "0" and sentence_start):
+        return fixed[:1].upper() + fixed[1:]
+    return fixed
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    raw: str
+    key: str
+    options: list[Reading]
+    identity: Reading | None
+    choice: str | None = None  # lower-case chosen form when it differs from the raw token
+    exact: bool = False  # `choice` already has its final case
+
+
+def repair_text(text: str) -> tuple[str, list[Repair]]:
+    """The repaired text and every change, with offsets into `text`."""
+    lex = lexicon()
+    toks = _tokenise(text, lex)
+    _choose(toks, lex, text)
+    _function_words(toks, lex, text)
+    repairs = []
+    for t in toks:
+        if t.choice is None:
+            continue
+        fixed = t.choice if t.exact else match_case(t.raw, t.choice, _sentence_start(text, t.start))
+        if fixed != t.raw:
+            repairs.append(Repair(t.start, t.end, t.raw, fixed))
+    return apply(text, repairs), repairs
+
+
+def apply(text: str, repairs: list[Repair], start: int = 0, end: int | None = None) -> str:
+    """`text[start:end]` with the repairs that lie inside it applied."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for r in repairs:
+        if r.start < start or r.end > end:
+            continue
+        out.append(text[pos:r.start])
+        out.append(r.fixed)
+        pos = r.end
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def stats(text: str, repairs: list[Repair], n_examples: int = 25) -> OcrRepairStats:
+    """Token and change counts, with a spread-out sample of changes."""
+    tokens = sum(1 for m in TOKEN_RE.finditer(text) if _HAS_LETTER.search(m.group(0)) or m.group(0) == "&")
+    step = max(1, len(repairs) // n_examples) if repairs else 1
+    return OcrRepairStats(tokens=tokens, changed=len(repairs),
+                          examples=[(r.raw, r.fixed) for r in repairs[::step][:n_examples]])
+
+
+# -- internals -----------------------------------------------------------------
+
+def _tokenise(text: str, lex: Lexicon) -> list[_Tok]:
+    toks = []
+    for m in TOKEN_RE.finditer(text):
+        raw = m.group(0)
+        key = _key(raw)
+        options: list[Reading] = []
+        identity = None
+        if len(raw) >= 2 and _HAS_LETTER.search(raw) and not _is_code(raw):
+            options = readings(key, lex)
+            plain = key.replace(_CAP_I, "i")
+            identity = next((r for r in options if r.text == plain and r.subs == 0), None)
+        toks.append(_Tok(m.start(), m.end(), raw, key, options, identity))
+    return toks
+
+
+def _glyph_fallback(raw: str) -> str | None:
+    """Tokens no reading explains: `@` starting a word is Ø, `&` inside a word is å."""
+    if re.fullmatch(r"@[a-zæøå]{2,}", raw):
+        return "Ø" + raw[1:]
+    if re.fullmatch(r"[a-zæøåA-ZÆØÅ]+&[a-zæøå]*", raw) and raw.lower() not in PAA_FORMS:
+        return raw.replace("&", "å")
+    return None
+
+
+def _is_code(raw: str) -> bool:
+    """Acronyms with digits, ids and ordinals (`B1`, `SP13`, `2024-23`, `3a`) are not words."""
+    if re.fullmatch(r"[A-ZÆØÅ]+\d+|\d+[a-zA-Z]?|\d+[A-Z]+", raw):
+        return not re.fullmatch(r"[pP][3481&]|\d[a-zæøå]{1,3}", raw)
+    return False
+
+
+def _choose(toks: list[_Tok], lex: Lexicon, text: str) -> None:
+    """Pick a reading per token: by score alone first, then with the neighbours' choices as context."""
+    for t in toks:
+        t.choice = _best(t, lex, None, None)
+        if t.choice is None and not t.options:
+            t.choice = _glyph_fallback(t.raw)
+            t.exact = t.choice is not None
+    for t_prev, t, t_next in zip([None, *toks[:-1]], toks, [*toks[1:], None], strict=True):
+        if len(t.options) < 2 and not (t.options and t.identity is None):
+            continue
+        prev = _form(t_prev) if t_prev is not None and _adjacent(text, t_prev, t) else None
+        nxt = _form(t_next) if t_next is not None and _adjacent(text, t, t_next) else None
+        t.choice = _best(t, lex, prev, nxt)
+
+
+def _form(t: _Tok) -> str:
+    return t.choice if t.choice is not None else t.key.replace(_CAP_I, "i")
+
+
+def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
+    gap = text[a.end:b.start]
+    return len(gap) <= 3 and not re.search(r"[.!?:;()|«»]", gap) and gap.strip(" \n-,") == ""
+
+
+def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | None:
+    if not t.options:
+        return None
+    raw_l = t.key.replace(_CAP_I, "i")
+
+    def ctx(r: Reading) -> float:
+        s = r.score
+        if prev is not None:
+            s += lex.bonus(prev, r.first)
+        if nxt is not None:
+            s += lex.bonus(r.last, nxt)
+        return s
+
+    # a raw token that reads as itself (a word or a compound of words)
+    plain_reading = next((r for r in t.options if r.subs == 0), None)
+    options = [r for r in t.options if r.subs == 0 or r.damage >= MIN_DAMAGE]
+    if plain_reading is not None:
+        # a Nynorsk-only word must not replace a Bokmål reading of the token
+        options = [r for r in options if r.subs == 0 or any(lex.nb.get(p, 0) for p in r.parts)]
+    # a Nynorsk-only word reached by a substitution that is also a spelling difference is a guess
+    options = [r for r in options if not r.weak or any(lex.nb.get(p, 0) for p in r.parts)]
+    if not options:
+        return None
+    best = max(options, key=ctx)
+    if best.text == raw_l or best.subs == 0:
+        return None
+    if plain_reading is not None:
+        if ctx(best) - ctx(plain_reading) < MARGIN:
+            return None
+        if lex.nb.get(raw_l, 0) >= COMMON and not _context_supports(best, prev, nxt, lex):
+            return None
+    if raw_l in REAL_WORDS and not _context_supports(best, prev, nxt, lex):
+        return None
+    elif not _NEEDS_LOOK.search(t.raw) and len(best.parts) > 1 and best.subs > 1:
+        # an unknown word read as a compound with several changes is usually a name or a foreign word
+        return None
+    return best.text
+
+
+def _context_supports(r: Reading, prev: str | None, nxt: str | None, lex: Lexicon) -> bool:
+    return (prev is not None and lex.bigrams.get((prev, r.first), 0) > 0) or (
+        nxt is not None and lex.bigrams.get((r.last, nxt), 0) > 0)
+
+
+def _function_words(toks: list[_Tok], lex: Lexicon, text: str) -> None:
+    """`på` and the infinitive marker `å`, decided from the token and the word after it."""
+    doc_after_aa = {
+        _form(b) for a, b in zip(toks, toks[1:], strict=False)
+        if a.raw == "&" and _adjacent(text, a, b) and b.raw[:1].islower()
+    }
+    for i, t in enumerate(toks):
+        low = t.raw.lower()
+        if low in PAA_FORMS:
+            t.choice = "på"
+            continue
+        if t.raw not in INFINITIVE_MARKS or i + 1 >= len(toks):
+            continue
+        nxt = toks[i + 1]
+        if text[t.end:nxt.start] not in (" ", "\n") or not nxt.raw[:1].isalpha():
+            continue
+        if not nxt.raw[:1].islower():
+            continue
+        word = _form(nxt)
+        if t.raw == "&":
+            t.choice = "å"
+        elif t.raw in {"A", "R"}:
+            if _sentence_start(text, t.start) and _verb_like(word, lex, doc_after_aa):
+                t.choice = "å"
+        elif _verb_like(word, lex, doc_after_aa):
+            prev = toks[i - 1] if i > 0 else None
+            if t.raw.isdigit() and prev is not None and (prev.raw.isdigit() or prev.raw in {"kap", "post", "nr"}) \
+                    and _adjacent(text, prev, t):
+                continue
+            t.choice = "å"
+    _capital_i(toks, text)
+
+
+def _verb_like(word: str, lex: Lexicon, doc_after_aa: set[str]) -> bool:
+    return word in lex.after_aa or word in doc_after_aa or word in SHORT_VERBS
+
+
+def _capital_i(toks: list[_Tok], text: str) -> None:
+    """`1 tillegg`, `T 2024 har` at a sentence start are the preposition I."""
+    for t, nxt in zip(toks, toks[1:], strict=False):
+        if t.raw not in {"1", "T"} or text[t.end:nxt.start] != " " or not _sentence_start(text, t.start):
+            continue
+        if nxt.raw == "tillegg" or (re.fullmatch(r"20[0-4]\d", nxt.raw) and re.match(r"\s+[a-zæøå]", text[nxt.end:])):
+            t.choice = "i"
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 200):pos]
+    stripped = before.rstrip()
+    if not stripped or re.search(r"\n[ \t]*\n[ \t]*$", before):
+        return True
+    return stripped[-1] in ".!?:•"

@@ -1,0 +1,64 @@
+"""Answers on the bundled corpus with the real model: the reference question and its variants."""
+
+import pytest
+
+from answer.compose import answer
+
+pytestmark = pytest.mark.slow
+
+
+def test_reference_question_answers_49_percent_from_the_2020_report(real_index):
+    a = answer("hva var andel bosatt innen 6 måneder i 2020", real_index)
+    assert a.found and a.value == 49 and a.unit == "%"
+    assert a.citation.doc_id == "imdi-arsrapport-2020"
+    assert a.citation.column == "Resultat 2020" and a.citation.row is not None
+    assert "49" in a.citation.quote
+    assert "49 %" in a.text
+    # the target beside the result, and the earlier years of the same row
+    relations = {(alt.relation, alt.value) for alt in a.alternatives}
+    assert ("target", 90.0) in relations
+    assert ("other_year", 95.0) in relations
+    assert a.passages and a.passages[0].citation.page_label
+
+
+def test_same_question_for_2019_gives_95_from_the_same_row(real_index):
+    a = answer("hva var andel bosatt innen 6 måneder i 2019", real_index)
+    assert a.value == 95 and a.unit == "%"
+    assert a.citation.doc_id == "imdi-arsrapport-2020" and a.citation.column == "Resultat 2019"
+
+
+def test_nynorsk_question_gets_the_same_answer(real_index):
+    a = answer("kor stor del vart busette innan 6 månader i 2020", real_index)
+    assert a.value == 49 and a.unit == "%"
+    assert a.citation.doc_id == "imdi-arsrapport-2020"
+
+
+def test_target_question_gets_the_krav(real_index):
+    a = answer("hva var kravet til andel bosatt innen 6 måneder i 2020", real_index)
+    assert a.value == 90 and "krav" in (a.fact.qualifier or "")
+
+
+def test_count_from_the_nynorsk_report(real_index):
+    a = answer("kor mange flyktningar vart busette i 2022", real_index)
+    assert a.value == 31258
+    assert a.citation.doc_id == "imdi-arsrapport-2022"
+
+
+def test_a_question_the_documents_do_not_answer_says_so(real_index):
+    a = answer("hva er hovedstaden i Australia", real_index)
+    assert not a.found or a.value is None
+    assert a.confidence < 0.5
+
+
+def test_a_budget_post_revised_by_supplementary_letters_shows_each_source(real_index):
+    a = answer("integreringstilskudd post 60 i 2020", real_index)
+    assert a.citation.doc_id == "kd-tildelingsbrev-2020"
+    assert a.disagreement is not None and "Tillegg nr. 8" in a.disagreement
+    values = {a.value} | {alt.value for alt in a.alternatives}
+    assert len(values) >= 2  # the amount before and after the revision
+
+
+def test_count_from_the_ocr_damaged_report(real_index):
+    a = answer("hvor mange ble bosatt i 2024", real_index)
+    assert a.value == 25618
+    assert a.citation.doc_id == "imdi-arsrapport-2024"

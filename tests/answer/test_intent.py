@@ -1,0 +1,69 @@
+"""What a number question asks for, in Bokmål, Nynorsk and English."""
+
+import pytest
+
+from answer.compose import format_number, format_value
+from answer.intent import COUNT, MONEY, MONTHS, PERCENT, indicator_words, parse_question, unit_family
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "unit", "lang"),
+    [
+        ("hva var andel bosatt innen 6 måneder i 2020", [2020], PERCENT, "nb"),
+        ("kor stor del vart busette innan 6 månader i 2020", [2020], PERCENT, "nn"),
+        ("hvor mange ble bosatt i 2022", [2022], COUNT, "nb"),
+        ("kor mange flyktningar blei busette", [], COUNT, "nn"),
+        ("how many refugees were settled 2018-2020", [2018, 2019, 2020], COUNT, "en"),
+        ("hva var ventetiden fra vedtak til bosetting", [], MONTHS, "nb"),
+        ("hvor mye fikk IMDi i integreringstilskudd", [], MONEY, "nb"),
+        ("hva er formålet med tolkeloven", [], None, "nb"),
+    ],
+)
+def test_parse_question(question, years, unit, lang):
+    intent = parse_question(question)
+    assert intent.years == years
+    assert intent.unit == unit
+    assert intent.lang == lang
+
+
+def test_question_numbers_exclude_years():
+    intent = parse_question("hva var andel bosatt innen 6 måneder i 2020")
+    assert intent.numbers == [6.0]
+
+
+def test_target_and_preliminary():
+    assert parse_question("hva var kravet til andel bosatt innen 6 måneder").wants_target
+    assert not parse_question("hva var andel bosatt innen 6 måneder").wants_target
+    assert parse_question("foreløpige tall for deltakere i 2020").wants_preliminary
+
+
+def test_indicator_words_rewrite_phrasings():
+    assert indicator_words("kor stor del vart busette") == "andel vart busette"
+    assert indicator_words("what share of refugees") == "what andel of refugees"
+
+
+@pytest.mark.parametrize(
+    ("unit", "family"),
+    [("%", PERCENT), ("mill. kroner", MONEY), ("kroner", MONEY), ("måneder", MONTHS), (None, COUNT),
+     ("personer", COUNT)],
+)
+def test_unit_family(unit, family):
+    assert unit_family(unit) == family
+
+
+def test_norwegian_number_format():
+    assert format_number(2819) == "2 819"
+    assert format_number(9.6) == "9,6"
+    assert format_number(7545.63) == "7 545,63"
+    assert format_value(49, "%") == "49 %"
+    assert format_value(31258, None) == "31 258"
+
+
+def test_indicator_words_drop_the_unit_cue():
+    assert indicator_words("hvor mange ble bosatt i 2024") == "ble bosatt i 2024"
+    assert indicator_words("kor mykje fekk IMDi") == "fekk IMDi"
+
+
+def test_count_phrase_outranks_a_money_word():
+    assert parse_question("kor mange søknader om tilskot til jobbsjansen").unit == COUNT
+    assert parse_question("hvor mye tilskudd fikk jobbsjansen").unit == MONEY

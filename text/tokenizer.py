@@ -1,0 +1,96 @@
+"""Norwegian tokenizer for keyword search: numbers whole, æøå kept, Nynorsk folded, stemmed.
+
+One regex pass yields (token, start, end) over the original text, so the same
+analysis serves indexing, queries and highlighting. Numbers are normalised the
+way people write them in these reports: `2 819` and `2819` are one token, `9,6`
+becomes `9.6`, `3.1.5` and `3-1-5` both become `3-1-5`, and `49 %`, `49 prosent`
+and `49 pst.` all give `49` + `prosent`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from text.norwegian import FOLD, STOPWORDS
+
+_NUM_GROUPED = r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\d])"
+_NUM_PLAIN = r"\d+(?:[.,\-–]\d+)*"
+TOKEN_RE = re.compile(
+    rf"(?P<num>{_NUM_GROUPED}|{_NUM_PLAIN})|(?P<word>[^\W\d_]+\d*(?:[.\-]\d+)*)|(?P<pct>[%‰])"
+)
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+PERCENT = "prosent"
+
+
+@dataclass(frozen=True)
+class TokenizerSettings:
+    stem: bool = True
+    fold: bool = True  # Nynorsk/Bokmål variants -> one form before stemming
+    stopwords: bool = True
+
+    def as_dict(self) -> dict:
+        return {"name": "norwegian-v1", "stem": self.stem, "fold": self.fold, "stopwords": self.stopwords}
+
+
+def normalise_number(surface: str) -> list[str]:
+    """'2 819' -> ['2819'], '9,6' -> ['9.6'], '3.1.5' -> ['3-1-5'], '2016–2020' -> ['2016-2020', '2016', '2020']."""
+    s = _SPACES.sub("", surface).replace("–", "-")
+    if "-" in s or s.count(".") > 1:
+        parts = re.split(r"[.\-]", s)
+        parts = [p for p in parts if p]
+        out = ["-".join(parts)]
+        # years and other long numbers inside a range still match on their own
+        out += [p for p in parts if len(p) >= 4]
+        return out
+    if s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")
+    elif "," in s:  # "1,2,3": a list, not a decimal
+        return [p for p in s.split(",") if p]
+    return [s]
+
+
+class NorwegianTokenizer:
+    """Text -> index tokens. Cheap to build; results are cached per word."""
+
+    def __init__(self, settings: TokenizerSettings | None = None):
+        self.settings = settings or TokenizerSettings()
+        self._stemmer = Stemmer.Stemmer("norwegian") if self.settings.stem else None
+        self._word = lru_cache(maxsize=200_000)(self._word_uncached)
+
+    def _word_uncached(self, word: str) -> str | None:
+        w = unicodedata.normalize("NFC", word.lower())
+        if self.settings.fold:
+            w = FOLD.get(w, w)
+        if self.settings.stopwords and w in STOPWORDS:
+            return None
+        if w == PERCENT:
+            return w
+        if self._stemmer is not None and not w[-1:].isdigit():
+            w = self._stemmer.stemWord(w)
+        return w
+
+    def analyze(self, text: str) -> Iterator[tuple[str, int, int]]:
+        """(token, start, end) for each token, offsets into `text`."""
+        for m in TOKEN_RE.finditer(text):
+            kind = m.lastgroup
+            if kind == "num":
+                for tok in normalise_number(m.group()):
+                    yield tok, m.start(), m.end()
+            elif kind == "pct":
+                yield PERCENT, m.start(), m.end()
+            else:
+                tok = self._word(m.group())
+                if tok:
+                    yield tok, m.start(), m.end()
+
+    def tokens(self, text: str) -> list[str]:
+        return [t for t, _, _ in self.analyze(text)]
+
+    def __call__(self, text: str) -> list[str]:
+        return self.tokens(text)
