@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from core.records import Span
+from text.formatting import NumberStyle, format_number
 
 
 def is_relevant(hit_span: Span, gold: Span) -> bool:
@@ -95,13 +96,6 @@ def normalise_answer_text(text: str) -> str:
     return t.casefold()
 
 
-def format_value(value: float) -> str:
-    """49.0 -> '49', 9.6 -> '9.6', no float noise."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def token_in(token: str, text: str) -> bool:
     """Whether a normalised answer token occurs in normalised text.
 
@@ -122,6 +116,6 @@ def answer_matches(values: Sequence[str], *texts: str | None, number: float | No
     """True when every expected token occurs in the answer's value or text (after normalisation)."""
     parts = [t for t in texts if t]
     if number is not None:
-        parts.append(format_value(number))
+        parts.append(format_number(number, NumberStyle.machine))
     hay = normalise_answer_text(" \n ".join(parts))
     return all(token_in(v, hay) for v in values)

@@ -20,6 +20,7 @@ from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
 from ingest.store import DocumentStore
 from text import lang
+from text.years import YEAR_WORD_RE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # ingestion's rules live in these packages: a change in any of them means re-ingest
@@ -70,7 +71,7 @@ def slugify(name: str) -> str:
 
 
 def infer_year(text: str) -> int | None:
-    years = Counter(int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", text[:20000]))
+    years = Counter(int(y) for y in YEAR_WORD_RE.findall(text[:20000]))
     return years.most_common(1)[0][0] if years else None
 
 

@@ -15,11 +15,12 @@ from core.records import (
     OcrRepairStats,
     PageCertainty,
     PageRef,
+    SearchMode,
     Span,
     Table,
 )
 
-Mode = Literal["keyword", "semantic", "hybrid"]
+Mode = SearchMode  # the one definition is core.records.SearchMode
 BLOCK_KINDS: tuple[str, ...] = BlockKind.__args__  # type: ignore[attr-defined]
 
 

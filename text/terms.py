@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import re
 
-YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+from text.units import label_patterns
+from text.years import YEAR_RE, is_year
 
-# Earliest match in a label/header/caption wins; the phrases are Bokmål, Nynorsk and OCR-damaged forms.
-_UNIT_TERMS: list[tuple[str, re.Pattern[str]]] = [
-    ("mrd. kroner", re.compile(r"\b(mrd\.?|milliard(?:er|ar)?)\s*(kr|kroner)\b", re.I)),
-    ("mill. kroner", re.compile(r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b", re.I)),
-    ("1000 kroner", re.compile(r"\b(1\s?000|tusen)\s*(kr|kroner)\b", re.I)),
-    ("kroner", re.compile(r"\b(kroner|kr|beløp|støttebeløp|tilskuddsbeløp)\b", re.I)),
-    ("prosentpoeng", re.compile(r"\b(prosentpoeng|prosenteiningar|prosentenheter)\b", re.I)),
-    ("%", re.compile(r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)", re.I)),
-    ("måneder", re.compile(r"\b(måneder|månader|maneder|mnd|ventetid)\b", re.I)),
-    ("årsverk", re.compile(r"\bårsverk\b", re.I)),
-    ("personer", re.compile(r"\b(antall personer|tal på personar|personer|personar)\b", re.I)),
-    ("timer", re.compile(r"\b(timer|timar)\b", re.I)),
-    ("antall", re.compile(r"\b(antall|tal|talet|absolutte tall)\b", re.I)),
-]
+_UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
@@ -40,6 +28,15 @@ GROUPS: list[tuple[str, re.Pattern[str]]] = [
     ("IMDi", re.compile(r"\bav (disse|desse) IMDi\b", re.I)),
     ("Bufetat", re.compile(r"\bav (disse|desse) Bufetat\b", re.I)),
 ]
+
+
+# Words by which a question names a sub-group; a question naming none asks about everyone. Wider than GROUPS
+# above: a question says "unge", "kommuner" where a table says nothing a fact could be keyed on.
+GROUP_WORDS = (
+    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
+    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
+    "eldre innvandrere innvandrarar kommuner kommunar"
+).split()
 
 
 def unit_in(text: str | None) -> str | None:
@@ -84,4 +81,4 @@ def group_in(text: str | None) -> str | None:
 
 def is_year_value(value: float, text: str) -> bool:
     """A cell or number that is a year, not a quantity: `2020`, `2017*`."""
-    return value == int(value) and 1950 <= value <= 2049 and bool(re.fullmatch(r"\D{0,20}\d{4}\W{0,3}", text.strip()))
+    return is_year(value) and bool(re.fullmatch(r"\D{0,20}\d{4}\W{0,3}", text.strip()))

@@ -16,10 +16,11 @@ every fact carries readable text; `entities` are offsets into `sentence`.
 from __future__ import annotations
 
 from core.records import Block, Document, Fact, PageRef, Span, Table
-from ingest.enrich.ner import extract_entities, extract_many, format_number
+from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, labelled_shares, table_cell_facts
 from ingest.enrich.text_facts import SentenceFact, sentence_facts
+from text.formatting import NumberStyle, format_number
 from text.terms import single_year
 
 TEXT_KINDS = {"paragraph", "list"}
@@ -129,4 +130,4 @@ def describe(fact: Fact) -> str:
     """One line for logs and the CLI: `Bosatte totalt = 2819 personer (2020, resultat)`."""
     unit = f" {fact.unit}" if fact.unit else ""
     extra = ", ".join(str(x) for x in (fact.year, fact.qualifier) if x)
-    return f"{fact.indicator} = {format_number(fact.value)}{unit}" + (f" ({extra})" if extra else "")
+    return f"{fact.indicator} = {format_number(fact.value, NumberStyle.plain)}{unit}" + (f" ({extra})" if extra else "")

@@ -24,6 +24,7 @@ from spacy.util import compile_suffix_regex
 
 from core.records import Block, Entity
 from text.captions import normalise_number
+from text.formatting import NumberStyle, format_number
 from text.numbers import NUMBER_RE, detect_unit, parse_number
 
 PATTERN_DIR = Path(__file__).resolve().parent / "data"
@@ -105,13 +106,6 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_ABBR = {"jan": 1, "feb": 2, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "des": 12}
 
 
-def format_number(value: float) -> str:
-    """`7545.63` -> `7545,63`, `2819.0` -> `2819`."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").replace(".", ",")
-
-
 def _quantity_norm(text: str, default_unit: str) -> str:
     m = NUMBER_RE.search(text)
     if not m:
@@ -128,7 +122,7 @@ def _quantity_norm(text: str, default_unit: str) -> str:
         unit = "mrd. kroner"
     if default_unit == "%" and unit not in {"%", "prosentpoeng"}:
         unit = "%"
-    return f"{format_number(value)} {unit}"
+    return f"{format_number(value, NumberStyle.plain)} {unit}"
 
 
 def _duration_norm(span: Span) -> str:
@@ -144,7 +138,7 @@ def _duration_norm(span: Span) -> str:
     qty = _NUMWORDS.get(qty_text.lower())
     value = float(qty) if qty is not None else parse_number(qty_text)
     unit = next((u for u, pat in _DUR_UNIT if pat.match(unit_text)), unit_text)
-    return f"{prep}{format_number(value) if value is not None else qty_text} {unit}"
+    return f"{prep}{format_number(value, NumberStyle.plain) if value is not None else qty_text} {unit}"
 
 
 def _date_norm(text: str) -> str:
@@ -232,7 +226,7 @@ def _norm(span: Span) -> str:
     if label in {"QUANTITY", "CARDINAL"}:
         value = parse_number(span[0].text)
         rest = " ".join(t.text for t in span[1:])
-        return f"{format_number(value)} {rest}".strip() if value is not None else span.text
+        return f"{format_number(value, NumberStyle.plain)} {rest}".strip() if value is not None else span.text
     return " ".join(span.text.split())
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from core.records import Cell, Table, TableRow
 from text.clean import detach_footnote_marker
 from text.terms import group_in, is_year_value, qualifier_in, single_year, unit_in
+from text.years import YEAR, YEAR_RE
 
 _DASH = re.compile(r"^\s*[-–—]\s*")
 _SUBROW = re.compile(r"^\s*([-–—]|av (disse|desse)\b|herav\b|hvorav\b|derav\b)", re.I)
-_YEAR_LABEL = re.compile(r"^\s*(19[5-9]\d|20[0-4]\d)\s*\**\s*$")
+_YEAR_LABEL = re.compile(rf"^\s*({YEAR})\s*\**\s*$")
 _HEADER_LABELS = re.compile(r"^\s*(år|ar|kohort|year)\s*$", re.I)
 _NOTE_COLUMN = re.compile(r"^\s*(note|noter|note nr\.?|nr\.?|post|kap\.?|konto)\s*$", re.I)
 # `Gsk: 25 % Vgo: 15 %`, `61 % Kvinner: 49 % Menn: 71 %`: several labelled shares in one cell
@@ -65,7 +66,7 @@ def _is_header_row(row: TableRow) -> bool:
     filled = [c for c in row.cells if c.text.strip() and c.text.strip() not in {"-", "–"}]
     if len(filled) < 2:
         return False
-    return all(re.search(r"(19[5-9]\d|20[0-4]\d)", c.text) and len(c.text) < 40 and
+    return all(YEAR_RE.search(c.text) and len(c.text) < 40 and
                (c.value is None or is_year_value(c.value, c.text)) for c in filled)
 
 

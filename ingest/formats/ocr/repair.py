@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.records import OcrRepairStats
+from text.years import YEAR_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -441,7 +442,7 @@ def _capital_i(toks: list[_Tok], text: str) -> None:
     for t, nxt in zip(toks, toks[1:], strict=False):
         if t.raw not in {"1", "T"} or text[t.end:nxt.start] != " " or not _sentence_start(text, t.start):
             continue
-        if nxt.raw == "tillegg" or (re.fullmatch(r"20[0-4]\d", nxt.raw) and re.match(r"\s+[a-zæøå]", text[nxt.end:])):
+        if nxt.raw == "tillegg" or (YEAR_RE.fullmatch(nxt.raw) and re.match(r"\s+[a-zæøå]", text[nxt.end:])):
             t.choice = "i"
 
 
