@@ -13,6 +13,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from core.records import Span
 from text.formatting import NumberStyle, format_number
 
@@ -68,13 +70,8 @@ def recall_curve(ranks: Sequence[int | None], k: int = 10) -> list[float]:
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), as numpy's default; None for no values."""
-    if not values:
-        return None
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
+    return float(np.percentile(values, q)) if len(values) else None
 
 
 def latency_summary(ms: Sequence[float]) -> dict[str, float | None]:

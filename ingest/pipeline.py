@@ -82,13 +82,13 @@ def detect_languages(doc: Document) -> None:
         if b.section_id:
             by_section.setdefault(b.section_id, []).append(b.text)
     full = " ".join(b.text for b in doc.blocks)
-    doc.meta.lang_detected = lang.detect(full, default=None)
+    doc.meta.lang_detected = lang.detect_passage(full, default=None)
     doc_lang = doc.meta.lang or doc.meta.lang_detected or "nb"
     if doc.meta.lang is None:
         doc.meta.lang = doc_lang
     sec_lang = {}
     for s in doc.sections:
-        s.lang = lang.detect(" ".join(by_section.get(s.id, [])), default=doc_lang, min_votes=3)
+        s.lang = lang.detect_passage(" ".join(by_section.get(s.id, [])), default=doc_lang)
         sec_lang[s.id] = s.lang
     for b in doc.blocks:
         b.lang = sec_lang.get(b.section_id or "", doc_lang)

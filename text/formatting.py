@@ -6,6 +6,7 @@ space as group separator, because the reports and the staff who search them writ
 
 from __future__ import annotations
 
+import decimal
 from enum import StrEnum
 
 from babel.numbers import format_decimal
@@ -24,7 +25,9 @@ _PATTERNS = {NumberStyle.display: ("#,##0.##", "nb_NO"), NumberStyle.plain: ("0.
 def format_number(value: float, style: NumberStyle | str = NumberStyle.display) -> str:
     """`2819.0` -> `2 819`; `9.6` -> `9,6` (display, plain) or `9.6` (machine)."""
     pattern, locale = _PATTERNS[NumberStyle(style)]
-    text = format_decimal(value, format=pattern, locale=locale)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60  # OCR and table runs can glue digits into 20+ digit numbers; the default 28 overflows
+        text = format_decimal(value, format=pattern, locale=locale)
     return text.replace("\u00a0", " ").replace("\u2212", "-")
 
 
