@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from core.records import Page, PageCertainty, PageRef, Span
+from core.records import Page, PageCertainty, PageRef, ParsedDocument, Span
+from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, error_bound, newline_offsets
 
 
 @dataclass
@@ -73,3 +74,110 @@ class PageMap:
                 if r.certainty == PageCertainty.exact:
                     prev.certainty = PageCertainty.exact  # exact evidence anywhere on the page outranks estimates
         return [out[k] for k in sorted(out)]
+
+
+# -- best estimates --------------------------------------------------------------------------------
+
+TOC_FORMATS = ("markdown_html", "markdown")  # formats whose section ranges start at a TOC page
+
+
+def document_items(parsed: ParsedDocument) -> list[Item]:
+    items = [Item(b.span.start, b.span.end, b.kind, len(b.text)) for b in parsed.blocks]
+    items += [Item(s.span.start, s.span.end, "heading", len(s.title)) for s in parsed.sections]
+    return items
+
+
+def document_pins(parsed: ParsedDocument, source: str, fmt: str) -> list[Pin]:
+    """Page starts the evidence gives: two neighbouring page records, and TOC section starts."""
+    pins: list[Pin] = []
+    recs = sorted((p for p in parsed.pages if p.span is not None), key=lambda p: p.span.start)  # type: ignore[union-attr]
+    for a, b in zip(recs, recs[1:], strict=False):
+        assert a.span is not None and b.span is not None
+        if b.number > a.number and b.span.start >= a.span.end and not source[a.span.end:b.span.start].strip():
+            both = a.certainty == PageCertainty.exact and b.certainty == PageCertainty.exact
+            pins.append(Pin(b.span.start, b.number, both and b.number == a.number + 1))
+    if fmt in TOC_FORMATS:
+        seen: set[tuple[int | None, int | None]] = set()
+        for s in sorted(parsed.sections, key=lambda s: s.span.start):
+            r = s.page
+            if r.certainty not in (PageCertainty.range, PageCertainty.estimated) or r.first is None:
+                continue
+            if (r.first, r.last) not in seen:
+                seen.add((r.first, r.last))
+                pins.append(Pin(s.span.start, r.first, False))
+    return pins
+
+
+def document_bottoms(parsed: ParsedDocument, source: str, fmt: str) -> list[int]:
+    """Where a page ends without a number, in the formats whose export shows it (else none)."""
+    if fmt == "pdftotext":
+        from ingest.formats.pdftotext.pages import page_bottoms  # the format package imports this module
+
+        blocks = sorted((b.span.start, b.kind) for b in parsed.blocks)
+        return page_bottoms(source, blocks)
+    return []
+
+
+def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
+                      table: dict[str, dict[str, int]] | None = None) -> PageEstimator:
+    """Give every record that is not exact a best-estimate page and its measured error bound."""
+    est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
+                        newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
+    records = [*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures]
+    lo, hi = numbering_reach(records, est.anchors)
+    todo = [r for r in records if r.page.certainty != PageCertainty.exact and lo <= r.span.start < hi]
+    for rec, e in zip(todo, est.at([r.span.start for r in todo]), strict=True):
+        ref = estimate_ref(rec.page, e, table)
+        if ref is not None:
+            rec.page = ref
+    parsed.pages = estimated_pages(parsed, source)
+    return est
+
+
+def numbering_reach(records: list, pins: list[Pin]) -> tuple[int, int]:
+    """The source stretch the pins' page numbering covers: it ends where a later record's own evidence
+    gives a lower page than the last pin (a letter bundle's next letter restarts at page 1)."""
+    if not pins:
+        return 0, 0
+    last = pins[-1]
+    hi = min((r.span.start for r in records if r.span.start > last.offset
+              and (p := r.page.page if r.page.page is not None else r.page.first) is not None
+              and p < last.page), default=2**62)
+    return 0, hi
+
+
+def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | None = None) -> PageRef | None:
+    """The evidence `ref` plus the estimate `e`, kept inside the evidence's own bounds."""
+    if e.mode == "none":
+        return None
+    bound = error_bound(e, table)
+    if bound is None:
+        return None
+    page = e.page
+    lo = ref.first if ref.first is not None else None
+    hi = ref.last if ref.last is not None else None
+    if ref.certainty == PageCertainty.estimated and ref.page is not None and lo is None:
+        # a page counted by the format's own evidence (letter page starts, OCR block starts):
+        # an estimate that disagrees with it by more than its bound does not replace it
+        if abs(page - ref.page) > bound:
+            return None
+    if lo is not None and hi is not None:
+        page = min(max(page, lo), hi)
+        bound = min(bound, max(page - lo, hi - page))
+    return ref.with_estimate(page, bound)
+
+
+def estimated_pages(parsed: ParsedDocument, source: str) -> list[Page]:
+    """Page records: the evidence's own, plus one per estimated page from the blocks estimated on it."""
+    known = {p.number: p for p in parsed.pages}
+    spans: dict[int, tuple[int, int, int]] = {}
+    for b in parsed.blocks:
+        r = b.page
+        if r.certainty != PageCertainty.estimated or r.page is None or r.page in known:
+            continue
+        s, e, err = spans.get(r.page, (b.span.start, b.span.end, 0))
+        spans[r.page] = (min(s, b.span.start), max(e, b.span.end), max(err, r.error or 0))
+    for n, (s, e, err) in spans.items():
+        known[n] = Page(number=n, certainty=PageCertainty.estimated, span=Span(start=s, end=e),
+                        text=source[s:e], error=err)
+    return [known[k] for k in sorted(known)]

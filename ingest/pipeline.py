@@ -18,6 +18,7 @@ from ingest import enrich
 from ingest.formats import detect_format, get_parser
 from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
+from ingest.pages import estimate_document
 from ingest.store import DocumentStore
 from text import lang
 
@@ -105,6 +106,7 @@ def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDoc
     parsed = get_parser(fmt)(text, doc_id)
     if not parsed.blocks:
         raise IngestError(str(path), "no text could be read from the file")
+    estimate_document(parsed, text, fmt)  # a text export's pages: best estimates with measured bounds
     return text, parsed, fmt, warnings
 
 
