@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from core.records import Page, PageCertainty, PageRef, ParsedDocument, Span
+from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
 from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, error_bound, newline_offsets
 
 
@@ -124,7 +124,7 @@ def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
     est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
                         newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
     records = [*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures]
-    lo, hi = numbering_reach(records, est.anchors)
+    lo, hi = numbering_reach(parsed.blocks, est.anchors)
     todo = [r for r in records if r.page.certainty != PageCertainty.exact and lo <= r.span.start < hi]
     for rec, e in zip(todo, est.at([r.span.start for r in todo]), strict=True):
         ref = estimate_ref(rec.page, e, table)
@@ -134,16 +134,19 @@ def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
     return est
 
 
-def numbering_reach(records: list, pins: list[Pin]) -> tuple[int, int]:
-    """The source stretch the pins' page numbering covers: it ends where a later record's own evidence
-    gives a lower page than the last pin (a letter bundle's next letter restarts at page 1)."""
+def numbering_reach(blocks: list[Block], pins: list[Pin]) -> tuple[int, int]:
+    """The source stretch the pins' page numbering covers: it ends where a later block's own evidence
+    gives a page well below the last pin (a letter bundle's next letter restarts at page 1)."""
     if not pins:
         return 0, 0
     last = pins[-1]
-    hi = min((r.span.start for r in records if r.span.start > last.offset
-              and (p := r.page.page if r.page.page is not None else r.page.first) is not None
-              and p < last.page), default=2**62)
+    hi = min((b.span.start for b in blocks if b.span.start > last.offset
+              and (p := b.page.page if b.page.page is not None else b.page.first) is not None
+              and p < last.page - RESTART_DROP), default=2**62)
     return 0, hi
+
+
+RESTART_DROP = 5  # pages below the last pin that mean a new numbering, not a rough range
 
 
 def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | None = None) -> PageRef | None:
