@@ -44,10 +44,12 @@ TOC_DOCS = ("imdi-arsrapport-2020", "imdi-fou-2020")
 METHODS = ("density", "line")
 
 
-def parse_corpus() -> dict[str, tuple[str, str, ParsedDocument]]:
+def parse_corpus(ids: Iterable[str] | None = None) -> dict[str, tuple[str, str, ParsedDocument]]:
     """doc id -> (format, source text, parsed document before any estimate)."""
     out = {}
     for e in load_manifest():
+        if ids is not None and e.id not in ids:
+            continue
         text = (CORPUS_DIR / e.source).read_text(encoding="utf-8")
         fmt = e.format or "text"
         out[e.id] = (fmt, text, get_parser(fmt)(text, e.id))
@@ -61,7 +63,7 @@ def sample(source: str, method: str, est_page: int, truth: int, mode: str, dista
 
 def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]:
     out: list[dict] = []
-    for doc_id in LOO_DOCS:
+    for doc_id in (d for d in LOO_DOCS if d in corpus):
         fmt, text, parsed = corpus[doc_id]
         items = document_items(parsed)
         nl = newline_offsets(text)
@@ -81,7 +83,7 @@ def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]
                                     bottoms=bottoms if method == "density" else ())
                 for b, e in zip(truth, est.at([b.span.start for b in truth]), strict=True):
                     out.append(sample("loo", method, e.page, b.page.page or 0, e.mode, e.distance, doc_id))
-    for doc_id in TOC_DOCS:
+    for doc_id in (d for d in TOC_DOCS if d in corpus):
         fmt, text, parsed = corpus[doc_id]
         items = document_items(parsed)
         nl = newline_offsets(text)
@@ -111,19 +113,21 @@ def synth_samples(docs: Iterable, every: tuple[int, ...] = (4, 8, 12, 20), rando
     for d in docs:
         items = [Item(s, e, el.kind, len(el.text)) for el, s, e, _ in d.elements]
         n = len(d.page_starts)
-        pin_sets = [[p for p in range(1, n + 1) if (p - 1) % k == 0] for k in every]
+        pin_sets = {f"every {k}": [p for p in range(1, n + 1) if (p - 1) % k == 0] for k in every}
         rng = random.Random(n)
-        pin_sets += [sorted(rng.sample(range(2, n + 1), 7)) for _ in range(random_sets)]  # seven anchors
-        pin_lists = [[Pin(d.page_starts[p - 1], p, True) for p in pages] for pages in pin_sets]
+        for r in range(random_sets):  # seven surviving anchors, like the 2022 report's footers
+            pin_sets[f"seven #{r + 1}"] = sorted(rng.sample(range(2, n + 1), 7))
+        pin_lists = {name: [Pin(d.page_starts[p - 1], p, True) for p in pages] for name, pages in pin_sets.items()}
         # a table of contents: every chapter heading with its page, a soft pin (the heading may sit mid-page)
-        pin_lists.append([Pin(s, p, False, "toc") for el, s, _, p in d.elements if el.kind == "heading"])
-        for pins in pin_lists:
+        pin_lists["toc"] = [Pin(s, p, False, "toc") for el, s, _, p in d.elements if el.kind == "heading"]
+        for setting, pins in pin_lists.items():
             pinned = {q for pin in pins if pin.exact for q in (pin.page - 1, pin.page)}  # exact around an anchor
             todo = [(s, p) for _, s, _, p in d.elements if p not in pinned and s not in {pin.offset for pin in pins}]
             for method in METHODS:
                 est = PageEstimator(items, pins, len(d.text), newline_offsets(d.text), uniform=method == "line")
                 for (_, p), e in zip(todo, est.at([s for s, _ in todo]), strict=True):
-                    out.append(sample("synth", method, e.page, p, e.mode, e.distance, d.name))
+                    out.append({**sample("synth", method, e.page, p, e.mode, e.distance, d.name),
+                                "setting": setting.split(" #")[0]})
     return out
 
 
@@ -192,6 +196,11 @@ def summary(samples: list[dict]) -> dict:
         for method in METHODS:
             errs = [s["error"] for s in samples if s["source"] == src and s["method"] == method]
             out[f"{src}/{method}"] = stats(errs)
+        for setting in sorted({s.get("setting", "") for s in samples if s["source"] == src} - {""}):
+            for method in METHODS:
+                out[f"{src}/{method}/pins: {setting}"] = stats(
+                    [s["error"] for s in samples if s["source"] == src and s["method"] == method
+                     and s.get("setting") == setting])
         for doc in sorted({s["doc"] for s in samples if s["source"] == src}):
             for method in METHODS:
                 errs = [s["error"] for s in samples if s["source"] == src and s["method"] == method and s["doc"] == doc]
@@ -240,7 +249,7 @@ def chunk_counts(data: Path) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for doc_id in store.ids():
         doc = store.read(doc_id)
-        counts = {"exact": 0, "±2": 0, "±5": 0, "wider": 0, "total": 0}
+        counts = {"exact": 0, "±2": 0, "±5": 0, "wider": 0, "counted": 0, "total": 0}
         for c in chunk_document(doc, store.source(doc_id)):
             counts[spread_class(c.page)] += 1
             counts["total"] += 1
@@ -249,16 +258,20 @@ def chunk_counts(data: Path) -> dict[str, dict[str, int]]:
 
 
 def spread_class(r) -> str:
-    """exact, ±2, ±5 or wider: the error bound if there is one, else half the range's width."""
+    """exact, ±2, ±5, wider, or counted: the error bound if there is one, else half the range's width.
+
+    `counted` is a page the format's own evidence counted (a letter's page starts) with no
+    measured bound and no range around it.
+    """
     if r.certainty == PageCertainty.exact:
         return "exact"
     if r.error is not None and (r.certainty == PageCertainty.estimated or r.error <= 5):
         half = r.error
     elif r.certainty == PageCertainty.estimated and r.first is None:
-        half = 1  # an estimate from the format's own evidence without a measured bound
+        return "counted"
     elif r.first is not None and r.last is not None:
-        half = (r.last - r.first) / 2 if r.certainty != PageCertainty.estimated else max(
-            (r.page or r.first) - r.first, r.last - (r.page or r.last))
+        page = r.page if r.page is not None else r.first
+        half = (r.last - r.first) / 2 if r.certainty == PageCertainty.range else max(page - r.first, r.last - page)
     else:
         return "wider"
     return "±2" if half <= 2 else "±5" if half <= 5 else "wider"
