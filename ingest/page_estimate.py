@@ -220,6 +220,7 @@ class PageEstimator:
         self.theta = fit_weights(self.mass, pins, uniform=uniform)
         self._set_pins(clean_pins(pins))
         self.anchors = list(self.pins)
+        self.reach = (0, 2**62)  # the source stretch whose page numbering the pins speak for
         self.anchor_offsets = [p.offset for p in self.anchors]
         if bottoms and self.pins:
             snapped = self._snap(sorted(set(bottoms)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from core.records import WIDEST_ESTIMATE, Block, Page, PageCertainty, PageRef, ParsedDocument, Span
 from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, error_bound, newline_offsets
 
 
@@ -123,15 +123,20 @@ def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
     """Give every record that is not exact a best-estimate page and its measured error bound."""
     est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
                         newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
-    records = [*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures]
-    lo, hi = numbering_reach(parsed.blocks, est.anchors)
+    est.reach = numbering_reach(parsed.blocks, est.anchors)
+    estimate_records([*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures], est, table)
+    parsed.pages = estimated_pages(parsed, source, est, table)
+    return est
+
+
+def estimate_records(records: list, est: PageEstimator, table: dict[str, dict[str, int]] | None = None) -> None:
+    """Each record that is not exact gets the estimate at its span's start, inside its own evidence."""
+    lo, hi = est.reach
     todo = [r for r in records if r.page.certainty != PageCertainty.exact and lo <= r.span.start < hi]
     for rec, e in zip(todo, est.at([r.span.start for r in todo]), strict=True):
         ref = estimate_ref(rec.page, e, table)
         if ref is not None:
             rec.page = ref
-    parsed.pages = estimated_pages(parsed, source)
-    return est
 
 
 def numbering_reach(blocks: list[Block], pins: list[Pin]) -> tuple[int, int]:
@@ -170,16 +175,23 @@ def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | N
     return ref.with_estimate(page, bound)
 
 
-def estimated_pages(parsed: ParsedDocument, source: str) -> list[Page]:
-    """Page records: the evidence's own, plus one per estimated page from the blocks estimated on it."""
+def estimated_pages(parsed: ParsedDocument, source: str, est: PageEstimator,
+                    table: dict[str, dict[str, int]] | None = None) -> list[Page]:
+    """Page records: the evidence's own, plus each page the estimates place text on, cut out of the
+    source at the lines where the estimated page changes (a long table over three pages gives all three)."""
     known = {p.number: p for p in parsed.pages}
-    spans: dict[int, tuple[int, int, int]] = {}
-    for b in parsed.blocks:
-        r = b.page
-        if r.certainty != PageCertainty.estimated or r.page is None or r.page in known:
+    lo, hi = est.reach
+    starts = [0] + [k + 1 for k, ch in enumerate(source) if ch == "\n" and k + 1 < len(source)]
+    starts = [x for x in starts if lo <= x < hi and source[x:x + 1].strip()]
+    spans: dict[int, list[int]] = {}  # page -> [start, end, error]
+    for x, e in zip(starts, est.at(starts), strict=True):
+        bound = error_bound(e, table)
+        if e.mode == "none" or bound is None or bound > WIDEST_ESTIMATE or e.page in known:
             continue
-        s, e, err = spans.get(r.page, (b.span.start, b.span.end, 0))
-        spans[r.page] = (min(s, b.span.start), max(e, b.span.end), max(err, r.error or 0))
+        end = source.find("\n", x)
+        end = len(source) if end < 0 else end
+        cur = spans.setdefault(e.page, [x, end, bound])
+        cur[0], cur[1], cur[2] = min(cur[0], x), max(cur[1], end), max(cur[2], bound)
     for n, (s, e, err) in spans.items():
         known[n] = Page(number=n, certainty=PageCertainty.estimated, span=Span(start=s, end=e),
                         text=source[s:e], error=err)
