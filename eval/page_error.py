@@ -81,8 +81,15 @@ def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]
             for method in METHODS:
                 est = PageEstimator(items, rest, len(text), nl, uniform=method == "line",
                                     bottoms=bottoms if method == "density" else ())
-                for b, e in zip(truth, est.at([b.span.start for b in truth]), strict=True):
-                    out.append(sample("loo", method, e.page, b.page.page or 0, e.mode, e.distance, doc_id))
+                ests = est.at([b.span.start for b in truth])
+                # one sample per side of the held-out anchor (its median block), so that a page with
+                # many short exact blocks does not outvote an anchor with one long paragraph
+                for side in (held.page - 1, held.page):
+                    side_ests = sorted((e for b, e in zip(truth, ests, strict=True) if b.page.page == side),
+                                       key=lambda e, side=side: abs(e.page - side))
+                    if side_ests:
+                        e = side_ests[len(side_ests) // 2]
+                        out.append(sample("loo", method, e.page, side, e.mode, e.distance, doc_id))
     for doc_id in (d for d in TOC_DOCS if d in corpus):
         fmt, text, parsed = corpus[doc_id]
         items = document_items(parsed)

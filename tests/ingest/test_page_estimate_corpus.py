@@ -19,7 +19,7 @@ def test_held_out_footers_of_the_2022_report_are_estimated_within_two_pages(repo
     samples = corpus_loo(report_2022)
     density = [s["error"] for s in samples if s["method"] == "density"]
     line = [s["error"] for s in samples if s["method"] == "line"]
-    assert len(density) == len(line) >= 7  # both sides of the seven footers that have a truth
+    assert len(density) == len(line) >= 6  # a side of a footer with an exact block next to it: one sample
     assert np.percentile(density, 90) <= 2 and sum(density) <= sum(line)
 
 
