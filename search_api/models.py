@@ -239,6 +239,7 @@ class FigureOut(NamedFigure):
 class PageSummary(BaseModel):
     number: int
     certainty: PageCertainty
+    error: int | None = None  # estimated pages: the measured bound of the passages estimated on it
 
 
 class DocumentDetail(BaseModel):

@@ -92,7 +92,7 @@ def document(state: Annotated[AppState, Depends(get_state)], doc_id: DocId) -> D
         meta=doc.meta, counts=_counts(doc), indexed=doc_id in _indexed(state), sections=section_tree(doc.sections),
         tables=[_table_summary(t) for t in doc.tables],
         figures=[FigureOut(**f.model_dump(), page_label=f.page.label()) for f in doc.figures],
-        pages=[PageSummary(number=p.number, certainty=p.certainty) for p in doc.pages],
+        pages=[PageSummary(number=p.number, certainty=p.certainty, error=p.error) for p in doc.pages],
         warnings=list(doc.warnings), ocr=doc.ocr,
     )
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from core.records import PageCertainty, PageRef
+from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
 from index.chunking import merge_pages
 from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_increasing
-from ingest.pages import estimate_ref
+from ingest.pages import document_pins, estimate_ref, numbering_reach
 
 PAGE = 3000  # characters of prose that fill a page in the made-up documents below
 
@@ -134,3 +134,26 @@ def test_a_counted_page_is_not_replaced_by_an_estimate_that_disagrees():
 def test_a_chunk_turns_to_where_it_begins_with_its_widest_bound(refs, label):
     assert merge_pages(refs).label() == label
 
+
+
+def _block(i: int, start: int, end: int, ref: PageRef, kind: str = "paragraph") -> Block:
+    return Block(id=f"d:b{i}", doc_id="d", kind=kind, text="x" * (end - start), span=Span(start=start, end=end),
+                 page=ref)
+
+
+def test_pins_come_from_neighbouring_page_records_and_exact_only_when_both_are():
+    source = "a" * 300
+    parsed = ParsedDocument(pages=[
+        Page(number=3, certainty=PageCertainty.exact, span=Span(start=0, end=100)),
+        Page(number=4, certainty=PageCertainty.exact, span=Span(start=100, end=200)),
+        Page(number=5, certainty=PageCertainty.estimated, span=Span(start=200, end=300)),
+    ])
+    pins = document_pins(parsed, source, "pdftotext")
+    assert [(p.offset, p.page, p.exact) for p in pins] == [(100, 4, True), (200, 5, False)]
+
+
+def test_estimates_stop_where_the_next_letter_restarts_at_page_one():
+    blocks = [_block(0, 0, 100, PageRef.exact(20)), _block(1, 100, 200, PageRef.estimated(21)),
+              _block(2, 200, 300, PageRef.estimated(1))]
+    lo, hi = numbering_reach(blocks, [Pin(0, 20, True)])
+    assert (lo, hi) == (0, 200)
