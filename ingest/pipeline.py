@@ -18,6 +18,7 @@ from ingest import enrich
 from ingest.formats import detect_format, get_parser
 from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
+from ingest.pages import estimate_document, estimate_records
 from ingest.store import DocumentStore
 from text import lang
 from text.years import YEAR_WORD_RE
@@ -112,6 +113,8 @@ def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDoc
 def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id: str) -> tuple[Document, str]:
     sha = hashlib.sha256(data).hexdigest()
     text, parsed, fmt, warnings = parse_file(path, doc_id, entry.format if entry else None)
+    # a text export's pages: best estimates with measured bounds (a PDF's pages are exact)
+    estimator = estimate_document(parsed, text, fmt) if fmt != "pdf" else None
     meta = DocumentMeta(
         id=doc_id,
         title=entry.title if entry else _infer_title(parsed, path),
@@ -133,6 +136,8 @@ def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id:
     )
     detect_languages(doc)
     enrich.enrich(doc, text)
+    if estimator is not None:
+        estimate_records(doc.facts, estimator)  # a table row's fact: the row's own page, not the table's first
     return doc, text
 
 
