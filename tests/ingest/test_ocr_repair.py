@@ -1,4 +1,4 @@
-"""OCR repair on the real 2024 report: the damage NOTES.md describes is undone, real words are left alone."""
+"""OCR repair on the real 2024 report: the damage corpus/NOTES.md describes is undone, real words are left alone."""
 
 from __future__ import annotations
 

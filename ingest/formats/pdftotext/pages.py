@@ -1,6 +1,6 @@
 """Page evidence for pdftotext exports: footer anchors plus footnote page bottoms.
 
-Rules (see the corpus NOTES for 003):
+Rules (corpus/NOTES.md, imdi-arsrapport-2022-nn.txt, "Pages"):
 
 * An anchor's footer number N is the last line of page N; what follows it is page N+1.
   The paragraph touching the anchor on either side is exact; a few lines further are estimated.
