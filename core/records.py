@@ -233,6 +233,7 @@ class DocumentMeta(Record):
     original_name: str | None = None
     sha256: str
     format: str  # parser profile used: markdown_html, ocr, letter, pdftotext, markdown, pdf, text
+    format_reason: str | None = None  # why that profile: the manifest, or the measured evidence of the detector
     n_chars: int = 0
     ingest_version: str = ""  # hash of the ingest code; a change re-ingests
 

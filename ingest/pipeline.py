@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import IngestError
 from core.records import Document, DocumentMeta, ParsedDocument
 from ingest import enrich
-from ingest.formats import detect_format, get_parser
+from ingest.formats import detect, get_parser
 from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
 from ingest.pages import estimate_document, estimate_records
@@ -95,24 +95,28 @@ def detect_languages(doc: Document) -> None:
         b.lang = sec_lang.get(b.section_id or "", doc_lang)
 
 
-def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDocument, str, list[str]]:
-    """(source text, parsed document, format used, warnings)."""
+def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDocument, str, str, list[str]]:
+    """(source text, parsed document, format used, why that format, warnings)."""
     if path.suffix.lower() in PDF_SUFFIXES:
         from ingest.formats.pdf.parser import parse_pdf
 
         text, parsed = parse_pdf(path, doc_id)
-        return text, parsed, "pdf", []
+        return text, parsed, "pdf", "a PDF file: read with pdfplumber", []
     text, warnings = read_text(path)
-    fmt = fmt or detect_format(text, path.suffix.lower())
+    if fmt:
+        reason = f"named in the manifest ({fmt})"
+    else:
+        found = detect(text, path.suffix.lower())
+        fmt, reason = found.style, found.reason
     parsed = get_parser(fmt)(text, doc_id)
     if not parsed.blocks:
         raise IngestError(str(path), "no text could be read from the file")
-    return text, parsed, fmt, warnings
+    return text, parsed, fmt, reason, warnings
 
 
 def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id: str) -> tuple[Document, str]:
     sha = hashlib.sha256(data).hexdigest()
-    text, parsed, fmt, warnings = parse_file(path, doc_id, entry.format if entry else None)
+    text, parsed, fmt, reason, warnings = parse_file(path, doc_id, entry.format if entry else None)
     # a text export's pages: best estimates with measured bounds (a PDF's pages are exact)
     estimator = estimate_document(parsed, text, fmt) if fmt != "pdf" else None
     meta = DocumentMeta(
@@ -126,6 +130,7 @@ def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id:
         original_name=entry.original if entry else path.name,
         sha256=sha,
         format=fmt,
+        format_reason=reason,
         n_chars=len(text),
         ingest_version=ingest_version(),
     )
