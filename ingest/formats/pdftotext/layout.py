@@ -248,8 +248,11 @@ class Walker:
                 break
         rest = piece[len(head):]
         follow = rest if rest else self.next_piece(head[-1])
-        if follow is None or self._numbered(follow[0]) is not None or BULLET_RE.match(self.lines[follow[0]].text):
+        if follow is None or BULLET_RE.match(self.lines[follow[0]].text):
             return None
+        child = self._numbered(follow[0])
+        if child is not None and not child.group("num").startswith(num.rstrip(".") + "."):
+            return None  # two numbered lines in a row: a list, unless the second opens the first's subsection
         if self._infographic(follow):
             return None
         prev = self._prev_text()
