@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.records import Cell, PageRef, ParsedDocument, Span, TableRow
+from core.records import Cell, PageCertainty, PageRef, ParsedDocument, Span, TableRow
 from ingest.builder import DocBuilder
 from ingest.formats.generic.evidence import PageMark, furniture_marks, plausible_pages
 from ingest.formats.pdftotext.cells import is_year_header, split_row
@@ -25,6 +25,7 @@ NUM_HEADING_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title
 CHAPTER_RE = re.compile(r"^(?:Kapittel|KAPITTEL|Del|DEL)\s+(?P<num>\d{1,2})(?:\.?\s*[:–-]?\s+(?P<title>[A-ZÆØÅ«].*))?$")
 TOC_LINE_RE = re.compile(r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+)?(?P<title>\S.*?)\s*(?:\.{3,}|…+|\s{2,}|\t)"
                          r"\s*(?P<page>\d{1,4})$")
+TOC_LEADER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)?\S.*?\s*(?:\.{4,}|…{2,})$")
 TOC_TITLE_RE = re.compile(r"^(?:innhold|innhald|innholdsfortegnelse|innhaldsliste|contents)\s*$", re.I)
 BULLET_RE = re.compile(r"^(?:[-–•▪◦●■◆♦*\uf0b7\uf0a7]\s+|[a-zæøå]\)\s+|\d{1,2}\)\s+)")
 OPEN_END_RE = re.compile(r"(?:[,–-]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|mot|ved))$", re.I)
@@ -180,24 +181,42 @@ class Reader:
         return diffs.pop() if len(diffs) == 1 else 0
 
     # -- TOC -----------------------------------------------------------------------
+    def toc_entry(self, i: int) -> tuple[TocEntry, list[int]] | None:
+        """A TOC line at i: `2.1 Title ..... 4` on one line, or the leaders' page number on the next line."""
+        s = self.lines[i].s
+        m = TOC_LINE_RE.match(s)
+        used = [i]
+        if not m:
+            lead = TOC_LEADER_RE.match(s)
+            nxt = self.next_text(i)
+            if not lead or nxt is None or not re.fullmatch(r"\d{1,4}", self.lines[nxt].s):
+                return None
+            m = TOC_LINE_RE.match(f"{s} {self.lines[nxt].s}")
+            used = list(range(i, nxt + 1))
+        if not m or not re.search(r"[^\W\d_]{3}", m.group("title")) or not 0 < int(m.group("page")) <= self.limit * 3:
+            return None
+        return TocEntry(m.group("num"), m.group("title").strip(" ."), int(m.group("page"))), used
+
     def find_toc(self) -> None:
+        """The longest run of TOC lines near the top whose page numbers never fall."""
         lines = self.lines
-        top = min(len(lines), 200)
-        run: list[tuple[int, TocEntry]] = []
-        best: list[tuple[int, TocEntry]] = []
-        for ln in lines[:top]:
-            m = TOC_LINE_RE.match(ln.s)
-            if m and re.search(r"[^\W\d_]{3}", m.group("title")) and 0 < int(m.group("page")) <= self.limit * 3:
-                run.append((ln.i, TocEntry(m.group("num"), m.group("title").strip(" ."), int(m.group("page")))))
-            elif ln.s and not TOC_TITLE_RE.match(ln.s):
-                if len(run) > len(best):
-                    best = run
-                run = []
-        if len(run) > len(best):
-            best = run
+        top = min(len(lines), 300)
+        run: list[tuple[list[int], TocEntry]] = []
+        best: list[tuple[list[int], TocEntry]] = []
+        i = 0
+        while i < top:
+            got = self.toc_entry(i)
+            if got:
+                run.append((got[1], got[0]))
+                i = got[1][-1] + 1
+                continue
+            if lines[i].s and not TOC_TITLE_RE.match(lines[i].s):
+                best, run = (run if len(run) > len(best) else best), []
+            i += 1
+        best = run if len(run) > len(best) else best
         if len(best) >= 3 and all(b.page >= a.page for (_, a), (_, b) in zip(best, best[1:], strict=False)):
             self.toc = [e for _, e in best]
-            self.toc_lines = {i for i, _ in best}
+            self.toc_lines = {k for used, _ in best for k in used}
 
     def in_toc(self, number: str | None, title: str) -> bool:
         k = key(title)
@@ -369,10 +388,13 @@ class Reader:
             if not ln.s or i in self.furniture:
                 i += 1
                 continue
-            if i in self.toc_lines or (TOC_TITLE_RE.match(ln.s) and self.toc and i + 3 in self.toc_lines | {i + 1}):
+            if i in self.toc_lines or (TOC_TITLE_RE.match(ln.s) and self.toc and self.next_text(i) in self.toc_lines):
                 j = i
-                while j < len(lines) and (j in self.toc_lines or not lines[j].s or TOC_TITLE_RE.match(lines[j].s)):
+                while j < len(lines) and j not in self.furniture and (
+                        j in self.toc_lines or not lines[j].s or TOC_TITLE_RE.match(lines[j].s)):
                     j += 1
+                while not lines[j - 1].s:
+                    j -= 1
                 self.b.block("list", "\n".join(lines[k].s for k in range(i, j) if lines[k].s), self.span(i, j - 1))
                 i = j
                 continue
@@ -437,7 +459,27 @@ class Reader:
             i = j
         if not self.marks and not self.form_feeds:
             self.b.warnings.append("no page evidence (form feeds or running page numbers): pages are unknown")
-        return self.b.finish(self.page_map(), source=self.text)
+        parsed = self.b.finish(self.page_map(), source=self.text)
+        self.match_toc(parsed)
+        return parsed
+
+    def match_toc(self, parsed: ParsedDocument) -> None:
+        """Headings the TOC lists take its page where nothing better is known; unlisted TOC entries are reported."""
+        found = set()
+        for sec in parsed.sections:
+            entry = next((e for e in self.toc if key(e.title) == key(sec.title) and e.number == sec.number), None)
+            if entry is None:
+                continue
+            found.add(id(entry))
+            ref, p = sec.page, entry.page
+            if ref.certainty == PageCertainty.unknown and p <= self.limit:
+                sec.page = PageRef.estimated(p)
+            elif ref.certainty == PageCertainty.range and ref.first is not None and ref.first <= p <= (ref.last or p):
+                sec.page = PageRef.estimated(p, ref.first, ref.last)
+        missing = [f"{e.number or ''} {e.title}".strip() for e in self.toc if id(e) not in found]
+        if missing:
+            parsed.warnings.append(f"the table of contents lists {len(missing)} heading(s) not found in the text: "
+                                   + "; ".join(missing[:5]))
 
     def footnote_like(self, i: int) -> bool:
         return bool(re.match(r"^(\d{1,2}) [a-zæøåA-ZÆØÅ]", self.lines[i].s)) and int(self.lines[i].s.split()[0]) < 100
