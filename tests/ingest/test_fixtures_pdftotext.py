@@ -1,0 +1,82 @@
+"""pdftotext exports: the 2022 report's style by hand, and pdftotext runs (-layout or raw, with or without form feeds)
+of generated PDFs: a report with a TOC, numbered headings without dots, aligned tables and `N / title` footers on some
+pages; a two-column note with `Kapittel N` headings."""
+
+import pytest
+
+from tests.ingest.fixturecases import (
+    cases,
+    check_exact_pages_right,
+    check_figures,
+    check_page_labels,
+    check_pages_possible,
+    check_sections,
+    check_style,
+    check_tables,
+    page_labels,
+    parsed,
+)
+
+CASES = cases("pdftotext")
+ids = [p.name for p in CASES]
+
+
+@pytest.mark.parametrize("path", CASES, ids=ids)
+@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
+                                   check_exact_pages_right, check_page_labels])
+def test_fixture(path, check):
+    check(path)
+
+
+def case(name: str):
+    return next(p for p in CASES if p.name == name)
+
+
+@pytest.mark.parametrize("name", ["arsrapport-2013-layout.txt", "arsrapport-2013-raw.txt"])
+def test_form_feeds_are_exact_pages(name):
+    doc, _, _ = parsed(case(name))
+    assert [(p.number, p.certainty.value) for p in doc.pages] == [(n, "exact") for n in range(1, 9)]
+    assert all(s.page.certainty.value == "exact" for s in doc.sections)
+
+
+def test_footers_on_some_pages_only_without_form_feeds():
+    """Exact between two consecutive footers; elsewhere a range, narrowed to an estimate by the TOC."""
+    labels = page_labels(case("arsrapport-2013-layout-noff.txt"))
+    assert labels == {"1 Innledning": "s. 3", "2 Bosetting": "ca. s. 4", "2.1 Anmodning og vedtak": "ca. s. 4",
+                      "2.2 Ventetid i mottak": "ca. s. 5", "3 Kvalifisering": "s. 6",
+                      "3.1 Introduksjonsprogrammet": "s. 6", "4 Styring og kontroll": "ca. s. 8"}
+
+
+def test_cover_year_is_never_a_page():
+    for p in CASES:
+        doc, _, _ = parsed(p)
+        assert all(pg.number < 100 for pg in doc.pages)
+
+
+def test_toc_is_one_block_not_headings():
+    doc, _, _ = parsed(case("arsrapport-2013-layout.txt"))
+    toc = [b for b in doc.blocks if "Innhold" in b.text and "Styring og kontroll" in b.text]
+    assert len(toc) == 1 and toc[0].section_id is None
+
+
+@pytest.mark.parametrize("name", ["notat-2019-tospalta-layout.txt", "notat-2019-tospalta-layout-noff.txt",
+                                  "notat-2019-tospalta-raw.txt"])
+def test_two_columns_read_column_by_column(name):
+    doc, _, _ = parsed(case(name))
+    paras = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert len(paras) == 3
+    for k, text in enumerate(paras, start=1):
+        assert text.endswith(f"Slutten på kapittel {k}.")
+        assert text.count("Slutten") == 1
+    assert paras[0].startswith("Notatet samanfattar korleis busettinga gjekk i 2019.")
+
+
+def test_hand_written_2022_style_pages_and_wrapped_chapter():
+    p = case("arsrapport-2021-nn.txt")
+    doc, _, _ = parsed(p)
+    assert [(pg.number, pg.certainty.value) for pg in doc.pages] == [(3, "exact"), (4, "exact"), (12, "exact"),
+                                                                      (13, "exact")]
+    labels = page_labels(p)
+    assert labels["2 Introduksjon til verksemda og hovudtal"] == "s. 4"
+    assert labels["3.2 Kvalifisering"] == "s. 13"
+

@@ -1,0 +1,40 @@
+"""Plain text of no export style: the general parser finds numbered headings, a tab table and lists."""
+
+import pytest
+
+from tests.ingest.fixturecases import (
+    cases,
+    check_exact_pages_right,
+    check_figures,
+    check_page_labels,
+    check_pages_possible,
+    check_sections,
+    check_style,
+    check_tables,
+    parsed,
+)
+
+CASES = cases("plain")
+ids = [p.name for p in CASES]
+
+
+@pytest.mark.parametrize("path", CASES, ids=ids)
+@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
+                                   check_exact_pages_right, check_page_labels])
+def test_fixture(path, check):
+    check(path)
+
+
+def test_no_page_evidence_means_unknown_pages_and_a_warning():
+    doc, _, _ = parsed(CASES[0])
+    assert doc.pages == [] and all(b.page.label() == "side ukjent" for b in doc.blocks)
+    assert any("no page evidence" in w for w in doc.warnings)
+
+
+def test_tab_table_cells_and_list():
+    doc, _, _ = parsed(CASES[0])
+    t = doc.tables[0]
+    assert t.columns == ["Sektor", "Oppdrag 2020", "Oppdrag 2021"]
+    assert [(r.label, [c.value for c in r.cells]) for r in t.rows][0] == ("Helse", [180400, 195200])
+    assert any(b.kind == "list" and b.text.count("nivå") == 3 for b in doc.blocks)
+
