@@ -332,14 +332,17 @@ class Reader:
         n = len(years)
         label = " ".join(toks[:len(toks) - n])
         rows = [[label, *years]]
-        k = i + 1
-        while k < len(lines) and lines[k].s and k not in self.furniture:
+        k = end = i + 1
+        while k < len(lines) and k not in self.furniture:
+            if not lines[k].s:
+                k += 1  # pdftotext often leaves a blank line between rows
+                continue
             got = split_row(lines[k].s, n)
-            if got is None:
+            if got is None or not got[0] or lines[k].s.endswith("."):
                 break
             rows.append([got[0], *[" ".join(c) for c in got[1]]])
-            k += 1
-        return (rows, k) if len(rows) >= 3 else None
+            k = end = k + 1
+        return (rows, end) if len(rows) >= 3 else None
 
     def linear_table(self, i: int) -> tuple[list[list[str]], int] | None:
         """A table printed one cell per line (raw pdftotext, OCR): label, then the same count of values per row.
