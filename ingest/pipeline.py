@@ -52,7 +52,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]
     files: list[Path] = []
     errors: list[IngestResult] = []
     for p in paths:
-        if p.is_dir():
+        if p.is_dir() and (p / "manifest.toml").is_file():
+            # a corpus folder: its manifest names the documents (corpus/NOTES.md describes them, it is not one)
+            files.extend(p / e.source for e in load_manifest(p / "manifest.toml") if (p / e.source).is_file())
+        elif p.is_dir():
             files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
         elif p.is_file():
             if p.suffix.lower() in SUPPORTED:
@@ -103,10 +106,11 @@ def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDoc
         text, parsed = parse_pdf(path, doc_id)
         return text, parsed, "pdf", "a PDF file: read with pdfplumber", []
     text, warnings = read_text(path)
+    found = detect(text, path.suffix.lower())
     if fmt:
-        reason = f"named in the manifest ({fmt})"
+        agree = "the detector agrees" if found.style == fmt else f"the detector would pick {found.style}"
+        reason = f"named in the manifest ({fmt}); {agree}: {found.reason}"
     else:
-        found = detect(text, path.suffix.lower())
         fmt, reason = found.style, found.reason
     parsed = get_parser(fmt)(text, doc_id)
     if not parsed.blocks:
