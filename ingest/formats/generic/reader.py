@@ -31,6 +31,7 @@ BULLET_RE = re.compile(r"^(?:[-–•▪◦●■◆♦*\uf0b7\uf0a7]\s+|[a-zæ�
 OPEN_END_RE = re.compile(r"(?:[,–-]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|mot|ved))$", re.I)
 SOURCE_RE = re.compile(r"^(?:kilde|kjelde)\s*:", re.I)
 COLUMN_GAP_RE = re.compile(r"\s{2,}")
+FOOTNOTE_RE = re.compile(r"^(\d{1,2}) [A-ZÆØÅa-zæøå]")
 NUMERIC_RE = re.compile(r"^[-–+]?\d[\d \u00a0]*(?:[.,]\d+)?\s*(?:%|mnd\.?|kr)?$")
 
 
@@ -446,9 +447,7 @@ class Reader:
             while j < len(lines) and lines[j].s and j not in self.furniture and (j == i or not (
                     self.numbered_peek(j) or BULLET_RE.match(lines[j].s) or CAPTION_RE.match(lines[j].s))):
                 j += 1
-            kind = "footnote" if re.match(r"^\d{1,2} \S", ln.s) and j - i <= 2 and self.b.sections else "paragraph"
-            if kind == "footnote" and not self.footnote_like(i):
-                kind = "paragraph"
+            kind = "footnote" if self.footnote_like(i, j) else "paragraph"
             text = join(lines[k].s for k in range(i, j))
             prev = self.b.blocks[-1] if self.b.blocks else None
             if kind == "paragraph" and prev is not None and prev.kind == "paragraph" and text[:1].islower() \
@@ -484,8 +483,17 @@ class Reader:
             parsed.warnings.append(f"the table of contents lists {len(missing)} heading(s) not found in the text: "
                                    + "; ".join(missing[:5]))
 
-    def footnote_like(self, i: int) -> bool:
-        return bool(re.match(r"^(\d{1,2}) [a-zæøåA-ZÆØÅ]", self.lines[i].s)) and int(self.lines[i].s.split()[0]) < 100
+    def footnote_like(self, i: int, j: int) -> bool:
+        """`3 Text …` at the foot of a page: after a rule or small lines, right before the page ends."""
+        m = FOOTNOTE_RE.match(self.lines[i].s)
+        if not m or not self.b.sections or j - i > 3:
+            return False
+        k = j
+        while k < len(self.lines) and not self.lines[k].s:
+            k += 1
+        page_ends = k >= len(self.lines) or k in self.furniture or self.lines[k].page_index != self.lines[i].page_index
+        return page_ends or (k < len(self.lines) and bool(FOOTNOTE_RE.match(self.lines[k].s)) and
+                             self.footnote_like(k, k + 1))
 
     def emit_table(self, rows: list[list[str]], i: int, nxt: int, caption: tuple[str, Span] | None) -> int:
         ncols = max(len(r) for r in rows)
