@@ -52,3 +52,10 @@ def test_two_columns_read_column_by_column():
         assert text.endswith(f"Slutten på kapittel {k}.") and text.count("Slutten") == 1
     assert paras[0].startswith("Notatet samanfattar korleis busettinga gjekk i 2019.")
 
+
+
+def test_page_foot_note_is_a_footnote():
+    doc, _, _ = parsed(case("arsrapport-2013.pdf"))
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert [(n.text, n.page.label()) for n in notes] == [("1 Tallene er hentet fra IMDis statistikk per 31.12.2013.",
+                                                          "s. 3")]

@@ -42,7 +42,7 @@ def test_form_feeds_are_exact_pages(name):
 def test_footers_on_some_pages_only_without_form_feeds():
     """Exact between two consecutive footers; elsewhere a range, narrowed to an estimate by the TOC."""
     labels = page_labels(case("arsrapport-2013-layout-noff.txt"))
-    assert labels == {"1 Innledning": "s. 3", "2 Bosetting": "ca. s. 4", "2.1 Anmodning og vedtak": "ca. s. 4",
+    assert labels == {"1 Innledning": "s. 3", "Viktige hendelser": "s. 3", "2 Bosetting": "ca. s. 4", "2.1 Anmodning og vedtak": "ca. s. 4",
                       "2.2 Ventetid i mottak": "ca. s. 5", "3 Kvalifisering": "s. 6",
                       "3.1 Introduksjonsprogrammet": "s. 6", "4 Styring og kontroll": "ca. s. 8"}
 
@@ -80,3 +80,12 @@ def test_hand_written_2022_style_pages_and_wrapped_chapter():
     assert labels["2 Introduksjon til verksemda og hovudtal"] == "s. 4"
     assert labels["3.2 Kvalifisering"] == "s. 13"
 
+
+
+@pytest.mark.parametrize("name", ["arsrapport-2013-layout.txt", "arsrapport-2013-layout-noff.txt",
+                                  "arsrapport-2013-raw.txt"])
+def test_page_foot_note_is_a_footnote_under_its_section(name):
+    doc, _, _ = parsed(case(name))
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert [n.text for n in notes] == ["1 Tallene er hentet fra IMDis statistikk per 31.12.2013."]
+    assert notes[0].section_path == ["1 Innledning", "Viktige hendelser"] and notes[0].page.label() == "s. 3"
