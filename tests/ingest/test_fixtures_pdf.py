@@ -11,7 +11,6 @@ from tests.ingest.fixturecases import (
     check_sections,
     check_style,
     check_tables,
-    page_labels,
     parsed,
 )
 
