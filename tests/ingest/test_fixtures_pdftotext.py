@@ -42,7 +42,8 @@ def test_form_feeds_are_exact_pages(name):
 def test_footers_on_some_pages_only_without_form_feeds():
     """Exact between two consecutive footers; elsewhere a range, narrowed to an estimate by the TOC."""
     labels = page_labels(case("arsrapport-2013-layout-noff.txt"))
-    assert labels == {"1 Innledning": "s. 3", "Viktige hendelser": "s. 3", "2 Bosetting": "ca. s. 4", "2.1 Anmodning og vedtak": "ca. s. 4",
+    assert labels == {"1 Innledning": "s. 3", "Viktige hendelser": "s. 3", "2 Bosetting": "ca. s. 4",
+                      "2.1 Anmodning og vedtak": "ca. s. 4",
                       "2.2 Ventetid i mottak": "ca. s. 5", "3 Kvalifisering": "s. 6",
                       "3.1 Introduksjonsprogrammet": "s. 6", "4 Styring og kontroll": "ca. s. 8"}
 
