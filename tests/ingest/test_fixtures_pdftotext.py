@@ -15,6 +15,7 @@ from tests.ingest.fixturecases import (
     check_tables,
     page_labels,
     parsed,
+    truth,
 )
 
 CASES = cases("pdftotext")
@@ -90,3 +91,22 @@ def test_page_foot_note_is_a_footnote_under_its_section(name):
     notes = [b for b in doc.blocks if b.kind == "footnote"]
     assert [n.text for n in notes] == ["1 Tallene er hentet fra IMDis statistikk per 31.12.2013."]
     assert notes[0].section_path == ["1 Innledning", "Viktige hendelser"] and notes[0].page.label() == "s. 3"
+
+
+def test_issue_15_report_with_seven_footers_and_hashtags_is_pdftotext_not_markdown():
+    p = case("evaluering-2016-layout-noff.txt")
+    _, style, reason = parsed(p)
+    assert style == "pdftotext" and "on 7 pages" in reason
+
+
+def test_footers_on_every_other_page_give_toc_estimates_that_are_right():
+    p = case("evaluering-2016-layout-noff.txt")
+    true = truth(p)["section_pages"]
+    assert page_labels(p) == {name: f"ca. s. {page}" for name, page in true.items()}
+
+
+def test_three_heading_levels_nest():
+    doc, _, _ = parsed(case("evaluering-2016-layout.txt"))
+    sec = next(s for s in doc.sections if s.number == "3.2.1")
+    assert sec.path == ["3 Kvalifisering", "3.2 Norskopplæring", "3.2.1 Resultater på prøver"]
+    assert next(t for t in doc.tables if t.number == "3-2").section_id == sec.id
