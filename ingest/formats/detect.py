@@ -21,9 +21,9 @@ NO_LETTER_RE = re.compile(r"[æøåÆØÅ]")
 WORD_RE = re.compile(r"[^\W\d_]+")
 ALIGNED_RE = re.compile(r"\S {2,}\S")
 HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
-# A running footer or header: the same line apart from its page number (`12 / Årsrapport 2013`, `Side 4`).
+# A running footer or header: the same line apart from its page number (`12 / Årsrapport 2013`, `Side 4 av 9`).
 NUMBERED_FURNITURE_RE = re.compile(r"^(?:(?P<a>\d{1,4})\s*(?:/|\||–|-)?\s*(?P<t1>.*?)|(?P<t2>.*?)\s*(?:/|\||–|-)?\s*"
-                                   r"(?P<b>\d{1,4}))$")
+                                   r"(?P<b>\d{1,4})(?:\s+(?:av|of|/)\s+\d{1,4})?)$")  # `Side 3 av 12`
 
 
 @dataclass

@@ -2,6 +2,8 @@
 of generated PDFs: a report with a TOC, numbered headings without dots, aligned tables and `N / title` footers on some
 pages; a two-column note with `Kapittel N` headings."""
 
+import re
+
 import pytest
 
 from tests.ingest.fixturecases import (
@@ -110,3 +112,15 @@ def test_three_heading_levels_nest():
     sec = next(s for s in doc.sections if s.number == "3.2.1")
     assert sec.path == ["3 Kvalifisering", "3.2 Norskopplæring", "3.2.1 Resultater på prøver"]
     assert next(t for t in doc.tables if t.number == "3-2").section_id == sec.id
+
+
+def test_side_n_av_m_footers_spaced_leaders_and_wide_number_gaps():
+    """Scored before the reader knew these conventions: 0 of 7 sections; now all, on the right pages."""
+    p = case("rapport-2018-2.txt")
+    doc, _, reason = parsed(p)
+    assert "on 4 pages" in reason
+    assert page_labels(p) == {name: f"s. {page}" for name, page in truth(p)["section_pages"].items()}
+    assert not any(re.search(r"Side \d av", b.text) for b in doc.blocks)
+    assert [b.text for b in doc.blocks if b.kind == "footnote"] == [
+        "1 Kommuner med under 5 000 innbyggere er ikke med i utvalget."]
+    assert doc.warnings == []  # every TOC entry matched a heading

@@ -23,9 +23,9 @@ from text.numbers import parse_cell
 
 NUM_HEADING_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÆØÅ«][^\n]{1,110})$")
 CHAPTER_RE = re.compile(r"^(?:Kapittel|KAPITTEL|Del|DEL)\s+(?P<num>\d{1,2})(?:\.?\s*[:–-]?\s+(?P<title>[A-ZÆØÅ«].*))?$")
-TOC_LINE_RE = re.compile(r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+)?(?P<title>\S.*?)\s*(?:\.{3,}|…+|\s{2,}|\t)"
-                         r"\s*(?P<page>\d{1,4})$")
-TOC_LEADER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)?\S.*?\s*(?:\.{4,}|…{2,})$")
+TOC_LINE_RE = re.compile(r"^(?:(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+)?(?P<title>\S.*?)\s*"
+                         r"(?:(?:[.…]\s?){3,}|…+|\s{2,}|\t)\s*(?P<page>\d{1,4})$")  # leaders, a gap or a tab
+TOC_LEADER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)?\S.*?\s*(?:[.…]\s?){4,}$")
 TOC_TITLE_RE = re.compile(r"^(?:innhold|innhald|innholdsfortegnelse|innhaldsliste|contents)\s*$", re.I)
 BULLET_RE = re.compile(r"^(?:[-–•▪◦●■◆♦*\uf0b7\uf0a7]\s+|[a-zæøå]\)\s+|\d{1,2}\)\s+)")
 OPEN_END_RE = re.compile(r"(?:[,–-]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|mot|ved))$", re.I)
@@ -81,10 +81,14 @@ def gutter(lines: list[Ln]) -> int | None:
     near = sum(v for c, v in starts.items() if abs(c - col) <= 1)
     if near < 0.6 * len(long) or col < 20:
         return None
-    lefts = [ln.text[:col].strip() for ln in long]
-    if sum(bool(NUMERIC_RE.match(x)) for x in lefts) > 0.2 * len(lefts):
-        return None  # a column of numbers: a table, not a second text column
-    return col
+    split = [ln for ln in long if len(ln.text) > col + 1 and ln.text[col - 1] == " "]
+
+    def prose(part: str) -> bool:
+        return len(part) >= 12 and sum(ch.isalpha() for ch in part) >= 0.6 * len(part)
+
+    # both sides must read as running text: numbers or page numbers at the right are a table or a TOC
+    both = sum(prose(ln.text[:col].strip()) and prose(ln.text[col:].strip()) for ln in split)
+    return col if both >= 0.6 * len(long) else None
 
 
 def unfold_page(page: list[Ln], col: int) -> list[Ln]:
@@ -238,8 +242,8 @@ class Reader:
                 title, used = self.lines[nxt].s, [i, nxt]
             return m.group("num"), title.strip(), used
         m = NUM_HEADING_RE.match(s)
-        if not m or s.endswith((".", ":", ",")) or len(s) > 100 or COLUMN_GAP_RE.search(s):
-            return None
+        if not m or s.endswith((".", ":", ",")) or len(s) > 100 or COLUMN_GAP_RE.search(m.group("title")):
+            return None  # (`1.  Sammendrag`: a wide gap after the number is fine, inside the title it is a row)
         num, title = m.group("num"), m.group("title").strip()
         if sum(c.isalpha() for c in title) < 3 or re.search(r"\d[\d ]*\s*%?$", title) and not self.in_toc(num, title):
             return None
@@ -445,7 +449,8 @@ class Reader:
                 continue
             j = i
             while j < len(lines) and lines[j].s and j not in self.furniture and (j == i or not (
-                    self.numbered_peek(j) or BULLET_RE.match(lines[j].s) or CAPTION_RE.match(lines[j].s))):
+                    self.numbered_peek(j) or BULLET_RE.match(lines[j].s) or CAPTION_RE.match(lines[j].s)
+                    or lines[j].page_index != lines[j - 1].page_index)):
                 j += 1
             kind = "footnote" if self.footnote_like(i, j) else "paragraph"
             text = join(lines[k].s for k in range(i, j))
