@@ -12,6 +12,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from ingest.formats.generic.evidence import furniture_marks, plausible_pages
+
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 MD_MARKUP_RE = re.compile(r"^\s*(?:[-*+] |\d+\. )|\*\*\S|\[[^\]]+\]\([^)]*\)|^\s*---\s*$|^>\s")
 HTML_TAG_RE = re.compile(r"</?(?:b|i|u|p|sup|sub|br|ul|ol|li|table|tr|td|th|strong|em)\b[^>]*>", re.I)
@@ -21,10 +23,6 @@ NO_LETTER_RE = re.compile(r"[æøåÆØÅ]")
 WORD_RE = re.compile(r"[^\W\d_]+")
 ALIGNED_RE = re.compile(r"\S {2,}\S")
 HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
-# A running footer or header: the same line apart from its page number (`12 / Årsrapport 2013`, `Side 4 av 9`).
-NUMBERED_FURNITURE_RE = re.compile(r"^(?:(?P<a>\d{1,4})\s*(?:/|\||–|-)?\s*(?P<t1>.*?)|(?P<t2>.*?)\s*(?:/|\||–|-)?\s*"
-                                   r"(?P<b>\d{1,4})(?:\s+(?:av|of|/)\s+\d{1,4})?)$")  # `Side 3 av 12`
-
 
 @dataclass
 class Features:
@@ -60,28 +58,9 @@ class Detection:
     features: dict[str, float | int] = field(default_factory=dict)
 
 
-def repeated_furniture(lines: list[str]) -> int:
-    """Lines that repeat with only a number changing, the number rising: running footers or headers."""
-    groups: dict[str, list[int]] = {}
-    for ln in lines:
-        s = ln.strip()
-        if not s or len(s) > 80:
-            continue
-        m = NUMBERED_FURNITURE_RE.match(s)
-        if not m:
-            continue
-        num = m.group("a") or m.group("b")
-        text = (m.group("t1") if m.group("a") else m.group("t2")) or ""
-        key = re.sub(r"\d", "#", text.strip())
-        groups.setdefault(key, []).append(int(num))
-    best = 0
-    for key, nums in groups.items():
-        if len(nums) < 3 or (not key and len(nums) < 4):
-            continue
-        rising = sum(b > a for a, b in zip(nums, nums[1:], strict=False))
-        if rising >= 0.8 * (len(nums) - 1) and len(set(nums)) == len(nums):
-            best = max(best, len(nums))
-    return best
+def repeated_furniture(lines: list[str], form_feeds: int = 0) -> int:
+    """How many pages carry a running footer or header whose page numbers rise (see `generic.evidence`)."""
+    return len(furniture_marks(lines, plausible_pages(len(lines), form_feeds)))
 
 
 def measure(text: str) -> Features:
@@ -110,7 +89,7 @@ def measure(text: str) -> Features:
         trailing_space=sum(ln.endswith(" ") for ln in long_lines) / max(1, len(long_lines)),
         hyphenated=hyphenated,
         aligned_lines=sum(bool(ALIGNED_RE.search(ln.strip())) for ln in nonblank),
-        footer_lines=repeated_furniture(text_lines),
+        footer_lines=repeated_furniture(text_lines, text.count("\f")),
         words=len(words),
         no_letter_words=sum(bool(NO_LETTER_RE.search(w)) for w in words) / max(1, len(words)),
         ocr_marks=len(OCR_DAMAGE_RE.findall(text)),

@@ -124,3 +124,12 @@ def test_side_n_av_m_footers_spaced_leaders_and_wide_number_gaps():
     assert [b.text for b in doc.blocks if b.kind == "footnote"] == [
         "1 Kommuner med under 5 000 innbyggere er ikke med i utvalget."]
     assert doc.warnings == []  # every TOC entry matched a heading
+
+
+def test_dash_page_numbers_and_upper_case_nynorsk_headings():
+    """Scored before the reader knew `- 3 -` footers: sections and table right, pages only TOC estimates."""
+    p = case("arsmelding-2019-vestland.txt")
+    doc, _, _ = parsed(p)
+    assert [(pg.number, pg.certainty.value) for pg in doc.pages] == [(n, "exact") for n in range(1, 5)]
+    assert page_labels(p) == {name: f"s. {page}" for name, page in truth(p)["section_pages"].items()}
+    assert not any(re.fullmatch(r"- \d -", b.text) for b in doc.blocks)

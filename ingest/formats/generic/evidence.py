@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.formats.detect import NUMBERED_FURNITURE_RE
-
 YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
+# A running footer or header: the same line apart from its page number (`12 / Årsrapport 2013`, `Side 4 av 9`).
+NUMBERED_FURNITURE_RE = re.compile(r"^(?:(?P<a>\d{1,4})\s*(?:/|\||–|-)?\s*(?P<t1>.*?)|(?P<t2>.*?)\s*(?:/|\||–|-)?\s*"
+                                   r"(?P<b>\d{1,4})(?:\s+(?:av|of|/)\s+\d{1,4})?)$")
 LINES_PER_PAGE_MIN = 8  # even a sparse page holds this many printed lines
 
 
@@ -36,21 +37,27 @@ def is_page_number(num: int, limit: int) -> bool:
     return 0 < num <= limit and not YEAR_RE.match(str(num))
 
 
+def furniture_key(line: str) -> tuple[str, int] | None:
+    """(the line with its number masked, the number) for a short line that could be a running footer."""
+    s = line.strip().strip("-–— ")  # `- 3 -`
+    if not s or len(s) > 80:
+        return None
+    m = NUMBERED_FURNITURE_RE.match(s)
+    if not m:
+        return None
+    text = (m.group("t1") if m.group("a") else m.group("t2")) or ""
+    if text and not re.search(r"[^\W\d_]", text):
+        return None  # `2011 2012 2013`: a table header, not a footer
+    return re.sub(r"\d", "#", text.strip()), int(m.group("a") or m.group("b"))
+
+
 def furniture_marks(lines: list[str], limit: int) -> list[PageMark]:
     """Running footer/header lines whose numbers rise through the document, one per page."""
     groups: dict[str, list[tuple[int, int]]] = {}
     for i, ln in enumerate(lines):
-        s = ln.strip()
-        if not s or len(s) > 80:
-            continue
-        m = NUMBERED_FURNITURE_RE.match(s)
-        if not m:
-            continue
-        num = int(m.group("a") or m.group("b"))
-        text = (m.group("t1") if m.group("a") else m.group("t2")) or ""
-        if text and not re.search(r"[^\W\d_]", text):
-            continue  # `2011 2012 2013`: a table header, not a footer
-        groups.setdefault(re.sub(r"\d", "#", text.strip()), []).append((i, num))
+        got = furniture_key(ln)
+        if got:
+            groups.setdefault(got[0], []).append((i, got[1]))
     best: list[tuple[int, int]] = []
     for key, hits in groups.items():
         # a bare number needs more repeats than a titled footer to count as furniture
@@ -64,14 +71,3 @@ def furniture_marks(lines: list[str], limit: int) -> list[PageMark]:
         if len(rising) >= 2 and len(rising) >= 0.8 * len(hits) and len(rising) > len(best):
             best = rising
     return [PageMark(i, n, "footer") for i, n in best]
-
-
-def assign_footer_side(lines: list[str], marks: list[PageMark]) -> list[PageMark]:
-    """A mark followed by more of its page's text than precedes it is a header, else a footer."""
-    out = []
-    for m in marks:
-        before = next((k for k in range(m.line - 1, max(-1, m.line - 4), -1) if lines[k].strip()), None)
-        after = next((k for k in range(m.line + 1, min(len(lines), m.line + 4)) if lines[k].strip()), None)
-        kind = "header" if before is None and after is not None else "footer"
-        out.append(PageMark(m.line, m.number, kind))
-    return out
