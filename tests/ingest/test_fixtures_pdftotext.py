@@ -133,3 +133,14 @@ def test_dash_page_numbers_and_upper_case_nynorsk_headings():
     assert [(pg.number, pg.certainty.value) for pg in doc.pages] == [(n, "exact") for n in range(1, 5)]
     assert page_labels(p) == {name: f"s. {page}" for name, page in truth(p)["section_pages"].items()}
     assert not any(re.fullmatch(r"- \d -", b.text) for b in doc.blocks)
+
+
+def test_top_header_with_page_number_unnumbered_headings_and_superscript_note():
+    """Scored before any change for it: all right except the `¹` note, read as a paragraph until the reader knew it."""
+    p = case("arsrapport-2017-nord.txt")
+    doc, _, _ = parsed(p)
+    assert not any("IMDi Nord  " in b.text or b.text.startswith("Årsrapport 2017 |") for b in doc.blocks)
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert [(n.text, n.page.label(), n.section_path) for n in notes] == [("¹ Tallene er foreløpige.", "s. 2",
+                                                                          ["Bosetting"])]
+    assert next(b for b in doc.blocks if b.kind == "list").text.count("•") == 3

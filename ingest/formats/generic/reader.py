@@ -31,7 +31,7 @@ BULLET_RE = re.compile(r"^(?:[-–•▪◦●■◆♦*\uf0b7\uf0a7]\s+|[a-zæ�
 OPEN_END_RE = re.compile(r"(?:[,–-]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|mot|ved))$", re.I)
 SOURCE_RE = re.compile(r"^(?:kilde|kjelde)\s*:", re.I)
 COLUMN_GAP_RE = re.compile(r"\s{2,}")
-FOOTNOTE_RE = re.compile(r"^(\d{1,2}) [A-ZÆØÅa-zæøå]")
+FOOTNOTE_RE = re.compile(r"^(\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}) ?[A-ZÆØÅa-zæøå]")  # `3 Tall …`, `¹ Tall …`
 NUMERIC_RE = re.compile(r"^[-–+]?\d[\d \u00a0]*(?:[.,]\d+)?\s*(?:%|mnd\.?|kr)?$")
 
 
