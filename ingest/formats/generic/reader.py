@@ -18,7 +18,7 @@ from ingest.builder import DocBuilder
 from ingest.formats.generic.evidence import PageMark, furniture_marks, plausible_pages
 from ingest.formats.pdftotext.cells import is_year_header, split_row
 from ingest.pages import PageMap
-from text.captions import CAPTION_RE, normalise_number, parse_caption
+from text.captions import CAPTION_RE, SOURCE_RE, normalise_number, parse_caption
 from text.numbers import parse_cell
 
 NUM_HEADING_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÆØÅ«][^\n]{1,110})$")
@@ -29,10 +29,13 @@ TOC_LEADER_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+)?\S.*?\s*(?:[.�
 TOC_TITLE_RE = re.compile(r"^(?:innhold|innhald|innholdsfortegnelse|innhaldsliste|contents)\s*$", re.I)
 BULLET_RE = re.compile(r"^(?:[-–•▪◦●■◆♦*\uf0b7\uf0a7]\s+|[a-zæøå]\)\s+|\d{1,2}\)\s+)")
 OPEN_END_RE = re.compile(r"(?:[,–-]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|mot|ved))$", re.I)
-SOURCE_RE = re.compile(r"^(?:kilde|kjelde)\s*:", re.I)
 COLUMN_GAP_RE = re.compile(r"\s{2,}")
 FOOTNOTE_RE = re.compile(r"^(\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}) ?[A-ZÆØÅa-zæøå]")  # `3 Tall …`, `¹ Tall …`
-NUMERIC_RE = re.compile(r"^[-–+]?\d[\d \u00a0]*(?:[.,]\d+)?\s*(?:%|mnd\.?|kr)?$")
+
+
+def is_number(cell: str) -> bool:
+    """A cell holding one number (with its unit): `2 819`, `9,6`, `49 %`."""
+    return parse_cell(cell).value is not None
 
 
 @dataclass
@@ -320,7 +323,7 @@ class Reader:
             k += 1
         if len(rows) < 2:
             return None
-        numeric = sum(any(NUMERIC_RE.match(c) for c in r[1:]) for r in rows)
+        numeric = sum(any(is_number(c) for c in r[1:]) for r in rows)
         ncols = max(len(r) for r in rows)
         if numeric < max(1, len(rows) // 2) or sum(len(r) == ncols for r in rows) < 0.6 * len(rows):
             return None  # two columns of prose, not a table
@@ -365,7 +368,7 @@ class Reader:
                 cells.append(k)
             k += 1
         texts = [lines[c].s for c in cells]
-        value = [bool(NUMERIC_RE.match(t)) for t in texts]
+        value = [bool(is_number(t)) for t in texts]
         labels = [j for j, v in enumerate(value) if not v]
         gaps = [b - a - 1 for a, b in zip(labels, labels[1:], strict=False)]
         data_gaps = [g for g in gaps if g > 0]

@@ -31,7 +31,7 @@ from ingest.formats.pdf.layout import (
     split_columns,
 )
 from ingest.formats.pdf.tables import Grid, inside, linearise, ruled_tables, unruled_tables
-from text.captions import parse_caption
+from text.captions import SOURCE_RE, parse_caption
 from text.numbers import parse_cell
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<title>[^\W\d_«\"(].*)$")
@@ -46,7 +46,6 @@ def _numbered(text: str) -> tuple[str, str] | None:
     return (m.group("num"), m.group("title").strip()) if m and m.group("title") else None
 
 
-_SOURCE = re.compile(r"^kilde\s*:", re.I)
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}")
 _CID = re.compile(r"\(cid:\d+\)")
 _SENTENCE_END = ('.', '!', '?', ':', '»', '"')
@@ -267,7 +266,7 @@ def _heading_like(ln: Line, stats: FontStats) -> bool:
     t = ln.text
     if len(t) > 150 or len(re.findall(r"[^\W\d_]", t)) < 3:
         return False
-    if _BULLET.match(t) or _SOURCE.match(t) or _LEADERS.search(t):
+    if _BULLET.match(t) or SOURCE_RE.match(t) or _LEADERS.search(t):
         return False
     if t[0].isdigit() and not _NUMBERED.match(t):  # "9,6 mnd.", "80 prosent av ..."
         return False
@@ -447,7 +446,7 @@ class _Assembler:
         elif g.kind == "list":
             items = _list_items(g.lines)
             self.b.block("list", "\n".join(items), span, page=page)
-        elif g.kind == "paragraph" and _SOURCE.match(g.text) and self.b.figures and \
+        elif g.kind == "paragraph" and SOURCE_RE.match(g.text) and self.b.figures and \
                 self.b.figures[-1].page == page and self.b.figures[-1].source is None:
             self.b.figures[-1].source = g.text
             if self.b.figures[-1].table_id:
