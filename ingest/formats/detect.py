@@ -19,6 +19,7 @@ MD_MARKUP_RE = re.compile(r"^\s*(?:[-*+] |\d+\. )|\*\*\S|\[[^\]]+\]\([^)]*\)|^\s
 HTML_TAG_RE = re.compile(r"</?(?:b|i|u|p|sup|sub|br|ul|ol|li|table|tr|td|th|strong|em)\b[^>]*>", re.I)
 OCR_DAMAGE_RE = re.compile(r"(?<!\S)(?:pa|pd|p&|p3|pé|&rs\w*|\w+[a-z]&[a-z]\w*|@\w+)(?=[\s.,;:]|$)")
 NORWEGIAN_RE = re.compile(r"(?<!\S)(?:og|i|er|som|til|med|for|av|den|det|ikkje|ikke)(?!\S)", re.I)
+TOC_ENTRY_RE = re.compile(r"(?:\t|\.{3,}|…)\s*\d{1,4}\s*$")
 NO_LETTER_RE = re.compile(r"[æøåÆØÅ]")
 WORD_RE = re.compile(r"[^\W\d_]+")
 ALIGNED_RE = re.compile(r"\S {2,}\S")
@@ -32,6 +33,7 @@ class Features:
     md_headings: int
     md_markup: int
     html_tags: int
+    html_body_lines: int  # lines with HTML outside a table of contents
     tab_lines: int
     form_feeds: int
     blank_after: float  # share of text lines followed by an empty line
@@ -80,6 +82,8 @@ def measure(text: str) -> Features:
         md_headings=sum(bool(MD_HEADING_RE.match(ln)) for ln in nonblank),
         md_markup=sum(bool(MD_MARKUP_RE.search(ln)) for ln in nonblank),
         html_tags=len(HTML_TAG_RE.findall(text)),
+        html_body_lines=sum(bool(HTML_TAG_RE.search(ln)) and not TOC_ENTRY_RE.search(HTML_TAG_RE.sub("", ln))
+                            for ln in nonblank),
         tab_lines=sum("\t" in ln for ln in nonblank),
         form_feeds=text.count("\f"),
         blank_after=sum(1 for a, b in pairs if a.strip() and not b.strip()) / n,
@@ -109,10 +113,10 @@ def detect(text: str, suffix: str = ".txt") -> Detection:
         return out("text", "empty text")
     n = f.nonblank
     md_share = (f.md_headings + f.md_markup) / n
-    if f.html_tags >= 20 and f.html_tags >= 0.25 * n and f.tab_lines >= 3 and f.md_headings >= 3:
-        return out("markdown_html", f"markdown with HTML: {f.md_headings} '#' headings, {f.html_tags} HTML tags, "
-                                    f"{f.tab_lines} tab-separated lines")
-    # HTML only in a TOC (a few <b> page numbers) does not make a markdown+HTML export
+    # HTML only in a TOC (`<b>1</b> … <b>4</b>`) does not make a markdown+HTML export
+    if f.html_tags >= 20 and f.html_body_lines >= 5 and f.tab_lines >= 3 and f.md_headings >= 3:
+        return out("markdown_html", f"markdown with HTML: {f.md_headings} '#' headings, {f.html_tags} HTML tags "
+                                    f"({f.html_body_lines} lines outside a TOC), {f.tab_lines} tab-separated lines")
     if suffix in (".md", ".markdown") or (f.md_headings >= 3 and md_share >= 0.08 and f.form_feeds == 0
                                           and f.footer_lines < 3):
         why = "the .md suffix" if suffix in (".md", ".markdown") else f"{f.md_headings} '#' headings"
