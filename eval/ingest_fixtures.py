@@ -44,6 +44,7 @@ class Score:
     pages_exact: int  # sections whose exact page is the true page
     pages_wrong: int  # sections with an exact page that is not the true one
     pages_true: int  # sections whose true page the truth gives
+    pages_near: int  # not exact, but an estimate of the true page or a range holding it
     bad_labels: list[str] = field(default_factory=list)  # page labels outside 1…N or years
 
 
@@ -124,12 +125,16 @@ def score(path: Path) -> Score:
     want = [label(n, t) for n, t in truth["sections"]]
     numbered = [label(n, t) for n, t in truth["sections"] if n]
     got_pages = {label(s.number, s.title): s.page for s in doc.sections}
-    exact = wrong = 0
+    exact = wrong = near = 0
     for name, page in truth.get("section_pages", {}).items():
         ref = got_pages.get(name)
         if ref is not None and ref.certainty == PageCertainty.exact:
             exact += ref.page == page
             wrong += ref.page != page
+        elif ref is not None and ref.certainty == PageCertainty.estimated:
+            near += ref.page == page
+        elif ref is not None and ref.certainty == PageCertainty.range:
+            near += (ref.first or 0) <= page <= (ref.last or 0)
     tables = truth.get("tables", [])
     return Score(
         fixture=str(path.resolve().relative_to(FIXTURES)),
@@ -139,7 +144,7 @@ def score(path: Path) -> Score:
         extra_sections=[g for g in got if g not in want],
         tables_found=sum(table_ok(find_table(doc, t), t) for t in tables), tables_true=len(tables),
         tables_parsed=len(doc.tables),
-        pages_exact=exact, pages_wrong=wrong, pages_true=len(truth.get("section_pages", {})),
+        pages_exact=exact, pages_wrong=wrong, pages_true=len(truth.get("section_pages", {})), pages_near=near,
         bad_labels=bad_page_labels(doc, truth.get("pages")),
     )
 
@@ -174,14 +179,15 @@ def store_figures(data: Path) -> list[dict]:
 
 def render(scores: list[Score], corpus: list[dict] | None, figures: list[dict] | None = None) -> str:
     rows = ["| fixture | style detected (true) | sections found/true | numbered headings | tables found/true "
-            "(parsed) | pages exact/true (wrong) | impossible page labels |",
-            "|---|---|---|---|---|---|---|"]
+            "(parsed) | pages exact/true (wrong) | other pages as estimate or range holding the true one | "
+            "impossible page labels |",
+            "|---|---|---|---|---|---|---|---|"]
     for s in scores:
         style = s.style if s.style == s.style_true else f"**{s.style}** ({s.style_true})"
         rows.append(f"| {s.fixture} | {style} | {s.sections_found}/{s.sections_true}"
                     f"{f' (+{len(s.extra_sections)} extra)' if s.extra_sections else ''} | "
                     f"{s.numbered_found}/{s.numbered_true} | {s.tables_found}/{s.tables_true} ({s.tables_parsed}) | "
-                    f"{s.pages_exact}/{s.pages_true} ({s.pages_wrong}) | {len(s.bad_labels)} |")
+                    f"{s.pages_exact}/{s.pages_true} ({s.pages_wrong}) | {s.pages_near} | {len(s.bad_labels)} |")
     num_f, num_t = sum(s.numbered_found for s in scores), sum(s.numbered_true for s in scores)
     tab_f, tab_t = sum(s.tables_found for s in scores), sum(s.tables_true for s in scores)
     right = sum(s.style == s.style_true for s in scores)
