@@ -20,6 +20,7 @@ from core.records import PageCertainty, PageRef, ParsedDocument
 from ingest.formats import detect, get_parser
 from ingest.formats.generic.evidence import plausible_pages
 from ingest.loader import read_text
+from text.years import is_year
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -85,7 +86,7 @@ def bad_page_labels(doc: ParsedDocument, n_pages: int | None) -> list[str]:
     bad = []
     for what, ref in page_refs(doc):
         for n in {ref.page, ref.first, ref.last} - {None}:
-            year = 1900 <= n <= 2099 and (n_pages is None or n_pages < 1900)
+            year = is_year(n) and (n_pages is None or n_pages < n)
             if n < 1 or year or (n_pages is not None and n > n_pages):
                 bad.append(f"{what}: {ref.label()}")
                 break

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-YEAR_RE = re.compile(r"^(?:1[89]|20)\d\d$")
+from text.years import is_year
+
 # A running footer or header: the same line apart from its page number (`12 / Årsrapport 2013`, `Side 4 av 9`).
 NUMBERED_FURNITURE_RE = re.compile(r"^(?:(?P<a>\d{1,4})\s*(?:/|\||–|-)?\s*(?P<t1>.*?)|(?P<t2>.*?)\s*(?:/|\||–|-)?\s*"
                                    r"(?P<b>\d{1,4})(?:\s+(?:av|of|/)\s+\d{1,4})?)$")
@@ -34,7 +35,7 @@ def plausible_pages(n_lines: int, form_feeds: int) -> int:
 
 
 def is_page_number(num: int, limit: int) -> bool:
-    return 0 < num <= limit and not YEAR_RE.match(str(num))
+    return 0 < num <= limit and not is_year(num)
 
 
 def furniture_key(line: str) -> tuple[str, int] | None:

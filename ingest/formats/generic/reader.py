@@ -18,7 +18,7 @@ from ingest.builder import DocBuilder
 from ingest.formats.generic.evidence import PageMark, furniture_marks, plausible_pages
 from ingest.formats.pdftotext.cells import is_year_header, split_row
 from ingest.pages import PageMap
-from text.captions import CAPTION_RE, SOURCE_RE, normalise_number, parse_caption
+from text.captions import LINE_CAPTION_RE, SOURCE_RE, normalise_number, parse_caption
 from text.numbers import parse_cell
 
 NUM_HEADING_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[A-ZÆØÅ«][^\n]{1,110})$")
@@ -363,7 +363,7 @@ class Reader:
         while k < len(lines) and k not in self.furniture and len(cells) < 400:
             s = lines[k].s
             if s:
-                if len(s) > 60 or s.endswith(".") or self.numbered_peek(k) or CAPTION_RE.match(s):
+                if len(s) > 60 or s.endswith(".") or self.numbered_peek(k) or LINE_CAPTION_RE.match(s):
                     break
                 cells.append(k)
             k += 1
@@ -418,7 +418,7 @@ class Reader:
                 caption = None
                 i = used[-1] + 1
                 continue
-            cap = parse_caption(ln.s) if CAPTION_RE.match(ln.s) else None
+            cap = parse_caption(ln.s) if LINE_CAPTION_RE.match(ln.s) else None
             if cap:
                 caption = (ln.s, self.span(i, i))
                 if cap[0] == "figur":
@@ -452,7 +452,7 @@ class Reader:
                 continue
             j = i
             while j < len(lines) and lines[j].s and j not in self.furniture and (j == i or not (
-                    self.numbered_peek(j) or BULLET_RE.match(lines[j].s) or CAPTION_RE.match(lines[j].s)
+                    self.numbered_peek(j) or BULLET_RE.match(lines[j].s) or LINE_CAPTION_RE.match(lines[j].s)
                     or lines[j].page_index != lines[j - 1].page_index)):
                 j += 1
             kind = "footnote" if self.footnote_like(i, j) else "paragraph"
