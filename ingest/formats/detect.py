@@ -17,6 +17,8 @@ from ingest.formats.generic.evidence import furniture_marks, plausible_pages
 MD_HEADING_RE = re.compile(r"^#{1,6}\s+\S")
 MD_MARKUP_RE = re.compile(r"^\s*(?:[-*+] |\d+\. )|\*\*\S|\[[^\]]+\]\([^)]*\)|^\s*---\s*$|^>\s")
 HTML_TAG_RE = re.compile(r"</?(?:b|i|u|p|sup|sub|br|ul|ol|li|table|tr|td|th|strong|em)\b[^>]*>", re.I)
+# What OCR makes of å/ø in the commonest words (`på` → `pa`/`pd`/`p&`, `år` → `&r`, `Ø` → `@`): frequent enough
+# to show in any page of damaged Bokmål/Nynorsk, and never written on purpose.
 OCR_DAMAGE_RE = re.compile(r"(?<!\S)(?:pa|pd|p&|p3|pé|&rs\w*|\w+[a-z]&[a-z]\w*|@\w+)(?=[\s.,;:]|$)")
 NORWEGIAN_RE = re.compile(r"(?<!\S)(?:og|i|er|som|til|med|for|av|den|det|ikkje|ikke)(?!\S)", re.I)
 TOC_ENTRY_RE = re.compile(r"(?:\t|\.{3,}|…)\s*\d{1,4}\s*$")
@@ -24,6 +26,7 @@ NO_LETTER_RE = re.compile(r"[æøåÆØÅ]")
 WORD_RE = re.compile(r"[^\W\d_]+")
 ALIGNED_RE = re.compile(r"\S {2,}\S")
 HYPHEN_END_RE = re.compile(r"[a-zæøå]-$")
+
 
 @dataclass
 class Features:
