@@ -144,3 +144,12 @@ def test_top_header_with_page_number_unnumbered_headings_and_superscript_note():
     assert [(n.text, n.page.label(), n.section_path) for n in notes] == [("¹ Tallene er foreløpige.", "s. 2",
                                                                           ["Bosetting"])]
     assert next(b for b in doc.blocks if b.kind == "list").text.count("•") == 3
+
+
+def test_running_header_numbers_start_their_page_without_form_feeds():
+    """Nothing printed above the first numbered header: each number starts its page (a footer would end it)."""
+    p = case("arsrapport-2017-nord-noff.txt")
+    doc, _, _ = parsed(p)
+    assert [(pg.number, pg.certainty.value) for pg in doc.pages] == [(1, "exact"), (2, "exact"), (3, "estimated")]
+    assert page_labels(p) == {"Innledning": "s. 1", "Hovedtall": "s. 1", "Bosetting": "s. 2",
+                              "Kvalifisering": "ca. s. 3", "Veien videre": "ca. s. 3"}

@@ -169,6 +169,8 @@ class Reader:
                 if page >= 1 and any(ln.s for ln in seg):  # pdftotext ends with a form feed: no empty last page
                     pm.add(seg[0].start, seg[-1].end + 1, PageRef.exact(page))
             return pm
+        if self.marks and not any(ln.s for ln in lines[:self.marks[0].line]):
+            return self.header_pages(pm)
         prev: PageMark | None = None
         for m in self.marks:
             a = lines[prev.line + 1].start if prev else 0
@@ -181,6 +183,21 @@ class Reader:
                 first = prev.number + 1 if prev else 1
                 pm.add(a, b, PageRef.span_of(first, m.number) if first < m.number else PageRef.exact(m.number))
             prev = m
+        return pm
+
+    def header_pages(self, pm: PageMap) -> PageMap:
+        """Numbers in a running header (nothing printed above the first): each starts its page."""
+        lines = self.lines
+        for m, nxt in zip(self.marks, [*self.marks[1:], None], strict=True):
+            a = lines[m.line].start
+            b = lines[nxt.line].start if nxt else lines[-1].end + 1
+            if nxt is None:
+                ref = PageRef.estimated(m.number)  # later pages may have lost their header
+            elif nxt.number == m.number + 1:
+                ref = PageRef.exact(m.number)
+            else:
+                ref = PageRef.span_of(m.number, nxt.number - 1)
+            pm.add(a, b, ref)
         return pm
 
     def _printed_offset(self) -> int:
