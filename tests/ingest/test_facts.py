@@ -201,6 +201,64 @@ def test_year_rows_note_columns_and_years_as_values():
     assert extract_facts(_doc(src, tables=[years]), src) == []
 
 
+ACCOUNTS_SOURCE = (
+    "Kap/post\tTilskuddsordning (navn)\tAntall søknader\tUtbetalt beløp (mill. kroner)\n"
+    "291/62\tTilskudd til jobbsjansen\t56\t104\n"
+    "Kapittel og post\tOverført fra i fjor\tÅrets tildelinger\n"
+    "290 01\t10 327 347\t281 636 653\n"
+    "Note 2022 2021\n"
+    "Andre innbetalingar 1\t0\t391 664\n"
+    "Sum innbetalingar frå drift\t0\t1 122 064\n"
+)
+
+
+def test_codes_are_references_and_accounts_count_kroner():
+    grants = _table(ACCOUNTS_SOURCE, ["291/62\tTilskudd til jobbsjansen\t56\t104"],
+                    ["Kap/post", "Tilskuddsordning (navn)", "Antall søknader", "Utbetalt beløp (mill. kroner)"],
+                    caption="Tabell 4.1: Tilskudd IMDi forvalter i 2020")
+    note_a = _table(ACCOUNTS_SOURCE, ["290 01\t10 327 347\t281 636 653"],
+                    ["Kapittel og post", "Overført fra i fjor", "Årets tildelinger"],
+                    caption="Note A : Forklaring av samlet tildeling").model_copy(update={"id": "t:t001"})
+    species = _table(ACCOUNTS_SOURCE, ["Andre innbetalingar 1\t0\t391 664",
+                                       "Sum innbetalingar frå drift\t0\t1 122 064"],
+                     ["Note", "2022", "2021"], caption="Oppstilling av artskontorapporteringa 2022"
+                     ).model_copy(update={"id": "t:t002"})
+    facts = extract_facts(_doc(ACCOUNTS_SOURCE, year=2022, tables=[grants, note_a, species]), ACCOUNTS_SOURCE)
+    paid = _one(facts, value=104)
+    assert paid.indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
+    moved = _one(facts, value=10327347)
+    assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
+    assert (moved.unit, moved.year) == ("kroner", 2022)  # a statement without a year column: the report's year
+    other = _one(facts, value=391664)
+    assert (other.indicator, other.unit, other.year) == ("Andre innbetalingar", "kroner", 2021)  # note ref dropped
+    assert _one(facts, value=1122064).year == 2021
+    assert not [f for f in facts if re.fullmatch(r"[\d /.]+", f.indicator)]
+
+
+LOST_SOURCE = (
+    "Tabell 3.2.1 Asylsøkere i mottak med plikt til opplæring i norsk. 2022-2024.\n"
+    "2022 2 020 1 680 83 % 1231 60 %\n"
+    "Kap./post Postnavn Overføring fra 2019\n"
+    "Kap. 290 Post 01 Driftsutgifter\t288 727 347 kroner\n"
+)
+
+
+def test_lost_headers_give_no_facts_and_a_transfer_column_is_not_its_year():
+    line = "2022 2 020 1 680 83 % 1231 60 %"
+    lost = _table(LOST_SOURCE, [line], ["", *(f"kolonne {i}" for i in range(1, 6))],
+                  caption="Tabell 3.2.1 Asylsøkere i mottak med plikt til opplæring i norsk. 2022-2024.")
+    lost.rows[0] = lost.rows[0].model_copy(update={
+        "label": "2022", "cells": [parse_cell(c) for c in ("2 020", "1 680", "83 %", "1231", "60 %")]})
+    budget = _table(LOST_SOURCE, ["Kap. 290 Post 01 Driftsutgifter\t288 727 347 kroner"],
+                    ["Kap./post Postnavn", "Overføring fra 2019"],
+                    caption="Etter de varslede endringen i dette tillegget disponerer IMDi følgende"
+                    ).model_copy(update={"id": "t:t001"})
+    facts = extract_facts(_doc(LOST_SOURCE, year=2020, tables=[lost, budget]), LOST_SOURCE)
+    assert not [f for f in facts if f.table_id == lost.id]  # `kolonne 3` names nothing
+    post = _one(facts, value=288727347)
+    assert post.year == 2020 and post.qualifier == "disponibelt etter endringene"
+
+
 # -- sentences ------------------------------------------------------------------------------------
 def _sentence_facts(text: str, lang: str = "nb", year: int = 2020) -> list[Fact]:
     block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)), lang=lang)
