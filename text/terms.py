@@ -11,6 +11,8 @@ _UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins 
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
+    ("utgangspunkt", re.compile(r"\b((måle)?utgangspunkt(et)?|status (per|pr\.?))\b", re.I)),
+    ("prognose", re.compile(r"\b(prognose[rn]?|anslag(et)?|anslått|anslåtte|forventa|forventet)\b", re.I)),
     ("krav", re.compile(r"\b(krav|resultatkrav|mål(?:tall)?)\b", re.I)),
     ("resultat", re.compile(r"\bresultat(?:et)?\b", re.I)),
     ("tildelt", re.compile(r"\b(tildelt|tildeling)\b", re.I)),
@@ -70,6 +72,27 @@ def qualifier_in(text: str | None) -> str | None:
         if text and pat.search(text):
             return name
     return None
+
+
+# The phrases that set a stated number's kind when they stand before it in its sentence
+STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
+                       r"resultatkrav\w*|krav(?:et)?|måltal+et|målet (?:er|var)|prognose\w*|anslag\w*|anslått|"
+                       r"resultat(?:et)?\s*:)", re.I)
+
+
+def stance_before(text: str, pos: int) -> str | None:
+    """The kind (krav, utgangspunkt, prognose, foreløpig, resultat) the nearest phrase before `pos` gives."""
+    last = None
+    for m in STANCE_RE.finditer(text, 0, pos):
+        last = m
+    if last is None:
+        return None
+    word = last.group(1).lower()
+    if word.startswith("resultat") and not word.startswith("resultatkrav"):
+        return "resultat"
+    if word.startswith(("mål", "krav", "resultatkrav")):
+        return "krav"
+    return qualifier_in(word)
 
 
 def group_in(text: str | None) -> str | None:

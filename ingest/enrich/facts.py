@@ -86,7 +86,8 @@ def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -
 
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
     return Fact(
-        id="", doc_id=doc.meta.id, indicator=sf.indicator, value=sf.value, unit=sf.unit, year=sf.year,
+        id="", doc_id=doc.meta.id, indicator=sf.indicator, value=sf.value, low=sf.low, high=sf.high, unit=sf.unit,
+        year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,

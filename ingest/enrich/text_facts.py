@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.records import Entity
 from text.numbers import find_numbers
-from text.terms import YEAR_RE, qualifier_in
+from text.terms import YEAR_RE, stance_before
 
 _ABBREV = {
     "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
@@ -37,8 +37,25 @@ _STOP_NOUNS = {
     "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers", "hvor", "der",
     "når", "da", "kor", "hvorav", "herav",
 }
-_ADJECTIVES = {"nye", "flere", "fleire", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
+_ADJECTIVES = {"nye", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
                "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
+# Plural endings of counted nouns, Bokmål and Nynorsk (`kommuner`, `personar`, `deltakere`, `tolkane`)
+_PLURAL_ENDINGS = ("er", "ar", "ere", "arar", "erar", "ene", "ane", "inger", "ingar", "ler", "ner")
+# Infinitives that end like a plural (`signalisere`, `initiere`, `arrangere`, `reflektere`)
+_VERB_ENDINGS = ("isere", "iere", "ngere", "ktere", "skriver")
+_ADJECTIVE_ENDINGS = ("ige", "ske", "lige", "lege", "ale", "elle", "ende", "ære", "ede", "ete")
+# Plurals without those endings, and adjectives used as nouns (`80 enslige mindreårige`, `209 ansatte`)
+_PLURAL_WORDS = {"barn", "kurs", "land", "prosjekt", "oppdrag", "uttak", "tiltak", "forslag", "spørsmål", "besøk",
+                 "studiepoeng", "mindreårige", "mindreårig", "ansatte", "tilsette", "nyansatte", "nytilsette",
+                 "frivillige", "fordrevne", "bosatte", "busette", "tema", "søk", "innlegg", "arrangement",
+                 "innvandrere", "flyktninger", "deltakere", "kandidater", "studier", "saker", "timer", "timar"}
+# Words with a plural-like ending that a number does not count: verbs in the present tense, pronouns, comparatives
+_NOT_COUNTED = {"inneholder", "svarer", "følger", "starter", "mener", "viser", "gjelder", "utgjør", "kommer",
+                "omfatter", "deltar", "jobber", "oppgir", "svarte", "fler", "flere", "fleire", "færre", "andre",
+                "mindre", "større", "eldre", "yngre", "bedre", "under", "over", "etter", "mellom", "heller", "enn",
+                "hver", "kvar", "ingen", "alle", "begge", "disse", "desse", "våre", "sine", "deres", "ganger", "gonger",
+                "kroner", "prosent", "måneder", "månader", "dager", "dagar", "uker", "veker", "år", "ber", "tar",
+                "ekstremisme", "driftsutgifter"}
 _COUNT_NOUN = re.compile(r"^\s*(?:\(\w+\)\s*)?([a-zæøå][a-zæøå\-]{2,})", re.I)
 # Definite plural of counted nouns -> the form a unit takes
 _NOUN_BASE = {
@@ -53,6 +70,8 @@ class SentenceFact:
     """A number stated in a sentence, with offsets into the text it came from."""
 
     value: float
+    low: float | None
+    high: float | None
     unit: str | None
     indicator: str
     year: int | None
@@ -64,6 +83,29 @@ class SentenceFact:
     number_start: int
     number_end: int
     entities: list[Entity]
+
+
+_RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
+# Words a number after them names, not measures
+_REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane|posten|note|nr\.?|§|paragraf|"
+                               r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
+_MILLIONS_OF = re.compile(r"\s*(?:millioner|millionar)\s+(?!kr\b|kroner\b)([a-zæøå]{3,})", re.I)
+
+
+def _ranges(sentence: str, numbers: list[tuple[int, int, float, str | None]]) -> dict[int, int]:
+    """Index of a range's low end -> index of its high end: `18–20 %`, `76-79 prosent`, `15-18 år`.
+
+    `mellom 1 500 og 1 700 nye tolker` is one too; `fra 11 til 19 prosent` is a change, two facts.
+    """
+    out: dict[int, int] = {}
+    for k in range(len(numbers) - 1):
+        (s0, e0, v0, u0), (s1, _e1, v1, _u1) = numbers[k], numbers[k + 1]
+        gap = sentence[e0:s1]
+        if u0 is None and _RANGE_GAP.match(gap) and v0 < v1 and not YEAR_RE.fullmatch(sentence[s0:e0].strip()):
+            if gap.strip() == "og" and not re.search(r"\bmellom\s+$", sentence[:s0]):
+                continue
+            out[k] = k + 1
+    return out
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -177,17 +219,34 @@ def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, 
     return min(pool, key=distance)[2]
 
 
+def _is_counted_noun(word: str) -> bool:
+    """A plural noun a number can count (`kommuner`, `deltakarar`, `ansatte`, `barn`), not a verb or adjective."""
+    if word in _STOP_NOUNS or word in _NOT_COUNTED or len(word) < 3:
+        return False
+    if word.endswith(_VERB_ENDINGS):
+        return False
+    return word in _PLURAL_WORDS or word.endswith(_PLURAL_ENDINGS)
+
+
 def _counted_noun(after: str) -> str | None:
-    """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`)."""
-    m = _COUNT_NOUN.match(after)
-    if m and m.group(1).lower() in _ADJECTIVES:
-        m = _COUNT_NOUN.match(after[m.end():])
-    if not m:
-        return None
-    word = m.group(1).lower().strip("-")
-    if word in _STOP_NOUNS or len(word) < 3:
-        return None
-    return _NOUN_BASE.get(word, word)
+    """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`, `13 nasjonale ressursmiljøer`).
+
+    Up to two adjectives are passed over; a word that is not a plural noun (`kvar`, `kjøp`,
+    `valutatap`, a verb) counts nothing.
+    """
+    rest = after
+    for _ in range(3):
+        m = _COUNT_NOUN.match(rest)
+        if not m:
+            return None
+        word = m.group(1).lower().strip("-")
+        if word in _ADJECTIVES or (word.endswith(_ADJECTIVE_ENDINGS) and word not in _PLURAL_WORDS):
+            rest = rest[m.end():]
+            continue
+        if not _is_counted_noun(word):
+            return None
+        return _NOUN_BASE.get(word, word)
+    return None
 
 
 def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
@@ -268,13 +327,25 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
             _THRESHOLD.match(e.text) or _AGE_BEFORE.search(sentence[max(0, e.start - 12):e.start]))]
         years = _years(ents)
         groups = _paren_depth(sentence)
-        qualifier = qualifier_in(sentence) if re.search(r"forel[øg]pig|førebel|resultatkrav", sentence, re.I) \
-            else None
         numbers = find_numbers(sentence)
         if _table_like(sentence, numbers):
             continue
         last_unit: str | None = None
-        for start, end, value, unit in numbers:
+        ranges = _ranges(sentence, numbers)
+        for k, (start, end, value, unit) in enumerate(numbers):
+            if k in ranges.values():
+                continue  # the high end of a range is read with its low end
+            high: float | None = None
+            if k in ranges:
+                _, end, high, unit = numbers[ranges[k]]
+                if (unit in {"år", None} and not _counted_noun(sentence[end:])) or \
+                        re.search(r"\b(innen|innan|etter|over|under)\s+$", sentence[:start], re.I):
+                    continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
+            if _REFERENCE_BEFORE.search(sentence[max(0, start - 25):start]) or \
+                    re.match(r"/\w", sentence[end:end + 2]):
+                continue  # `artskonto 542`, `kap. 291, post 21`, `542/pensjonsgrunnlaget`: references
+            if unit == "mill. kroner" and (millions := _MILLIONS_OF.match(sentence[end:])):
+                unit = f"millioner {millions.group(1).lower()}"  # `5 millionar visningar` is no money
             sign = re.match(r"[-−–]\s?", sentence[start:end])
             if sign:
                 # `- 3 mill.` is a bullet and `2019 – 2020` a range; only `−3`/`-3` is negative
@@ -307,16 +378,20 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
-            quals = [qualifier] if qualifier else []
+            stance = stance_before(sentence, start)
+            quals = [stance] if stance else []
             if year is None and context_year is not None:
                 year = context_year
                 quals.append("år fra konteksten")
             elif year is None and doc_year is not None:
                 year = doc_year
                 quals.append("år fra dokumentet")
+            indicator = _indicator(sentence, start, u_end)
+            if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
+                continue  # an infographic number whose label stands in another block: nothing says what it is
             out.append(SentenceFact(
-                value=value,
-                unit=unit, indicator=_indicator(sentence, start, u_end), year=year, period=None,
+                value=value, low=value if high is not None else None, high=high,
+                unit=unit, indicator=indicator, year=year, period=None,
                 qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
                 number_start=s0 + start, number_end=s0 + end, entities=ents,
             ))

@@ -301,6 +301,30 @@ def test_money_ordinals_dates_and_references():
     assert facts[0].year == 2020 and facts[0].qualifier == "år fra dokumentet"
 
 
+def test_ranges_are_one_fact_and_ages_are_none():
+    facts = _sentence_facts("I bydelene med lavest innvandrerandel (18-20 prosent), har 56 prosent en slik holdning. "
+                            "Konkurransen var for ungdom i alderen 15-25 år. Andelen økte fra 11 til 19 prosent.")
+    share = _one(facts, value=18)
+    assert (share.low, share.high, share.unit) == (18, 20, "%")
+    assert not [f for f in facts if f.value in (20, 15, 25)]  # the high end is in the range; an age is no fact
+    assert _one(facts, value=19).low is None  # `fra 11 til 19` is a change, not a range
+
+
+def test_references_and_words_that_are_not_units():
+    facts = _sentence_facts("Premiesatsen utgjorde i 2024 9,5 prosent (pensjonspremie på artskonto 542/grunnlaget). "
+                            "Kampanjen har over 5 millionar visningar. Det ble gitt tilskudd til 13 nasjonale "
+                            "ressursmiljøer, 2 kvar og 4 kjøp.", year=2024)
+    assert [(f.value, f.unit) for f in facts] == [(9.5, "%"), (5, "millioner visningar"), (13, "ressursmiljøer")]
+
+
+def test_baseline_and_target_set_the_qualifier():
+    facts = _sentence_facts("Måleutgangspunkt: Status per 31.10.2019 var at 96 pst. var bosatt innen 6 måneder. "
+                            "Resultatkrav: 90 pst. Prognosen for 2021 er 5 000 personer.")
+    assert (_one(facts, value=96).qualifier, _one(facts, value=96).year) == ("utgangspunkt", 2019)
+    assert _one(facts, value=90).qualifier.startswith("krav")
+    assert _one(facts, value=5000).qualifier == "prognose"
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
