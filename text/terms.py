@@ -84,6 +84,9 @@ def stance_before(text: str, pos: int) -> str | None:
     """The kind (krav, utgangspunkt, prognose, foreløpig, resultat) the nearest phrase before `pos` gives."""
     last = None
     for m in STANCE_RE.finditer(text, 0, pos):
+        idiom = re.search(r"\b(med|ta|tar|tatt|tok)\s+$", text[:m.start()])
+        if m.group(1).lower().startswith("utgangspunkt") and idiom:
+            continue  # `med utgangspunkt i`: "based on", no baseline
         last = m
     if last is None:
         return None

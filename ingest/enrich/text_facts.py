@@ -37,8 +37,8 @@ _STOP_NOUNS = {
     "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers", "hvor", "der",
     "når", "da", "kor", "hvorav", "herav",
 }
-_ADJECTIVES = {"nye", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
-               "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
+_ADJECTIVES = {"nye", "flere", "fleire", "færre", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne",
+               "nyankomne", "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
 # Plural endings of counted nouns, Bokmål and Nynorsk (`kommuner`, `personar`, `deltakere`, `tolkane`)
 _PLURAL_ENDINGS = ("er", "ar", "ere", "arar", "erar", "ene", "ane", "inger", "ingar", "ler", "ner")
 # Infinitives that end like a plural (`signalisere`, `initiere`, `arrangere`, `reflektere`)
@@ -51,7 +51,7 @@ _PLURAL_WORDS = {"barn", "kurs", "land", "prosjekt", "oppdrag", "uttak", "tiltak
                  "innvandrere", "flyktninger", "deltakere", "kandidater", "studier", "saker", "timer", "timar"}
 # Words with a plural-like ending that a number does not count: verbs in the present tense, pronouns, comparatives
 _NOT_COUNTED = {"inneholder", "svarer", "følger", "starter", "mener", "viser", "gjelder", "utgjør", "kommer",
-                "omfatter", "deltar", "jobber", "oppgir", "svarte", "fler", "flere", "fleire", "færre", "andre",
+                "omfatter", "deltar", "jobber", "oppgir", "svarte", "andre",
                 "mindre", "større", "eldre", "yngre", "bedre", "under", "over", "etter", "mellom", "heller", "enn",
                 "hver", "kvar", "ingen", "alle", "begge", "disse", "desse", "våre", "sine", "deres", "ganger", "gonger",
                 "kroner", "prosent", "måneder", "månader", "dager", "dagar", "uker", "veker", "år", "ber", "tar",
@@ -370,8 +370,10 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
                 unit = noun  # `flyktningar`, `deltakere`: the noun says more than "personer"
             if unit is None:
                 unit = _unit_of_bare_number(sentence, start, end)
-            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)):
-                unit = last_unit  # `… 2 819 flyktninger i 2020 (4 822 i 2019)`: the comparison shares the unit
+            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)
+                                               or re.match(r"\s+(flere|fleire|færre)\b", after, re.I)):
+                # `… 2 819 flyktninger i 2020 (4 822 i 2019)`, `13 uttakskommisjonar, 5 færre enn …`: shares the unit
+                unit = last_unit
             if unit is None:
                 continue
             last_unit = unit
