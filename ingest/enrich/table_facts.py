@@ -39,6 +39,19 @@ _ACCOUNTS = re.compile(r"bevilgningsrapport|løyvingsrapport|artskonto|kapitalko
                        r"rekneskapsår|balanse|resultatregnskap", re.I)
 # `Overføring fra 2019`: the year the money comes from, not the year it is for
 _FROM_YEAR = re.compile(r"\b(overføring|overført|overføringar)\s+(fra|frå)\s+(19|20)\d\d\b", re.I)
+# Row labels that say nothing without the table's subject (`Totalt`, `Andre voksne`, `Kategori D: Grunnemne`)
+_GENERIC = re.compile(r"^\s*(totalt?|sum\b|i alt|andre|anna|kategori|gruppe|rett|barnefamili|einslege|enslige|"
+                      r"kvinner|menn|gutter|jenter|arbeid|utdanning|øvrige|ukjent|bosatte? totalt)", re.I)
+# Caption sentences that give the unit or the span, not the subject (`Antall personer.`, `2016–2020.`)
+_NOT_SUBJECT = re.compile(r"^\s*(antall( personer)?|tal( på personar)?|(antall personer|tal på personar) og .*|"
+                          r"tall i .*|prosent|i mill.*|i 1 ?000.*|(19|20)\d\d.*|kilde.*|kjelde.*|forel.*|førebels.*|"
+                          r"måneder|månader|støttebeløp.*|beløp|tal og prosentdel)\s*$", re.I)
+# Counted people named at the start of a label or caption: a cell without a unit counts them
+_PEOPLE = re.compile(r"^\s*(deltakere|deltakarar|personer|personar|bosatte|busette|asylsøkere|asylsøkjarar|"
+                     r"flyktninger|flyktningar|mottaksbeboere|mottaksbebuarar|innvandrere|innvandrarar|ansatte|"
+                     r"tilsette|tolker|tolkar)\b", re.I)
+# A column of differences between two others
+_CHANGE = re.compile(r"^\s*(endring|forskjell|differanse|avvik)\b", re.I)
 _DISPOSES = re.compile(r"\bdisponerer\b", re.I)
 _UNIT_CELL = re.compile(r"^\s*(antall|tal|kroner|prosent|%|mill\. kroner|måneder|månader|årsverk)\s*$", re.I)
 
@@ -153,6 +166,28 @@ def _coded_name(label: str, row: TableRow, headers: list[str]) -> str:
     return f"{' – '.join(names)} ({', '.join(refs)})" if names else f"({', '.join(refs)})"
 
 
+def table_subject(table: Table) -> str | None:
+    """What a table is about, from its caption: `Tabell 3.1.9. Mottaksbeboere. Gjennomsnittlig ventetid … 2020–2024.`
+    -> `Mottaksbeboere. Gjennomsnittlig ventetid …` (number, unit and span sentences dropped)."""
+    text = table.title or table.caption
+    if not text:
+        return None
+    text = re.sub(r"^\s*(tabell|table)\s*[\d.\-–]+\s*[.:]?\s*", "", text, flags=re.I)
+    parts = [p.strip() for p in re.split(r"(?<=[a-zæøå)])\.\s+|,\s+(?=(19|20)\d\d)", text) if p and p.strip()]
+    parts = [p for p in parts if not _NOT_SUBJECT.match(p)]
+    subject = ". ".join(parts).strip(" .,:")
+    subject = re.sub(r"\s*\(?(19|20)\d\d\s*[-–]\s*(19|20)?\d\d\)?\.?$", "", subject).strip(" .,:")
+    subject = re.sub(r":\s*(note|noter)$", "", subject, flags=re.I).strip()
+    subject = re.sub(r"\s*\((i\s+)?(mill\.?|1 ?000|kroner|tusen)[^)]*\)", "", subject, flags=re.I).strip()
+    return subject or None
+
+
+def _garbled(label: str) -> bool:
+    """An OCR label that is mostly glyph debris (`g;rs‘}:’%‘i'f‘;;irfd`)."""
+    odd = sum(1 for ch in label if not (ch.isalnum() or ch.isspace() or ch in "-–().,:/%*"))
+    return odd >= 3 and odd > 0.15 * len(label)
+
+
 def _from_year(column: str | None, doc_year: int | None) -> tuple[int | None, str | None]:
     """(year, qualifier) for a column like `Overføring fra 2019`: the money is for the next year."""
     if not column or not _FROM_YEAR.search(column):
@@ -210,6 +245,14 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             state.parent = label
         if _SUM_LABEL.match(label):
             state.group = None
+        if _garbled(label):
+            continue  # nothing readable names the row
+        subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)
+        people = _PEOPLE.match(subject or "")
+        if subject and (len(indicator.split()) <= 3 or _GENERIC.match(indicator) or (
+                people and people.group(1).lower() not in indicator.lower())) and \
+                subject.lower() not in indicator.lower():
+            indicator = f"{subject} – {indicator}"  # `Totalt` alone could be any table's total
         row_unit = _unit_cell(row.cells)
         row_year = int(_YEAR_LABEL.match(label).group(1)) if _YEAR_LABEL.match(label) else None
         preliminary_row = row_year is not None and "*" in row.label and any(
@@ -240,6 +283,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                     ind = f"{caption} – {column}"
                 year = row_year
             year_from_doc = False
+            change = bool(column and _CHANGE.match(column))
+            if change and year is None:
+                year = max((y for h in state.headers if (y := single_year(h)) is not None), default=None)
             if year is None:
                 year = caption_year
             if year is None and accounts and doc_year is not None:
@@ -253,9 +299,13 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 unit = unit_in(caption)
             if accounts and unit in (None, "antall", "kroner"):
                 unit = accounts_unit  # an account statement counts money; its caption may give the scale
+            if unit is None and (_PEOPLE.match(label) or _PEOPLE.match(column or "") or _PEOPLE.match(caption or "")
+                                 or re.search(r"\b(deltakere|deltakarar)\b", column or "", re.I)):
+                unit = "personer"
             if moved and _DISPOSES.search(caption or ""):
                 moved = "disponibelt etter endringene"  # a repeated `Overføring fra 2019` header over new totals
-            qualifiers = [q for q in (qualifier_in(column), moved, "foreløpig" if preliminary_row else None,
+            qualifiers = [q for q in (qualifier_in(column), moved, "endring" if change else None,
+                                      "foreløpig" if preliminary_row else None,
                                       group_in(ind), "år fra dokumentet" if year_from_doc else None) if q]
             context = caption
             if state.section:

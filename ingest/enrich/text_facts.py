@@ -285,6 +285,10 @@ def _unit_span_end(text: str, end: int, unit: str | None) -> int:
     return end + m.end() if m else end
 
 
+# A number with its unit, to be cut from a clause that lends its words to another number
+_MEASURED = re.compile(r"\b\d[\d \u00a0]*(?:,\d+)?\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)", re.I)
+
+
 def _indicator(sentence: str, start: int, end: int) -> str:
     """The sentence around a number, minus the number: what it measures, kept readable.
 
@@ -293,29 +297,44 @@ def _indicator(sentence: str, start: int, end: int) -> str:
     """
     groups = _paren_depth(sentence)
     mine = groups[start] if start < len(groups) else 0
+    if mine and YEAR_RE.search("".join(ch for i, ch in enumerate(sentence) if groups[i] == mine)):
+        # `… 55 prosent bosatt innen 3 måneder i 2020 (65 prosent i 2019 …)`: a comparison in brackets
+        # measures what the main clause measures; read that clause without its own number and year
+        outside = "".join(ch if groups[i] == 0 else " " for i, ch in enumerate(sentence))
+        paren = sentence.index("(", 0, start + 1) if "(" in sentence[:start + 1] else start
+        outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
+        outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
+        return _window(outside, len(outside[:paren].split()))
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
     bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
-    words = clause.split()
-    if len(words) < 6:
-        clause = kept[:start] + " " + kept[end:]
-        words = clause.split()
-        anchor = len(kept[:start].split())
-    else:
-        anchor = len(kept[left:start].split())
+    if len(clause.split()) < 6 or len(re.findall(r"[A-Za-zÆØÅæøå]{5,}", clause)) < 2:
+        # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence
+        return _window(kept[:start] + " " + kept[end:], len(kept[:start].split()))
+    return _window(clause, len(kept[left:start].split()))
+
+
+def _window(text: str, anchor: int) -> str:
+    """At most 24 words of `text`, from 10 before the word at `anchor`; tidied."""
+    words = text.split()
     if len(words) > 24:
         lo = max(0, anchor - 10)
         words = words[lo:lo + 24]
-    text = " ".join(words)
-    text = re.sub(r"\s+([,.;:)])", r"\1", text).replace("( ", "(").replace("()", "")
-    return text.strip(" ,;:.–-")
+    out = " ".join(words)
+    out = re.sub(r"\s+([,.;:)])", r"\1", out).replace("( ", "(").replace("()", "")
+    return out.strip(" ,;:.–-")
 
 
-def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> list[SentenceFact]:
-    """Facts stated in `text` (a block's cleaned text, or a table comment cell)."""
+def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
+                   section_year: int | None = None) -> list[SentenceFact]:
+    """Facts stated in `text` (a block's cleaned text, or a table comment cell).
+
+    A number whose sentence names no year takes the year of the sentence before, else the one
+    year its section heading names (`Anmodningskriterier for bosetting … i 2019`), else the report's.
+    """
     out: list[SentenceFact] = []
     context_year: int | None = None  # the last year an earlier sentence of this text named
     for s0, s1 in split_sentences(text):
@@ -380,11 +399,16 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
-            stance = stance_before(sentence, start)
+            # a number in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
+            opened = sentence.rfind("(", 0, start) if groups[start] else -1
+            stance = stance_before(sentence[opened + 1:start], start - opened - 1)
             quals = [stance] if stance else []
             if year is None and context_year is not None:
                 year = context_year
                 quals.append("år fra konteksten")
+            elif year is None and section_year is not None:
+                year = section_year
+                quals.append("år fra overskriften")
             elif year is None and doc_year is not None:
                 year = doc_year
                 quals.append("år fra dokumentet")

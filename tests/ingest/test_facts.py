@@ -132,7 +132,7 @@ def test_space_separated_nynorsk_table_with_group_rows():
     table.rows.insert(1, TableRow(label=lines[2], cells=[], span=Span(start=start, end=start + len(lines[2]))))
     facts = extract_facts(_doc(NN_SOURCE, lang="nn", tables=[table]), NN_SOURCE)
     total = _one(facts, value=31258)
-    assert (total.indicator, total.year, total.unit) == ("Busette totalt", 2022, "personer")
+    assert (total.indicator, total.year, total.unit) == ("Nøkkeltal for busetting – Busette totalt", 2022, "personer")
     wait = _one(facts, value=2.5)
     assert wait.indicator.endswith("(månader) – Einslege mindreårige")
     assert (wait.year, wait.unit, wait.qualifier) == (2022, "måneder", "enslige mindreårige")
@@ -185,7 +185,7 @@ def test_budget_lines_of_the_allocation_letter():
                                                                            "Tildeling 2020")
     assert post60.indicator == "Post 60 Integreringstilskudd, kan overføres"
     assert any(e.label == "REF" and e.norm == "post 60" for e in post60.entities)
-    assert _one(facts, value=9702.51).indicator == "Sum"
+    assert _one(facts, value=9702.51).indicator == "Kap. 291 Bosetting av flyktninger og tiltak for innvandrere – Sum"
 
 
 def test_year_rows_note_columns_and_years_as_values():
@@ -230,7 +230,8 @@ def test_codes_are_references_and_accounts_count_kroner():
     assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
     assert (moved.unit, moved.year) == ("kroner", 2022)  # a statement without a year column: the report's year
     other = _one(facts, value=391664)
-    assert (other.indicator, other.unit, other.year) == ("Andre innbetalingar", "kroner", 2021)  # note ref dropped
+    assert (other.indicator, other.unit, other.year) == (  # the note reference dropped, the statement named
+        "Oppstilling av artskontorapporteringa 2022 – Andre innbetalingar", "kroner", 2021)
     assert _one(facts, value=1122064).year == 2021
     assert not [f for f in facts if re.fullmatch(r"[\d /.]+", f.indicator)]
 
@@ -323,6 +324,53 @@ def test_baseline_and_target_set_the_qualifier():
     assert (_one(facts, value=96).qualifier, _one(facts, value=96).year) == ("utgangspunkt", 2019)
     assert _one(facts, value=90).qualifier.startswith("krav")
     assert _one(facts, value=5000).qualifier == "prognose"
+
+
+def test_a_bracketed_comparison_measures_what_its_main_clause_measures():
+    facts = _sentence_facts("Foreløpige tall viser at det i 2020 var 13 803 flyktninger som hadde deltatt i "
+                            "introduksjonsprogram (20 968 deltakere i 2019).")
+    earlier = _one(facts, value=20968)
+    assert earlier.year == 2019 and earlier.qualifier is None  # `foreløpig` is said of 2020 only
+    assert "deltatt i introduksjonsprogram" in earlier.indicator
+    assert _one(facts, value=13803).qualifier == "foreløpig"
+
+
+def test_a_bare_label_takes_its_heading_and_a_heading_lends_its_year():
+    text = "Resultatkrav: 90 pst."
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)),
+                  section_path=["Anmodningskriterier for bosetting i 2019"])
+    facts = extract_facts(_doc(text, year=2020, blocks=[block]), text)
+    (fact,) = facts
+    assert fact.indicator == "Anmodningskriterier for bosetting i 2019 – Resultatkrav"
+    assert (fact.year, fact.qualifier) == (2019, "krav; år fra overskriften")
+
+
+GENERIC_SOURCE = (
+    "Totalt\t7,7\t6,7\n"
+    "g;rs‘}:’%‘i'f‘;;irfd\t83 %\t86 %\n"
+    "Deltakere med kollektivt vern\t10 552\t27 164\n"
+    "Andre konsulenttjenester\t32 535 445\t38 915 148\t-6 379 703\n"
+)
+
+
+def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
+    wait = _table(GENERIC_SOURCE, ["Totalt\t7,7\t6,7", "g;rs‘}:’%‘i'f‘;;irfd\t83 %\t86 %"], ["", "2020", "2021"],
+                  caption="Tabell 3.1.13 Overføringsflyktninger. Gjennomsnittlig ventetid fra innreisetillatelse "
+                          "til bosetting. Måneder. 2020-2024.")
+    people = _table(GENERIC_SOURCE, ["Deltakere med kollektivt vern\t10 552\t27 164"], ["", "2022", "2023"],
+                    caption="Tabell 3.2.14 Deltakere i opplæring i norsk").model_copy(update={"id": "t:t001"})
+    change = _table(GENERIC_SOURCE, ["Andre konsulenttjenester\t32 535 445\t38 915 148\t-6 379 703"],
+                    ["", "31.12.2024", "31.12.2023", "Endring"],
+                    caption="Tabell 4.3 Kjøp av konsulenttjenester. Tall i kroner.").model_copy(update={"id": "t:t002"})
+    facts = extract_facts(_doc(GENERIC_SOURCE, year=2024, tables=[wait, people, change]), GENERIC_SOURCE)
+    total = _one(facts, value=7.7)
+    assert total.indicator == ("Overføringsflyktninger. Gjennomsnittlig ventetid fra innreisetillatelse til "
+                               "bosetting – Totalt")
+    assert total.unit == "måneder"
+    assert not [f for f in facts if f.value in (83, 86)]  # an unreadable label names nothing
+    assert _one(facts, value=10552).unit == "personer"
+    diff = _one(facts, value=-6379703)
+    assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
 
 
 # -- spans ---------------------------------------------------------------------------------------
