@@ -8,6 +8,7 @@ from text.units import label_patterns
 from text.years import YEAR_RE, is_year
 
 _UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
+_SCALED = {"mrd. kroner", "mill. kroner", "1000 kroner"}
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
@@ -46,12 +47,17 @@ def unit_in(text: str | None) -> str | None:
     if not text:
         return None
     best: tuple[int, str] | None = None
+    scaled = None
     for unit, pat in _UNIT_TERMS:
         m = next((m for m in pat.finditer(text) if not re.search(r"\bper\s+$", text[:m.start()], re.I)), None)
         # a bare "antall"/"tal" yields to any more specific unit; `per årsverk` is a denominator
         pos = m.start() + (10_000 if unit == "antall" else 0) if m else None
         if pos is not None and (best is None or pos < best[0]):
             best = (pos, unit)
+        if m and unit in _SCALED and scaled is None:
+            scaled = unit
+    if best and best[1] == "kroner" and scaled:
+        return scaled  # `Utbetalt beløp (mill. kroner)`: the scale beats the money word before it
     return best[1] if best else None
 
 

@@ -226,6 +226,7 @@ def test_codes_are_references_and_accounts_count_kroner():
     facts = extract_facts(_doc(ACCOUNTS_SOURCE, year=2022, tables=[grants, note_a, species]), ACCOUNTS_SOURCE)
     paid = _one(facts, value=104)
     assert paid.indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
+    assert paid.unit == "mill. kroner"  # `Utbetalt beløp (mill. kroner)`: the scale, not the money word
     moved = _one(facts, value=10327347)
     assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
     assert (moved.unit, moved.year) == ("kroner", 2022)  # a statement without a year column: the report's year
