@@ -133,7 +133,12 @@ def _caption(table: Table) -> str | None:
 
 
 def is_accounts(table: Table) -> bool:
-    """A statement of the annual accounts (by caption or by the chapter it stands in)."""
+    """A statement of the annual accounts (by caption or by the chapter it stands in).
+
+    Key figures `fra årsregnskapet` mix counts, shares and kroner: they are no statement.
+    """
+    if any(re.search(r"nøkkelt|hovudtal|hovedtall", c or "", re.I) for c in (table.title, table.caption)):
+        return False
     if any(_ACCOUNTS.search(c or "") for c in (table.title, table.caption)):
         return True
     return bool(table.section_path) and any(_ACCOUNTS.search(p) for p in table.section_path[:1])
@@ -297,7 +302,7 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                     or (unit_in(state.group) if dependent else None) or unit_in(caption))
             if unit == "antall" and unit_in(caption) not in (None, "antall"):
                 unit = unit_in(caption)
-            if accounts and unit in (None, "antall", "kroner"):
+            if accounts and (unit is None or (unit == "kroner" and not cell.unit)):
                 unit = accounts_unit  # an account statement counts money; its caption may give the scale
             if unit is None and (_PEOPLE.match(label) or _PEOPLE.match(column or "") or _PEOPLE.match(caption or "")
                                  or re.search(r"\b(deltakere|deltakarar)\b", column or "", re.I)):

@@ -89,6 +89,10 @@ _RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
 # Words a number after them names, not measures
 _REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane|posten|note|nr\.?|§|paragraf|"
                                r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
+_AGE_WORD = re.compile(r"\b(fyller|fyllte|følger|alder(en)?|alderen|eldre enn|yngre enn|over|under|opp til|"
+                       r"mellom)\s+$", re.I)
+# `mot 77,1 prosent fra året før`, `i fjor`: the year before the one the sentence is about
+_YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?(året før|fjoråret|i fjor)\b", re.I)
 _MILLIONS_OF = re.compile(r"\s*(?:millioner|millionar)\s+(?!kr\b|kroner\b)([a-zæøå]{3,})", re.I)
 
 
@@ -360,6 +364,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 if (unit in {"år", None} and not _counted_noun(sentence[end:])) or \
                         re.search(r"\b(innen|innan|etter|over|under)\s+$", sentence[:start], re.I):
                     continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
+            if unit == "år" and _AGE_WORD.search(sentence[max(0, start - 25):start]):
+                continue  # `når de fyller 18 år`: an age
             if _REFERENCE_BEFORE.search(sentence[max(0, start - 25):start]) or \
                     re.match(r"/\w", sentence[end:end + 2]):
                 continue  # `artskonto 542`, `kap. 291, post 21`, `542/pensjonsgrunnlaget`: references
@@ -399,10 +405,15 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
-            # a number in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
-            opened = sentence.rfind("(", 0, start) if groups[start] else -1
+            # a comparison in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
+            inner = "".join(ch for i, ch in enumerate(sentence) if groups[i] == groups[start]) if groups[start] else ""
+            opened = sentence.rfind("(", 0, start) if YEAR_RE.search(inner) else -1
             stance = stance_before(sentence[opened + 1:start], start - opened - 1)
             quals = [stance] if stance else []
+            if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
+                    base := year or context_year or section_year or doc_year):
+                year = base - 1
+                quals.append("året før")
             if year is None and context_year is not None:
                 year = context_year
                 quals.append("år fra konteksten")

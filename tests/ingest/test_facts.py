@@ -374,6 +374,23 @@ def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
     assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
 
 
+def test_the_year_before_and_ages():
+    facts = _sentence_facts("Dekningsgraden var 80,1 prosent, mot 77,1 prosent fra året før. "
+                            "Ungdommene flytter for seg selv når de fyller 18 år.", year=2024)
+    assert _one(facts, value=77.1).year == 2023
+    assert _one(facts, value=80.1).year == 2024
+    assert not [f for f in facts if f.value == 18]
+
+
+def test_key_figures_from_the_accounts_keep_their_own_units():
+    src = "Antall avtalte ansatte\tAntall\t261\t235\n"
+    table = _table(src, ["Antall avtalte ansatte\tAntall\t261\t235"], ["Nøkkeltall fra årsregnskap", "Enhet",
+                                                                           "2016", "2017"],
+                   caption="Nøkkeltall fra årsregnskapet")
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    assert _one(facts, value=235).unit == "antall"  # a count of staff, not kroner
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
