@@ -60,6 +60,8 @@ MIN_DAMAGE = math.log(1e-4)  # readings needing less likely substitutions than t
 # Substitutions that also turn a Bokmål spelling into a Nynorsk one (oppgave/oppgåve, forebygge/førebygge)
 WEAK = {("a", "å"), ("a", "ø"), ("e", "ø"), ("o", "ø"), ("e", "æ"), ("s", "ø"), ("z", "ø"), ("i", "l"), ("i", "j")}
 GENERAL_WEIGHT = 0.2  # the general word lists weigh this much of the clean corpus, all words together
+RARE = 0.5  # below this Bokmål count a token that reads as a word is no proof against a report word
+ATTESTED = 3  # ... when that report word was seen this often in the clean reports
 COMMON = 5  # a token seen this often in clean text is only changed with context support
 LETTERS = "a-zA-ZæøåÆØÅéÉèü"
 TOKEN_RE = re.compile(rf"[{LETTERS}@&0-9]+")
@@ -403,7 +405,10 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
     best = max(options, key=ctx)
     if best.text == raw_l or best.subs == 0:
         return None
-    if plain_reading is not None:
+    # a token that is a word only in Nynorsk or as a rare general word (`handtere`, `mater`) yields to a reading
+    # the clean Bokmål reports use (`håndtere`, `måter`): in a Bokmål report that reading is the likelier one
+    rare = lex.nb.get(raw_l, 0) < RARE and len(best.parts) == 1 and lex.nb.get(best.text, 0) >= ATTESTED
+    if plain_reading is not None and not rare:
         if ctx(best) - ctx(plain_reading) < MARGIN:
             return None
         if lex.nb.get(raw_l, 0) >= COMMON and not _context_supports(best, prev, nxt, lex):
