@@ -91,8 +91,9 @@ _REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane
                                r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
 _AGE_WORD = re.compile(r"\b(fyller|fyllte|følger|alder(en)?|alderen|eldre enn|yngre enn|over|under|opp til|"
                        r"mellom)\s+$", re.I)
-# `mot 77,1 prosent fra året før`, `i fjor`: the year before the one the sentence is about
-_YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?(året før|fjoråret|i fjor)\b", re.I)
+# `mot 77,1 prosent fra året før`: the year before the one the sentence is about (`i fjor` is not: a report
+# written in 2025 about 2024 says `i fjor` of 2024)
+_YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?året før\b", re.I)
 _MILLIONS_OF = re.compile(r"\s*(?:millioner|millionar)\s+(?!kr\b|kroner\b)([a-zæøå]{3,})", re.I)
 
 
