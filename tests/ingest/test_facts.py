@@ -495,3 +495,20 @@ def test_gold_recall_and_precision_floor(real_docs, tmp_path):
         if d["ingested"]:
             assert d["recall"] >= 0.8, (doc_id, d)
             assert d["precision"] >= 0.8, (doc_id, d)
+
+
+def test_the_committed_audit_is_fully_judged_and_stratified():
+    from collections import Counter
+
+    from eval.fact_audit import FIELDS, load, score, wilson
+
+    entries = load()
+    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert len({e["seed"] for e in entries}) == 1
+    for e in entries:
+        assert isinstance(e["correct"], bool) and e["reason"]
+        assert e["correct"] == all(e["fields"][f] for f in FIELDS)  # right means every field right
+    s = score(entries)
+    assert s["judged"] == 80 and s["wilson"] == wilson(s["right"], 80)
+    lo, hi = wilson(95, 100)
+    assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval
