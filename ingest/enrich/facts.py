@@ -87,9 +87,11 @@ def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -
 
 
 def _named(indicator: str, block: Block | None) -> str:
-    """A bare label (`Resultatkrav`) says what it measures only with its section's heading."""
+    """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
+    only with its section's heading."""
     heading = block.section_path[-1] if block and block.section_path else None
-    if heading and len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 and heading.lower() not in indicator.lower():
+    bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
+    if heading and bare and heading.lower() not in indicator.lower():
         return f"{heading} – {indicator}"
     return indicator
 

@@ -17,8 +17,8 @@ from text.clean import detach_footnote_marker
 from text.terms import group_in, is_year_value, qualifier_in, single_year, unit_in
 from text.years import YEAR, YEAR_RE
 
-_DASH = re.compile(r"^\s*[-–—]\s*")
-_SUBROW = re.compile(r"^\s*([-–—]|av (disse|desse)\b|herav\b|hvorav\b|derav\b)", re.I)
+_DASH = re.compile(r"^\s*[-–—‐‑−]\s*")
+_SUBROW = re.compile(r"^\s*([-–—‐‑−]|av (disse|desse)\b|herav\b|hvorav\b|derav\b)", re.I)
 _YEAR_LABEL = re.compile(rf"^\s*({YEAR})\s*\**\s*$")
 _HEADER_LABELS = re.compile(r"^\s*(år|ar|kohort|year)\s*$", re.I)
 _NOTE_COLUMN = re.compile(r"^\s*(note|noter|note nr\.?|nr\.?|post|kap\.?|konto)\s*$", re.I)
@@ -77,6 +77,7 @@ class _State:
     headers: list[str]
     group: str | None = None  # the last value-less row: members follow it
     parent: str | None = None  # the last top-level row with values: `– av disse` rows belong to it
+    member: str | None = None  # the last member row of the current group (`Einslege mindreårige`)
     section: str | None = None  # label of the last mid-table header row
     notes: list[str] = field(default_factory=list)
 
@@ -228,19 +229,23 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         entries = _numeric_entries(row)
         if not entries:
             if label:
-                state.group = label
+                state.group, state.member = label, None
             continue
         coded = bool(_CODE_LABEL.match(label)) and not _YEAR_LABEL.match(label)
         sub = bool(_SUBROW.match(label))
         short = len(label.split()) <= 3
         if coded:
             indicator = _coded_name(label, row, state.headers)
+        elif sub and state.group and state.member:
+            # `– av desse Bufetat` under `Einslege mindreårige` in a waiting-time group
+            indicator = f"{state.group} – {state.member} – {_DASH.sub('', label)}"
         elif sub and state.group:
             indicator = f"{state.group} – {_DASH.sub('', label)}"
         elif sub and state.parent:
             indicator = f"{state.parent} – {_DASH.sub('', label)}"
         elif short and state.group and not _YEAR_LABEL.match(label):
             indicator = f"{state.group} – {label}"
+            state.member = label
         else:
             indicator = label
             if not _YEAR_LABEL.match(label):
@@ -298,7 +303,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             if year is None and doc_year is not None and len(entries) == 1:
                 # one value in the row: the report's own year; several: their columns would differ
                 year, year_from_doc = doc_year, True
-            unit = (cell.unit or unit_in(label) or row_unit or unit_in(column)
+            counted = column and re.search(r"søknad|søknader|prosjekt|oppdrag|saker|tiltak", column, re.I)
+            unit = (cell.unit or ("antall" if counted else None) or unit_in(label) or row_unit or unit_in(column)
                     or (unit_in(state.group) if dependent else None) or unit_in(caption))
             if unit == "antall" and unit_in(caption) not in (None, "antall"):
                 unit = unit_in(caption)
@@ -311,7 +317,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 moved = "disponibelt etter endringene"  # a repeated `Overføring fra 2019` header over new totals
             qualifiers = [q for q in (qualifier_in(column), moved, "endring" if change else None,
                                       "foreløpig" if preliminary_row else None,
-                                      group_in(ind), "år fra dokumentet" if year_from_doc else None) if q]
+                                      # `(inkl. overføringsflyktningar i mottak)` names no group of the row
+                                      group_in(re.sub(r"\([^)]*\)", " ", ind)),
+                                      "år fra dokumentet" if year_from_doc else None) if q]
             context = caption
             if state.section:
                 context = f"{caption} – {state.section}" if caption else state.section

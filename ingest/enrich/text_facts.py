@@ -89,8 +89,7 @@ _RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
 # Words a number after them names, not measures
 _REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane|posten|note|nr\.?|§|paragraf|"
                                r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
-_AGE_WORD = re.compile(r"\b(fyller|fyllte|følger|alder(en)?|alderen|eldre enn|yngre enn|over|under|opp til|"
-                       r"mellom)\s+$", re.I)
+_SIZE_CLASS = re.compile(r"\bmed (over|under|mer enn|mindre enn|færre enn|flere enn|fleire enn|minst)\s+$", re.I)
 # `mot 77,1 prosent fra året før`: the year before the one the sentence is about (`i fjor` is not: a report
 # written in 2025 about 2024 says `i fjor` of 2024)
 _YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?året før\b", re.I)
@@ -294,6 +293,10 @@ def _unit_span_end(text: str, end: int, unit: str | None) -> int:
 _MEASURED = re.compile(r"\b\d[\d \u00a0]*(?:,\d+)?\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)", re.I)
 
 
+# A number and its unit in brackets, as an item of a list (`afghanere (17 prosent)`)
+_LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?)\s*\)", re.I)
+
+
 def _indicator(sentence: str, start: int, end: int) -> str:
     """The sentence around a number, minus the number: what it measures, kept readable.
 
@@ -310,12 +313,27 @@ def _indicator(sentence: str, start: int, end: int) -> str:
         outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
         outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
         return _window(outside, len(outside[:paren].split()))
+    if mine and len(_LIST_ITEM.findall(sentence)) >= 2:
+        # `kongolesere (27 prosent), afghanere (17 prosent) og sudanere (13 prosent)`: the word before the
+        # bracket names the item; the sentence up to the list says what the items are shares of
+        opened = sentence.rfind("(", 0, start)
+        item = re.search(r"([\wæøåÆØÅ«»\- ]{2,40}?)\s*$", re.split(r",|\bog\b|\bav\b|\bmens\b", sentence[:opened])[-1])
+        first = _LIST_ITEM.search(sentence)
+        head = re.split(r",|\bog\b|\bav\b", sentence[:first.start()])[0] if first else ""
+        head = _MEASURED.sub(" ", head)
+        label = item.group(1).strip() if item else ""
+        if label and head.strip() and label not in head:
+            return _window(f"{head.strip()} – {label}", 0)
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
     bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
+    if left and re.match(r"\s*(mens|men|og|enn)\b", kept[left:start]):
+        # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated
+        before = max([b + 1 for b in bounds if b < left - 1], default=0)
+        clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
     if len(clause.split()) < 6 or len(re.findall(r"[A-Za-zÆØÅæøå]{5,}", clause)) < 2:
         # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence
         return _window(kept[:start] + " " + kept[end:], len(kept[:start].split()))
@@ -365,8 +383,10 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 if (unit in {"år", None} and not _counted_noun(sentence[end:])) or \
                         re.search(r"\b(innen|innan|etter|over|under)\s+$", sentence[:start], re.I):
                     continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
-            if unit == "år" and _AGE_WORD.search(sentence[max(0, start - 25):start]):
-                continue  # `når de fyller 18 år`: an age
+            if unit == "år":
+                continue  # `når de fyller 18 år`, `PC-er: 5 år`, `fristen på 3 år`: ages, lifetimes, deadlines
+            if _SIZE_CLASS.search(sentence[max(0, start - 25):start]):
+                continue  # `kommuner med over 20 000 innbyggere`: a size class, not a stated figure
             if _REFERENCE_BEFORE.search(sentence[max(0, start - 25):start]) or \
                     re.match(r"/\w", sentence[end:end + 2]):
                 continue  # `artskonto 542`, `kap. 291, post 21`, `542/pensjonsgrunnlaget`: references
@@ -415,7 +435,10 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                     base := year or context_year or section_year or doc_year):
                 year = base - 1
                 quals.append("året før")
-            if year is None and context_year is not None:
+            period = None
+            if year is None and (spans := [e for e in ents if e.label == "PERIOD"]):
+                period = spans[0].text  # `I perioden 2021-2024 ble det bosatt …`: a period, not one year
+            elif year is None and context_year is not None:
                 year = context_year
                 quals.append("år fra konteksten")
             elif year is None and section_year is not None:
@@ -429,7 +452,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 continue  # an infographic number whose label stands in another block: nothing says what it is
             out.append(SentenceFact(
                 value=value, low=value if high is not None else None, high=high,
-                unit=unit, indicator=indicator, year=year, period=None,
+                unit=unit, indicator=indicator, year=year, period=period,
                 qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
                 number_start=s0 + start, number_end=s0 + end, entities=ents,
             ))

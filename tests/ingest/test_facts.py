@@ -391,6 +391,45 @@ def test_key_figures_from_the_accounts_keep_their_own_units():
     assert _one(facts, value=235).unit == "antall"  # a count of staff, not kroner
 
 
+def test_list_items_periods_size_classes_and_contrasts():
+    facts = _sentence_facts(
+        "Syrere utgjør den største gruppen, etterfulgt av kongolesere (27 prosent) og afghanere (17 prosent). "
+        "I perioden 2021-2024 ble det bosatt 29 101 flyktninger som er voksne i familier med barn. "
+        "To av tre kommuner med over 20 000 innbyggere tilbyr dette. "
+        "47 prosent mener integreringen går dårlig, mens 34 prosent svarer verken dårlig eller bra.", year=2024)
+    assert _one(facts, value=17).indicator.endswith("– afghanere")
+    settled = _one(facts, value=29101)
+    assert (settled.year, settled.period) == (None, "2021-2024")
+    assert not [f for f in facts if f.value == 20000]
+    assert "integreringen" in _one(facts, value=34).indicator
+
+
+GROUP_SOURCE = (
+    "Busette: Gjennomsnittleg ventetid (månader)\n"
+    "Einslege mindreårige\t3,8\t3,2\n"
+    "- av desse Bufetat\t4,6\t4,5\n"
+    "Mottaksbebuarar (inkl. overføringsflyktningar i mottak) som ventar på busetting\t582\t386\n"
+    "671/60 Tilskot for busetting av personar med nedsett funksjonsevne\t837\t991\n"
+)
+
+
+def test_sub_rows_keep_their_member_and_brackets_name_no_group():
+    rows = ["Einslege mindreårige\t3,8\t3,2", "- av desse Bufetat\t4,6\t4,5",
+            "Mottaksbebuarar (inkl. overføringsflyktningar i mottak) som ventar på busetting\t582\t386"]
+    table = _table(GROUP_SOURCE, rows, ["År", "2018", "2019"], caption="Tabell 3-1-1. Nøkkeltal for busetting")
+    start = GROUP_SOURCE.index("Busette:")
+    table.rows.insert(0, TableRow(label="Busette: Gjennomsnittleg ventetid (månader)", cells=[],
+                                  span=Span(start=start, end=start + 40)))
+    grants = _table(GROUP_SOURCE, ["671/60 Tilskot for busetting av personar med nedsett funksjonsevne\t837\t991"],
+                    ["Kap./post Tilskot", "Talet på søknader", "Talet på innvilga søknader"],
+                    caption="Tabell 4-2. Søknadsbaserte tilskot").model_copy(update={"id": "t:t001"})
+    facts = extract_facts(_doc(GROUP_SOURCE, year=2022, lang="nn", tables=[table, grants]), GROUP_SOURCE)
+    bufetat = _one(facts, value=4.6)
+    assert "Einslege mindreårige – av desse Bufetat" in bufetat.indicator
+    assert _one(facts, value=582).qualifier is None  # `(inkl. overføringsflyktningar …)` is no group of the row
+    assert _one(facts, value=991).unit == "antall"  # søknader, not the personar in the grant's name
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
