@@ -99,8 +99,8 @@ def stance_before(text: str, pos: int) -> str | None:
     word = last.group(1).lower()
     if word.startswith("resultat") and not word.startswith("resultatkrav"):
         return "resultat"
-    if word.startswith(("mål", "krav", "resultatkrav")):
-        return "krav"
+    if word.startswith(("målet", "måltal", "krav", "resultatkrav")):
+        return "krav"  # not `måleutgangspunkt`, a baseline
     return qualifier_in(word)
 
 

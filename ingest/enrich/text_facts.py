@@ -383,6 +383,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 if (unit in {"år", None} and not _counted_noun(sentence[end:])) or \
                         re.search(r"\b(innen|innan|etter|over|under)\s+$", sentence[:start], re.I):
                     continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
+            if re.match(r"\)", sentence[end:end + 1]) and not re.search(r"\(\s*$", sentence[:start]):
+                continue  # `1) kunnskap og kompetanse`: a list number
             if unit == "år":
                 continue  # `når de fyller 18 år`, `PC-er: 5 år`, `fristen på 3 år`: ages, lifetimes, deadlines
             if _SIZE_CLASS.search(sentence[max(0, start - 25):start]):

@@ -325,6 +325,9 @@ def test_baseline_and_target_set_the_qualifier():
     assert (_one(facts, value=96).qualifier, _one(facts, value=96).year) == ("utgangspunkt", 2019)
     assert _one(facts, value=90).qualifier.startswith("krav")
     assert _one(facts, value=5000).qualifier == "prognose"
+    start = _sentence_facts("Måleutgangspunkt: I 2018 startet 48 pst. i opplæring innen 3 måneder. "
+                            "Det er fem område: 1) kunnskap og 2) samarbeid.")
+    assert [(f.value, f.qualifier) for f in start] == [(48, "utgangspunkt")]  # no `mål`; list numbers no facts
 
 
 def test_a_bracketed_comparison_measures_what_its_main_clause_measures():
