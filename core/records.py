@@ -196,7 +196,9 @@ class Fact(Record):
     id: str
     doc_id: str
     indicator: str  # row label or the phrase the number measures
-    value: float
+    value: float  # for a range, its low end
+    low: float | None = None  # a range `18–20 %` is one fact: low 18, high 20
+    high: float | None = None
     unit: str | None = None  # "%", "personer", "kroner", "mill. kroner", "måneder", "årsverk"
     year: int | None = None
     period: str | None = None  # "2020", "2016–2020", "per 31.12.2022", column header

@@ -8,9 +8,12 @@ from text.units import label_patterns
 from text.years import YEAR_RE, is_year
 
 _UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
+_SCALED = {"mrd. kroner", "mill. kroner", "1000 kroner"}
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
+    ("utgangspunkt", re.compile(r"\b((måle)?utgangspunkt(et)?|status (per|pr\.?))\b", re.I)),
+    ("prognose", re.compile(r"\b(prognose[rn]?|anslag(et)?|anslått|anslåtte|forventa|forventet)\b", re.I)),
     ("krav", re.compile(r"\b(krav|resultatkrav|mål(?:tall)?)\b", re.I)),
     ("resultat", re.compile(r"\bresultat(?:et)?\b", re.I)),
     ("tildelt", re.compile(r"\b(tildelt|tildeling)\b", re.I)),
@@ -44,12 +47,17 @@ def unit_in(text: str | None) -> str | None:
     if not text:
         return None
     best: tuple[int, str] | None = None
+    scaled = None
     for unit, pat in _UNIT_TERMS:
         m = next((m for m in pat.finditer(text) if not re.search(r"\bper\s+$", text[:m.start()], re.I)), None)
         # a bare "antall"/"tal" yields to any more specific unit; `per årsverk` is a denominator
         pos = m.start() + (10_000 if unit == "antall" else 0) if m else None
         if pos is not None and (best is None or pos < best[0]):
             best = (pos, unit)
+        if m and unit in _SCALED and scaled is None:
+            scaled = unit
+    if best and best[1] == "kroner" and scaled:
+        return scaled  # `Utbetalt beløp (mill. kroner)`: the scale beats the money word before it
     return best[1] if best else None
 
 
@@ -70,6 +78,30 @@ def qualifier_in(text: str | None) -> str | None:
         if text and pat.search(text):
             return name
     return None
+
+
+# The phrases that set a stated number's kind when they stand before it in its sentence
+STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
+                       r"resultatkrav\w*|krav(?:et)?|måltal+et|målet (?:er|var)|prognose\w*|anslag\w*|anslått|"
+                       r"resultat(?:et)?\s*:)", re.I)
+
+
+def stance_before(text: str, pos: int) -> str | None:
+    """The kind (krav, utgangspunkt, prognose, foreløpig, resultat) the nearest phrase before `pos` gives."""
+    last = None
+    for m in STANCE_RE.finditer(text, 0, pos):
+        idiom = re.search(r"\b(med|ta|tar|tatt|tok)\s+$", text[:m.start()])
+        if m.group(1).lower().startswith("utgangspunkt") and idiom:
+            continue  # `med utgangspunkt i`: "based on", no baseline
+        last = m
+    if last is None:
+        return None
+    word = last.group(1).lower()
+    if word.startswith("resultat") and not word.startswith("resultatkrav"):
+        return "resultat"
+    if word.startswith(("målet", "måltal", "krav", "resultatkrav")):
+        return "krav"  # not `måleutgangspunkt`, a baseline
+    return qualifier_in(word)
 
 
 def group_in(text: str | None) -> str | None:

@@ -15,6 +15,8 @@ every fact carries readable text; `entities` are offsets into `sentence`.
 
 from __future__ import annotations
 
+import re
+
 from core.records import Block, Document, Fact, PageRef, Span, Table
 from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
@@ -84,9 +86,20 @@ def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -
     return fallback, False
 
 
+def _named(indicator: str, block: Block | None) -> str:
+    """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
+    only with its section's heading."""
+    heading = block.section_path[-1] if block and block.section_path else None
+    bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
+    if heading and bare and heading.lower() not in indicator.lower():
+        return f"{heading} – {indicator}"
+    return indicator
+
+
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
     return Fact(
-        id="", doc_id=doc.meta.id, indicator=sf.indicator, value=sf.value, unit=sf.unit, year=sf.year,
+        id="", doc_id=doc.meta.id, indicator=_named(sf.indicator, block), value=sf.value, low=sf.low, high=sf.high,
+        unit=sf.unit, year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,
@@ -96,7 +109,8 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
 
 
 def _block_facts(doc: Document, block: Block, source: str | None) -> list[Fact]:
-    facts = sentence_facts(block.text, block.entities, doc.meta.year)
+    heading = block.section_path[-1] if block.section_path else None
+    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading))
     if not facts:
         return []
     aligned = align_words(block.text, source, block.span) if source else []
