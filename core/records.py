@@ -262,6 +262,8 @@ class ParsedDocument(Record):
     figures: list[NamedFigure] = Field(default_factory=list)
     ocr: OcrRepairStats | None = None
     warnings: list[str] = Field(default_factory=list)
+    # offsets where a page ends without a number, where the export shows it (pdftotext's blank page bottoms)
+    page_bottoms: list[int] = Field(default_factory=list)
 
 
 Block.model_rebuild()

@@ -110,12 +110,7 @@ def document_pins(parsed: ParsedDocument, source: str, fmt: str) -> list[Pin]:
 
 def document_bottoms(parsed: ParsedDocument, source: str, fmt: str) -> list[int]:
     """Where a page ends without a number, in the formats whose export shows it (else none)."""
-    if fmt == "pdftotext":
-        from ingest.formats.pdftotext.pages import page_bottoms  # the format package imports this module
-
-        blocks = sorted((b.span.start, b.kind) for b in parsed.blocks)
-        return page_bottoms(source, blocks)
-    return []
+    return list(parsed.page_bottoms) if fmt == "pdftotext" else []
 
 
 def estimate_document(parsed: ParsedDocument, source: str, fmt: str,

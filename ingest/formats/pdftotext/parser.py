@@ -33,7 +33,7 @@ from ingest.formats.pdftotext.lines import (
     split_lines,
     uses_trailing_space,
 )
-from ingest.formats.pdftotext.pages import build_page_map, page_records
+from ingest.formats.pdftotext.pages import build_page_map, page_bottoms, page_records
 from ingest.formats.pdftotext.tables import TableData
 from ingest.pages import PageMap
 from text.captions import normalise_number, parse_caption
@@ -44,6 +44,12 @@ _YEAR_OR_DATE_END = re.compile(r"(?:(?:19|20)\d\d|\d{1,2}\.\d{1,2}\.(?:19|20)\d\
 
 
 def parse(text: str, doc_id: str) -> ParsedDocument:
+    parsed = read_document(text, doc_id)
+    parsed.page_bottoms = page_bottoms(text, sorted((b.span.start, b.kind) for b in parsed.blocks))
+    return parsed
+
+
+def read_document(text: str, doc_id: str) -> ParsedDocument:
     lines = split_lines(text)
     trailing = uses_trailing_space(lines)
     if not trailing or "\f" in text:
