@@ -82,19 +82,30 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def train_lang(lang: str, norne: Path, both: bool = True) -> dict:
-    """Convert, train, evaluate and store one pipeline; returns the training record."""
+def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
+               adopt_seconds: float | None = None) -> dict:
+    """Convert, train, evaluate and store one pipeline; returns the training record.
+
+    `adopt` takes the model-best of an earlier run of the same config instead of training (for a run
+    stopped at an evaluation step N: with a fixed seed and one thread the first N steps do not depend on
+    max_steps, so it equals a run with `max_steps = N`); the record says so.
+    """
     config = CONFIGS / f"{lang}.cfg"
     out_dir = MODELS / lang
     with tempfile.TemporaryDirectory(prefix=f"nlp-{lang}-") as tmp:
         work = Path(tmp)
-        data = convert(norne, lang, work / "corpus", both=both)
-        t0 = time.perf_counter()
         corpus = work / "corpus"
-        paths = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
-        spacy_train(config, work / "out", overrides=paths)
-        seconds = time.perf_counter() - t0
-        best = work / "out" / "model-best"
+        data = convert(norne, lang, corpus, both=both)
+        if adopt is None:
+            t0 = time.perf_counter()
+            paths = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
+            spacy_train(config, work / "out", overrides=paths)
+            seconds = time.perf_counter() - t0
+            best = work / "out" / "model-best"
+        else:
+            seconds = adopt_seconds or 0.0
+            best = work / "adopted"
+            shutil.copytree(adopt, best)
         strip_artefact(best)
         if out_dir.exists():
             shutil.rmtree(out_dir)
@@ -107,10 +118,11 @@ def train_lang(lang: str, norne: Path, both: bool = True) -> dict:
             "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
             "seed": 0,
             "trained_on_both_standards": both,
+            "adopted_checkpoint": adopt is not None,
             **data,
-            "test": evaluate(nlp, work / "corpus" / "test.spacy"),
-            "dev": evaluate(nlp, work / "corpus" / "dev.spacy"),
-            "words_per_second": words_per_second(nlp, work / "corpus" / "test.spacy"),
+            "test": evaluate(nlp, corpus / "test.spacy"),
+            "dev": evaluate(nlp, corpus / "dev.spacy"),
+            "words_per_second": words_per_second(nlp, corpus / "test.spacy"),
             "training_seconds": round(seconds, 1),
             "size_bytes": dir_size(out_dir),
         }
@@ -123,14 +135,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lang", choices=["nb", "nn", "all"], default="all")
     ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE, help="NorNE folder (default ../shared/norne)")
     ap.add_argument("--own-only", action="store_true", help="train on this standard's sentences only")
+    ap.add_argument("--adopt", type=Path, help="record this model-best of a stopped run instead of training")
+    ap.add_argument("--adopt-seconds", type=float, help="wall time the adopted run took to reach it")
     args = ap.parse_args(argv)
-    if args.lang == "all":
+    if args.lang == "all" and not args.adopt:
         # One process per standard, one core each.
         cmd = [sys.executable, "-m", "nlp.train", "--norne", str(args.norne)]
         cmd += ["--own-only"] if args.own_only else []
         procs = [subprocess.Popen([*cmd, "--lang", lang]) for lang in ("nb", "nn")]
         return max(p.wait() for p in procs)
-    rec = train_lang(args.lang, args.norne, both=not args.own_only)
+    if args.adopt and args.lang == "all":
+        ap.error("--adopt needs --lang nb or nn")
+    rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds)
     print(json.dumps({k: rec[k] for k in ("lang", "training_seconds", "words_per_second", "size_bytes")}))
     print(f"{args.lang}: test F1 {rec['test']['f']:.4f} (P {rec['test']['p']:.4f} R {rec['test']['r']:.4f})")
     return 0
