@@ -15,10 +15,11 @@ from spacy.tokens import Doc, Span
 
 from nlp.pipelines import load
 
-# NorNE label -> project label. GPE_ORG (a place acting as an organisation, `Norge signerte`) is a GPE
-# in the project's guideline, which labels municipalities and countries whatever their role. PROD, EVT,
-# DRV (`norsk`, `osloborger`) and MISC have no project label and are dropped.
-LABEL_MAP = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "LOC": "LOC"}
+# NorNE label -> project label. The project's guideline (eval/facts_eval.py) makes municipalities,
+# districts, counties and countries GPE whatever their role, so GPE_ORG (`Norge signerte`) is a GPE, and
+# so is NorNE's LOC: in these reports it is city districts and regions (`Grünerløkka`, `Alna`), which the
+# guideline calls GPE. PROD, EVT, DRV (`norsk`, `osloborger`) and MISC have no project label: dropped.
+LABEL_MAP = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "LOC": "GPE"}
 NAME_LABELS = frozenset({"ORG", "GPE", "LOC"})
 SPANS_KEY = "norne"
 SENTENCE_END = frozenset({".", "!", "?", ":", ";", "•", "·", "–", "—", "-", "|", "*", "»", "«", '"'})
