@@ -204,7 +204,8 @@ def evaluate_facts(store: DocumentStore, gold: list[dict] | None = None) -> dict
 
 
 # -- entities --------------------------------------------------------------------
-def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
+def evaluate_ner(gold: list[dict] | None = None, model: bool = True) -> dict[str, Any]:
+    """Entity precision/recall per label; `model=False` measures the rules alone."""
     gold = gold if gold is not None else load_jsonl(NER_GOLD)
     sentences: dict[tuple[str, str], set[tuple[int, int, str]]] = defaultdict(set)
     for g in gold:
@@ -212,7 +213,7 @@ def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"gold": 0, "predicted": 0, "correct": 0})
     errors = []
     for (text, lang), wanted in sentences.items():
-        got = {(e.start, e.end, e.label) for e in extract_entities(text, lang)}
+        got = {(e.start, e.end, e.label) for e in extract_entities(text, lang, model=model)}
         for _s, _e, label in wanted:
             counts[label]["gold"] += 1
         for s, e, label in got:
@@ -232,9 +233,9 @@ def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
             "errors": errors}
 
 
-def evaluate(data_dir: str | Path) -> dict[str, Any]:
+def evaluate(data_dir: str | Path, model: bool = True) -> dict[str, Any]:
     """Fact recall/precision over the documents in `data_dir`, and NER precision/recall per label."""
-    return {"facts": evaluate_facts(DocumentStore(Path(data_dir))), "ner": evaluate_ner()}
+    return {"facts": evaluate_facts(DocumentStore(Path(data_dir))), "ner": evaluate_ner(model=model)}
 
 
 # -- printing --------------------------------------------------------------------
@@ -273,6 +274,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--data", default=None, help="data folder (default: $KB_DATA or ./data)")
     ap.add_argument("--sample", type=int, default=0, help="print N random extracted facts to check by hand")
     ap.add_argument("--missed", action="store_true", help="list the gold facts not found")
+    ap.add_argument("--rules-only", action="store_true", help="entities from the EntityRuler alone, without the model")
     args = ap.parse_args(argv)
     from core.config import CORPUS_DIR, data_dir
 
@@ -282,7 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from ingest.pipeline import ingest_paths
 
         ingest_paths([CORPUS_DIR], store)
-    result = evaluate(data)
+    result = evaluate(data, model=not args.rules_only)
     print(format_report(result))
     if args.missed:
         gold = {g["id"]: g for g in load_jsonl(FACTS_GOLD)}

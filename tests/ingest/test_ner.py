@@ -25,7 +25,10 @@ def test_pipeline_per_written_form(lang):
     nlp = get_nlp(lang)
     assert nlp.lang == lang
     assert get_nlp(lang) is nlp  # built once
-    assert nlp.pipe_names == ["merge_digit_groups", "entity_ruler", "drop_implausible_entities"]
+    assert nlp.pipe_names == ["merge_digit_groups", "norne_ner", "entity_ruler", "prefer_longer_names",
+                              "drop_implausible_entities"]
+    rules = get_nlp(lang, model=False)
+    assert rules.pipe_names == ["merge_digit_groups", "entity_ruler", "drop_implausible_entities"]
 
 
 CASES = [
@@ -122,7 +125,8 @@ def test_gazetteer_holds_every_municipality():
 
 def test_whole_corpus_annotates_fast(corpus_texts):
     paras = {doc: [p for p in text.split("\n\n") if p.strip()] for doc, text in corpus_texts.items()}
-    start = time.perf_counter()
+    # CPU time: the budget is the pipeline's cost, not how busy the shared machine is
+    start = time.process_time()
     found: dict[str, set[str]] = {}
     for doc, ps in paras.items():
         lang = "nn" if doc == "imdi-arsrapport-2022" else "nb"
@@ -130,7 +134,7 @@ def test_whole_corpus_annotates_fast(corpus_texts):
             for e in ents:
                 assert p[e.start:e.end] == e.text and e.text == e.text.strip()
                 found.setdefault(e.label, set()).add(e.norm or e.text)
-    assert time.perf_counter() - start < 60
+    assert time.process_time() - start < 60
     assert {"Ukraina", "Syria", "Oslo", "Narvik"} <= found["GPE"]
     assert {"IMDi", "UDI", "Bufdir", "KS", "Kunnskapsdepartementet"} <= found["ORG"]
     assert {"integreringsloven", "tolkeloven"} <= found["LAW"]
