@@ -1,29 +1,13 @@
 """Letter bundles in the style of the 2020 tildelingsbrev: blank line after every line, tillegg letters."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     page_labels,
     parsed,
 )
 
-CASES = cases("letter")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("letter")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def test_surviving_page_number_and_side_header():

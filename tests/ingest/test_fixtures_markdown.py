@@ -1,28 +1,12 @@
 """Markdown exports in the style of the FoU appendix: TOC tab table, report summaries, bullets."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     parsed,
 )
 
-CASES = cases("markdown")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("markdown")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def test_toc_is_not_a_table_and_summaries_take_toc_pages():

@@ -1,28 +1,12 @@
 """Markdown+HTML exports in the style of the 2020 report, with other headings, tables and TOC pages."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     parsed,
 )
 
-CASES = cases("markdown_html")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("markdown_html")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def test_infographic_number_is_not_a_section():

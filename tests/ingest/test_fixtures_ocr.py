@@ -1,29 +1,13 @@
 """OCR-damaged exports in the style of the 2024 report: no æøå, page-number lines, merged table cells."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     page_labels,
     parsed,
 )
 
-CASES = cases("ocr")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("ocr")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def test_page_numbers_are_exact_next_to_their_lines():

@@ -1,28 +1,12 @@
 """PDFs generated in two layouts: a report with TOC, aligned tables and footers on some pages; a two-column note."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     parsed,
 )
 
-CASES = cases("pdf")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("pdf")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def case(name: str):

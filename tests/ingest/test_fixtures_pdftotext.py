@@ -8,27 +8,12 @@ import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     page_labels,
     parsed,
     truth,
 )
 
-CASES = cases("pdftotext")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("pdftotext")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def case(name: str):

@@ -1,28 +1,12 @@
 """Plain text of no export style: the general parser finds numbered headings, a tab table and lists."""
 
-import pytest
 
 from tests.ingest.fixturecases import (
     cases,
-    check_exact_pages_right,
-    check_figures,
-    check_page_labels,
-    check_pages_possible,
-    check_sections,
-    check_style,
-    check_tables,
     parsed,
 )
 
-CASES = cases("plain")
-ids = [p.name for p in CASES]
-
-
-@pytest.mark.parametrize("path", CASES, ids=ids)
-@pytest.mark.parametrize("check", [check_style, check_sections, check_tables, check_figures, check_pages_possible,
-                                   check_exact_pages_right, check_page_labels])
-def test_fixture(path, check):
-    check(path)
+CASES = cases("plain")  # every fixture also runs the common checks in test_fixtures.py
 
 
 def test_no_page_evidence_means_unknown_pages_and_a_warning():
