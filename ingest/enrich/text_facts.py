@@ -293,6 +293,11 @@ def _unit_span_end(text: str, end: int, unit: str | None) -> int:
 _MEASURED = re.compile(r"\b\d[\d \u00a0]*(?:,\d+)?\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)", re.I)
 
 
+_FUNCTION_WORDS = {"dette", "disse", "desse", "denne", "hadde", "etter", "under", "andre", "mellom", "kunne", "ville",
+                   "skulle", "blitt", "fordi", "eller", "siden", "sidan", "rundt", "totalt", "likevel", "derfor",
+                   "også", "ogsa", "ikkje", "annet", "anna", "deres", "sine", "blant", "mykje", "mye"}
+# A clause that points back (`Det er ein nedgang på …`, `Desse utgjorde …`): its subject is the sentence before
+_ANAPHOR = re.compile(r"^\s*(det|dette|desse|disse)\s+(er|var|utgjør|utgjer|utgjorde|tilsvarer|svarer)\b", re.I)
 # A number and its unit in brackets, as an item of a list (`afghanere (17 prosent)`)
 _LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?)\s*\)", re.I)
 
@@ -330,22 +335,27 @@ def _indicator(sentence: str, start: int, end: int) -> str:
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
-    if left and re.match(r"\s*(mens|men|og|enn)\b", kept[left:start]):
+    if left and re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4:
         # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated
         before = max([b + 1 for b in bounds if b < left - 1], default=0)
         clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
-    if len(clause.split()) < 6 or len(re.findall(r"[A-Za-zÆØÅæøå]{5,}", clause)) < 2:
+    if len(clause.split()) < 6 or _content_words(clause) < 2:
         # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence
         return _window(kept[:start] + " " + kept[end:], len(kept[:start].split()))
     return _window(clause, len(kept[left:start].split()))
 
 
+def _content_words(text: str) -> int:
+    """Words of five letters or more that are not function words (`dette`, `hadde`, `etter`)."""
+    return sum(1 for w in re.findall(r"[A-Za-zÆØÅæøå]{5,}", text) if w.lower() not in _FUNCTION_WORDS)
+
+
 def _window(text: str, anchor: int) -> str:
-    """At most 24 words of `text`, from 10 before the word at `anchor`; tidied."""
+    """At most 28 words of `text`, from 8 before the word at `anchor` (what follows a number says more); tidied."""
     words = text.split()
-    if len(words) > 24:
-        lo = max(0, anchor - 10)
-        words = words[lo:lo + 24]
+    if len(words) > 28:
+        lo = max(0, anchor - 8)
+        words = words[lo:lo + 28]
     out = " ".join(words)
     out = re.sub(r"\s+([,.;:)])", r"\1", out).replace("( ", "(").replace("()", "")
     return out.strip(" ,;:.–-")
@@ -360,6 +370,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
     """
     out: list[SentenceFact] = []
     context_year: int | None = None  # the last year an earlier sentence of this text named
+    previous: str | None = None  # the sentence before, for a clause that points back to it
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
         ents = [e.model_copy(update={"start": e.start - s0, "end": e.end - s0})
@@ -450,6 +461,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 year = doc_year
                 quals.append("år fra dokumentet")
             indicator = _indicator(sentence, start, u_end)
+            if previous and _ANAPHOR.match(indicator):
+                indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
             out.append(SentenceFact(
@@ -458,6 +471,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
                 number_start=s0 + start, number_end=s0 + end, entities=ents,
             ))
+        previous = sentence
         # only the sentence just before lends its year, and not a year it compared with
         named = [y for y in years if not _compared(sentence, y[0])]
         named = [y for y in named if not y[3]] or named

@@ -433,6 +433,14 @@ def test_sub_rows_keep_their_member_and_brackets_name_no_group():
     assert _one(facts, value=991).unit == "antall"  # søknader, not the personar in the grant's name
 
 
+def test_a_clause_that_points_back_reads_the_sentence_before():
+    facts = _sentence_facts("Desse utgjorde 10 prosent av den samla busettinga i 2022. Det er ein nedgang på 71 "
+                            "prosenteiningar frå 2021. Også i bydelene der det faktisk er et flertall, er det 29 "
+                            "prosent som ser på dette som krevende.", lang="nn", year=2022)
+    assert _one(facts, value=71).indicator.startswith("Desse utgjorde av den samla busettinga")
+    assert "flertall" in _one(facts, value=29).indicator  # `er det … som ser på dette` names no one
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
