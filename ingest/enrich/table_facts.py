@@ -310,6 +310,10 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 unit = unit_in(caption)
             if accounts and (unit is None or (unit == "kroner" and not cell.unit)):
                 unit = accounts_unit  # an account statement counts money; its caption may give the scale
+            counts_other = re.search(r"\b(antall|tallet på|talet på|tal på)\s+(barnefamili\w+|husstander|hushald\w*|"
+                                     r"kommuner|kommunar|saker|søknader)", ind, re.I)
+            if counts_other and unit in (None, "personer", "antall"):
+                unit = counts_other.group(2).lower()  # `– antall barnefamilier` counts families, not persons
             if unit is None and (_PEOPLE.match(label) or _PEOPLE.match(column or "") or _PEOPLE.match(caption or "")
                                  or re.search(r"\b(deltakere|deltakarar)\b", column or "", re.I)):
                 unit = "personer"

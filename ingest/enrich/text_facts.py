@@ -299,7 +299,13 @@ _FUNCTION_WORDS = {"dette", "disse", "desse", "denne", "hadde", "etter", "under"
 # A clause that points back (`Det er ein nedgang på …`, `Desse utgjorde …`): its subject is the sentence before
 _ANAPHOR = re.compile(r"^\s*(det|dette|desse|disse)\s+(er|var|utgjør|utgjer|utgjorde|tilsvarer|svarer)\b", re.I)
 # A number and its unit in brackets, as an item of a list (`afghanere (17 prosent)`)
-_LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?)\s*\)", re.I)
+_LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)\s*\)",
+                        re.I)
+_CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|redusert|gikk ned|gikk opp)\s+(med|på)\s+$",
+                            re.I)
+# A clause that opens with its verb (`…, venta i gjennomsnitt 1,5 månader`): its subject is the clause before
+_VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fekk|deltok|utgjorde|utgjør|utgjer|"
+                         r"starta|startet|gjennomførte|fullførte)\b", re.I)
 
 
 def _indicator(sentence: str, start: int, end: int) -> str:
@@ -335,7 +341,8 @@ def _indicator(sentence: str, start: int, end: int) -> str:
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
-    if left and re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4:
+    if left and ((re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4)
+                 or _VERB_FIRST.match(kept[left:start])):
         # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated
         before = max([b + 1 for b in bounds if b < left - 1], default=0)
         clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
@@ -384,6 +391,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
         if _table_like(sentence, numbers):
             continue
         last_unit: str | None = None
+        last_change = False  # the last unit was a change in per cent (`økte med 26,5 %`)
         ranges = _ranges(sentence, numbers)
         for k, (start, end, value, unit) in enumerate(numbers):
             if k in ranges.values():
@@ -433,8 +441,13 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                                                or re.match(r"\s+(flere|fleire|færre)\b", after, re.I)):
                 # `… 2 819 flyktninger i 2020 (4 822 i 2019)`, `13 uttakskommisjonar, 5 færre enn …`: shares the unit
                 unit = last_unit
+                if last_change:
+                    # `Antall saker … økte med 26,5 %, fra 245 i 2023 til 310 i 2024`: the levels count saker
+                    counted = re.match(r"\s*(antall|talet på|tallet på)\s+([a-zæøå]{3,})", sentence, re.I)
+                    unit = counted.group(2).lower() if counted else None
             if unit is None:
                 continue
+            last_change = unit == "%" and bool(_CHANGE_BEFORE.search(sentence[max(0, start - 30):start]))
             last_unit = unit
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])

@@ -441,6 +441,23 @@ def test_a_clause_that_points_back_reads_the_sentence_before():
     assert "flertall" in _one(facts, value=29).indicator  # `er det … som ser på dette` names no one
 
 
+def test_levels_after_a_change_in_per_cent_and_money_lists():
+    facts = _sentence_facts("Antall saker hos spesialutsendingene økte med 26,5 %, fra 245 i 2023 til 310 i 2024. "
+                            "Posten består av kostnader for skybaserte tjenester (4,90 mill. kroner) og "
+                            "microsoftlisenser (5,87 mill. kroner).", year=2024)
+    assert (_one(facts, value=310).unit, _one(facts, value=310).year) == ("saker", 2024)
+    assert _one(facts, value=5.87).indicator.endswith("– microsoftlisenser")
+
+
+def test_a_count_of_families_is_not_a_count_of_persons():
+    src = "Bosatte i barnefamilier\t1 561\t1 361\n– antall barnefamilier\t478\t814\n"
+    table = _table(src, ["Bosatte i barnefamilier\t1 561\t1 361", "– antall barnefamilier\t478\t814"],
+                   ["År", "2020", "2021"], caption="Tabell 3-1-1. Nøkkeltall for bosetting. Antall personer")
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    assert _one(facts, value=814).unit == "barnefamilier"
+    assert _one(facts, value=1361).unit == "personer"
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
