@@ -20,7 +20,7 @@ import re
 from core.records import Block, Document, Fact, PageRef, Span, Table
 from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
-from ingest.enrich.table_facts import CellFact, labelled_shares, table_cell_facts
+from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
 from ingest.enrich.text_facts import SentenceFact, sentence_facts
 from text.formatting import NumberStyle, format_number
 from text.terms import single_year
@@ -60,7 +60,8 @@ def _comment_facts(doc: Document, table: Table, block: Block | None, source: str
     lang = doc.meta.lang or "nb"
     for i, row in enumerate(table.rows):
         for j, cell in enumerate(row.cells):
-            if cell.value is not None or len(cell.text.split()) < _MIN_CELL_WORDS or labelled_shares(cell.text):
+            numeric = cell.value is not None and not comment_cell(cell)
+            if numeric or len(cell.text.split()) < _MIN_CELL_WORDS or labelled_shares(cell.text):
                 continue
             column = table.columns[j + 1] if j + 1 < len(table.columns) else None
             year = single_year(column) or doc.meta.year

@@ -124,9 +124,14 @@ def _numeric_entries(row: TableRow) -> list[tuple[int, Cell, str | None]]:
     for j, cell in enumerate(row.cells):
         if shares := labelled_shares(cell.text):
             out += [(j, Cell(text=cell.text, value=v, unit="%"), sub) for sub, v in shares]
-        elif cell.value is not None:
+        elif cell.value is not None and not comment_cell(cell):
             out.append((j, cell, None))
     return out
+
+
+def comment_cell(cell: Cell) -> bool:
+    """A cell that is a sentence starting with a number (`13 803 personer (foreløpige tall) deltok i …`)."""
+    return len(re.findall(r"[A-Za-zÆØÅæøå]{2,}", cell.text)) >= 5
 
 
 def _caption(table: Table) -> str | None:
@@ -289,8 +294,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 year = moved_year
             if row_year is not None:
                 ind = column or indicator  # `Kohort | Antall personer …`: the column says what is counted
-                if caption and column and not unit_in(column):
-                    ind = f"{caption} – {column}"
+                if caption and column and (not unit_in(column) or not _PEOPLE.match(column)):
+                    # `Prosentdel som starta … innan 6 månader` says who only with the caption
+                    ind = f"{table_subject(table) or caption} – {column}"
                 year = row_year
             year_from_doc = False
             change = bool(column and _CHANGE.match(column))

@@ -89,6 +89,7 @@ _RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
 # Words a number after them names, not measures
 _REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane|posten|note|nr\.?|§|paragraf|"
                                r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
+_THRESHOLD_BEFORE = re.compile(r"\b(innen|innan|etter)\s+(både\s+)?(\d+\s+(og|eller)\s+)?$", re.I)
 _SIZE_CLASS = re.compile(r"\bmed (over|under|mer enn|mindre enn|færre enn|flere enn|fleire enn|minst)\s+$", re.I)
 # `mot 77,1 prosent fra året før`: the year before the one the sentence is about (`i fjor` is not: a report
 # written in 2025 about 2024 says `i fjor` of 2024)
@@ -276,7 +277,11 @@ def _table_like(sentence: str, numbers: list[tuple[int, int, float, str | None]]
     """A linearised table rather than a sentence: many numbers without units, few words between them."""
     bare = [n for n in numbers if n[3] is None and not YEAR_RE.fullmatch(sentence[n[0]:n[1]].strip())]
     words = len(re.findall(r"[A-Za-zæøåÆØÅ]{2,}", sentence))
-    return len(bare) >= 4 and len(bare) >= 0.25 * max(words, 1)
+    if len(bare) >= 4 and len(bare) >= 0.25 * max(words, 1):
+        return True
+    # an infographic read as one line: many figures, few words each, no verb phrase between them
+    figures = [n for n in numbers if not YEAR_RE.fullmatch(sentence[n[0]:n[1]].strip())]
+    return len(figures) >= 5 and words < 5 * len(figures) and not re.search(r"[.!?]\s*$", sentence)
 
 
 def _unit_span_end(text: str, end: int, unit: str | None) -> int:
@@ -404,6 +409,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                     continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
             if re.match(r"\)", sentence[end:end + 1]) and not re.search(r"\(\s*$", sentence[:start]):
                 continue  # `1) kunnskap og kompetanse`: a list number
+            if unit in ("måneder", "timer", "timar") and _THRESHOLD_BEFORE.search(sentence[max(0, start - 30):start]):
+                continue  # `innen både 3 og 6 måneder`: a threshold, part of what is measured
             if unit == "år":
                 continue  # `når de fyller 18 år`, `PC-er: 5 år`, `fristen på 3 år`: ages, lifetimes, deadlines
             if _SIZE_CLASS.search(sentence[max(0, start - 25):start]):
@@ -456,6 +463,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             inner = "".join(ch for i, ch in enumerate(sentence) if groups[i] == groups[start]) if groups[start] else ""
             opened = sentence.rfind("(", 0, start) if YEAR_RE.search(inner) else -1
             stance = stance_before(sentence[opened + 1:start], start - opened - 1)
+            if stance is None and re.match(r"\s*(\S+\s+)?\((forel[øg]pig|førebels)", sentence[end:end + 40], re.I):
+                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`
             quals = [stance] if stance else []
             if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
                     base := year or context_year or section_year or doc_year):

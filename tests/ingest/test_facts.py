@@ -458,6 +458,17 @@ def test_a_count_of_families_is_not_a_count_of_persons():
     assert _one(facts, value=1361).unit == "personer"
 
 
+def test_thresholds_infographic_lines_and_comment_cells():
+    facts = _sentence_facts("Færre startet i introduksjonsprogram innen både 3 og 6 måneder sammenlignet med 2023. "
+                            "hørselshemmede 64 000 814 mill. kr Gjennomføring 22 % Fremmøte Skjerm 73 % Telefon 5 %")
+    assert not facts
+    src = "SP2: Andel\tGsk: 19 %\t13 803 personer (foreløpige tall) deltok i introduksjonsprogram i 2020\n"
+    table = _table(src, [src.strip()], ["Styringsparameter", "Resultat 2019", "Kommentarer 2020"])
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    count = _one(facts, value=13803)
+    assert "deltok i introduksjonsprogram" in count.indicator and count.qualifier == "foreløpig"
+
+
 # -- spans ---------------------------------------------------------------------------------------
 def test_sentence_spans_slice_the_source_through_markup_and_wraps():
     source = ("Intro.\n\nDet ble bosatt totalt 2 819 flyktninger i 2020<sup>6</sup>, 54 prosent av det "
