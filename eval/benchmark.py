@@ -290,8 +290,13 @@ def recall_figures(index_dir: Path, data: Path, questions: Path) -> dict:
 
 
 def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages: int, rounds: int,
-                     n_queries: int, outside_questions: Path = OUTSIDE_QUESTIONS) -> dict:
-    """torch vs ONNX fp32 vs ONNX int8 in one run, interleaved; see the module docstring."""
+                     n_queries: int, outside_questions: Path = OUTSIDE_QUESTIONS,
+                     recall_for: tuple[str, ...] = tuple(BACKENDS)) -> dict:
+    """torch vs ONNX fp32 vs ONNX int8 in one run, interleaved; see the module docstring.
+
+    Recall needs each set indexed by each backend; `recall_for` limits that to some backends (a busy machine).
+    torch's dev index is needed either way: its chunks are the passage sample.
+    """
     from index.chunking import embed_text
 
     res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "backends": {}}
@@ -305,6 +310,8 @@ def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages
         sets["outside"] = (outside, outside_questions)
     for name, (folder, questions) in sets.items():
         for label, (backend, quantize) in BACKENDS.items():
+            if label not in recall_for and not (name == "dev" and label == "torch"):
+                continue
             out = indexes / f"{name}-{label}" / "index"
             t0 = time.perf_counter()
             report = build_index(folder, index_dir=out, settings=IndexSettings(backend=backend, quantize=quantize),
@@ -335,7 +342,10 @@ def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages
             e.embed_queries([q])
             q_ms[label].append((time.perf_counter() - t0) * 1000)
     # hybrid search with the query embedded, each backend on its own index, interleaved per question
-    idx = {label: open_index(indexes / f"dev-{label}" / "index", embedder=e) for label, e in emb.items()}
+    # (a backend without its own dev index searches torch's: the vectors differ, the timing does not)
+    idx = {label: open_index(indexes / f"dev-{label}" / "index", embedder=e) if label in recall_for else
+           Index(dev_index.folder, dev_index.manifest, dev_index.chunks, dev_index.keyword, dev_index.dense,
+                 dev_index.offsets, dev_index.sources, e) for label, e in emb.items()}
     h_ms: dict[str, list[float]] = {k: [] for k in BACKENDS}
     for q in queries:
         for label, ix in idx.items():
@@ -351,14 +361,15 @@ def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages
         r["peak_rss_mb"] = peak_memory_mb(backend, quantize, sample[:64])
     base = res["backends"]["torch"]
     for r in res["backends"].values():
+        r.setdefault("recall", {})
         r["vs_torch"] = {
             "passages_per_s": round(r["passages_per_s"] / base["passages_per_s"], 2),
             "query_p50": round(r["query_embedding"]["p50_ms"] / base["query_embedding"]["p50_ms"], 3),
             "query_p95": round(r["query_embedding"]["p95_ms"] / base["query_embedding"]["p95_ms"], 3),
             "recall@5": {f"{s}/{m}": round(v["recall@5"] - base["recall"][s][m]["recall@5"], 4)
-                         for s, modes in r["recall"].items() for m, v in modes.items()},
+                         for s, modes in r["recall"].items() if s in base["recall"] for m, v in modes.items()},
             "mrr@10": {f"{s}/{m}": round(v["mrr@10"] - base["recall"][s][m]["mrr@10"], 4)
-                       for s, modes in r["recall"].items() for m, v in modes.items()},
+                       for s, modes in r["recall"].items() if s in base["recall"] for m, v in modes.items()},
         }
     res["passages"], res["rounds"], res["queries"] = len(sample), rounds, len(queries)
     return res
@@ -383,11 +394,11 @@ def print_comparison(r: dict) -> None:
         f"{b['query_embedding']['p95_ms']} ({b['vs_torch']['query_p50']}x)")
     add("hybrid search p50 / p95 (ms)", lambda b: f"{b['hybrid_search']['p50_ms']} / {b['hybrid_search']['p95_ms']}")
     add("peak RSS (MB)", lambda b: str(b["peak_rss_mb"]))
-    first = next(iter(rows))
-    for s, modes in first["recall"].items():
-        for m in modes:
+    sets = dict.fromkeys(s for b in rows for s in b["recall"])
+    for s in sets:
+        for m in ("hybrid", "semantic"):
             add(f"{s} {m} recall@5 / MRR@10", lambda b, s=s, m=m: f"{b['recall'][s][m]['recall@5']:.3f} / "
-                f"{b['recall'][s][m]['mrr@10']:.3f}")
+                f"{b['recall'][s][m]['mrr@10']:.3f}" if s in b["recall"] else "not measured")
     Console().print(t)
 
 
@@ -415,7 +426,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--passages", type=int, default=128)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--queries", type=int, default=120)
+    p.add_argument("--recall", default=",".join(BACKENDS),
+                   help="backends whose recall is measured (each needs its own index of each set)")
     args = p.parse_args(argv)
+    recall_for = tuple(b.strip() for b in args.recall.split(",") if b.strip())
+    if set(recall_for) - set(BACKENDS):
+        p.error(f"--recall takes backends among {', '.join(BACKENDS)}")
     out = args.out or Path("eval/out/benchmark_backends.json")
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         data = args.data
@@ -427,7 +443,7 @@ def main(argv: list[str] | None = None) -> None:
             data = Path(tmp) / "data"
             ingest_paths([CORPUS_DIR], DocumentStore(data))
         r = compare_backends(data, args.outside_data, args.indexes, args.passages, args.rounds, args.queries,
-                             args.outside_questions)
+                             args.outside_questions, recall_for)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print_comparison(r)

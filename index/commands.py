@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from core.config import data_dir
-from index.embedders.fingerprint import DEFAULT_BACKEND, default_quantize
+from index.embedders.fingerprint import DEFAULT_BACKEND, check_choice, default_quantize
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -48,6 +48,7 @@ def index(
         settings = IndexSettings(model=model, backend=backend or DEFAULT_BACKEND, quantize=quantize,
                                  dense=DenseSettings(kind=dense),
                                  tokenizer=TokenizerSettings(stem=not no_stem))
+        check_choice(settings.model, settings.backend, settings.quantize)
     except ValueError as exc:
         _fail(str(exc), 2)
     if not (folder / "docs").exists():

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.chunking import ChunkSettings
-from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL, check_choice, default_quantize
+from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL, default_quantize
+from index.embedders.fingerprint import check_backend
 from index.fusion import DEFAULT_RRF_K
 from index.retrievers.dense import DenseSettings
 from text.tokenizer import TokenizerSettings
@@ -40,7 +41,7 @@ class IndexSettings:
     def __post_init__(self):
         if self.quantize is None:
             object.__setattr__(self, "quantize", default_quantize(self.backend))
-        check_choice(self.model, self.backend, self.quantize)
+        check_backend(self.backend, self.quantize)
 
     @property
     def weights(self) -> dict[str, float]:

@@ -19,6 +19,11 @@ def default_quantize(backend: str) -> str:
 def check_choice(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACKEND, quantize: str = "none") -> None:
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; available: {', '.join(MODELS)}")
+    check_backend(backend, quantize)
+
+
+def check_backend(backend: str = DEFAULT_BACKEND, quantize: str = "none") -> None:
+    """A backend and a quantisation it can run (the model is checked apart: tests index with stand-ins)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; expected one of {', '.join(BACKENDS)}")
     if quantize not in QUANTIZE:
