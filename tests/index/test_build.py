@@ -20,7 +20,8 @@ from text.tokenizer import TokenizerSettings
 
 def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
     m = json.loads((fake_index_dir / MANIFEST).read_text())
-    assert m["model"] == {"name": "fake-hash-embedder", "backend": "st", "fingerprint": "fake-hash-embedder:v1:64",
+    assert m["model"] == {"name": "fake-hash-embedder", "backend": "st", "quantize": "none",
+                          "fingerprint": "fake-hash-embedder:v1:64",
                           "dim": 64}
     assert {d["id"]: d["sha256"] for d in m["documents"]} == {i: store.meta(i).sha256 for i in store.ids()}
     assert all(d["ingest_version"] == store.meta(d["id"]).ingest_version for d in m["documents"])

