@@ -138,3 +138,17 @@ def normalise_digits(text: str) -> str:
     """Remove digit-group spaces and unify decimal commas: `31 258` -> `31258`, `9,6` -> `9.6`."""
     t = re.sub(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}\b)", "", text)
     return re.sub(r"(?<=\d),(?=\d)", ".", t)
+
+
+def format_number(value: float) -> str:
+    """Norwegian style for people: `2 819`, `9,6`, `7 545,63`."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",")
+
+
+def format_value(value: float, unit: str | None) -> str:
+    """`49 %`, `2 819 personer`, `30 mill. kroner`."""
+    number = format_number(value)
+    return f"{number} {unit}" if unit else number
