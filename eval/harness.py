@@ -379,13 +379,14 @@ def answer_items(answers: Sequence[AnswerResult] | None) -> list[dict[str, Any]]
 
 TOP_KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
             "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes",
-            "answer_accuracy_by_type", "answers")
+            "answer_accuracy_by_type", "answers", "answer_settings")
 
 
 def build_report(
     per_mode: dict[str, dict[str, Any]],
     top_mode: str,
     answers: Sequence[AnswerResult] | None = None,
+    answer_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run."""
     top = per_mode[top_mode]
@@ -407,6 +408,7 @@ def build_report(
         "modes": per_mode,
         "answer_accuracy_by_type": answer_breakdown(answers),
         "answers": answer_items(answers),
+        "answer_settings": answer_settings if answers is not None else None,
     }
     assert tuple(out) == TOP_KEYS
     return out
@@ -420,6 +422,7 @@ def evaluate(
     top_mode: str | None = None,
     answer_fn: Callable[[str], Any] | None = None,
     on_progress: Callable[[], None] | None = None,
+    answer_settings: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[QuestionResult]]]:
     """Score every named searcher (name -> (searcher, mode passed to search)) on one question file."""
     prepared = prepare(qf, docs)
@@ -430,7 +433,7 @@ def evaluate(
             searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
-    report = build_report(per_mode, top_mode or next(iter(searchers)), answers)
+    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, answer_settings)
     return report, results
 
 

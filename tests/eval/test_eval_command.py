@@ -61,7 +61,7 @@ def test_json_keys_and_figures(tiny_data, scripted, tmp_path):
     assert tuple(report) == TOP_KEYS
     assert set(report) == {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
                            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes",
-                           "answer_accuracy_by_type", "answers"}
+                           "answer_accuracy_by_type", "answers", "answer_settings"}
     assert set(report["latency_ms"]) == {"p50", "p95"}
     assert report["n"] == 3
     assert report["recall@1"] == pytest.approx(1 / 3, abs=1e-4)
