@@ -194,15 +194,19 @@ def gather(question: str, index: Index, settings: AnswerSettings | None = None) 
 
 # -- deciding ----------------------------------------------------------------------------------------
 def score(pool: Pool, ranker: Ranker) -> None:
+    """Each candidate's calibrated probability of being the answer, given its rivals; best first."""
     for group in pool.facts:
-        for c in group:
-            c.score = ranker.fact.probability(c.features)
+        keys = [format_value(c.fact.value, c.fact.unit) for c in group]
+        for c, p in zip(group, ranker.fact.probabilities([c.features for c in group], keys), strict=True):
+            c.score = p
         group.sort(key=lambda c: -c.score)
-    for c in pool.spans:
-        c.score = ranker.span.probability(c.features)
+    probs = ranker.span.probabilities([c.features for c in pool.spans], [c.key for c in pool.spans])
+    for c, p in zip(pool.spans, probs, strict=True):
+        c.score = p
     pool.spans.sort(key=lambda c: -c.score)
-    for c in pool.sentences:
-        c.score = ranker.sentence.probability(c.features)
+    probs = ranker.sentence.probabilities([c.features for c in pool.sentences], [c.text for c in pool.sentences])
+    for c, p in zip(pool.sentences, probs, strict=True):
+        c.score = p
     pool.sentences.sort(key=lambda c: -c.score)
 
 

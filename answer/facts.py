@@ -22,7 +22,7 @@ from text.numbers import find_numbers
 FACT_FEATURES = (
     "keyword", "support", "coverage", "year_match", "year_missing", "year_other", "unit_match", "unit_other",
     "target_mismatch", "value_in_question", "year_as_value", "table", "year_from_context", "numbers_agree",
-    "group_extra", "own_year",
+    "group_extra", "own_year", "context_overlap", "row_cited", "value_votes", "keyword_rank",
 )
 TARGET = re.compile(r"krav|mål|target", re.I)
 
@@ -60,7 +60,19 @@ def is_target(f: Fact) -> bool:
     return bool(f.qualifier and TARGET.search(f.qualifier))
 
 
+def row_cited(f: Fact, hits: list[Hit]) -> float:
+    """Search cites one table row per hit (the row holding the question's rarest words): is it this fact's?"""
+    best = 0.0
+    for h in hits:
+        c = h.citation
+        if f.table_id and c.table_id == f.table_id and c.row == f.row:
+            best = max(best, 1.0 / math.sqrt(h.rank))
+    return best
+
+
 def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: Intent, index: Index) -> dict[str, float]:
+    context = " ".join(x for x in (f.column, f.context, f.period) if x)
+    context_overlap = len(q_tokens & content_tokens(index, context)) / len(q_tokens) if q_tokens and context else 0.0
     coverage = len(q_tokens & content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
     fam = unit_family(f.unit)
     asked = intent.unit
@@ -92,6 +104,7 @@ def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: In
         # no year asked: the figure a report gives for its own year, not a comparison year
         "own_year": float(not intent.years and f.year is not None
                           and f.year == index.document(f.doc_id).get("year")),
+        "context_overlap": context_overlap,
     }
 
 
@@ -104,6 +117,18 @@ def fact_candidates(question: str, intent: Intent, index: Index, hits: list[Hit]
         return []
     best_kw = found[0][1] or 1.0
     q_tokens = content_tokens(index, question)
-    return [FactCandidate(fi.facts[pos], features(fi.facts[pos], kw / best_kw, support(fi.facts[pos], hits, index),
-                                                  q_tokens, intent, index))
-            for pos, kw in found]
+    out = []
+    for rank, (pos, kw) in enumerate(found, 1):
+        f = fi.facts[pos]
+        feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index)
+        feats["row_cited"] = row_cited(f, hits)
+        feats["keyword_rank"] = 1.0 / math.sqrt(rank)
+        out.append(FactCandidate(f, feats))
+    # the same figure found by several of the best-matching facts (a table and the text saying it again)
+    votes: dict[tuple[float, str | None], float] = {}
+    for c in out[:30]:
+        key = (c.fact.value, c.fact.unit)
+        votes[key] = votes.get(key, 0.0) + c.features["keyword"]
+    for c in out:
+        c.features["value_votes"] = math.log1p(votes.get((c.fact.value, c.fact.unit), 0.0))
+    return out

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from answer.compose import Pool, decide, gather
@@ -26,13 +27,12 @@ from answer.reasons import SENTENCE_FEATURES
 from answer.settings import AnswerSettings
 from answer.spans import FEATURES as SPAN_FEATURES
 from eval import metrics
-from eval.harness import short_answer
+from eval.harness import locate_gold, short_answer, sources_from_store
 from eval.questions_format import load_questions
 from text.numbers import format_value
 
 FAMILIES = {"fact": FACT_FEATURES, "span": SPAN_FEATURES, "sentence": SENTENCE_FEATURES}
 WRONG_COST = 1.0  # a wrong answer costs as much as a right one gains; 'not found' costs nothing
-MAX_NEGATIVES = 60  # per question and family: the n-gram spans of one question would outweigh the rest
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Item:
     id: str
     values: list[str]
     pool: Pool
+    groups: dict = None  # filled once: the candidates as feature matrices with labels
+    gold: object = None  # where the question's support passage lies (eval.harness.Gold), when found
 
 
 class CachedSearch:
@@ -60,65 +62,133 @@ class CachedSearch:
         return getattr(self._index, name)
 
 
-def load_pools(name: str, questions: Path, idx: object, cache: Path, settings: AnswerSettings) -> list[Item]:
+def load_pools(name: str, questions: Path, idx: object, data: Path, cache: Path,
+               settings: AnswerSettings) -> list[Item]:
     """Every question with answer values and its candidates (searches cached on disk by set name)."""
     path = cache / f"{name}.hits.pkl"
     searcher = CachedSearch(idx, pickle.loads(path.read_bytes()) if path.exists() else {})
     n_cached = len(searcher.hits)
-    items = [Item(name, q.id, q.answer_values, gather(q.question, searcher, settings))
+    docs = sources_from_store(data)
+    items = [Item(name, q.id, q.answer_values, gather(q.question, searcher, settings), gold=locate_gold(q, docs))
              for q in load_questions(questions).questions if q.answer_values]
+    for it in items:
+        it.groups = groups(it)
     if len(searcher.hits) != n_cached:
         cache.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(searcher.hits))
     return items
 
 
-def labels(item: Item) -> dict[str, list[tuple[list[float], int]]]:
-    """(features, is-right) per family: a candidate is right when its short text holds the answer values."""
-    out: dict[str, list[tuple[list[float], int]]] = {f: [] for f in FAMILIES}
+@dataclass
+class Group:
+    """One question's candidates of one family: features, right or not, and the key that makes two the same."""
+
+    x: np.ndarray
+    y: np.ndarray
+    keys: list[str]
+
+
+def groups(item: Item) -> dict[str, list[Group]]:
+    """The candidates of each family; a candidate is right when its short text holds the answer values
+    (for a several-figures or list question: any one of them)."""
     many = item.pool.intent.answer_type.value in ("numbers", "list")
 
-    def right(text: str) -> int:
+    def right(text: str) -> bool:
         if many:
-            return int(any(metrics.answer_matches([v], text) for v in item.values))
-        return int(metrics.answer_matches(item.values, text))
+            return any(metrics.answer_matches([v], text) for v in item.values)
+        return metrics.answer_matches(item.values, text)
 
-    for group in item.pool.facts:
-        for c in group:
-            out["fact"].append(([c.features[f] for f in FACT_FEATURES], right(format_value(c.fact.value, c.fact.unit))))
-    for c in item.pool.spans:
-        out["span"].append(([c.features[f] for f in SPAN_FEATURES], right(c.text)))
-    for c in item.pool.sentences:
-        out["sentence"].append(([c.features[f] for f in SENTENCE_FEATURES],
-                                right(metrics.short_answer_text(c.text, "reason"))))
-    rng = random.Random(hash(item.id) & 0xFFFF)
-    for fam, rows in out.items():
-        pos = [r for r in rows if r[1]]
-        neg = [r for r in rows if not r[1]]
-        # the best-ranked negatives matter most; keep them and a sample of the rest
-        out[fam] = pos + neg[:MAX_NEGATIVES // 2] + rng.sample(neg[MAX_NEGATIVES // 2:],
-                                                                 min(len(neg[MAX_NEGATIVES // 2:]), MAX_NEGATIVES // 2))
+    def group(rows: list[tuple[list[float], bool, str]]) -> list[Group]:
+        if not rows:
+            return []
+        return [Group(np.array([r[0] for r in rows], dtype=float), np.array([r[1] for r in rows]),
+                      [r[2] for r in rows])]
+
+    def at_gold(doc_id: str, start: int, end: int) -> bool:
+        """Within the question's support passage: the same figure elsewhere is right only by coincidence."""
+        g = item.gold
+        return g is None or (doc_id == g.doc_id and any(start < s.end + 200 and s.start - 200 < end for s in g.spans))
+
+    def cleaned(rows: list[tuple[list[float], bool, str]], where: list[bool]) -> list[tuple[list[float], bool, str]]:
+        if not any(r[1] and w for r, w in zip(rows, where, strict=True)):
+            return rows  # the support passage holds no candidate: keep the value-only labels
+        return [(r[0], r[1] and w, r[2]) for r, w in zip(rows, where, strict=True)]
+
+    out: dict[str, list[Group]] = {"fact": [], "span": [], "sentence": []}
+    for g in item.pool.facts:
+        rows, where = [], []
+        for c in g:
+            text = format_value(c.fact.value, c.fact.unit)
+            rows.append(([c.features[f] for f in FACT_FEATURES], right(text), text))
+            where.append(at_gold(c.fact.doc_id, c.fact.span.start, c.fact.span.end))
+        out["fact"] += group(cleaned(rows, where))
+    rows = [([c.features[f] for f in SPAN_FEATURES], right(c.text), c.key) for c in item.pool.spans]
+    where = [at_gold(c.hit.doc_id, c.hit.citation.span.start, c.hit.citation.span.end) for c in item.pool.spans]
+    out["span"] += group(cleaned(rows, where))
+    out["sentence"] += group([([c.features[f] for f in SENTENCE_FEATURES],
+                               right(metrics.short_answer_text(c.text, "reason")), c.text)
+                              for c in item.pool.sentences])
     return out
 
 
-def fit_ranker(items: Sequence[Item], base: Ranker, c_reg: float = 1.0) -> Ranker:
-    """Logistic weights per family over the candidates of `items` (a family without both classes keeps `base`)."""
+def conditional_logit(gs: list[Group], d: int, l2: float, init: np.ndarray) -> np.ndarray:
+    """Weights that put a right candidate first within its question: softmax over each question's
+    candidates, maximising the probability of the right ones (L2 towards `init`)."""
+    from scipy.optimize import minimize
+
+    useful = [g for g in gs if g.y.any() and not g.y.all()]
+    if not useful:
+        return init
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        # shrink towards the starting (hand-set) weights, not towards zero: with few questions, a weight the
+        # data says little about keeps its prior value
+        total, grad = 0.5 * l2 * float((w - init) @ (w - init)), l2 * (w - init)
+        for g in useful:
+            s = g.x @ w
+            e = np.exp(s - s.max())
+            p = e / e.sum()
+            q = np.where(g.y, e, 0.0)
+            q = q / q.sum()
+            total -= float(np.log(e[g.y].sum()) - np.log(e.sum()))
+            grad = grad - (q - p) @ g.x
+        return total, grad
+
+    return minimize(loss, init, jac=True, method="L-BFGS-B").x
+
+
+def calibration(gs: list[Group], w: np.ndarray) -> tuple[float, float, float]:
+    """A logistic over (score, lead over the best rival) of each question's top candidate: is it right?"""
     from sklearn.linear_model import LogisticRegression
 
-    rows: dict[str, list[tuple[list[float], int]]] = {f: [] for f in FAMILIES}
+    rows, ys = [], []
+    for g in gs:
+        s = g.x @ w
+        top = int(np.argmax(s))
+        rivals = [x for x, k in zip(s, g.keys, strict=True) if k != g.keys[top]]
+        rows.append([s[top], s[top] - max(rivals) if rivals else 1.0])
+        ys.append(bool(g.y[top]))
+    if len(set(ys)) < 2:
+        return (0.0, 0.0, 4.0 if ys and ys[0] else -4.0)
+    m = LogisticRegression(C=10.0, max_iter=1000).fit(rows, ys)
+    return (round(float(m.coef_[0][0]), 4), round(float(m.coef_[0][1]), 4), round(float(m.intercept_[0]), 4))
+
+
+def fit_ranker(items: Sequence[Item], base: Ranker, l2: float = 1.0) -> Ranker:
+    """Per family: conditional-logit weights started from the hand-set ones, then their calibration."""
+    all_groups: dict[str, list[Group]] = {f: [] for f in FAMILIES}
     for it in items:
-        for fam, rs in labels(it).items():
-            rows[fam] += rs
+        for fam, gs in it.groups.items():
+            all_groups[fam] += gs
     fams = {}
     for fam, names in FAMILIES.items():
-        xs, ys = [r[0] for r in rows[fam]], [r[1] for r in rows[fam]]
-        if len(set(ys)) < 2:
-            fams[fam] = getattr(base, fam)
-            continue
-        model = LogisticRegression(C=c_reg, max_iter=2000).fit(xs, ys)
-        fams[fam] = Family(weights=dict(zip(names, (round(float(w), 4) for w in model.coef_[0]), strict=True)),
-                           intercept=round(float(model.intercept_[0]), 4))
-    return Ranker(**fams, threshold=0.0, fitted="logistic regression over cached candidates (answer/fit.py)")
+        prior: Family = getattr(base, fam)
+        init = np.array([prior.weights.get(n, 0.0) for n in names])
+        w = conditional_logit(all_groups[fam], len(names), l2, init)
+        gs = all_groups[fam]
+        fams[fam] = Family(weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True)}, intercept=0.0,
+                           calibration=calibration(gs, w) if gs else prior.calibration)
+    return Ranker(**fams, threshold=0.0, fitted="conditional logit per question + logistic calibration (answer/fit.py)")
 
 
 @dataclass
@@ -240,7 +310,7 @@ def main(
         name, _, rest = spec.partition("=")
         qpath, _, data = rest.partition(":")
         index_for[name] = open_index(Path(data))
-        items += load_pools(name, Path(qpath), index_for[name], cache, settings)
+        items += load_pools(name, Path(qpath), index_for[name], Path(data), cache, settings)
     hand = with_threshold(outcomes(items, Ranker(), index_for), Ranker().threshold)
     cv = cross_validate(items, index_for, folds)
     final = fit_ranker(items, Ranker())
@@ -254,6 +324,9 @@ def main(
         "questions": {s: sum(1 for it in items if it.set == s) for s in index_for},
         "hand_set": accuracy(hand),
         "cross_validated": accuracy(cv),
+        "cross_validated_always_answering": accuracy(with_threshold(cv, 0.0)),
+        "in_sample_always_answering": accuracy(with_threshold(in_sample, 0.0)),
+        "hand_set_always_answering": accuracy(with_threshold(hand, 0.0)),
         "cv_thresholds": sorted({o.threshold for o in cv}),
         "in_sample": accuracy(in_sample),
         "threshold": final.threshold,
@@ -266,8 +339,9 @@ def main(
     plot_reliability(report["reliability_cv"], plot)
     if save:
         final.save(MODEL_FILE)
-    typer.echo(json.dumps({k: report[k] for k in ("questions", "hand_set", "cross_validated", "in_sample",
-                                                  "threshold")}, indent=1, ensure_ascii=False))
+    typer.echo(json.dumps({k: report[k]["all"] if isinstance(report[k], dict) and "all" in report[k] else report[k]
+                           for k in ("questions", "hand_set", "cross_validated", "cross_validated_always_answering",
+                                     "in_sample", "threshold")}, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ HAND_FACT = {
     "keyword": 1.0, "support": 0.8, "coverage": 1.0, "year_match": 0.6, "year_missing": -0.3, "year_other": -1.0,
     "unit_match": 0.5, "unit_other": -1.0, "target_mismatch": -0.5, "value_in_question": -1.0,
     "year_as_value": -0.7, "table": 0.3, "year_from_context": -0.3, "numbers_agree": 1.0, "group_extra": -0.4,
-    "own_year": 0.3,
+    "own_year": 0.3, "context_overlap": 0.0, "row_cited": 0.0, "value_votes": 0.0, "keyword_rank": 0.0,
 }
 HAND_SPAN = {
     "sent_overlap": 2.0, "sent_best": 1.0, "hit_support": 1.0, "fits": 1.5, "stands_in": 0.5, "name_run": 0.3,
@@ -39,20 +39,48 @@ HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "lengt
 
 
 class Family(BaseModel):
+    """A linear score over a candidate's features, ranked within the question (a conditional logit), and a
+    calibration that turns a candidate's score and its lead over the best other candidate into a probability."""
+
     weights: dict[str, float]
     intercept: float = 0.0
+    calibration: tuple[float, float, float] = (1.0, 1.0, 0.0)  # (score, lead, intercept) of a logistic
+
+    def raw(self, features: dict[str, float]) -> float:
+        return self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        """The calibrated probability of one candidate standing alone (no rival)."""
+        return self.calibrated(self.raw(features), 1.0)
+
+    def calibrated(self, raw: float, lead: float) -> float:
+        a, b, c = self.calibration
+        z = a * raw + b * lead + c
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def probabilities(self, rows: list[dict[str, float]], keys: list[str]) -> list[float]:
+        """Each candidate's probability of being the answer, given its rivals: the lead is over the best
+        candidate with another text (the same value found twice is no rival)."""
+        raws = [self.raw(f) for f in rows]
+        if not raws:
+            return []
+        best = max(range(len(raws)), key=raws.__getitem__)
+        others = [x for x, k in zip(raws, keys, strict=True) if k != keys[best]]
+        second = max(others) if others else None
+        out = []
+        for r, k in zip(raws, keys, strict=True):
+            rival = second if k == keys[best] else raws[best]
+            out.append(self.calibrated(r, r - rival if rival is not None else 1.0))
+        return out
 
 
 class Ranker(BaseModel):
     """Weights per family and the threshold below which an answer is 'not found'."""
 
-    fact: Family = Field(default_factory=lambda: Family(weights=HAND_FACT, intercept=-1.8))
-    span: Family = Field(default_factory=lambda: Family(weights=HAND_SPAN, intercept=-5.0))
-    sentence: Family = Field(default_factory=lambda: Family(weights=HAND_SENTENCE, intercept=-2.5))
+    # hand-set calibrations: the earlier scorer's cut-off (a fact score of 0.9) sits at the 0.2 threshold
+    fact: Family = Field(default_factory=lambda: Family(weights=HAND_FACT, calibration=(1.5, 1.0, -2.7)))
+    span: Family = Field(default_factory=lambda: Family(weights=HAND_SPAN, calibration=(1.0, 1.0, -5.0)))
+    sentence: Family = Field(default_factory=lambda: Family(weights=HAND_SENTENCE, calibration=(1.0, 1.0, -2.5)))
     threshold: float = 0.2
     fitted: str = "hand-set"  # how the weights were chosen, for the report
 
