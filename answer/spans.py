@@ -48,9 +48,12 @@ _WORD = re.compile(r"[\wÆØÅæøå][\w'’\-.,]*[\w%]|[\wÆØÅæøå%]", re.U
 _CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
 # Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words.
 _NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|og|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
+_DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
+_SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren"
 _DATE_RE = re.compile(
-    rf"\b(\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|"
-    r"(?:1[0-9]|20)\d{2}(?:-tallet)?)\b", re.I)
+    rf"\b((?:{_DAYS})(?:\s+\d{{1,2}}\.\s*(?:{_MONTHS}))?|\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+\d{{4}})?|"
+    rf"(?:{_MONTHS}|{_SEASONS})\s+\d{{4}}|(?:i\s+)?(?:{_MONTHS})|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|i\s+(?:går|fjor|fjol)|"
+    r"(?:1[0-9]|20)\d{2}(?:-tallet)?|\d{1,2}00-tallet|\d{3}\s+(?:f\.\s*Kr|e\.\s*Kr)\.?)\b", re.I)
 STOP = frozenset((
     "og i på av for til med er var som det den de en et å at om fra frå har hadde ble blei vart kan skal vil "
     "ikke ikkje seg sin sitt sine han hun ho dei der her så men eller også òg etter før over under mot ved "
