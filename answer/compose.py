@@ -247,8 +247,22 @@ def _figure_value(f: Fact, index: Index, score: float, label: str | None = None)
                        label=label or f.column or f.qualifier, citation=cite, fact=f, confidence=round(score, 3))
 
 
-def _figure_answer(pool: Pool, top: FactCandidate, index: Index) -> Answer:
+def _cited_fact(top: FactCandidate, group: list[FactCandidate]) -> Fact:
+    """The same figure (value, unit, year) found as a table cell cites better than a sentence: its row and
+    column say exactly what the number is. Only a cell the ranker rates nearly as well takes the top's place."""
     f = top.fact
+    if f.source_kind == "table":
+        return f
+    for c in group:
+        g = c.fact
+        if (g.source_kind == "table" and g.value == f.value and g.unit == f.unit and g.year == f.year
+                and c.score >= 0.5 * top.score):
+            return g
+    return f
+
+
+def _figure_answer(pool: Pool, top: FactCandidate, index: Index) -> Answer:
+    f = _cited_fact(top, pool.facts[0])
     cite = cite_fact(index, f)
     value_text = format_value(f.value, f.unit)
     alts = alternatives(f, pool.facts[0], index)
@@ -282,7 +296,8 @@ def _figures_answer(pool: Pool, index: Index) -> Answer | None:
     return Answer(
         question=pool.question, found=True, answer_type=AnswerType.numbers, value=first.value, unit=first.unit,
         value_text=" · ".join(texts), short_answer="; ".join(texts), values=values, text=" ".join(sentences),
-        confidence=round(min(c.score for c in chosen), 3), citation=cite, fact=first,
+        # the mean: one weak part should not hide the figures found well (each value keeps its own confidence)
+        confidence=round(sum(c.score for c in chosen) / len(chosen), 3), citation=cite, fact=first,
         alternatives=alternatives(first, pool.facts[0], index),
     )
 

@@ -127,7 +127,7 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
         return AnswerType.organisation, None
     if _PLACE.search(q):
         return AnswerType.place, None
-    if _NAMING.search(q) or _THING_OF.search(q):
+    if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit):
         return AnswerType.term, None
     if _REASON.search(q) and not has_unit:
         return AnswerType.reason, None

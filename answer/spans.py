@@ -46,8 +46,9 @@ _MONTH_AHEAD = re.compile(rf"\s+({_MONTHS})\b", re.I)
 
 _WORD = re.compile(r"[\wÆØÅæøå][\w'’\-.,]*[\w%]|[\wÆØÅæøå%]", re.U)
 _CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
-# Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words.
-_NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|og|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
+# Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words
+# (not "og": "Kristiansand og Trondheim" are two names)
+_NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
 _DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
 _SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren"
 _DATE_RE = re.compile(

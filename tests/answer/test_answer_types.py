@@ -92,3 +92,8 @@ def test_nothing_relevant_gives_not_found():
     idx = PassageIndex([("Tabellen viser tall.", [])])
     a = answer("hvem ledet studien om tolking", idx)
     assert not a.found and a.short_answer is None and a.answer_type is T.person
+
+
+def test_a_target_question_stays_a_figure():
+    assert answer_type("hva var kravet til andel bosatt innen 6 måneder i 2020") == (T.number, None)
+    assert answer_type("hva var mellomnavnet til Haakon Lie") == (T.term, None)
