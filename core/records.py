@@ -344,9 +344,40 @@ class Hit(BaseModel):
     citation: Citation
 
 
+class AnswerType(StrEnum):
+    """What a question asks for, read from its wording (answer/intent.py)."""
+
+    number = "number"  # one figure: a share, a count, an amount of money, a duration
+    numbers = "numbers"  # several figures: a result beside its target, a count and a share
+    person = "person"
+    organisation = "organisation"
+    place = "place"
+    list = "list"  # several items of `Answer.item_type`
+    date = "date"  # a date or a year
+    reason = "reason"  # why/how/what is: one or two sentences
+    term = "term"  # a name or noun phrase that is none of the above ("hvilken stilling", "hva heter")
+
+
+class AnswerValue(BaseModel):
+    """One value of an answer (a figure, a name, a list item, a sentence) and the exact span it came from."""
+
+    text: str  # "49 %", "Lydgulvsystemer AS", "Oslo"
+    value: float | None = None  # for figures
+    unit: str | None = None
+    year: int | None = None
+    label: str | None = None  # the column or role of a figure ("Resultat 2020", "krav"), an entity's label
+    citation: Citation
+    fact: Fact | None = None
+    confidence: float = 0.0
+
+
 class Answer(BaseModel):
     question: str
     found: bool  # False: nothing fits well enough; `text` says so plainly
+    answer_type: AnswerType = AnswerType.number
+    item_type: AnswerType | None = None  # for a list: what its items are (place, organisation, person, term)
+    short_answer: str | None = None  # the value(s) or name(s) alone: what the answer says in a few words
+    values: list[AnswerValue] = Field(default_factory=list)  # each value with its own citation
     value: float | None = None
     unit: str | None = None
     value_text: str | None = None  # "49 %", "2 819 personer", "30 mill. kroner"

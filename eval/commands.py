@@ -52,6 +52,17 @@ def open_answerer(idx: Any) -> Any | None:
     return lambda q: answer(q, index=idx)
 
 
+def answer_settings() -> dict[str, Any] | None:
+    """The answer stage's settings and ranker, recorded beside the figures they produced."""
+    try:
+        from answer.ranker import load_ranker
+        from answer.settings import AnswerSettings
+    except ModuleNotFoundError:
+        return None
+    ranker = load_ranker()
+    return {**AnswerSettings().model_dump(), "ranker": ranker.fitted, "threshold": ranker.threshold}
+
+
 class FreshIndex:
     """The index of one mode, opened on its first search and released after the mode's run.
 
@@ -107,6 +118,9 @@ def print_summary(report: dict[str, Any], top_mode: str, n_errors: int) -> None:
     if report["answer_accuracy"] is not None:
         console.print(f"answer accuracy {report['answer_accuracy']:.3f}   "
                       f"citation accuracy {report['citation_accuracy']:.3f}")
+        by_type = report.get("answer_accuracy_by_type") or {}
+        console.print("by answer type: " + ", ".join(f"{t} {v['answer_accuracy']:.3f} (n={v['n']})"
+                                                     for t, v in by_type.items()))
     console.print(f"{len(report['misses'])} miss(es) in the top k ({top_mode})"
                   + (f", of which {n_errors} invalid or unlocatable line(s)" if n_errors else ""))
 
@@ -152,7 +166,8 @@ def eval_command(
                   console=err_console, transient=True) as progress:
         task = progress.add_task("evaluating", total=qf.n * len(searchers))
         report, results = evaluate(qf, docs, searchers, k=k, top_mode=top_mode, answer_fn=answer_fn,
-                                   on_progress=lambda: progress.advance(task))
+                                   on_progress=lambda: progress.advance(task),
+                                   answer_settings=answer_settings() if answer_fn else None)
     for r in results[top_mode]:
         if r.status == "no_support":
             err_console.print(f"[yellow]unlocated[/yellow] {escape(f'{questions}:{r.line} ({r.id}): {r.message}')}"

@@ -109,6 +109,21 @@ def token_in(token: str, text: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(tok)}", text) is not None
 
 
+SHORT_ANSWER_WORDS = 12  # a short answer that is not a list; more words would let a passage pass as an answer
+_FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.S)
+
+
+def short_answer_text(short: str | None, answer_type: str | None = None) -> str:
+    """What answer accuracy looks at: a list whole, a reason's first sentence, anything else its first 12 words."""
+    text = " ".join((short or "").split())
+    if not text or answer_type == "list":
+        return text
+    if answer_type == "reason":
+        m = _FIRST_SENTENCE.match(text)
+        return m.group(0).strip() if m else text
+    return " ".join(text.split(" ")[:SHORT_ANSWER_WORDS])
+
+
 def answer_matches(values: Sequence[str], *texts: str | None, number: float | None = None) -> bool:
     """True when every expected token occurs in the answer's value or text (after normalisation)."""
     parts = [t for t in texts if t]

@@ -3,7 +3,9 @@
 One object per line. Required: `id`, `question`, `support` (a verbatim passage of
 one source file that contains the answer) and `answer_values` (tokens a correct
 answer must contain; may be empty). Optional: `doc`, `answer`, `lang`, `kind`,
-`page_hint`. Unknown fields are ignored. A bad line is never dropped silently:
+`page_hint`, `answer_type` (what the question asks for, as in
+core.records.AnswerType; when absent the answer module's reading of the question
+groups it in the per-type figures). Unknown fields are ignored. A bad line is never dropped silently:
 it becomes a `QuestionError` carrying its id (when readable) and line number,
 and the harness counts it as a miss.
 """
@@ -31,6 +33,7 @@ class Question(BaseModel):
     lang: str | None = None
     kind: str | None = None
     page_hint: int | None = None
+    answer_type: str | None = None
     line: int = 0  # 1-based line in the question file, set by the loader
 
     @field_validator("id", "question", "support")

@@ -7,7 +7,15 @@ from urllib.parse import quote, urlencode
 
 from core.records import Citation, Fact, Hit, PageCertainty, PageRef, Span
 from search_api.catalog import Snapshot
-from search_api.models import AlternativeOut, AnswerResponse, CitationOut, FactOut, Highlight, HitOut
+from search_api.models import (
+    AlternativeOut,
+    AnswerResponse,
+    AnswerValueOut,
+    CitationOut,
+    FactOut,
+    Highlight,
+    HitOut,
+)
 
 
 def view_url(doc_id: str, span: Span, page: PageRef | None, snap: Snapshot | None) -> str:
@@ -80,7 +88,14 @@ def answer_out(a: Any, snap: Snapshot | None, took_ms: float) -> AnswerResponse:
                        fact=alt.fact)
         for alt in getattr(a, "alternatives", None) or []
     ]
+    values = [
+        AnswerValueOut(text=v.text, value=v.value, unit=v.unit, year=v.year, label=v.label,
+                       confidence=float(v.confidence or 0.0), citation=citation_out(v.citation, snap))
+        for v in getattr(a, "values", None) or []
+    ]
     return AnswerResponse(
+        answer_type=getattr(a, "answer_type", "number"), item_type=getattr(a, "item_type", None),
+        short_answer=getattr(a, "short_answer", None), values=values,
         question=a.question, found=bool(a.found), value=a.value, unit=a.unit, value_text=a.value_text, text=a.text,
         confidence=float(a.confidence or 0.0), citation=citation_out(citation, snap) if citation else None,
         fact=getattr(a, "fact", None), alternatives=alternatives, disagreement=getattr(a, "disagreement", None),

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from core.records import (
+    AnswerType,
     BlockKind,
     Citation,
     DocumentMeta,
@@ -115,9 +116,25 @@ class AlternativeOut(BaseModel):
     fact: Fact | None = None
 
 
+class AnswerValueOut(BaseModel):
+    """One value of an answer (a figure, a name, a list item, a sentence) with its own citation."""
+
+    text: str
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    label: str | None = None  # the column or role of a figure, the entity label of a name
+    confidence: float = 0.0
+    citation: CitationOut
+
+
 class AnswerResponse(BaseModel, FrameMixin):
     question: str
     found: bool  # False: nothing fits well enough; `text` says so plainly
+    answer_type: AnswerType = AnswerType.number  # number, numbers, person, organisation, place, list, date, ...
+    item_type: AnswerType | None = None  # for a list: what its items are
+    short_answer: str | None = None  # the value(s) or name(s) alone
+    values: list[AnswerValueOut] = Field(default_factory=list)
     value: float | None = None
     unit: str | None = None
     value_text: str | None = None  # "49 %", "2 819 personer"
