@@ -17,14 +17,13 @@ import json
 import os
 import shutil
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
 import index.embedders.convert as e5_convert
+from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
-EXPORT_VERSION = "2"  # bump when the exported graph or the quantisation recipe changes
 OPSET = 17
 FILES = {"none": "model.onnx", "int8": "model_int8.onnx"}
 MAX_TOKENS = 512
@@ -37,10 +36,6 @@ FP32_MATMULS = ("/layer.4/output/dense/",)
 
 def default_onnx_dir() -> Path:
     return e5_convert.cache_root() / f"{e5_convert.MODEL_NAME}-onnx"
-
-
-def onnxruntime_version() -> str:
-    return version("onnxruntime")
 
 
 # -- the one-time export (needs torch) ----------------------------------------------------------------
@@ -140,7 +135,6 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from index.embedders.fingerprint import expected_fingerprint
 
         folder = export(model_dir)
         self.quantize = quantize
