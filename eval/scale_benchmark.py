@@ -59,19 +59,19 @@ class SyntheticEmbedder:
 # -- stages --------------------------------------------------------------------------------------------
 
 
-def stage_ingest(collection: Path, work: Path, workers: list[int]) -> dict:
+def stage_ingest(collection: Path, work: Path, workers: list[int], limit: int | None) -> dict:
     from ingest.engines.ray_pipeline import ingest_paths_ray
     from ingest.engines.ray_session import ray_session
     from ingest.store import DocumentStore
 
-    files = sorted(collection.glob("*.md"))
+    files = sorted(collection.glob("*.md"))[:limit]
     out = {"documents": len(files), "megabytes": round(sum(f.stat().st_size for f in files) / 1e6, 2)}
     for w in workers:
         data = work / f"ingest-{w}"
         shutil.rmtree(data, ignore_errors=True)
         with ray_session(None, w):
             t0 = time.perf_counter()
-            results = ingest_paths_ray([collection], DocumentStore(data), workers=w)
+            results = ingest_paths_ray(files, DocumentStore(data), workers=w)
             secs = time.perf_counter() - t0
         ok = sum(r.status == "ingested" for r in results)
         out[f"{w}_workers"] = {"seconds": round(secs, 1), "ingested": ok, "docs_per_s": round(ok / secs, 2)}
@@ -164,6 +164,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--docs", type=int, default=40, help="documents in the embedding sample")
+    ap.add_argument("--limit", type=int, help="ingest only the first documents of the collection")
     ap.add_argument("--index-type", default="FLAT", help="Milvus dense index for the store stage")
     ap.add_argument("--dev-data", type=Path, default=Path("/work/base-data"))
     ap.add_argument("--outside-data", type=Path, default=Path("/work/nq-data"))
@@ -174,7 +175,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     dev = ROOT / "eval" / "questions" / "dev.jsonl"
     if args.stage == "ingest":
-        _save(args.out, "ingest", stage_ingest(args.collection, args.work, args.workers))
+        _save(args.out, "ingest", stage_ingest(args.collection, args.work, args.workers, args.limit))
     elif args.stage == "embed":
         _save(args.out, "embed", stage_embed(args.data, args.work, args.workers, args.docs))
     elif args.stage == "store":

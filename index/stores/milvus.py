@@ -195,6 +195,8 @@ class MilvusStore:
         self.vocab: dict[str, int] = meta["vocab"]
         self._facts_text: str = meta["facts"]
         self._n = int(self.manifest["counts"]["chunks"])
+        # as published: a reader searches the dense index with the parameters its type needs (ef, nprobe)
+        self.search_params: dict = meta.get("search_params") or settings.search_params()
         self.client.load_collection(self.chunks_collection)
 
     def __len__(self) -> int:
@@ -254,8 +256,7 @@ class MilvusStore:
         return [(r, s) for r, s in hits if s > 0]
 
     def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
-        return self._search("dense", np.asarray(vector, dtype=np.float32).tolist(), k, filters,
-                            self.settings.search_params())
+        return self._search("dense", np.asarray(vector, dtype=np.float32).tolist(), k, filters, self.search_params)
 
     def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
                fusion_k: int) -> Ranking:
@@ -263,7 +264,7 @@ class MilvusStore:
         pymilvus = require("pymilvus", feature="the Milvus store")
         expr = filter_expression(filters)
         dense = pymilvus.AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense",
-                                          self.settings.search_params(), k, expr=expr or None)
+                                          self.search_params, k, expr=expr or None)
         q = query_sparse(terms, self.vocab)
         if not q:  # nothing to match by keyword: the fusion of one ranking is its RRF scores
             return [(r, 1.0 / (fusion_k + i)) for i, (r, _) in enumerate(self.semantic(vector, k, filters), 1)]
@@ -351,7 +352,8 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
     mp = client.prepare_index_params()
     mp.add_index("pad", index_type="FLAT", metric_type="L2")
     client.create_collection(meta_name, schema=_meta_schema(pymilvus), index_params=mp, consistency_level="Strong")
-    info = {"generation": gen, "chunks_collection": chunks_name}
+    info = {"generation": gen, "chunks_collection": chunks_name, "index_type": settings.index_type,
+            "search_params": settings.search_params()}
     rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
             + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
             + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts)))

@@ -23,7 +23,7 @@ from index.offsets import TokenOffsets
 from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
-from index.search import FACT_WEIGHT, Index, _check_fingerprint
+from index.search import FACT_WEIGHT, Index
 from index.settings import INDEX_FORMAT, IndexSettings
 from index.stores.base import ChunkStore, Ranking
 from ingest.store import DocumentStore
@@ -135,9 +135,11 @@ def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", emb
     if dense is not None and dense != built.dense.kind:
         raise IndexMismatchError(f"the index in Milvus was built with dense index {built.dense.kind}, "
                                  f"asked for {dense}")
-    if embedder is not None:
-        _check_fingerprint(embedder, manifest)
-    elif manifest["model"]["name"] in MODELS:
+    if embedder is not None and embedder.fingerprint != manifest["model"]["fingerprint"]:
+        raise IndexMismatchError(f"the index in Milvus was built with model fingerprint "
+                                 f"{manifest['model']['fingerprint']}, the embedder here has {embedder.fingerprint}; "
+                                 f"run `kb index --store milvus --uri {uri}`")
+    if embedder is None and manifest["model"]["name"] in MODELS:
         if expected_fingerprint(manifest["model"]["name"], manifest["model"]["backend"]) != \
                 manifest["model"]["fingerprint"]:
             raise IndexMismatchError("the index in Milvus was built with other model weights than installed here; "

@@ -141,3 +141,16 @@ def test_two_servers_share_one_index_and_follow_a_publish(milvus_uri, data_dir, 
         for c in (one, two):
             c.app.state.kb.holder.check()
             assert c.app.state.kb.index().generation == gen
+
+
+def test_hnsw_index_is_searched_with_its_published_parameters(scale_index_dir, data_dir, fake_embedder, local_index,
+                                                              tmp_path):
+    from index.search import open_index
+    from index.stores.milvus import MilvusSettings, payload_from_folder, publish
+
+    uri = str(tmp_path / "hnsw.db")
+    publish(payload_from_folder(scale_index_dir), MilvusSettings(uri=uri, index_type="HNSW", hnsw_ef=128))
+    idx = open_index(data_dir, store="milvus", uri=uri, embedder=fake_embedder)
+    assert idx.store.search_params == {"metric_type": "IP", "params": {"ef": 128}}
+    # HNSW is approximate; on 1 300 chunks with ef 128 it finds what the exact search finds
+    assert top_overlap(local_index, idx, dev_questions(30), "semantic") >= 0.95
