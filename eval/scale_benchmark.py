@@ -7,6 +7,8 @@ Stages (each writes its figures into --out as JSON, so they can run one at a tim
 * store    — query latency p50/p95 of the Milvus store (Milvus Lite) and the in-process index (FAISS + bm25s) on
              the same chunks: the whole synthetic collection, with SYNTHETIC vectors (random unit vectors
              seeded by the text) standing in for the model's, for passages and queries alike
+* cost     — CPU-seconds per chunk embedded and per document ingested in one thread: per-core costs that a
+             busy machine's contention does not change (wall-clock ratios above do change with it)
 * parity   — top-10 overlap and recall@5, Milvus vs. FAISS, on the dev set (bundled corpus) and the outside set
              (NorQuAD), with the real vectors of already built indexes and the real model for queries
 """
@@ -141,6 +143,44 @@ def stage_store(data: Path, work: Path, questions: Path, index_type: str) -> dic
     return out
 
 
+def stage_cost(data: Path, collection: Path, bundled: Path, work: Path) -> dict:
+    import torch
+
+    from index.chunking import chunk_document, embed_text
+    from index.embedders import get_embedder
+    from index.settings import IndexSettings
+    from ingest.pipeline import ingest_paths
+    from ingest.store import DocumentStore
+
+    torch.set_num_threads(1)
+    store = DocumentStore(data)
+    texts: list[str] = []
+    for d in store.ids()[100:140]:
+        texts += [embed_text(c) for c in chunk_document(store.read(d), store.source(d), IndexSettings().chunking)]
+    samples = {"synthetic": texts[:192],
+               "bundled": [json.loads(line)["text"] for line in (bundled / "index" / "chunks.jsonl").open()][:128]}
+    emb = get_embedder()
+    emb.embed_passages(samples["synthetic"][:8])  # the model loaded and warm
+    out: dict = {}
+    for name, sample in samples.items():
+        t0 = time.process_time()
+        for i in range(0, len(sample), 64):
+            emb.embed_passages(sample[i:i + 64])
+        cpu = time.process_time() - t0
+        out[f"embed_{name}"] = {"chunks": len(sample), "cpu_s": round(cpu, 1), "chunks_per_cpu_s":
+                                round(len(sample) / cpu, 2), "mean_chars": int(sum(map(len, sample)) / len(sample))}
+    files = sorted(collection.glob("*.md"))[500:540]
+    ingest_paths(files[:2], DocumentStore(work / "cost-warm"))  # parsers and the NER pipeline loaded
+    shutil.rmtree(work / "cost-ingest", ignore_errors=True)
+    t0 = time.process_time()
+    ingest_paths(files[2:], DocumentStore(work / "cost-ingest"))
+    cpu = time.process_time() - t0
+    mb = sum(f.stat().st_size for f in files[2:]) / 1e6
+    out["ingest_synthetic"] = {"documents": len(files) - 2, "megabytes": round(mb, 3), "cpu_s": round(cpu, 1),
+                               "docs_per_cpu_s": round((len(files) - 2) / cpu, 2), "mb_per_cpu_s": round(mb / cpu, 3)}
+    return out
+
+
 def stage_parity(name: str, data: Path, questions: Path, work: Path) -> dict:
     from eval.harness import sources_from_store
     from eval.scale_parity import compare
@@ -158,7 +198,7 @@ def stage_parity(name: str, data: Path, questions: Path, work: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["ingest", "embed", "store", "parity"])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity"])
     ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
     ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
@@ -180,6 +220,8 @@ def main() -> None:
         _save(args.out, "embed", stage_embed(args.data, args.work, args.workers, args.docs))
     elif args.stage == "store":
         _save(args.out, f"store_{args.index_type.lower()}", stage_store(args.data, args.work, dev, args.index_type))
+    elif args.stage == "cost":
+        _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
     else:
         _save(args.out, "parity_dev", stage_parity("dev", args.dev_data, dev, args.work))
         _save(args.out, "parity_outside", stage_parity("outside", args.outside_data, args.outside_questions, args.work))
