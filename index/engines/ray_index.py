@@ -89,8 +89,10 @@ def embed_store_ray(data: Path, settings: IndexSettings, cached: frozenset[str],
         return {}
     with ray_session(address, workers) as ray:
         docs = ray.data.from_items([{"doc_id": d} for d in ids], override_num_blocks=min(len(ids), 8 * workers))
-        pool = ray.data.ActorPoolStrategy(size=workers)
-        texts = docs.map_batches(ChunkDocuments, batch_size=1, batch_format="numpy", compute=pool,
+        # chunking reserves no CPU: it is light, and with one CPU per embedding actor a reserving chunk stage
+        # could wait for ever behind actors that wait for its output
+        texts = docs.map_batches(ChunkDocuments, batch_size=1, batch_format="numpy", num_cpus=0,
+                                 compute=ray.data.ActorPoolStrategy(size=workers),
                                  fn_constructor_kwargs={"data": str(data), "chunking": settings.chunking,
                                                         "cached": cached})
         vectors = texts.map_batches(EmbedPassages, batch_size=EMBED_BATCH, batch_format="numpy",
