@@ -12,33 +12,12 @@ from dataclasses import dataclass, field
 
 from text import lang as langdetect
 from text.numbers import find_numbers
+from text.units import Family, family_of, question_family
+from text.years import YEAR_RANGE_RE, YEAR_WORD_RE, is_year
 
-# Unit families a question can ask for; fact units map onto the same families.
-PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder", "årsverk", "prosentpoeng"
-
-_UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
-    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
-    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
-                         r"rate)\b|%")),
-    (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
-    (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
-    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
-    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
-    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
-    (MONEY, re.compile(
-        r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
-        r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
-    (COUNT, re.compile(
-        r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
-]
-# Sub-groups a figure can be about; a question that names none asks about everyone.
-GROUP_WORDS = (
-    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
-    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
-    "eldre innvandrere innvandrarar kommuner kommunar"
-).split()
+# Unit families a question can ask for (text/units.py); fact units map onto the same families.
+PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
+                                              Family.points)
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 _PASSAGE = re.compile(
@@ -47,8 +26,6 @@ _PASSAGE = re.compile(
     r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
     re.I,
 )
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
 
 @dataclass
@@ -89,16 +66,12 @@ def indicator_words(question: str) -> str:
 def parse_question(question: str) -> Intent:
     q = question.lower()
     years: list[int] = []
-    for a, b in _YEAR_RANGE.findall(q):
+    for a, b in YEAR_RANGE_RE.findall(q):
         lo, hi = sorted((int(a), int(b)))
         years.extend(range(lo, hi + 1))
-    years.extend(int(y) for y in _YEAR.findall(q) if int(y) not in years)
-    unit = None
-    for family, pat in _UNIT_CUES:
-        if pat.search(q):
-            unit = family
-            break
-    numbers = [v for _, _, v, _ in find_numbers(q) if not (1980 <= v <= 2049 and float(v).is_integer())]
+    years.extend(int(y) for y in YEAR_WORD_RE.findall(q) if int(y) not in years)
+    unit = question_family(q)
+    numbers = [v for _, _, v, _ in find_numbers(q) if not is_year(v)]
     return Intent(
         question=question,
         years=sorted(set(years)),
@@ -113,17 +86,4 @@ def parse_question(question: str) -> Intent:
 
 def unit_family(unit: str | None) -> str:
     """The family of a fact's unit: `mill. kroner` -> kroner, `personer`/None -> antall."""
-    if not unit:
-        return COUNT
-    u = unit.lower()
-    if u in ("%", "prosent", "pst."):
-        return PERCENT
-    if "prosentpoeng" in u or "prosenteining" in u:
-        return POINTS
-    if "kr" in u:
-        return MONEY
-    if u.startswith(("mnd", "måned", "månad")):
-        return MONTHS
-    if u.startswith("årsverk"):
-        return FTE
-    return COUNT
+    return family_of(unit)
