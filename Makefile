@@ -19,6 +19,11 @@ $(BIN)/kb: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/kb
 
+# the scale extra (Ray, Milvus) for the tests only, so `make run` installs no more than it needs
+$(VENV)/.scale: $(BIN)/kb
+	$(BIN)/pip install --quiet -e '.[dev,scale]'
+	touch $@
+
 install: $(BIN)/kb
 
 run: install
@@ -26,7 +31,7 @@ run: install
 	$(BIN)/kb index
 	$(BIN)/kb serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install $(VENV)/.scale
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -235,9 +235,17 @@ def _describe(s: IndexSettings) -> dict[str, str]:
 
 
 def open_index(path: Path | str, *, model: str | None = None, backend: str | None = None, dense: str | None = None,
-               stem: bool | None = None, embedder: Embedder | None = None) -> Index:
+               stem: bool | None = None, embedder: Embedder | None = None, store: str = "local",
+               uri: str | None = None, collection: str = "kb") -> Index:
     """Load the index of a data folder (or an index folder). Arguments left None accept what was built;
-    any other value must match the build, else IndexMismatchError says what differs."""
+    any other value must match the build, else IndexMismatchError says what differs. With store="milvus" the
+    index is the one published to Milvus at `uri` and `path` the data folder holding the documents."""
+    if store != "local" or uri is not None:
+        from index.stores import check_store
+        from index.stores.serving import open_milvus_index
+
+        check_store(store, uri)
+        return open_milvus_index(path, uri, collection=collection, embedder=embedder, model=model, dense=dense)
     folder = _readable(resolve_index_dir(Path(path)))
     manifest = read_manifest(folder)
     if manifest is None:

@@ -12,7 +12,7 @@ from rich.table import Table as RichTable
 
 from core.config import CORPUS_DIR, data_dir
 from core.records import PageCertainty
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import IngestResult, ingest_paths
 from ingest.store import DocumentStore
 
 console = Console()
@@ -23,18 +23,17 @@ def ingest(
     data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
     force: bool = typer.Option(False, "--force", help="Re-ingest even unchanged documents."),
     summary: bool = typer.Option(False, "--summary", help="Print per-document counts after ingesting."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (a Ray Data pipeline)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray workers (--engine ray)."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster address (default: a local Ray)."),
 ) -> None:
     """Load documents, parse them into pages, sections, blocks, tables and facts."""
     store = DocumentStore(data_dir(data))
     targets = list(paths) if paths else [CORPUS_DIR]
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=None)
-
-        def step(name: str) -> None:
-            progress.update(task, description=f"ingesting {name}", advance=1)
-
-        results = ingest_paths(targets, store, force=force, on_progress=step)
+    if engine != "local" or address:
+        results = _ingest_ray(targets, store, force, engine, workers, address)
+    else:
+        results = _ingest_local(targets, store, force)
     failed = 0
     for r in results:
         # paths and messages are user text: escape them so "[2020]" is not read as markup; never wrap a message
@@ -49,6 +48,32 @@ def ingest(
         rest = "the others were ingested" if failed < len(results) else "nothing was ingested"
         console.print(f"[red]{failed} file(s) failed[/red]; {rest}.")
         raise typer.Exit(1)
+
+
+def _ingest_local(targets: list[Path], store: DocumentStore, force: bool) -> list[IngestResult]:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"ingesting {name}", advance=1)
+
+        return ingest_paths(targets, store, force=force, on_progress=step)
+
+
+def _ingest_ray(targets: list[Path], store: DocumentStore, force: bool, engine: str, workers: int,
+                address: str | None) -> list[IngestResult]:
+    from core.extras import MissingExtraError
+    from ingest.engines import check_engine
+
+    try:
+        check_engine(engine, address)
+        from ingest.engines.ray_pipeline import ingest_paths_ray
+
+        return ingest_paths_ray(targets, store, force=force, workers=workers, address=address)
+    except (ValueError, MissingExtraError) as exc:
+        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:

@@ -21,6 +21,7 @@ from search_api.config import ServerConfig
 from search_api.deps import AppState
 from search_api.errors import install_error_handlers
 from search_api.metrics import Metrics
+from search_api.replica import milvus_holder
 from search_api.routes import documents as routes_documents
 from search_api.routes import facts as routes_facts
 from search_api.routes import page as routes_page
@@ -46,7 +47,8 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = AppState(
             config=config,
-            holder=IndexHolder(config.index_path(), load, config.reload_interval),
+            holder=milvus_holder(config, loader) if config.store == "milvus"
+            else IndexHolder(config.index_path(), load, config.reload_interval),
             catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval),
             metrics=metrics,
             cpu=threading.BoundedSemaphore(config.cpu_slots),
