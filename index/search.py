@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -23,6 +24,7 @@ from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
 from index.settings import INDEX_FORMAT, IndexSettings
+from index.stores import REMOTE_STORES, check_store
 from text.tokenizer import NorwegianTokenizer
 
 REBUILD = "run `kb index` to rebuild it"
@@ -241,11 +243,10 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
     any other value must match the build, else IndexMismatchError says what differs. With store="milvus" the
     index is the one published to Milvus at `uri` and `path` the data folder holding the documents."""
     if store != "local" or uri is not None:
-        from index.stores import check_store
-        from index.stores.serving import open_milvus_index
-
         check_store(store, uri)
-        return open_milvus_index(path, uri, collection=collection, embedder=embedder, model=model, dense=dense)
+        # a remote store's module subclasses Index (and needs an optional extra): found by name, like a parser
+        opener = getattr(importlib.import_module(REMOTE_STORES[store][0]), REMOTE_STORES[store][1])
+        return opener(path, uri, collection=collection, embedder=embedder, model=model, dense=dense)
     folder = _readable(resolve_index_dir(Path(path)))
     manifest = read_manifest(folder)
     if manifest is None:

@@ -7,6 +7,8 @@ through it with the same Hit, Citation, filters and answers as the in-process `I
 from __future__ import annotations
 
 STORES = ("local", "milvus")
+# store -> (module, function) that opens an index kept there
+REMOTE_STORES = {"milvus": ("index.stores.serving", "open_milvus_index")}
 
 
 def check_store(store: str, uri: str | None) -> None:
