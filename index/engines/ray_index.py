@@ -8,6 +8,7 @@ index is written (cheap next to embedding: milliseconds per document against sec
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -108,6 +109,7 @@ def build_index_ray(data: Path, index_dir: Path | None = None, settings: IndexSe
                     factory: EmbedderFactory | None = None, workers: int = 2, address: str | None = None,
                     force: bool = False, progress: Progress | None = None) -> BuildReport:
     """build_index with the embedding done by `workers` Ray actors (`factory` makes each one's model)."""
+    t0 = time.perf_counter()
     settings = settings or IndexSettings()
     data = Path(data)
     out = Path(index_dir) if index_dir else default_index_dir(data)
@@ -123,8 +125,10 @@ def build_index_ray(data: Path, index_dir: Path | None = None, settings: IndexSe
     if progress:
         progress("embedding", 1, 1)
     dim = len(next(iter(vectors.values()))) if vectors else (probe.dim if probe else 0)
-    return build_index(data, out, settings, embedder=Precomputed(name, fingerprint, dim, vectors), force=force,
-                       progress=progress)
+    report = build_index(data, out, settings, embedder=Precomputed(name, fingerprint, dim, vectors), force=force,
+                         progress=progress)
+    report.seconds = time.perf_counter() - t0  # the Ray stages included, not only the write
+    return report
 
 
 def _is_model_factory(factory: EmbedderFactory) -> bool:
