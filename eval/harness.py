@@ -107,12 +107,13 @@ def locate_gold(question: Question, docs: Sequence[SourceDoc]) -> Gold | None:
     """Where the question's support lies: in the named document if it is there, else anywhere.
 
     When no document is named (or the named one does not hold it), the first document
-    that holds the passage is the gold document.
+    that holds a passage is the gold document. With a list of supports, the gold spans
+    are every located span of every one of them in that document.
     """
     named = [d for d in docs if question.doc and d.known_as(question.doc)]
     for group in (named, [d for d in docs if d not in named]):
         for d in group:
-            spans = d.locate(question.support)
+            spans = [s for support in question.supports for s in d.locate(support)]
             if spans:
                 return Gold(d.doc_id, spans)
     return None
