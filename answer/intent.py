@@ -10,29 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from text import lang as langdetect
 from text.numbers import find_numbers
+from text.query import COUNT, FTE, MONEY, MONTHS, PERCENT, POINTS, classify
 
-# Unit families a question can ask for; fact units map onto the same families.
-PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder", "årsverk", "prosentpoeng"
+__all__ = ["COUNT", "FTE", "MONEY", "MONTHS", "PERCENT", "POINTS", "GROUP_WORDS", "Intent", "indicator_words",
+           "parse_question", "unit_family"]
 
-_UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
-    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
-    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
-                         r"rate)\b|%")),
-    (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
-    (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
-    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
-    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
-    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
-    (MONEY, re.compile(
-        r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
-        r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
-    (COUNT, re.compile(
-        r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
-]
 # Sub-groups a figure can be about; a question that names none asks about everyone.
 GROUP_WORDS = (
     "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
@@ -41,14 +24,6 @@ GROUP_WORDS = (
 ).split()
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
-_PASSAGE = re.compile(
-    r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
-    r"how (does|do|did|is|are|can)|hva (er|gjør|gjorde|skal|betyr|handler|var formålet|var målet|var bakgrunnen)|"
-    r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
-    re.I,
-)
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
 
 @dataclass
@@ -87,27 +62,19 @@ def indicator_words(question: str) -> str:
 
 
 def parse_question(question: str) -> Intent:
+    """Years, unit, language and passage-vs-figure from text/query.py; target, preliminary and numbers here."""
     q = question.lower()
-    years: list[int] = []
-    for a, b in _YEAR_RANGE.findall(q):
-        lo, hi = sorted((int(a), int(b)))
-        years.extend(range(lo, hi + 1))
-    years.extend(int(y) for y in _YEAR.findall(q) if int(y) not in years)
-    unit = None
-    for family, pat in _UNIT_CUES:
-        if pat.search(q):
-            unit = family
-            break
+    info = classify(question)
     numbers = [v for _, _, v, _ in find_numbers(q) if not (1980 <= v <= 2049 and float(v).is_integer())]
     return Intent(
         question=question,
-        years=sorted(set(years)),
-        unit=unit,
+        years=list(info.years),
+        unit=info.unit,
         wants_target=bool(_TARGET.search(q)),
         wants_preliminary=bool(_PRELIM.search(q)),
         numbers=numbers,
-        asks_passage=bool(_PASSAGE.search(q)),
-        lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
+        asks_passage=info.asks_passage,
+        lang=info.lang,
     )
 
 

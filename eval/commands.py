@@ -70,6 +70,12 @@ class FreshIndex:
     def release(self) -> None:
         self._idx = None
 
+    def settings_record(self) -> dict[str, Any] | None:
+        if self._idx is None:
+            self._idx = self._open()
+        record = getattr(self._idx, "settings_record", None)
+        return record() if callable(record) else None
+
 
 def build_searchers(mode: str, data: Path, docs: list[SourceDoc]) -> dict[str, tuple[Any, str]]:
     from eval.baseline import WindowBM25

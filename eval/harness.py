@@ -338,15 +338,17 @@ def answer_figures(answers: Sequence[AnswerResult] | None) -> tuple[float | None
 
 
 TOP_KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
-            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes")
+            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes", "settings")
 
 
 def build_report(
     per_mode: dict[str, dict[str, Any]],
     top_mode: str,
     answers: Sequence[AnswerResult] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run."""
+    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run;
+    `settings` the index's build and search settings the figures were measured with (None for a fake)."""
     top = per_mode[top_mode]
     acc, cit = answer_figures(answers)
     out = {
@@ -364,6 +366,7 @@ def build_report(
         "by_doc": top["by_doc"],
         "misses": top["misses"],
         "modes": per_mode,
+        "settings": settings,
     }
     assert tuple(out) == TOP_KEYS
     return out
@@ -387,8 +390,18 @@ def evaluate(
             searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
-    report = build_report(per_mode, top_mode or next(iter(searchers)), answers)
+    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, settings_of(searchers))
     return report, results
+
+
+def settings_of(searchers: dict[str, tuple[Searcher, str]]) -> dict[str, Any] | None:
+    """The settings recorded with the first searcher that has them (a real index: its manifest's settings and
+    the search settings actually used)."""
+    for searcher, _ in searchers.values():
+        record = getattr(searcher, "settings_record", None)
+        if callable(record):
+            return record()
+    return None
 
 
 __all__ = [

@@ -1,4 +1,9 @@
-"""Everything that decides what an index contains; stored in its manifest and compared on open."""
+"""Everything that decides what an index contains, and how it is searched; stored in its manifest.
+
+IndexSettings decide the files (a change means a rebuild; vectors are reused). SearchSettings are the
+query-time weights and thresholds: recorded in the same manifest and in every `kb eval` report, so a
+figure can always be traced to the settings that produced it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from pathlib import Path
 
 from index.chunking import ChunkSettings
 from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL
-from index.fusion import DEFAULT_RRF_K
+from index.fusion import DEFAULT_RRF_K, FUSION_METHODS
 from index.retrievers.dense import DenseSettings
+from text.query import QueryType
 from text.tokenizer import TokenizerSettings
 
 _BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "index/embedders/convert.py",
@@ -21,23 +27,101 @@ INDEX_FORMAT = 3  # bump when the files of an index change: an older index is re
 
 
 @dataclass(frozen=True)
+class FusionWeights:
+    """How much each retriever counts for one query type; 0 leaves a retriever out (facts: not even asked)."""
+
+    keyword: float = 1.0
+    semantic: float = 1.0
+    facts: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name, w in self.as_dict().items():
+            if not 0 <= w <= 10:
+                raise ValueError(f"fusion weight {name}={w} must lie in 0..10")
+        if self.keyword == 0 and self.semantic == 0:
+            raise ValueError("fusion needs keyword or semantic weight above 0")
+
+    def as_dict(self) -> dict[str, float]:
+        return {"keyword": self.keyword, "semantic": self.semantic, "facts": self.facts}
+
+
+@dataclass(frozen=True)
+class RerankSettings:
+    """The second stage over the fused top `pool`: finer evidence than the chunk, added to the fused score."""
+
+    enabled: bool = True
+    pool: int = 50
+    proximity: float = 0.0  # the query's rarest terms close together in the chunk
+    section: float = 0.0  # query terms in the section path or table caption
+    dedup: bool = False  # collapse row groups of one table / the same passage in two letters into one hit
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.pool <= 1000:
+            raise ValueError(f"rerank pool {self.pool} must lie in 1..1000")
+        for name in ("proximity", "section"):
+            if not 0 <= getattr(self, name) <= 10:
+                raise ValueError(f"rerank weight {name} must lie in 0..10")
+
+    def as_dict(self) -> dict:
+        return {"enabled": self.enabled, "pool": self.pool, "proximity": self.proximity, "section": self.section,
+                "dedup": self.dedup}
+
+
+def _default_weights() -> dict[QueryType, FusionWeights]:
+    return {t: FusionWeights() for t in QueryType}
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Query-time settings of hybrid search: fusion method and weights per query type, year prior, second stage."""
+
+    fusion: str = "rrf"  # rrf | score (min-max normalised scores, weighted sum)
+    rrf_k: int = DEFAULT_RRF_K
+    weights: dict[QueryType, FusionWeights] = field(default_factory=_default_weights)
+    year_prior: float = 0.3  # relative lift of chunks from the report of a year the question names
+    pool: int = 50  # depth each retriever is read to before fusion
+    rerank: RerankSettings = field(default_factory=RerankSettings)
+
+    def __post_init__(self) -> None:
+        if self.fusion not in FUSION_METHODS:
+            raise ValueError(f"unknown fusion {self.fusion!r}; expected one of {', '.join(FUSION_METHODS)}")
+        if not 0 <= self.rrf_k <= 1000:
+            raise ValueError(f"rrf_k {self.rrf_k} must lie in 0..1000")
+        if not 0 <= self.year_prior <= 5:
+            raise ValueError(f"year_prior {self.year_prior} must lie in 0..5")
+        if not 1 <= self.pool <= 1000:
+            raise ValueError(f"pool {self.pool} must lie in 1..1000")
+        missing = set(QueryType) - set(self.weights)
+        if missing:
+            raise ValueError(f"fusion weights missing for query type(s) {', '.join(sorted(missing))}")
+
+    def weights_for(self, qtype: QueryType) -> FusionWeights:
+        return self.weights[qtype]
+
+    def as_dict(self) -> dict:
+        return {"fusion": self.fusion, "rrf_k": self.rrf_k, "year_prior": self.year_prior, "pool": self.pool,
+                "weights": {t.value: w.as_dict() for t, w in self.weights.items()},
+                "rerank": self.rerank.as_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> SearchSettings:
+        return cls(fusion=d["fusion"], rrf_k=int(d["rrf_k"]), year_prior=float(d["year_prior"]), pool=int(d["pool"]),
+                   weights={QueryType(t): FusionWeights(**w) for t, w in d["weights"].items()},
+                   rerank=RerankSettings(**d["rerank"]))
+
+
+@dataclass(frozen=True)
 class IndexSettings:
     model: str = DEFAULT_MODEL
     backend: str = DEFAULT_BACKEND
     dense: DenseSettings = field(default_factory=DenseSettings)
     tokenizer: TokenizerSettings = field(default_factory=TokenizerSettings)
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
-    fusion_k: int = DEFAULT_RRF_K
     # BM25 (Lucene variant); b above the usual 0.75 because repeated table captions and long prose
     # otherwise outscore the one short row that answers (tuned on eval/questions/dev.jsonl)
     bm25_k1: float = 1.2
     bm25_b: float = 0.85
-    keyword_weight: float = 1.0
-    semantic_weight: float = 1.0
-
-    @property
-    def weights(self) -> dict[str, float]:
-        return {"keyword": self.keyword_weight, "semantic": self.semantic_weight}
+    search: SearchSettings = field(default_factory=SearchSettings)
 
     def as_dict(self) -> dict:
         """What the manifest records (the model is recorded beside it, with its fingerprint)."""
@@ -46,7 +130,7 @@ class IndexSettings:
             "keyword": {"method": "bm25-lucene", "k1": self.bm25_k1, "b": self.bm25_b},
             "chunking": self.chunking.as_dict(),
             "dense": self.dense.as_dict(),
-            "fusion": {"method": "rrf", "k": self.fusion_k, "weights": self.weights},
+            "search": self.search.as_dict(),
         }
 
     @classmethod
@@ -62,11 +146,10 @@ class IndexSettings:
             dense=DenseSettings(kind=kind, **dense_kw),
             tokenizer=TokenizerSettings(stem=tok["stem"], fold=tok["fold"], stopwords=tok["stopwords"]),
             chunking=ChunkSettings(**s["chunking"]),
-            fusion_k=s["fusion"]["k"],
             bm25_k1=s["keyword"]["k1"],
             bm25_b=s["keyword"]["b"],
-            keyword_weight=s["fusion"]["weights"]["keyword"],
-            semantic_weight=s["fusion"]["weights"]["semantic"],
+            # an index built before search settings were recorded is searched with today's defaults
+            search=SearchSettings.from_dict(s["search"]) if "search" in s else SearchSettings(),
         )
 
 

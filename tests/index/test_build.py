@@ -13,7 +13,7 @@ from index.build import MANIFEST, build_index
 from index.retrievers.dense import DenseSettings
 from index.retrievers.keyword import KeywordIndex
 from index.search import open_index
-from index.settings import IndexSettings
+from index.settings import IndexSettings, SearchSettings
 from ingest.store import DocumentStore
 from text.tokenizer import TokenizerSettings
 
@@ -25,7 +25,9 @@ def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
     assert {d["id"]: d["sha256"] for d in m["documents"]} == {i: store.meta(i).sha256 for i in store.ids()}
     assert all(d["ingest_version"] == store.meta(d["id"]).ingest_version for d in m["documents"])
     assert m["settings"]["tokenizer"]["stem"] is True
-    assert m["settings"]["fusion"] == {"method": "rrf", "k": 60, "weights": {"keyword": 1.0, "semantic": 1.0}}
+    # the query-time settings are recorded beside the build settings and read back as they were written
+    assert m["settings"]["search"] == SearchSettings().as_dict()
+    assert IndexSettings.from_manifest(m).search == SearchSettings()
     assert m["settings"]["keyword"] == {"method": "bm25-lucene", "k1": 1.2, "b": 0.85}
     assert m["settings"]["dense"] == {"kind": "flat"}
     assert m["counts"]["chunks"] == m["counts"]["vectors"] > 0
