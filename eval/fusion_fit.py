@@ -283,21 +283,39 @@ ABLATIONS: dict[str, Space] = {
 }
 
 
+def no_glossary(idx: Any) -> None:
+    """Queries tokenized without the English glossary (the documents keep their tokens: a query-side ablation)."""
+    from text.tokenizer import NorwegianTokenizer
+
+    tok = NorwegianTokenizer(replace(idx.settings.tokenizer, english_glossary=False))
+    idx.tokenizer = idx.keyword.tokenizer = idx.ranker.tokenizer = tok
+
+
+def run_row(items: list[Item], names: list[str], space: Space) -> dict[str, Any]:
+    s = fit(items, names, space)
+    ins = {n: figures(v) for n, v in in_sample(items, names, s).items()}
+    cv = {n: figures(v) for n, v in cross_validate(items, names, space).items()}
+    return {"settings": s.as_dict(), "in_sample": ins, "cv": cv, "rank_ms": ranking_ms(items, s)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", action="append", required=True,
                     help="name=questions.jsonl:data_dir[:query_vectors.npz] (repeat for each set)")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--no-ablation", action="store_true")
+    ap.add_argument("--only", action="append", help="run only these ablation rows (labels), plus 'glossary'")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     items: list[Item] = []
     names: list[str] = []
     retrieve, embed = {}, {}
+    specs = []
     for spec in args.set:
         name, rest = spec.split("=", 1)
         parts = rest.split(":")
         vec = Path(parts[2]) if len(parts) > 2 else args.out / f"qv_{name}.npz"
+        specs.append((name, Path(parts[0]), Path(parts[1]), vec))
         got, ms, ems = collect(name, Path(parts[0]), Path(parts[1]), vec)
         items += got
         names.append(name)
@@ -308,16 +326,19 @@ def main(argv: list[str] | None = None) -> None:
     base = SearchSettings(rerank=RerankSettings(enabled=False))
     result["unfitted_rrf"] = {n: figures(v) for n, v in in_sample(items, names, base).items()}
     rows = {}
-    for label, space in ABLATIONS.items():
-        if args.no_ablation and label != "fitted (all components)":
-            continue
+    wanted = [label for label in ABLATIONS if not args.only or label in args.only]
+    if args.no_ablation:
+        wanted = wanted[:1]
+    for label in wanted:
         t0 = time.perf_counter()
-        s = fit(items, names, space)
-        ins = {n: figures(v) for n, v in in_sample(items, names, s).items()}
-        cv = {n: figures(v) for n, v in cross_validate(items, names, space).items()}
-        rows[label] = {"settings": s.as_dict(), "in_sample": ins, "cv": cv, "rank_ms": ranking_ms(items, s)}
-        print(label, json.dumps({"in": ins, "cv": cv}), f"{time.perf_counter() - t0:.0f}s", flush=True)
+        rows[label] = run_row(items, names, ABLATIONS[label])
+        print(label, json.dumps({"in": rows[label]["in_sample"], "cv": rows[label]["cv"]}),
+              f"{time.perf_counter() - t0:.0f}s", flush=True)
         (args.out / "fusion_fit.json").write_text(json.dumps({**result, "rows": rows}, indent=2, ensure_ascii=False))
+    if not args.no_ablation and (not args.only or "glossary" in args.only):
+        plain = [it for name, q, data, vec in specs for it in collect(name, q, data, vec, no_glossary)[0]]
+        rows["− English glossary (query side)"] = run_row(plain, names, Space())
+        print("glossary", json.dumps(rows["− English glossary (query side)"]["cv"]), flush=True)
     result["rows"] = rows
     (args.out / "fusion_fit.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
 

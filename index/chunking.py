@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from core.records import Block, Chunk, Document, Entity, NamedFigure, PageCertainty, PageRef, Span, Table
 
-SENTENCE_END = _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[«\"(A-ZÆØÅ0-9•\-])")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=[«\"(A-ZÆØÅ0-9•\-])")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _GAP = r"(?:[\W_]|<[^>]{0,20}>)+"  # what may stand between two words in the source: spaces, markup, hyphens
 
