@@ -179,6 +179,7 @@ class Space:
     fusion: tuple[tuple[str, int], ...] = FUSION_GRID
     rerank: bool = True
     dedup: bool | None = None  # None: fitted; True/False: pinned
+    both_sets: bool = True  # facts and year prior kept only where no set does worse (keep_where_both_help)
 
 
 def weight_grid(space: Space) -> list[FusionWeights]:
@@ -227,6 +228,34 @@ def fit(items: list[Item], sets: list[str], space: Space, start: SearchSettings 
         if space.dedup is None:
             s = max((replace(s, rerank=replace(s.rerank, dedup=d)) for d in (False, True)),
                     key=lambda c: objective(items, c, sets))
+    return keep_where_both_help(items, sets, s, by_type) if space.both_sets else s
+
+
+def per_set(items: Iterable[Item], s: SearchSettings) -> dict[str, float]:
+    """Summed (recall@5 + reciprocal rank) / 2 per set, for comparing two settings on the same questions."""
+    out: dict[str, float] = {}
+    for it in items:
+        r = rank_of(it, s)
+        out[it.set_name] = out.get(it.set_name, 0.0) + (metrics.recall_at(r, 5) + metrics.reciprocal_rank(r)) / 2
+    return out
+
+
+def keep_where_both_help(items: list[Item], sets: list[str], s: SearchSettings,
+                         by_type: dict[QueryType, list[Item]]) -> SearchSettings:
+    """The facts retriever (per query type) and the year prior stay only where no set does worse with them:
+    a gain on one set may not be bought with a loss on another."""
+    for t, its in by_type.items():
+        w = s.weights[t]
+        if w.facts > 0 and its:
+            off = replace(s, weights={**s.weights, t: replace(w, facts=0.0)})
+            on_fig, off_fig = per_set(its, s), per_set(its, off)
+            if any(off_fig[n] > on_fig[n] + 1e-9 for n in on_fig):
+                s = off
+    if s.year_prior > 0:
+        off = replace(s, year_prior=0.0)
+        on_fig, off_fig = per_set(items, s), per_set(items, off)
+        if any(off_fig[n] > on_fig[n] + 1e-9 for n in on_fig):
+            s = off
     return s
 
 
@@ -273,10 +302,10 @@ def single_mode(items: list[Item], sets: list[str], retriever: str) -> dict[str,
 
 ABLATIONS: dict[str, Space] = {
     "fitted (all components)": Space(),
+    "fitted on the mean only (facts/year prior may trade one set for the other)": Space(both_sets=False),
     "− facts retriever": Space(facts=False),
     "− year prior": Space(year_prior=False),
     "− weights per query type (one set for all)": Space(per_type=False),
-    "− score fusion (RRF only)": Space(fusion=tuple(f for f in FUSION_GRID if f[0] == "rrf")),
     "− RRF (score fusion only)": Space(fusion=tuple(f for f in FUSION_GRID if f[0] == "score")),
     "− second stage (proximity, section/caption)": Space(rerank=False),
     "+ duplicate collapse forced on": Space(dedup=True),

@@ -72,11 +72,7 @@ class Ranker:
             got = (0.0, 0.0)
         else:
             matches = sorted(self.offsets.matches(row, q))
-            best, lo = 0.0, 0
-            for hi in range(len(matches)):
-                while matches[hi][0] - matches[lo][0] > PROXIMITY_WINDOW:
-                    lo += 1
-                best = max(best, float(self.idf[list({t for _, _, t in matches[lo:hi + 1]})].sum()))
+            best = _best_window(matches, self.idf)
             section = float(self.idf[np.intersect1d(q, self.heading_ids(row))].sum())
             got = (best / total, section / total)
         cands.features[row] = got
@@ -137,3 +133,22 @@ class Ranker:
 
 
 RankFn = Callable[[Candidates, int, SearchSettings], list[Ranked]]
+
+
+def _best_window(matches: list[tuple[int, int, int]], idf: np.ndarray) -> float:
+    """The largest idf sum of distinct query terms within PROXIMITY_WINDOW characters (one pass, term counts)."""
+    best = total = 0.0
+    counts: dict[int, int] = {}
+    lo = 0
+    for start, _, t in matches:
+        counts[t] = counts.get(t, 0) + 1
+        if counts[t] == 1:
+            total += float(idf[t])
+        while start - matches[lo][0] > PROXIMITY_WINDOW:
+            old = matches[lo][2]
+            counts[old] -= 1
+            if counts[old] == 0:
+                total -= float(idf[old])
+            lo += 1
+        best = max(best, total)
+    return best
