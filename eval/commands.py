@@ -71,8 +71,7 @@ class FreshIndex:
         self._idx = None
 
     def settings_record(self) -> dict[str, Any] | None:
-        if self._idx is None:
-            self._idx = self._open()
+        """The settings of the index, when it is open (the first mode's is opened before any search)."""
         record = getattr(self._idx, "settings_record", None)
         return record() if callable(record) else None
 

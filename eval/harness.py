@@ -383,6 +383,7 @@ def evaluate(
 ) -> tuple[dict[str, Any], dict[str, list[QuestionResult]]]:
     """Score every named searcher (name -> (searcher, mode passed to search)) on one question file."""
     prepared = prepare(qf, docs)
+    settings = settings_of(searchers)  # before any mode runs: each mode's index is released after its run
     results = {}
     for name, (searcher, mode) in searchers.items():
         results[name] = run_search(searcher, prepared, k, mode, on_progress)
@@ -390,7 +391,7 @@ def evaluate(
             searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
-    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, settings_of(searchers))
+    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, settings)
     return report, results
 
 

@@ -74,7 +74,7 @@ class Ranker:
             matches = sorted(self.offsets.matches(row, q))
             best = _best_window(matches, self.idf)
             section = float(self.idf[np.intersect1d(q, self.heading_ids(row))].sum())
-            got = (best / total, section / total)
+            got = (min(1.0, best / total), min(1.0, section / total))  # float sums may overshoot 1 by 1e-8
         cands.features[row] = got
         return got
 
