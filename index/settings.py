@@ -14,7 +14,7 @@ from pathlib import Path
 
 from index.chunking import ChunkSettings
 from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL
-from index.fusion import DEFAULT_RRF_K, FUSION_METHODS
+from index.fusion import FUSION_METHODS
 from index.retrievers.dense import DenseSettings
 from text.query import QueryType
 from text.tokenizer import TokenizerSettings
@@ -51,7 +51,8 @@ class RerankSettings:
 
     enabled: bool = True
     pool: int = 50
-    proximity: float = 0.0  # the query's rarest terms close together in the chunk
+    # fitted (eval/fusion_fit.py): proximity helps on both sets; section/caption match and the collapse did not
+    proximity: float = 0.25  # the query's rarest terms close together in the chunk
     section: float = 0.0  # query terms in the section path or table caption
     dedup: bool = False  # collapse row groups of one table / the same passage in two letters into one hit
 
@@ -68,7 +69,15 @@ class RerankSettings:
 
 
 def _default_weights() -> dict[QueryType, FusionWeights]:
-    return {t: FusionWeights() for t in QueryType}
+    """Fitted by 5-fold CV on the dev set and the outside set together (python -m eval.fusion_fit; eval/REPORT.md):
+    number questions lean on exact words and the table rows the facts point at; English questions on the
+    multilingual model alone (keyword search cannot read them); short keyword queries on BM25 and facts."""
+    return {
+        QueryType.number: FusionWeights(keyword=4.0, semantic=1.0, facts=1.0),
+        QueryType.english: FusionWeights(keyword=0.0, semantic=1.0, facts=0.5),
+        QueryType.keyword: FusionWeights(keyword=1.0, semantic=0.0, facts=1.0),
+        QueryType.passage: FusionWeights(keyword=2.0, semantic=1.0, facts=0.0),
+    }
 
 
 @dataclass(frozen=True)
@@ -76,9 +85,11 @@ class SearchSettings:
     """Query-time settings of hybrid search: fusion method and weights per query type, year prior, second stage."""
 
     fusion: str = "rrf"  # rrf | score (min-max normalised scores, weighted sum)
-    rrf_k: int = DEFAULT_RRF_K
+    rrf_k: int = 20
     weights: dict[QueryType, FusionWeights] = field(default_factory=_default_weights)
-    year_prior: float = 0.3  # relative lift of chunks from the report of a year the question names
+    # relative lift of chunks from the report of a year the question names; off: it helps the dev set but
+    # costs the outside set (eval/REPORT.md)
+    year_prior: float = 0.0
     pool: int = 50  # depth each retriever is read to before fusion
     rerank: RerankSettings = field(default_factory=RerankSettings)
 
