@@ -298,7 +298,8 @@ def ranking_ms(items: list[Item], s: SearchSettings) -> float:
     live = [it for it in items if it.cands is not None]
     t0 = time.perf_counter()
     for it in live:
-        it.cands.features.clear()
+        it.cands.proximity.clear()
+        it.cands.section.clear()
         rank_of(it, s)
     return (time.perf_counter() - t0) * 1000 / max(1, len(live))
 

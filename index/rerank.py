@@ -29,7 +29,8 @@ class Candidates:
     info: QueryInfo
     term_ids: np.ndarray
     lists: dict[str, tuple[np.ndarray, np.ndarray]]
-    features: dict[int, tuple[float, float]] = field(default_factory=dict)  # row -> (proximity, section)
+    proximity: dict[int, float] = field(default_factory=dict)  # second-stage features met so far, by row
+    section: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,20 +64,59 @@ class Ranker:
     def features(self, cands: Candidates, row: int) -> tuple[float, float]:
         """(proximity, section): the idf share of the query's terms found within one window of the chunk,
         and the idf share found in its section path or caption."""
-        got = cands.features.get(row)
-        if got is not None:
-            return got
-        q = cands.term_ids
-        total = float(self.idf[q].sum()) if len(q) else 0.0
-        if total <= 0:
-            got = (0.0, 0.0)
-        else:
-            matches = sorted(self.offsets.matches(row, q))
-            best = _best_window(matches, self.idf)
-            section = float(self.idf[np.intersect1d(q, self.heading_ids(row))].sum())
-            got = (min(1.0, best / total), min(1.0, section / total))  # float sums may overshoot 1 by 1e-8
-        cands.features[row] = got
+        return self.proximity(cands, row), self.section(cands, row)
+
+    def proximity(self, cands: Candidates, row: int) -> float:
+        got = cands.proximity.get(row)
+        if got is None:
+            self.fill_proximity(cands, [row])
+            got = cands.proximity[row]
         return got
+
+    def fill_proximity(self, cands: Candidates, rows: list[int]) -> None:
+        """Proximity of every row not yet met, in one vectorised pass over their tokens (per-row numpy calls
+        would cost more than the fusion itself)."""
+        todo = np.asarray([r for r in rows if r not in cands.proximity], dtype=np.int64)
+        if not len(todo):
+            return
+        total = self._total(cands)
+        best = np.zeros(len(todo), dtype=np.float64)
+        if total > 0:
+            best = self._best_windows(todo, cands.term_ids) / total
+        cands.proximity.update(zip(todo.tolist(), np.minimum(best, 1.0).tolist(), strict=True))
+
+    def section(self, cands: Candidates, row: int) -> float:
+        got = cands.section.get(row)
+        if got is None:
+            total = self._total(cands)
+            hit = np.intersect1d(cands.term_ids, self.heading_ids(row))
+            got = cands.section[row] = min(1.0, float(self.idf[hit].sum()) / total) if total else 0.0
+        return got
+
+    def _total(self, cands: Candidates) -> float:
+        return float(self.idf[cands.term_ids].sum()) if len(cands.term_ids) else 0.0
+
+    def _best_windows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Per row: the largest idf sum of distinct query terms within PROXIMITY_WINDOW characters."""
+        o = self.offsets
+        starts, ends = o.indptr[rows], o.indptr[rows + 1]
+        lens = ends - starts
+        flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
+        owner = np.repeat(np.arange(len(rows)), lens)
+        ids = o.ids[flat]
+        hit = np.isin(ids, q)
+        # one sorted key per match: rows far apart, so a window never reaches into the previous row
+        key = owner[hit].astype(np.int64) * 10**9 + o.starts[flat][hit]
+        terms = ids[hit]
+        score = np.zeros(len(key), dtype=np.float64)
+        for t in np.unique(terms):
+            kt = np.sort(key[terms == t])
+            j = np.searchsorted(kt, key, side="right") - 1
+            near = (j >= 0) & (kt[np.maximum(j, 0)] >= key - PROXIMITY_WINDOW)
+            score += near * float(self.idf[t])
+        best = np.zeros(len(rows), dtype=np.float64)
+        np.maximum.at(best, owner[hit], score)
+        return best
 
     # -- ranking ------------------------------------------------------------------------------------
     def rank(self, cands: Candidates, k: int, s: SearchSettings) -> list[Ranked]:
@@ -92,9 +132,12 @@ class Ranker:
             head, tail = order[:r.pool], order[r.pool:]
             top = head[0][1] or 1.0
             rescored = []
+            if r.proximity:
+                self.fill_proximity(cands, [row for row, _ in head])
             for row, score in head:
-                prox, sect = self.features(cands, row)
-                rescored.append((row, score / top + r.proximity * prox + r.section * sect))
+                extra = r.proximity * self.proximity(cands, row) if r.proximity else 0.0
+                extra += r.section * self.section(cands, row) if r.section else 0.0
+                rescored.append((row, score / top + extra))
             # the tail keeps its order below the whole re-ranked head
             order = sorted(rescored, key=lambda x: -x[1]) + [(row, sc / top - 1e3) for row, sc in tail]
         ranked = [Ranked(row, score) for row, score in order]
@@ -133,22 +176,3 @@ class Ranker:
 
 
 RankFn = Callable[[Candidates, int, SearchSettings], list[Ranked]]
-
-
-def _best_window(matches: list[tuple[int, int, int]], idf: np.ndarray) -> float:
-    """The largest idf sum of distinct query terms within PROXIMITY_WINDOW characters (one pass, term counts)."""
-    best = total = 0.0
-    counts: dict[int, int] = {}
-    lo = 0
-    for start, _, t in matches:
-        counts[t] = counts.get(t, 0) + 1
-        if counts[t] == 1:
-            total += float(idf[t])
-        while start - matches[lo][0] > PROXIMITY_WINDOW:
-            old = matches[lo][2]
-            counts[old] -= 1
-            if counts[old] == 0:
-                total -= float(idf[old])
-            lo += 1
-        best = max(best, total)
-    return best
