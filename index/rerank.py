@@ -47,6 +47,7 @@ class Ranker:
                  tokenizer: NorwegianTokenizer):
         self.chunks, self.offsets, self.idf, self.tokenizer = chunks, offsets, idf, tokenizer
         self._heading_ids: dict[int, np.ndarray] = {}
+        self._dup_keys: dict[int, tuple] = {}
 
     # -- features -----------------------------------------------------------------------------------
     def heading_ids(self, row: int) -> np.ndarray:
@@ -158,7 +159,9 @@ class Ranker:
         kept: list[Ranked] = []
         by_key: dict[tuple, Ranked] = {}
         for item in ranked:
-            key = self.dup_key(self.chunks[item.row])
+            key = self._dup_keys.get(item.row)
+            if key is None:
+                key = self._dup_keys[item.row] = self.dup_key(self.chunks[item.row])
             first = by_key.get(key)
             if first is not None:
                 first.more.append(item.row)
