@@ -17,12 +17,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from answer.intent import COUNT, GROUP_WORDS, Intent, indicator_words, parse_question, unit_family
+from answer.intent import COUNT, Intent, indicator_words, parse_question, unit_family
 from core.records import Answer, AnswerAlternative, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.retrievers.facts import for_index as fact_index
 from index.search import Index
+from text.formatting import format_value
 from text.numbers import find_numbers
+from text.terms import GROUP_WORDS
+from text.years import is_year
 
 MIN_SCORE = 0.9  # set by hand: below it a fact matches the words but neither year nor unit; not tuned
 MAX_ALTERNATIVES = 8
@@ -40,22 +43,6 @@ class Scored:
     score: float
     keyword: float
     support: float
-
-
-# -- formatting --------------------------------------------------------------------------------------
-def format_number(value: float) -> str:
-    """Norwegian style: `2 819`, `9,6`, `7 545,63`."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ")
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",")
-
-
-def format_value(value: float, unit: str | None) -> str:
-    number = format_number(value)
-    if not unit:
-        return number
-    return f"{number} {unit}"
 
 
 def _sentence(f: Fact, value_text: str, citation: Citation, lang: str) -> str:
@@ -116,7 +103,7 @@ def score_fact(f: Fact, keyword: float, support: float, coverage: float, intent:
         s -= 0.5
     if any(abs(f.value - n) < 1e-9 for n in intent.numbers):
         s -= 1.0  # "innen 6 måneder": the 6 is part of the question, not its answer
-    if 1980 <= f.value <= 2049 and float(f.value).is_integer() and unit_family(f.unit) == COUNT:
+    if is_year(f.value) and unit_family(f.unit) == COUNT:
         s -= 0.7  # a year read as a value
     if f.source_kind == "table":
         s += 0.3  # a row and a column header say more exactly what a number is than a sentence does

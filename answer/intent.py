@@ -11,17 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from text.numbers import find_numbers
-from text.query import COUNT, FTE, MONEY, MONTHS, PERCENT, POINTS, classify
+from text.query import classify
+from text.units import Family, family_of
+from text.years import is_year
 
-__all__ = ["COUNT", "FTE", "MONEY", "MONTHS", "PERCENT", "POINTS", "GROUP_WORDS", "Intent", "indicator_words",
-           "parse_question", "unit_family"]
-
-# Sub-groups a figure can be about; a question that names none asks about everyone.
-GROUP_WORDS = (
-    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
-    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
-    "eldre innvandrere innvandrarar kommuner kommunar"
-).split()
+# Unit families a question can ask for (text/units.py); fact units map onto the same families.
+PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
+                                              Family.points)
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 
@@ -62,10 +58,11 @@ def indicator_words(question: str) -> str:
 
 
 def parse_question(question: str) -> Intent:
-    """Years, unit, language and passage-vs-figure from text/query.py; target, preliminary and numbers here."""
+    """Years, unit, language and passage-vs-figure from text/query.py (search reads a question the same way);
+    target, preliminary and the non-year numbers here."""
     q = question.lower()
     info = classify(question)
-    numbers = [v for _, _, v, _ in find_numbers(q) if not (1980 <= v <= 2049 and float(v).is_integer())]
+    numbers = [v for _, _, v, _ in find_numbers(q) if not is_year(v)]
     return Intent(
         question=question,
         years=list(info.years),
@@ -80,17 +77,4 @@ def parse_question(question: str) -> Intent:
 
 def unit_family(unit: str | None) -> str:
     """The family of a fact's unit: `mill. kroner` -> kroner, `personer`/None -> antall."""
-    if not unit:
-        return COUNT
-    u = unit.lower()
-    if u in ("%", "prosent", "pst."):
-        return PERCENT
-    if "prosentpoeng" in u or "prosenteining" in u:
-        return POINTS
-    if "kr" in u:
-        return MONEY
-    if u.startswith(("mnd", "måned", "månad")):
-        return MONTHS
-    if u.startswith("årsverk"):
-        return FTE
-    return COUNT
+    return family_of(unit)

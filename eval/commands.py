@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
+from core.records import SearchMode
 from eval.harness import SourceDoc, evaluate, sources_from_store
 from eval.questions_format import QuestionFileError, load_questions
 from eval.report import METRIC_COLS, MODE_LABELS, mode_rows, write_report
@@ -20,7 +21,7 @@ from eval.report import METRIC_COLS, MODE_LABELS, mode_rows, write_report
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # paths and ids must stay whole and greppable
 
-INDEX_MODES = ("hybrid", "keyword", "semantic")
+INDEX_MODES = tuple(m.value for m in (SearchMode.hybrid, SearchMode.keyword, SearchMode.semantic))
 BASELINE = "bm25-window"
 MODE_CHOICES = (*INDEX_MODES, "all", BASELINE)
 

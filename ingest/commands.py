@@ -60,6 +60,8 @@ def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
             cert[b.page.certainty.value] += 1
         rows.append({
             "doc": doc_id,
+            "style": doc.meta.format,
+            "style_reason": doc.meta.format_reason or "",
             "lang": f"{doc.meta.lang}/{doc.meta.lang_detected or '?'}",
             "pages": len(doc.pages),
             "pages_exact": sum(p.certainty == PageCertainty.exact for p in doc.pages),
@@ -76,16 +78,20 @@ def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
 
 def print_summary(store: DocumentStore, ids: list[str]) -> None:
     t = RichTable(title="Document store")
-    cols = ["doc", "lang", "pages", "pages_exact", "sections", "blocks", "tables", "figures", "facts",
+    cols = ["doc", "style", "lang", "pages", "pages_exact", "sections", "blocks", "tables", "figures", "facts",
             "ocr_repairs", "blocks: exact/est./range/unknown"]
     for c in cols:
         t.add_column(c)
-    for r in summary_rows(store, ids):
+    rows = summary_rows(store, ids)
+    for r in rows:
         c = r["blocks_by_page_certainty"]
         t.add_row(*[str(r[k]) for k in cols[:-1]],
                   f"{c['exact']}/{c['estimated']}/{c['range']}/{c['unknown']}")
     # the table is wider than a default 80-column pipe; never truncate its figures
-    Console(width=max(console.width, 170)).print(t)
+    wide = Console(width=max(console.width, 170))
+    wide.print(t)
+    for r in rows:
+        wide.print(f"style of {escape(r['doc'])}: {escape(r['style'])} — {escape(r['style_reason'])}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

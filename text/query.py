@@ -12,28 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from text import lang as langdetect
-from text.terms import YEAR_RE
+from text.units import Family, question_family
+from text.years import YEAR_RANGE_RE, YEAR_WORD_RE
 
-# Unit families a question can ask for; fact units map onto the same families (answer/intent.py).
-PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder", "årsverk", "prosentpoeng"
-
-UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
-    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
-    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
-                         r"rate)\b|%")),
-    (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
-    (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
-    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
-    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
-    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
-    (MONEY, re.compile(
-        r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
-        r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
-    (COUNT, re.compile(
-        r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
-]
 # An explanation, a name or a list is wanted, not a figure
 PASSAGE_CUE = re.compile(
     r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
@@ -43,7 +24,6 @@ PASSAGE_CUE = re.compile(
 )
 _QUESTION_WORD = re.compile(r"^\s*(hv\w*|kv\w*|kor\w*|kven|når|why|what|which|who|how|when|where|is|are|do|does)\b",
                             re.I)
-YEAR_RANGE_RE = re.compile(rf"{YEAR_RE.pattern}\s*[-–]\s*{YEAR_RE.pattern}")
 SHORT_WORDS = 4  # a keyword query: this many words or fewer and no question word
 
 
@@ -59,7 +39,7 @@ class QueryType(StrEnum):
 @dataclass(frozen=True)
 class QueryInfo:
     years: tuple[int, ...]
-    unit: str | None  # the unit family asked for, None when the question names none
+    unit: Family | None  # the unit family asked for (text/units.py), None when the question names none
     asks_passage: bool
     lang: str  # nb | nn | en
     short: bool
@@ -84,19 +64,11 @@ class QueryInfo:
 def years_named(q: str) -> list[int]:
     """Years a query names, a range `2019–2021` spelled out."""
     years: list[int] = []
-    for m in YEAR_RANGE_RE.finditer(q):
-        lo, hi = sorted((int(m.group(1)), int(m.group(2))))
+    for a, b in YEAR_RANGE_RE.findall(q):
+        lo, hi = sorted((int(a), int(b)))
         years.extend(range(lo, hi + 1))
-    years.extend(int(y) for y in YEAR_RE.findall(q))
+    years.extend(int(y) for y in YEAR_WORD_RE.findall(q))
     return sorted(set(years))
-
-
-def unit_asked(q: str) -> str | None:
-    """The unit family the (lower-cased) question asks for, the first cue in UNIT_CUES order."""
-    for family, pat in UNIT_CUES:
-        if pat.search(q):
-            return family
-    return None
 
 
 def classify(query: str) -> QueryInfo:
@@ -104,7 +76,7 @@ def classify(query: str) -> QueryInfo:
     words = q.split()
     return QueryInfo(
         years=tuple(years_named(q)),
-        unit=unit_asked(q),
+        unit=question_family(q),
         asks_passage=bool(PASSAGE_CUE.search(q)),
         lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
         short=len(words) <= SHORT_WORDS and not _QUESTION_WORD.search(q),

@@ -53,6 +53,16 @@ function titleWithYear(title, year) {
   return year && !String(title).includes(String(year)) ? `${title} (${year})` : title;
 }
 
+// What the page label means, for the tooltip: exact, or an estimate with its measured bound.
+function pageTitle(c) {
+  if (c.page_certainty === "exact") return "Sidetallet er sikkert (fra kilden).";
+  if (c.page_error !== null && c.page_error !== undefined && c.page_estimate) {
+    return `Anslått side ${c.page_estimate}: 9 av 10 slike anslag treffer innen ±${c.page_error} sider (målt).`;
+  }
+  if (c.page_certainty === "range") return "Kilden gir bare et sideintervall.";
+  return "Kilden gir ikke sidetall her.";
+}
+
 function citationText(c) {
   const parts = [titleWithYear(c.title, c.year), c.page_label || "side ukjent"];
   if (c.section_path && c.section_path.length) parts.push(c.section_path[c.section_path.length - 1]);
@@ -90,7 +100,8 @@ function showAnswer(answer) {
   const source = $("svar-kilde");
   source.replaceChildren();
   if (answer.citation) {
-    source.append("Kilde: ", el("a", { href: answer.citation.view_url, class: "cite", text: citationText(answer.citation) }));
+    source.append("Kilde: ", el("a", { href: answer.citation.view_url, class: "cite", text: citationText(answer.citation),
+      title: pageTitle(answer.citation) }));
   }
   const note = $("svar-merknad");
   note.hidden = !answer.disagreement;
@@ -102,7 +113,7 @@ function showAnswer(answer) {
     list.append(el("li", {}, [
       el("strong", { text: alt.value_text }),
       ` (${RELATIONS[alt.relation] || alt.relation}${alt.year ? ", " + alt.year : ""}) – `,
-      el("a", { href: alt.citation.view_url, text: citationText(alt.citation) }),
+      el("a", { href: alt.citation.view_url, text: citationText(alt.citation), title: pageTitle(alt.citation) }),
     ]));
   }
   alts.hidden = list.children.length === 0;
@@ -117,7 +128,7 @@ function showHits(hits) {
       el("p", { class: "where" }, [
         el("span", { class: "doc", text: titleWithYear(hit.title, hit.year) }),
         " · ",
-        el("span", { class: "page", text: c.page_label || "side ukjent" }),
+        el("span", { class: "page", text: c.page_label || "side ukjent", title: pageTitle(c) }),
       ]),
       c.section_path && c.section_path.length
         ? el("p", { class: "section", text: c.section_path.join(" › ") }) : null,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from text.query import COUNT, PERCENT, QueryType, classify
+from text.query import QueryType, classify
+from text.units import Family
 
 
 @pytest.mark.parametrize("query, qtype", [
@@ -24,8 +25,8 @@ def test_query_types(query, qtype):
 def test_years_units_and_ranges():
     info = classify("andel bosatt innen 12 mnd 2019–2021")
     assert info.years == (2019, 2020, 2021)
-    assert info.unit == PERCENT and info.is_numeric
-    assert classify("hvor mange ble bosatt").unit == COUNT
+    assert info.unit == Family.percent and info.is_numeric
+    assert classify("hvor mange ble bosatt").unit == Family.count
     assert classify("hvorfor stoppet bosettingen").asks_passage
     assert not classify("hvorfor stoppet bosettingen").is_numeric
     assert classify("kva gjorde kommunane").lang == "nn"
