@@ -156,6 +156,15 @@ class Index:
         if mode is SearchMode.hybrid:
             cands = self.candidates(query, max(k, s.pool, s.rerank.pool), mask)
             order = self.ranker.rank(cands, k, s)
+            if len(order) < k and "semantic" not in cands.lists:
+                # a query type fused without the dense model (short keyword queries) still gets hits when its
+                # words are unknown to BM25 (a typo, an English word): the model's ranking fills the tail
+                ids, sc = self.dense.search(self.embed_query(query.strip()), k, mask)
+                cands.lists["semantic"] = (ids, sc)
+                seen = {r.row for r in order}
+                low = min((r.score for r in order), default=0.0)
+                order += [Ranked(row, low - 1 - i) for i, row in enumerate(r for r in ids.tolist() if r not in seen)]
+                order = order[:k]
         else:
             cands = self.candidates(query, k, mask, retrievers=(mode.value,))
             ids, sc = cands.lists[mode.value]

@@ -91,3 +91,10 @@ def test_second_stage_features(fake_index):
     feats = [fake_index.ranker.features(cands, r) for r in rows]
     assert all(0.0 <= p <= 1.0 and 0.0 <= s <= 1.0 for p, s in feats)
     assert max(p for p, _ in feats) > 0.5  # some chunk holds most of the query's weight in one clause
+
+
+def test_short_query_with_unknown_words_still_gets_hits(fake_index):
+    # a keyword query is fused without the dense model; words BM25 has never seen fall back to it
+    assert fake_index.search_settings.weights[QueryType.keyword].semantic == 0
+    hits = fake_index.search("xqzzyv blorpt", k=5)
+    assert len(hits) == 5 and all(set(h.ranks) == {"semantic"} for h in hits)
