@@ -11,22 +11,16 @@ import re
 from dataclasses import dataclass, field
 
 from core.records import AnswerType
-from text import lang as langdetect
 from text.numbers import find_numbers
+from text.query import classify
 from text.units import Family, family_of, question_family
-from text.years import YEAR_RANGE_RE, YEAR_WORD_RE, is_year
+from text.years import is_year
 
 # Unit families a question can ask for (text/units.py); fact units map onto the same families.
 PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
                                               Family.points)
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
-_PASSAGE = re.compile(
-    r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
-    r"how (does|do|did|is|are|can)|hva (er|gjør|gjorde|skal|betyr|handler|var formålet|var målet|var bakgrunnen)|"
-    r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
-    re.I,
-)
 
 
 # -- what kind of answer a question asks for (Bokmål, Nynorsk, English) ---------------------------------
@@ -157,25 +151,22 @@ def indicator_words(question: str) -> str:
 
 
 def parse_question(question: str) -> Intent:
+    """Years, unit, language and passage-vs-figure from text/query.py (search reads a question the same way);
+    target, preliminary and the non-year numbers here."""
     q = question.lower()
-    years: list[int] = []
-    for a, b in YEAR_RANGE_RE.findall(q):
-        lo, hi = sorted((int(a), int(b)))
-        years.extend(range(lo, hi + 1))
-    years.extend(int(y) for y in YEAR_WORD_RE.findall(q) if int(y) not in years)
-    unit = question_family(q)
+    info = classify(question)
     numbers = [v for _, _, v, _ in find_numbers(q) if not is_year(v)]
     kind, item = answer_type(question)
     return Intent(
         answer_type=kind, item_type=item,
         question=question,
-        years=sorted(set(years)),
-        unit=unit,
+        years=list(info.years),
+        unit=info.unit,
         wants_target=bool(_TARGET.search(q)),
         wants_preliminary=bool(_PRELIM.search(q)),
         numbers=numbers,
-        asks_passage=bool(_PASSAGE.search(q)),
-        lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
+        asks_passage=info.asks_passage,
+        lang=info.lang,
     )
 
 

@@ -342,6 +342,9 @@ class Hit(BaseModel):
     scores: dict[str, float] = Field(default_factory=dict)  # per retriever: "keyword", "semantic"
     ranks: dict[str, int] = Field(default_factory=dict)  # per retriever, 1-based; absent = not retrieved
     citation: Citation
+    # near-duplicates folded under this hit ("more from this table": other row groups of its table, the same
+    # passage in another letter), as chunk ids, best first
+    more: list[str] = Field(default_factory=list)
 
 
 class AnswerType(StrEnum):

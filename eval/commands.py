@@ -82,6 +82,11 @@ class FreshIndex:
     def release(self) -> None:
         self._idx = None
 
+    def settings_record(self) -> dict[str, Any] | None:
+        """The settings of the index, when it is open (the first mode's is opened before any search)."""
+        record = getattr(self._idx, "settings_record", None)
+        return record() if callable(record) else None
+
 
 def build_searchers(mode: str, data: Path, docs: list[SourceDoc]) -> dict[str, tuple[Any, str]]:
     from eval.baseline import WindowBM25

@@ -109,12 +109,13 @@ def locate_gold(question: Question, docs: Sequence[SourceDoc]) -> Gold | None:
     """Where the question's support lies: in the named document if it is there, else anywhere.
 
     When no document is named (or the named one does not hold it), the first document
-    that holds the passage is the gold document.
+    that holds a passage is the gold document. With a list of supports, the gold spans
+    are every located span of every one of them in that document.
     """
     named = [d for d in docs if question.doc and d.known_as(question.doc)]
     for group in (named, [d for d in docs if d not in named]):
         for d in group:
-            spans = d.locate(question.support)
+            spans = [s for support in question.supports for s in d.locate(support)]
             if spans:
                 return Gold(d.doc_id, spans)
     return None
@@ -378,7 +379,7 @@ def answer_items(answers: Sequence[AnswerResult] | None) -> list[dict[str, Any]]
 
 
 TOP_KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
-            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes",
+            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes", "settings",
             "answer_accuracy_by_type", "answers", "answer_settings")
 
 
@@ -386,9 +387,11 @@ def build_report(
     per_mode: dict[str, dict[str, Any]],
     top_mode: str,
     answers: Sequence[AnswerResult] | None = None,
+    settings: dict[str, Any] | None = None,
     answer_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run."""
+    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run;
+    `settings` the index's build and search settings the figures were measured with (None for a fake)."""
     top = per_mode[top_mode]
     acc, cit = answer_figures(answers)
     out = {
@@ -406,6 +409,7 @@ def build_report(
         "by_doc": top["by_doc"],
         "misses": top["misses"],
         "modes": per_mode,
+        "settings": settings,
         "answer_accuracy_by_type": answer_breakdown(answers),
         "answers": answer_items(answers),
         "answer_settings": answer_settings if answers is not None else None,
@@ -426,6 +430,7 @@ def evaluate(
 ) -> tuple[dict[str, Any], dict[str, list[QuestionResult]]]:
     """Score every named searcher (name -> (searcher, mode passed to search)) on one question file."""
     prepared = prepare(qf, docs)
+    settings = settings_of(searchers)  # before any mode runs: each mode's index is released after its run
     results = {}
     for name, (searcher, mode) in searchers.items():
         results[name] = run_search(searcher, prepared, k, mode, on_progress)
@@ -433,8 +438,18 @@ def evaluate(
             searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
-    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, answer_settings)
+    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, settings, answer_settings)
     return report, results
+
+
+def settings_of(searchers: dict[str, tuple[Searcher, str]]) -> dict[str, Any] | None:
+    """The settings recorded with the first searcher that has them (a real index: its manifest's settings and
+    the search settings actually used)."""
+    for searcher, _ in searchers.values():
+        record = getattr(searcher, "settings_record", None)
+        if callable(record):
+            return record()
+    return None
 
 
 __all__ = [

@@ -103,6 +103,10 @@ def index(
         console.print("re-embedded: " + ", ".join(f"{d} ({n})" for d, n in sorted(report.embedded_by_doc.items())))
     if report.removed:
         console.print("removed: " + ", ".join(report.removed))
+    if report.truncated:
+        shown = ", ".join(report.truncated[:5]) + (" …" if len(report.truncated) > 5 else "")
+        console.print(f"[yellow]note[/yellow] {len(report.truncated)} chunk(s) exceed the model's 512 tokens: their "
+                      f"tail has no vector and is found by keyword search only ({shown})")
 
 
 def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:

@@ -14,16 +14,14 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from answer.intent import parse_question
 from core.errors import IndexMismatchError, IndexMissingError
-from core.records import Chunk, Fact, Hit, SearchMode
+from core.records import Chunk, Fact
 from index.embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.offsets import TokenOffsets
-from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
-from index.search import FACT_WEIGHT, Index
+from index.search import Index
 from index.settings import INDEX_FORMAT, IndexSettings
 from index.stores.base import ChunkStore, Ranking
 from ingest.store import DocumentStore
@@ -76,43 +74,24 @@ class StoreIndex(Index):
                          DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts)
         self.store = store
 
-    def search(self, query: str, k: int = 10, mode: str | SearchMode = "hybrid",
-               filters: SearchFilters | dict | None = None) -> list[Hit]:
-        if not isinstance(query, str) or not query.strip():
-            raise ValueError("the query is empty: give some words to search for")
-        if not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive whole number, not {k!r}")
-        mode = SearchMode.from_str(mode)
-        f = SearchFilters.from_any(filters)
-        terms = self.tokenizer.tokens(query)
-        name = mode.value
-        if mode is SearchMode.keyword:
-            order = self.store.keyword(terms, k, f)
-        elif mode is SearchMode.semantic:
-            order = self.store.semantic(self.embed_query(query.strip()), k, f)
+    def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
+                 filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Keyword and semantic lists come from the store (its filters are Milvus expressions); the fitted
+        fusion, the facts retriever, the re-rank and the year prior then run here exactly as in-process, so
+        both paths rank alike. (Milvus' own RRF ranker cannot weigh retrievers per query type.)"""
+        f = filters or SearchFilters()
+        if name == "keyword":
+            ranking = self.store.keyword(terms, depth, f)
+        elif name == "semantic":
+            ranking = self.store.semantic(self.embed_query(query.strip()), depth, f)
         else:
-            depth = max(k, min(len(self.chunks), max(50, 5 * k)))
-            order = self.store.hybrid(terms, self.embed_query(query.strip()), depth, f, self.settings.fusion_k)
-        scores = {name: dict(order)}
-        ranks = {name: {row: i for i, (row, _) in enumerate(order, 1)}}
-        if mode is SearchMode.hybrid:
-            order = self._add_facts(query, order, depth, f, ranks)
-            order = self._year_prior(order, set(parse_question(query).years))
-        term_ids = self.offsets.term_ids(set(terms))
-        return [self._hit(rank, row, score, term_ids, scores, ranks) for rank, (row, score) in enumerate(order[:k], 1)]
+            return super().retrieve(name, query, terms, depth, mask, filters)
+        return _arrays(ranking)
 
-    def _add_facts(self, query: str, fused: Ranking, depth: int, f: SearchFilters, ranks: dict) -> Ranking:
-        """The facts retriever's reciprocal-rank share added to the store's fused scores: the same sum as the
-        in-process three-way fusion."""
-        if FACT_WEIGHT <= 0 or not parse_question(query).is_numeric:
-            return fused
-        rows = facts_index.for_index(self).rank_chunks(query, depth, self.columns.mask(f))
-        total = dict(fused)
-        for i, row in enumerate(rows, 1):
-            total[row] = total.get(row, 0.0) + FACT_WEIGHT / (self.settings.fusion_k + i)
-            ranks.setdefault("facts", {})[row] = i
-        first = {row: i for i, row in enumerate([*(r for r, _ in fused), *rows])}
-        return sorted(total.items(), key=lambda rs: (-rs[1], first[rs[0]]))
+
+def _arrays(ranking: Ranking) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array([row for row, _ in ranking], dtype=np.int64)
+    return ids, np.array([score for _, score in ranking], dtype=np.float32)
 
 
 def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", embedder: Embedder | None = None,

@@ -59,7 +59,7 @@ def test_json_keys_and_figures(tiny_data, scripted, tmp_path):
     assert res.exit_code == 0, res.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert tuple(report) == TOP_KEYS
-    assert set(report) == {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
+    assert set(report) == {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy", "settings",
                            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes",
                            "answer_accuracy_by_type", "answers", "answer_settings"}
     assert set(report["latency_ms"]) == {"p50", "p95"}
