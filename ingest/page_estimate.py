@@ -221,6 +221,7 @@ class PageEstimator:
         self._set_pins(clean_pins(pins))
         self.anchors = list(self.pins)
         self.reach = (0, 2**62)  # the source stretch whose page numbering the pins speak for
+        self.last_page: int | None = None  # the document's last page, where the export shows it (form feeds)
         self.anchor_offsets = [p.offset for p in self.anchors]
         if bottoms and self.pins:
             snapped = self._snap(sorted(set(bottoms)))
@@ -289,6 +290,8 @@ class PageEstimator:
             else:
                 assert b is not None
                 out.append(max(b.page - max(0.0, self.pin_mass[j] - mx), 1.0))
+        if self.last_page is not None:  # extrapolation never runs past the page count the export gives
+            out = [min(c, self.last_page + 0.999) for c in out]
         return out
 
 

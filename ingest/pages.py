@@ -113,12 +113,20 @@ def document_bottoms(parsed: ParsedDocument, source: str, fmt: str) -> list[int]
     return list(parsed.page_bottoms) if fmt == "pdftotext" else []
 
 
+def form_feed_pages(source: str) -> int | None:
+    """How many pages an export with form feeds has (pdftotext ends every page with one); None without."""
+    if "\f" not in source:
+        return None
+    return sum(1 for page in source.split("\f") if page.strip())
+
+
 def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
                       table: dict[str, dict[str, int]] | None = None) -> PageEstimator:
     """Give every record that is not exact a best-estimate page and its measured error bound."""
     est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
                         newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
     est.reach = numbering_reach(parsed.blocks, est.anchors)
+    est.last_page = form_feed_pages(source)
     estimate_records([*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures], est, table)
     parsed.pages = estimated_pages(parsed, source, est, table)
     return est
