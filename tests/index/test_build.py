@@ -20,7 +20,7 @@ from text.tokenizer import TokenizerSettings
 
 def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
     m = json.loads((fake_index_dir / MANIFEST).read_text())
-    assert m["model"] == {"name": "fake-hash-embedder", "backend": "st", "quantize": "none",
+    assert m["model"] == {"name": "fake-hash-embedder", "backend": "onnx", "quantize": "int8",
                           "fingerprint": "fake-hash-embedder:v1:64",
                           "dim": 64}
     assert {d["id"]: d["sha256"] for d in m["documents"]} == {i: store.meta(i).sha256 for i in store.ids()}
