@@ -179,7 +179,7 @@ def ingest_paths(
         if doc_id in seen_ids and seen_ids[doc_id] != sha:
             doc_id = f"{doc_id}-{sha[:8]}"
         seen_ids[doc_id] = sha
-        if not force and _unchanged(store, doc_id, sha):
+        if not force and unchanged(store, doc_id, sha):
             results.append(IngestResult(str(path), "unchanged", doc_id))
             continue
         try:
@@ -204,7 +204,8 @@ def ingest_paths(
     return results
 
 
-def _unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:
+def unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:
+    """Stored already from the same bytes by the same ingest code."""
     if not store.path(doc_id).exists() or not store.source_path(doc_id).exists():
         return False
     try:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import index.embedders.convert as e5_convert
+from core.atomic import replace_folder
 from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
 OPSET = 17
@@ -111,13 +112,7 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
         prompts = json.loads((st_dir / "config_sentence_transformers.json").read_text())["prompts"]
         (tmp / "prompts.json").write_text(json.dumps(prompts))
         (tmp / "source.json").write_text(json.dumps(stamp))
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -13,19 +13,8 @@ from pathlib import Path
 
 from core.errors import IngestError
 from ingest.manifest import find_entry, load_manifest
-from ingest.pipeline import IngestResult, build_document, collect_files, ingest_version, slugify
+from ingest.pipeline import IngestResult, build_document, collect_files, slugify, unchanged
 from ingest.store import DocumentStore
-
-
-def unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:
-    """Stored already from the same bytes by the same ingest code."""
-    if not store.path(doc_id).exists() or not store.source_path(doc_id).exists():
-        return False
-    try:
-        meta = store.meta(doc_id)
-    except (ValueError, KeyError, OSError):
-        return False
-    return meta.sha256 == sha and meta.ingest_version == ingest_version()
 
 
 def plan(paths: list[Path], store: DocumentStore, force: bool) -> tuple[list[dict], list[IngestResult]]:
