@@ -156,7 +156,11 @@ def over_limit(embedder: Embedder, texts: list[str]) -> list[bool]:
     tok = getattr(embedder, "tokenizer", None)
     if tok is None:
         return [False] * len(texts)
-    return [len(tok("passage: " + t)["input_ids"]) > MODEL_MAX_TOKENS for t in texts]
+    if callable(tok):  # a Hugging Face tokenizer (sentence-transformers): it counts without truncating
+        return [len(tok("passage: " + t)["input_ids"]) > MODEL_MAX_TOKENS for t in texts]
+    # a `tokenizers` tokenizer set to truncate (the ONNX backend): what it cut off is its overflow
+    encodings = [tok.encode("passage: " + t) for t in texts]
+    return [bool(e.overflowing) or len(e.ids) > MODEL_MAX_TOKENS for e in encodings]
 
 
 def _doc_entry(doc: Document, n_chunks: int) -> dict:
