@@ -33,8 +33,18 @@ def answer_command(
     if not a.found:
         console.print(f"[yellow]{escape(a.text)}[/yellow]")
     else:
-        if a.value_text:
-            console.print(f"[bold green]{escape(a.value_text)}[/bold green]  (sikkerhet {a.confidence:.2f})")
+        kind = a.answer_type.value + (f" ({a.item_type.value})" if a.item_type else "")
+        if a.answer_type.value in ("list", "numbers") and len(a.values) > 1:
+            console.print(f"[dim]{kind}[/dim]  (sikkerhet {a.confidence:.2f})")
+            for v in a.values:  # each value with its own source
+                label = f" [{escape(v.label)}]" if v.label and a.answer_type.value == "numbers" else ""
+                console.print(f"  • [bold green]{escape(v.text)}[/bold green]{label} — {escape(v.citation.title)}, "
+                              f"{v.citation.page_label} [{v.citation.span.start}:{v.citation.span.end}]")
+        elif a.short_answer and a.answer_type.value != "reason":
+            console.print(f"[bold green]{escape(a.short_answer)}[/bold green]  [dim]{kind}[/dim]  "
+                          f"(sikkerhet {a.confidence:.2f})")
+        else:
+            console.print(f"[dim]{kind}[/dim]  (sikkerhet {a.confidence:.2f})")
         console.print(escape(a.text))
         if a.citation:
             c = a.citation

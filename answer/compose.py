@@ -1,31 +1,39 @@
-"""Direct answers to number questions: the best-fitting fact, its source, and what else the sources say.
+"""Direct answers of every type: figures, several figures, names, places, lists, dates and reasons.
 
-A fact is scored by how well its words match the question (BM25 over fact
-texts), whether hybrid search found the passage it sits in, and whether its
-year, unit and kind (result or target) agree with what the question asks.
-When no fact fits, the best sentence of the best passage answers instead;
-when nothing fits, the answer says so.
+`gather` reads the question's type (answer/intent.py), searches once and
+collects the candidates of that type: facts for figures (answer/facts.py),
+entity and phrase spans for names, places, dates and lists (answer/spans.py),
+sentences for reasons (answer/reasons.py). `decide` scores them with the
+learned ranker (answer/ranker.py) and builds the answer: the value(s), each
+with the exact span it came from, a calibrated confidence, and — below the
+fitted threshold — a plain "not found". The two halves are apart so that the
+ranker can be fitted on cached candidates without searching again.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from answer.intent import COUNT, GROUP_WORDS, Intent, indicator_words, parse_question, unit_family
-from core.records import Answer, AnswerAlternative, Citation, Fact, Hit, Span
+from answer.facts import FactCandidate, fact_candidates
+from answer.intent import Intent, indicator_words, parse_question, split_figures, unit_family
+from answer.ranker import Ranker, load_ranker
+from answer.reasons import SentenceCandidate, sentence_candidates
+from answer.settings import AnswerSettings
+from answer.spans import FITS, Candidate, candidates
+from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
-from index.retrievers.facts import for_index as fact_index
 from index.search import Index
+from text.formatting import format_value
 from text.numbers import find_numbers
 
-MIN_SCORE = 0.9  # set by hand: below it a fact matches the words but neither year nor unit; not tuned
+__all__ = ["answer", "answer_json", "decide", "gather"]
+
 MAX_ALTERNATIVES = 8
+NUMBER_TYPES = (AnswerType.number, AnswerType.numbers)
 
 NOT_FOUND = {
     "nb": "Jeg fant ikke noe svar på dette i dokumentene.",
@@ -34,30 +42,7 @@ NOT_FOUND = {
 }
 
 
-@dataclass
-class Scored:
-    fact: Fact
-    score: float
-    keyword: float
-    support: float
-
-
-# -- formatting --------------------------------------------------------------------------------------
-def format_number(value: float) -> str:
-    """Norwegian style: `2 819`, `9,6`, `7 545,63`."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ")
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",")
-
-
-def format_value(value: float, unit: str | None) -> str:
-    number = format_number(value)
-    if not unit:
-        return number
-    return f"{number} {unit}"
-
-
+# -- formatting ---------------------------------------------------------------------------------------
 def _sentence(f: Fact, value_text: str, citation: Citation, lang: str) -> str:
     """A sentence from the report says it best; a table cell gets 'indicator was value in year (source)'."""
     if f.source_kind == "text" and f.sentence:
@@ -81,96 +66,6 @@ def cite_fact(index: Index, f: Fact) -> Citation:
         row=f.row, column=f.column,
         quote=trim_quote(source[f.span.start:f.span.end]) if source is not None else None,
     )
-
-
-# -- scoring -----------------------------------------------------------------------------------------
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _support(f: Fact, hits: list[Hit], index: Index) -> float:
-    """How strongly hybrid search backs the passage the fact sits in (1 at rank 1, fading)."""
-    best = 0.0
-    for h in hits:
-        if h.doc_id != f.doc_id:
-            continue
-        if _overlaps(index.chunk(h.chunk_id).span, f.span):
-            best = max(best, 1.0 / math.sqrt(h.rank))
-    return best
-
-
-def _content_tokens(index: Index, text: str) -> set[str]:
-    return {t for t in index.tokenizer.tokens(text) if not re.fullmatch(r"(19|20)\d\d", t)}
-
-
-def score_fact(f: Fact, keyword: float, support: float, coverage: float, intent: Intent) -> float:
-    """Higher is better; each term is one piece of evidence the question gives (see module docstring)."""
-    s = keyword + 0.8 * support + 1.0 * coverage
-    if intent.years:
-        s += 0.6 if f.year in intent.years else (-0.3 if f.year is None else -1.0)
-    if intent.unit is not None:
-        fam = unit_family(f.unit)
-        s += 0.5 if fam == intent.unit else (-0.2 if intent.unit == COUNT and fam == COUNT else -1.0)
-    is_target = bool(f.qualifier and re.search(r"krav|mål|target", f.qualifier, re.I))
-    if is_target != intent.wants_target:
-        s -= 0.5
-    if any(abs(f.value - n) < 1e-9 for n in intent.numbers):
-        s -= 1.0  # "innen 6 måneder": the 6 is part of the question, not its answer
-    if 1980 <= f.value <= 2049 and float(f.value).is_integer() and unit_family(f.unit) == COUNT:
-        s -= 0.7  # a year read as a value
-    if f.source_kind == "table":
-        s += 0.3  # a row and a column header say more exactly what a number is than a sentence does
-    elif f.qualifier and "år fra" in f.qualifier:
-        s -= 0.3  # the sentence gave no year; it was taken from the context
-    return s
-
-
-def _group_tokens(index: Index) -> frozenset[str]:
-    return _group_tokens_for(index.tokenizer)
-
-
-@lru_cache(maxsize=8)
-def _group_tokens_for(tokenizer) -> frozenset[str]:
-    return frozenset(t for w in GROUP_WORDS for t in tokenizer.tokens(w))
-
-
-def _groups_agree(f: Fact, q_tokens: set[str], index: Index) -> float:
-    """Penalise a figure for a sub-group (voksne, enslige mindreårige …) the question does not name."""
-    # a sentence names its group once, often before the number ("Av de 1 453 overføringsflyktningene … ble
-    # 21 prosent bosatt"), so look at the whole sentence, not only the indicator cut from it
-    extra = (_content_tokens(index, f.sentence or f.indicator) & _group_tokens(index)) - q_tokens
-    return -0.4 * min(2, len(extra))
-
-
-def _numbers_agree(f: Fact, intent: Intent) -> float:
-    """The question's own numbers ("innen 6 måneder") must stand in the indicator, not others."""
-    if not intent.numbers:
-        return 0.0
-    found = {v for _, _, v, _ in find_numbers(f.indicator)}
-    if all(any(abs(n - v) < 1e-9 for v in found) for n in intent.numbers):
-        return 0.4
-    return -0.6 if found else -0.2
-
-
-def rank_facts(question: str, intent: Intent, index: Index, hits: list[Hit], top: int = 300) -> list[Scored]:
-    fi = fact_index(index)
-    found = fi.search(question, top=top)
-    if not found:
-        return []
-    best_kw = found[0][1]
-    q_tokens = _content_tokens(index, question)
-    out = []
-    for pos, kw in found:
-        f = fi.facts[pos]
-        support = _support(f, hits, index)
-        coverage = len(q_tokens & _content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
-        score = (score_fact(f, kw / best_kw, support, coverage, intent) + _numbers_agree(f, intent)
-                 + _groups_agree(f, q_tokens, index))
-        if not intent.years and f.year is not None and f.year == index.document(f.doc_id).get("year"):
-            score += 0.3  # no year asked: the figure a report gives for its own year, not a comparison year
-        out.append(Scored(f, score, kw / best_kw, support))
-    out.sort(key=lambda s: -s.score)
-    return out
 
 
 # -- alternatives and disagreement -------------------------------------------------------------------
@@ -200,7 +95,7 @@ def _relation(best: Fact, other: Fact) -> str:
     return "other_source"
 
 
-def alternatives(best: Fact, ranked: list[Scored], index: Index) -> list[AnswerAlternative]:
+def alternatives(best: Fact, ranked: list[FactCandidate], index: Index) -> list[AnswerAlternative]:
     out: list[AnswerAlternative] = []
     seen = {(best.doc_id, best.year, best.value, best.qualifier)}
     for s in ranked:
@@ -237,64 +132,263 @@ def _root(c: Citation) -> str:
     return c.section_path[0] if c.section_path else ""
 
 
-# -- fallback: the best sentence of the best passage --------------------------------------------------
-_SENT = re.compile(r"[^.!?\n]+(?:[.!?](?!\d)|$)")
 
 
-def best_sentence(question: str, intent: Intent, hits: list[Hit], index: Index) -> tuple[Hit, str, int] | None:
-    q = set(index.tokenizer.tokens(question))
-    if not q:
-        return None
-    best = None
-    for h in hits[:3]:
-        for m in _SENT.finditer(h.text):
-            sent = m.group(0).strip()
-            if len(sent) < 20:
-                continue
-            overlap = len(q & set(index.tokenizer.tokens(sent)))
-            score = overlap + (0.5 if intent.is_numeric and re.search(r"\d", sent) else 0) - 0.1 * (h.rank - 1)
-            if best is None or score > best[2]:
-                best = (h, sent, score)
-    if best is None:
-        return None
-    h, sent, score = best
-    needed = max(1, math.ceil(0.5 * len(q)))
-    return (h, sent, int(score)) if score >= needed else None
+# -- span citations ----------------------------------------------------------------------------------
+def locate(index: Index, hit: Hit, text: str) -> Citation:
+    """The hit's citation narrowed to where `text` stands in the source, inside the passage's span."""
+    cite = hit.citation
+    source = index.sources.get(hit.doc_id)
+    try:
+        chunk_span = index.chunk(hit.chunk_id).span
+    except (KeyError, IndexError):
+        chunk_span = cite.span
+    if source is None or not text.strip():
+        return cite
+    pattern = r"\s+".join(re.escape(w) for w in text.split())
+    m = re.compile(pattern).search(source, chunk_span.start, chunk_span.end)
+    if m is None:
+        return cite
+    span = Span(start=m.start(), end=m.end())
+    return cite.model_copy(update={"span": span, "quote": trim_quote(source[span.start:span.end])})
 
 
-# -- the answer --------------------------------------------------------------------------------------
-def answer(question: str, index: Index, k_passages: int = 5) -> Answer:
-    """Answer `question` from the index: a fact with its source, else a passage, else a plain 'not found'."""
+# -- gathering candidates ----------------------------------------------------------------------------
+@dataclass
+class Pool:
+    """Everything one question's answer is chosen from; computing it is the costly part (one search)."""
+
+    question: str
+    intent: Intent
+    hits: list[Hit]
+    facts: list[list[FactCandidate]] = field(default_factory=list)  # one list per figure asked
+    spans: list[Candidate] = field(default_factory=list)
+    sentences: list[SentenceCandidate] = field(default_factory=list)
+
+
+def gather(question: str, index: Index, settings: AnswerSettings | None = None) -> Pool:
+    """Search once and collect the candidates of the type the question asks for."""
+    settings = settings or AnswerSettings()
     if not isinstance(question, str) or not question.strip():
         raise ValueError("the question is empty")
     question = question.strip()
     intent = parse_question(question)
-    hits = index.search(question, k=max(10, k_passages), mode="hybrid")
-    passages = hits[:k_passages]
-    ranked = rank_facts(indicator_words(question), intent, index, hits) if intent.is_numeric else []
-    if ranked and ranked[0].score >= MIN_SCORE:
-        top = ranked[0]
-        f = top.fact
-        cite = cite_fact(index, f)
-        value_text = format_value(f.value, f.unit)
-        alts = alternatives(f, ranked, index)
-        runner_up = next((s.score for s in ranked[1:] if s.fact.value != f.value), None)
-        margin = top.score - runner_up if runner_up is not None else 1.0
-        confidence = max(0.05, min(0.99, 0.25 + 0.25 * min(top.score, 2.0) + 0.25 * min(margin, 1.0)))
-        return Answer(
-            question=question, found=True, value=f.value, unit=f.unit, value_text=value_text,
-            text=_sentence(f, value_text, cite, intent.lang), confidence=round(confidence, 3), citation=cite,
-            fact=f, alternatives=alts, disagreement=disagreement(f, cite, alts), passages=passages,
-        )
-    sentence = best_sentence(question, intent, hits, index)
-    if sentence is not None:
-        h, sent, overlap = sentence
-        return Answer(
-            question=question, found=True, text=sent, confidence=round(min(0.6, 0.1 * overlap), 3),
-            citation=h.citation, passages=passages,
-        )
-    return Answer(question=question, found=False, text=NOT_FOUND.get(intent.lang, NOT_FOUND["nb"]),
-                  confidence=0.0, passages=passages)
+    hits = index.search(question, k=max(10, settings.k_passages), mode="hybrid")
+    pool = Pool(question, intent, hits)
+    kind = intent.answer_type
+    if kind is AnswerType.number:
+        pool.facts = [fact_candidates(indicator_words(question), intent, index, hits, settings.fact_pool)]
+        pool.spans = candidates(question, kind, hits, index, settings.span_hits, settings.ngram_sentences)
+    elif kind is AnswerType.numbers:
+        for part in split_figures(question)[: settings.max_values]:
+            sub = parse_question(part)
+            sub.years = sub.years or intent.years  # "… i 2024 og andel som deltok": the year holds for both
+            pool.facts.append(fact_candidates(indicator_words(part), sub, index, hits, settings.fact_pool))
+    elif kind is AnswerType.reason:
+        pool.sentences = sentence_candidates(question, hits, index, settings.span_hits)
+    else:
+        item = intent.item_type if kind is AnswerType.list else kind
+        pool.spans = candidates(question, item or AnswerType.term, hits, index, settings.span_hits,
+                                settings.ngram_sentences)
+    return pool
+
+
+# -- deciding ----------------------------------------------------------------------------------------
+def score(pool: Pool, ranker: Ranker) -> None:
+    """Each candidate's calibrated probability of being the answer, given its rivals; best first."""
+    for group in pool.facts:
+        keys = [format_value(c.fact.value, c.fact.unit) for c in group]
+        for c, p in zip(group, ranker.fact.probabilities([c.features for c in group], keys), strict=True):
+            c.score = p
+        group.sort(key=lambda c: -c.score)
+    probs = ranker.span.probabilities([c.features for c in pool.spans], [c.key for c in pool.spans])
+    for c, p in zip(pool.spans, probs, strict=True):
+        c.score = p
+    pool.spans.sort(key=lambda c: -c.score)
+    probs = ranker.sentence.probabilities([c.features for c in pool.sentences], [c.text for c in pool.sentences])
+    for c, p in zip(pool.sentences, probs, strict=True):
+        c.score = p
+    pool.sentences.sort(key=lambda c: -c.score)
+
+
+def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: AnswerSettings | None = None) -> Answer:
+    """The answer from a gathered pool: the best candidate(s) of the type asked, or 'not found'."""
+    ranker = ranker or load_ranker()
+    settings = settings or AnswerSettings()
+    score(pool, ranker)
+    kind = pool.intent.answer_type
+    passages = pool.hits[: settings.k_passages]
+    built: Answer | None = None
+    if kind is AnswerType.number:
+        best_fact = pool.facts[0][0] if pool.facts and pool.facts[0] else None
+        best_span = pool.spans[0] if pool.spans else None
+        if best_fact is not None and (best_span is None or best_fact.score >= best_span.score):
+            built = _figure_answer(pool, best_fact, index)
+        elif best_span is not None:
+            built = _span_answer(pool, [best_span], index)
+    elif kind is AnswerType.numbers:
+        built = _figures_answer(pool, index)
+    elif kind is AnswerType.reason:
+        built = _reason_answer(pool, index, settings)
+    elif kind is AnswerType.list:
+        built = _list_answer(pool, index, settings)
+    elif pool.spans:
+        built = _span_answer(pool, [pool.spans[0]], index)
+    if built is None or built.confidence < ranker.threshold:
+        lang = pool.intent.lang
+        return Answer(question=pool.question, found=False, answer_type=kind, item_type=pool.intent.item_type,
+                      text=NOT_FOUND.get(lang, NOT_FOUND["nb"]),
+                      confidence=round(built.confidence, 3) if built else 0.0, passages=passages)
+    return built.model_copy(update={"passages": passages})
+
+
+def _figure_value(f: Fact, index: Index, score: float, label: str | None = None) -> AnswerValue:
+    cite = cite_fact(index, f)
+    return AnswerValue(text=format_value(f.value, f.unit), value=f.value, unit=f.unit, year=f.year,
+                       label=label or f.column or f.qualifier, citation=cite, fact=f, confidence=round(score, 3))
+
+
+def _cited_fact(top: FactCandidate, group: list[FactCandidate]) -> Fact:
+    """The same figure (value, unit, year) found as a table cell cites better than a sentence: its row and
+    column say exactly what the number is. Only a cell the ranker rates nearly as well takes the top's place."""
+    f = top.fact
+    if f.source_kind == "table":
+        return f
+    for c in group:
+        g = c.fact
+        if (g.source_kind == "table" and g.value == f.value and g.unit == f.unit and g.year == f.year
+                and c.score >= 0.5 * top.score):
+            return g
+    return f
+
+
+def _figure_answer(pool: Pool, top: FactCandidate, index: Index) -> Answer:
+    f = _cited_fact(top, pool.facts[0])
+    cite = cite_fact(index, f)
+    value_text = format_value(f.value, f.unit)
+    alts = alternatives(f, pool.facts[0], index)
+    values = [_figure_value(f, index, top.score)]
+    # a result is read beside its target: "49 % (krav 90 %)"
+    target = next((a for a in alts if a.relation == "target" and a.year == f.year), None)
+    if target is not None and target.fact is not None and not pool.intent.wants_target:
+        values.append(_figure_value(target.fact, index, 0.0, label="krav"))
+    return Answer(
+        question=pool.question, found=True, answer_type=AnswerType.number, value=f.value, unit=f.unit,
+        value_text=value_text, short_answer=value_text, values=values,
+        text=_sentence(f, value_text, cite, pool.intent.lang), confidence=round(top.score, 3), citation=cite,
+        fact=f, alternatives=alts, disagreement=disagreement(f, cite, alts),
+    )
+
+
+def _figures_answer(pool: Pool, index: Index) -> Answer | None:
+    """Every figure the question asks for, each from its own fact and with its own citation."""
+    chosen: list[FactCandidate] = []
+    for group in pool.facts:
+        best = next((c for c in group if all(c.fact is not o.fact for o in chosen)), None)
+        if best is not None:
+            chosen.append(best)
+    if not chosen:
+        return None
+    values = [_figure_value(c.fact, index, c.score) for c in chosen]
+    first = chosen[0].fact
+    cite = values[0].citation
+    texts = [v.text for v in values]
+    sentences = [_sentence(c.fact, v.text, v.citation, pool.intent.lang) for c, v in zip(chosen, values, strict=True)]
+    return Answer(
+        question=pool.question, found=True, answer_type=AnswerType.numbers, value=first.value, unit=first.unit,
+        value_text=" · ".join(texts), short_answer="; ".join(texts), values=values, text=" ".join(sentences),
+        # the mean: one weak part should not hide the figures found well (each value keeps its own confidence)
+        confidence=round(sum(c.score for c in chosen) / len(chosen), 3), citation=cite, fact=first,
+        alternatives=alternatives(first, pool.facts[0], index),
+    )
+
+
+def _span_value(c: Candidate, index: Index) -> AnswerValue:
+    return AnswerValue(text=c.text, label=c.label, citation=locate(index, c.hit, c.text),
+                       confidence=round(c.score, 3))
+
+
+def _span_answer(pool: Pool, chosen: list[Candidate], index: Index) -> Answer:
+    top = chosen[0]
+    values = [_span_value(c, index) for c in chosen]
+    sentence = " ".join(top.sentence.split())
+    cite = values[0].citation
+    number = _number_in(top.text) if pool.intent.answer_type in NUMBER_TYPES else None
+    return Answer(
+        question=pool.question, found=True, answer_type=pool.intent.answer_type, item_type=pool.intent.item_type,
+        value=number, value_text=top.text if number is not None else None,
+        short_answer=", ".join(v.text for v in values), values=values,
+        text=f"{sentence} ({cite.title}, {cite.page_label})", confidence=round(top.score, 3), citation=cite,
+    )
+
+
+def _number_in(text: str) -> float | None:
+    found = find_numbers(text)
+    return found[0][2] if found else None
+
+
+def _overlapping(a: Candidate, b: Candidate) -> bool:
+    return a.hit.chunk_id == b.hit.chunk_id and a.start < b.end and b.start < a.end
+
+
+_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\beller\b|\bsamt\b)\s*")
+
+
+def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer | None:
+    """Every item of the type asked in the sentence the best item stands in (names and places as entities,
+    other items as the comma- or og-separated parts of that sentence)."""
+    if not pool.spans:
+        return None
+    top = pool.spans[0]
+    item = pool.intent.item_type or AnswerType.term
+    exact, stand_in = FITS.get(item, (frozenset(), frozenset()))
+    chosen = [top]
+    allowed = exact if top.label in exact else exact | stand_in  # "kontorer": places, not the ORG beside them
+    if item is not AnswerType.term:
+        for c in pool.spans[1:]:
+            same = c.hit.chunk_id == top.hit.chunk_id and c.sent_start == top.sent_start
+            if (same and c.label in allowed and c.score >= settings.list_ratio * top.score
+                    and not any(_overlapping(c, o) or c.key == o.key for o in chosen)):
+                chosen.append(c)
+    else:
+        tail = top.sentence.split(":", 1)[-1]
+        parts = [p.strip(" .-•–") for p in _ITEM_SPLIT.split(tail)]
+        parts = [p for p in parts if p and len(p.split()) <= settings.max_item_words]
+        if len(parts) >= 2:
+            offset = top.sentence.find(tail)
+            chosen = [Candidate(p, item, "ITEM", top.hit, top.sent_start + offset, top.sent_start + len(top.sentence),
+                                top.sentence, top.sent_start, score=top.score) for p in parts]
+    chosen = sorted(chosen[: settings.max_list_items], key=lambda c: c.start)
+    return _span_answer(pool, chosen, index)
+
+
+def _reason_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer | None:
+    """The best sentence, and the one after it when it goes on explaining (same passage, scored nearly as well)."""
+    if not pool.sentences:
+        return None
+    top = pool.sentences[0]
+    chosen = [top]
+    nxt = next((c for c in pool.sentences[1:] if c.hit.chunk_id == top.hit.chunk_id
+                and c.sentence.start == top.sentence.end), None)
+    if nxt is not None and nxt.score >= settings.second_sentence_ratio * top.score:
+        chosen.append(nxt)
+    text = " ".join(c.text for c in chosen)
+    cite = locate(index, top.hit, text)
+    if cite is top.hit.citation:
+        cite = locate(index, top.hit, top.text)
+    values = [AnswerValue(text=c.text, label="SENT", citation=locate(index, c.hit, c.text),
+                          confidence=round(c.score, 3)) for c in chosen]
+    return Answer(question=pool.question, found=True, answer_type=AnswerType.reason, short_answer=text,
+                  values=values, text=f"{text} ({cite.title}, {cite.page_label})", confidence=round(top.score, 3),
+                  citation=cite)
+
+
+# -- the answer --------------------------------------------------------------------------------------
+def answer(question: str, index: Index, k_passages: int = 5, ranker: Ranker | None = None,
+           settings: AnswerSettings | None = None) -> Answer:
+    """Answer `question` from the index: the value(s) of the type asked with their sources, or 'not found'."""
+    settings = (settings or AnswerSettings()).model_copy(update={"k_passages": k_passages})
+    return decide(gather(question, index, settings), index, ranker, settings)
 
 
 def answer_json(a: Answer) -> str:

@@ -10,45 +10,107 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from text import lang as langdetect
+from core.records import AnswerType
 from text.numbers import find_numbers
+from text.query import classify
+from text.units import Family, family_of, question_family
+from text.years import is_year
 
-# Unit families a question can ask for; fact units map onto the same families.
-PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = "%", "antall", "kroner", "måneder", "årsverk", "prosentpoeng"
-
-_UNIT_CUES: list[tuple[str, re.Pattern[str]]] = [
-    (POINTS, re.compile(r"\b(prosentpoeng|prosenteiningar|percentage points?)\b")),
-    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
-    (PERCENT, re.compile(r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|"
-                         r"rate)\b|%")),
-    (MONTHS, re.compile(r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b")),
-    (FTE, re.compile(r"\b(årsverk|full[- ]time)\b")),
-    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
-    (COUNT, re.compile(r"\b(hvor mange|kor mange|how many|number of)\b")),
-    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
-    (MONEY, re.compile(
-        r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|grant|"
-        r"budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-        r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b")),
-    (COUNT, re.compile(
-        r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b")),
-]
-# Sub-groups a figure can be about; a question that names none asks about everyone.
-GROUP_WORDS = (
-    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
-    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
-    "eldre innvandrere innvandrarar kommuner kommunar"
-).split()
+# Unit families a question can ask for (text/units.py); fact units map onto the same families.
+PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
+                                              Family.points)
 _TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
-_PASSAGE = re.compile(
-    r"^\s*(hvorfor|korfor|kvifor|hvordan|korleis|hvilke[nt]?|kva for|kven|hvem|why|which|who|what (is|are|does|did)|"
-    r"how (does|do|did|is|are|can)|hva (er|gjør|gjorde|skal|betyr|handler|var formålet|var målet|var bakgrunnen)|"
-    r"kva (er|gjer|gjorde|skal|betyr)|beskriv|forklar|describe|explain|når|when)\b",
-    re.I,
-)
-_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
-_YEAR_RANGE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
+
+
+# -- what kind of answer a question asks for (Bokmål, Nynorsk, English) ---------------------------------
+_HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
+             r"often|high)")
+_REASON = re.compile(
+    r"^\s*(hvorfor|korfor|kvifor|why|av hvilken grunn|what (?:was|is) the reason)\b|"
+    rf"^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)|"
+    r"^\s*(hva|kva|what)\s+(er|var|betyr|skiller|innebærer|inneber|innebar|gjør|gjer|gjorde|handler|fann|fant|"
+    r"inneheldt|inneholdt|vil|skal|sa|sier|seier|mener|meiner|is|was|are|were|does|did|means?)\b|"
+    r"^\s*(beskriv|forklar|describe|explain)\b|\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b")
+_NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir kalt|is the name|was the name)\b|"
+                     r"\b(navnet|namnet|tittelen|the name)\b")
+_DATE = re.compile(
+    r"^\s*(når|when)\b|\b(hvilket|kva|which|what|i hvilket|i kva)\s+(år|årstal|årstall|dato|year|date|måned|"
+    r"månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
+_PERSON = re.compile(r"^\s*(hvem|kven|who|whom)\b|\b(hvem|kven)\b|\bhvilken (person|leder|forsker|minister)\b")
+_PLACE = re.compile(
+    rf"^\s*(hvor|kor)\b(?!\s+{_HOW_MUCH}\b)(?!\s+mange)|^\s*where\b|\b(hvor|kor)\s+(i|ligger|ligg|finnes|"
+    r"fins|holder|held)\b|\b(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+(by|kommune|land|sted|stad|"
+    r"fylke|region|bydel|city|town|country|place|municipality|county)\b")
+_ORG = re.compile(
+    r"\b(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+(\w+-)?(organisasjon|virksomhet|verksemd|bedrift|"
+    r"selskap|parti|klubb|lag|etat|direktorat|institutt|institusjon|departement|avis|forening|firma|universitet|"
+    r"hackergruppe|gruppe|company|organi[sz]ation|agency|party|club|institute|university|team)\w*\b")
+# plural question words: "hvilke kommuner", "kva for nokre tiltak", "which municipalities", "nevn"
+_LIST = re.compile(r"^\s*(hvilke|kva for nokre|kva slags|which|nevn|list|name the)\b|\b(hvilke|kva for nokre)\b")
+_LIST_ITEM: list[tuple[AnswerType, re.Pattern[str]]] = [
+    (AnswerType.place, re.compile(r"\b(kommun\w*|byer|land|fylk\w*|steder|stader|kontor\w*|regioner|"
+                                  r"municipalit\w*|countries|cities|places|offices)\b")),
+    (AnswerType.organisation, re.compile(r"\b(organisasjon\w*|virksomhet\w*|verksemd\w*|bedrift\w*|selskap\w*|"
+                                         r"partie?r|partia|aktører|aktørar|etater|organi[sz]ations|companies)\b")),
+    (AnswerType.person, re.compile(r"\b(personer|personar|ledere|leiarar|forskere|forskarar|people|persons)\b")),
+]
+# a second figure joined by "og"/"and": "hvor mange … og andel som deltok", "post 01 og hvor mye disponerer"
+_SECOND_FIGURE = re.compile(
+    r"\s(?:og|and)\s+(?=(?:\w+\s+){0,3}?(?:hvor mange|kor mange|hvor mye|kor mykje|how many|how much|andel|"
+    r"andelen|prosent|del(?:en)?|share|antall|talet|kapasitetsutnytt\w*|utnytting\w*|utnyttelse\w*|krav|"
+    r"resultat|beløp)\b)")
+
+# "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
+_THING_OF = re.compile(r"^\s*(hva|kva|what)\s+(er|var|is|was)\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b")
+
+_WHICH_THING = re.compile(r"^\s*((i|ved|gjennom|fra|frå|på|av|for|in|at|from|by)\s+)?(hvilken|hvilket|kva for ein|"
+                          r"kva for eit|which|what)\s+\w+")
+_WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+"
+                           r"(andel|del|prosent\w*|beløp|sum|tal|tall|antall|share|percentage|amount|number|"
+                           r"temperatur|hastighet|høyde|lengde|alder)\b")
+
+
+def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
+    """(type, list item type) from the question's wording; a figure unless the wording asks for something else."""
+    q = " ".join(question.lower().split())
+    has_unit = question_family(q) is not None
+    if _SECOND_FIGURE.search(q) and has_unit:
+        return AnswerType.numbers, None
+    if re.match(r"^\s*(hvorfor|korfor|kvifor|why)\b", q):
+        return AnswerType.reason, None
+    if _DATE.search(q) and not re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
+        return AnswerType.date, None
+    if re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
+        return AnswerType.number, None
+    if _WHICH_THING.match(q) and not _WHICH_FIGURE.match(q) and not _LIST.search(q):
+        return (AnswerType.person if _PERSON.search(q) else AnswerType.organisation if _ORG.search(q)
+                else AnswerType.place if _PLACE.search(q) else AnswerType.term), None
+    if _LIST.search(q) and not re.search(r"\b(hvilket|which one)\b", q):
+        item = next((t for t, pat in _LIST_ITEM if pat.search(q)), AnswerType.term)
+        if re.match(r"^\s*which\b", q) and not re.search(r"\b\w+(s|ies)\b", q.split(" ", 2)[1] if " " in q else ""):
+            pass  # "which report" is one item; fall through to the singular rules
+        else:
+            return AnswerType.list, item
+    if _PERSON.search(q):
+        return AnswerType.person, None
+    if _ORG.search(q):
+        return AnswerType.organisation, None
+    if _PLACE.search(q):
+        return AnswerType.place, None
+    if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit):
+        return AnswerType.term, None
+    if _REASON.search(q) and not has_unit:
+        return AnswerType.reason, None
+    if re.match(r"^\s*(hva|kva|hvilken|hvilket|kva for ein|kva for eit|which|what)\b", q) and not has_unit:
+        return AnswerType.term, None
+    return AnswerType.number, None
+
+
+def split_figures(question: str) -> list[str]:
+    """The parts of a question asking for several figures, each a question of its own."""
+    parts = _SECOND_FIGURE.split(question)
+    return [p.strip() for p in parts if p.strip()]
 
 
 @dataclass
@@ -61,6 +123,8 @@ class Intent:
     numbers: list[float] = field(default_factory=list)  # non-year numbers in the question ("6 måneder")
     lang: str = "nb"
     asks_passage: bool = False  # "hvorfor …", "hva er …", "which …": an explanation, not a figure
+    answer_type: AnswerType = AnswerType.number
+    item_type: AnswerType | None = None  # for a list: what its items are
 
     @property
     def is_numeric(self) -> bool:
@@ -87,43 +151,25 @@ def indicator_words(question: str) -> str:
 
 
 def parse_question(question: str) -> Intent:
+    """Years, unit, language and passage-vs-figure from text/query.py (search reads a question the same way);
+    target, preliminary and the non-year numbers here."""
     q = question.lower()
-    years: list[int] = []
-    for a, b in _YEAR_RANGE.findall(q):
-        lo, hi = sorted((int(a), int(b)))
-        years.extend(range(lo, hi + 1))
-    years.extend(int(y) for y in _YEAR.findall(q) if int(y) not in years)
-    unit = None
-    for family, pat in _UNIT_CUES:
-        if pat.search(q):
-            unit = family
-            break
-    numbers = [v for _, _, v, _ in find_numbers(q) if not (1980 <= v <= 2049 and float(v).is_integer())]
+    info = classify(question)
+    numbers = [v for _, _, v, _ in find_numbers(q) if not is_year(v)]
+    kind, item = answer_type(question)
     return Intent(
+        answer_type=kind, item_type=item,
         question=question,
-        years=sorted(set(years)),
-        unit=unit,
+        years=list(info.years),
+        unit=info.unit,
         wants_target=bool(_TARGET.search(q)),
         wants_preliminary=bool(_PRELIM.search(q)),
         numbers=numbers,
-        asks_passage=bool(_PASSAGE.search(q)),
-        lang=langdetect.detect(q, default="nb", min_votes=1) or "nb",
+        asks_passage=info.asks_passage,
+        lang=info.lang,
     )
 
 
 def unit_family(unit: str | None) -> str:
     """The family of a fact's unit: `mill. kroner` -> kroner, `personer`/None -> antall."""
-    if not unit:
-        return COUNT
-    u = unit.lower()
-    if u in ("%", "prosent", "pst."):
-        return PERCENT
-    if "prosentpoeng" in u or "prosenteining" in u:
-        return POINTS
-    if "kr" in u:
-        return MONEY
-    if u.startswith(("mnd", "måned", "månad")):
-        return MONTHS
-    if u.startswith("årsverk"):
-        return FTE
-    return COUNT
+    return family_of(unit)

@@ -28,9 +28,12 @@ class Span(Record):
 
 class PageCertainty(StrEnum):
     exact = "exact"  # a PDF page, or a surviving page number/footer anchors it
-    estimated = "estimated"  # interpolated next to an anchor (about ±1)
+    estimated = "estimated"  # a best-estimate page; `error` says how far off it may be
     range = "range"  # only first..last known (e.g. a chapter's TOC range)
     unknown = "unknown"
+
+
+WIDEST_ESTIMATE = 5  # an estimate with a larger error bound is shown as its range instead
 
 
 class PageRef(Record):
@@ -38,6 +41,10 @@ class PageRef(Record):
     page: int | None = None  # set for exact and estimated
     first: int | None = None  # set for range (and may bound an estimate)
     last: int | None = None
+    # best-estimate page and its error bound in pages (measured 90th percentile for this kind of
+    # stretch); None in stores written before estimates existed
+    estimate: int | None = None
+    error: int | None = None
 
     @classmethod
     def exact(cls, page: int) -> PageRef:
@@ -57,14 +64,34 @@ class PageRef(Record):
     def unknown(cls) -> PageRef:
         return cls()
 
+    def with_estimate(self, estimate: int, error: int) -> PageRef:
+        """This evidence plus a best estimate: `estimated` when the bound is narrow enough to turn to."""
+        if self.certainty == PageCertainty.exact:
+            return self
+        if error <= WIDEST_ESTIMATE or self.first is None:
+            return self.model_copy(update={"certainty": PageCertainty.estimated, "page": estimate,
+                                           "estimate": estimate, "error": error})
+        return self.model_copy(update={"estimate": estimate, "error": error})
+
+    @property
+    def turn_to(self) -> int | None:
+        """The page a reader should open: the exact page, else the best estimate."""
+        if self.certainty == PageCertainty.exact:
+            return self.page
+        return self.estimate if self.estimate is not None else self.page
+
     def label(self) -> str:
-        """Human label: 's. 13', 'ca. s. 13', 's. 22–37', 'side ukjent'."""
+        """Human label: 's. 13', 'ca. s. 63 (±2)', 'ca. s. 13', 's. 22–37', 'side ukjent'."""
         if self.certainty == PageCertainty.exact and self.page is not None:
             return f"s. {self.page}"
         if self.certainty == PageCertainty.estimated and self.page is not None:
+            if self.error is not None and self.estimate == self.page:
+                return f"ca. s. {self.page} (±{self.error})"
             return f"ca. s. {self.page}"
         if self.certainty == PageCertainty.range and self.first is not None:
             return f"s. {self.first}–{self.last}"
+        if self.estimate is not None and self.error is not None:
+            return f"ca. s. {self.estimate} (±{self.error})"
         return "side ukjent"
 
 
@@ -78,6 +105,7 @@ class Page(Record):
     certainty: PageCertainty
     span: Span | None = None
     text: str | None = None  # cleaned text of the page where it can be cut out
+    error: int | None = None  # for an estimated page: its passages' measured error bound in pages
 
 
 class Section(Record):
@@ -168,7 +196,9 @@ class Fact(Record):
     id: str
     doc_id: str
     indicator: str  # row label or the phrase the number measures
-    value: float
+    value: float  # for a range, its low end
+    low: float | None = None  # a range `18–20 %` is one fact: low 18, high 20
+    high: float | None = None
     unit: str | None = None  # "%", "personer", "kroner", "mill. kroner", "måneder", "årsverk"
     year: int | None = None
     period: str | None = None  # "2020", "2016–2020", "per 31.12.2022", column header
@@ -205,6 +235,7 @@ class DocumentMeta(Record):
     original_name: str | None = None
     sha256: str
     format: str  # parser profile used: markdown_html, ocr, letter, pdftotext, markdown, pdf, text
+    format_reason: str | None = None  # why that profile: the manifest, or the measured evidence of the detector
     n_chars: int = 0
     ingest_version: str = ""  # hash of the ingest code; a change re-ingests
 
@@ -231,6 +262,8 @@ class ParsedDocument(Record):
     figures: list[NamedFigure] = Field(default_factory=list)
     ocr: OcrRepairStats | None = None
     warnings: list[str] = Field(default_factory=list)
+    # offsets where a page ends without a number, where the export shows it (pdftotext's blank page bottoms)
+    page_bottoms: list[int] = Field(default_factory=list)
 
 
 Block.model_rebuild()
@@ -309,11 +342,45 @@ class Hit(BaseModel):
     scores: dict[str, float] = Field(default_factory=dict)  # per retriever: "keyword", "semantic"
     ranks: dict[str, int] = Field(default_factory=dict)  # per retriever, 1-based; absent = not retrieved
     citation: Citation
+    # near-duplicates folded under this hit ("more from this table": other row groups of its table, the same
+    # passage in another letter), as chunk ids, best first
+    more: list[str] = Field(default_factory=list)
+
+
+class AnswerType(StrEnum):
+    """What a question asks for, read from its wording (answer/intent.py)."""
+
+    number = "number"  # one figure: a share, a count, an amount of money, a duration
+    numbers = "numbers"  # several figures: a result beside its target, a count and a share
+    person = "person"
+    organisation = "organisation"
+    place = "place"
+    list = "list"  # several items of `Answer.item_type`
+    date = "date"  # a date or a year
+    reason = "reason"  # why/how/what is: one or two sentences
+    term = "term"  # a name or noun phrase that is none of the above ("hvilken stilling", "hva heter")
+
+
+class AnswerValue(BaseModel):
+    """One value of an answer (a figure, a name, a list item, a sentence) and the exact span it came from."""
+
+    text: str  # "49 %", "Lydgulvsystemer AS", "Oslo"
+    value: float | None = None  # for figures
+    unit: str | None = None
+    year: int | None = None
+    label: str | None = None  # the column or role of a figure ("Resultat 2020", "krav"), an entity's label
+    citation: Citation
+    fact: Fact | None = None
+    confidence: float = 0.0
 
 
 class Answer(BaseModel):
     question: str
     found: bool  # False: nothing fits well enough; `text` says so plainly
+    answer_type: AnswerType = AnswerType.number
+    item_type: AnswerType | None = None  # for a list: what its items are (place, organisation, person, term)
+    short_answer: str | None = None  # the value(s) or name(s) alone: what the answer says in a few words
+    values: list[AnswerValue] = Field(default_factory=list)  # each value with its own citation
     value: float | None = None
     unit: str | None = None
     value_text: str | None = None  # "49 %", "2 819 personer", "30 mill. kroner"

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table as RichTable
 
+from core.records import SearchMode
 from eval.harness import SourceDoc, evaluate, sources_from_store
 from eval.questions_format import QuestionFileError, load_questions
 from eval.report import METRIC_COLS, MODE_LABELS, mode_rows, write_report
@@ -20,7 +21,7 @@ from eval.report import METRIC_COLS, MODE_LABELS, mode_rows, write_report
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # paths and ids must stay whole and greppable
 
-INDEX_MODES = ("hybrid", "keyword", "semantic")
+INDEX_MODES = tuple(m.value for m in (SearchMode.hybrid, SearchMode.keyword, SearchMode.semantic))
 BASELINE = "bm25-window"
 MODE_CHOICES = (*INDEX_MODES, "all", BASELINE)
 
@@ -51,6 +52,17 @@ def open_answerer(idx: Any) -> Any | None:
     return lambda q: answer(q, index=idx)
 
 
+def answer_settings() -> dict[str, Any] | None:
+    """The answer stage's settings and ranker, recorded beside the figures they produced."""
+    try:
+        from answer.ranker import load_ranker
+        from answer.settings import AnswerSettings
+    except ModuleNotFoundError:
+        return None
+    ranker = load_ranker()
+    return {**AnswerSettings().model_dump(), "ranker": ranker.fitted, "threshold": ranker.threshold}
+
+
 class FreshIndex:
     """The index of one mode, opened on its first search and released after the mode's run.
 
@@ -69,6 +81,11 @@ class FreshIndex:
 
     def release(self) -> None:
         self._idx = None
+
+    def settings_record(self) -> dict[str, Any] | None:
+        """The settings of the index, when it is open (the first mode's is opened before any search)."""
+        record = getattr(self._idx, "settings_record", None)
+        return record() if callable(record) else None
 
 
 def build_searchers(mode: str, data: Path, docs: list[SourceDoc]) -> dict[str, tuple[Any, str]]:
@@ -106,6 +123,9 @@ def print_summary(report: dict[str, Any], top_mode: str, n_errors: int) -> None:
     if report["answer_accuracy"] is not None:
         console.print(f"answer accuracy {report['answer_accuracy']:.3f}   "
                       f"citation accuracy {report['citation_accuracy']:.3f}")
+        by_type = report.get("answer_accuracy_by_type") or {}
+        console.print("by answer type: " + ", ".join(f"{t} {v['answer_accuracy']:.3f} (n={v['n']})"
+                                                     for t, v in by_type.items()))
     console.print(f"{len(report['misses'])} miss(es) in the top k ({top_mode})"
                   + (f", of which {n_errors} invalid or unlocatable line(s)" if n_errors else ""))
 
@@ -151,7 +171,8 @@ def eval_command(
                   console=err_console, transient=True) as progress:
         task = progress.add_task("evaluating", total=qf.n * len(searchers))
         report, results = evaluate(qf, docs, searchers, k=k, top_mode=top_mode, answer_fn=answer_fn,
-                                   on_progress=lambda: progress.advance(task))
+                                   on_progress=lambda: progress.advance(task),
+                                   answer_settings=answer_settings() if answer_fn else None)
     for r in results[top_mode]:
         if r.status == "no_support":
             err_console.print(f"[yellow]unlocated[/yellow] {escape(f'{questions}:{r.line} ({r.id}): {r.message}')}"

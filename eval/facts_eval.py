@@ -11,7 +11,7 @@ value as written (`30` with unit `mill. kroner`), its year (null when the text g
 none) and `support`, a verbatim passage of the source (20–250 chars) that states it.
 
 * Recall: a gold fact is found when an extracted fact of the same document has the same
-  value (equal within rounding, as written or after scaling `mill. kroner`/`1000 kroner`/
+  value (either end of a range fact; equal within rounding, as written or after scaling `mill. kroner`/`1000 kroner`/
   `mrd. kroner` to kroner), the same year when the gold names one, and either a span that
   overlaps the support's place in the source or, failing that, an indicator similar to
   the gold's (rapidfuzz token-set ratio >= 70). An extracted fact matches one gold fact.
@@ -69,11 +69,15 @@ def load_jsonl(path: Path) -> list[dict]:
 
 # -- values ----------------------------------------------------------------------
 def same_value(fact: Fact, gold: dict) -> bool:
+    """Equal as written or after scaling; a range fact (`mellom 1 500 og 1 700`) holds both its ends."""
     g = float(gold["value"])
-    if math.isclose(fact.value, g, rel_tol=1e-9, abs_tol=0.005):
-        return True
-    fs, gs = fact.value * _SCALE.get(fact.unit or "", 1), g * _SCALE.get(gold.get("unit") or "", 1)
-    return math.isclose(fs, gs, rel_tol=1e-4)
+    for v in {fact.value, fact.low, fact.high} - {None}:
+        if math.isclose(v, g, rel_tol=1e-9, abs_tol=0.005):
+            return True
+        fs, gs = v * _SCALE.get(fact.unit or "", 1), g * _SCALE.get(gold.get("unit") or "", 1)
+        if math.isclose(fs, gs, rel_tol=1e-4):
+            return True
+    return False
 
 
 def written_forms(value: float) -> set[str]:
@@ -115,12 +119,19 @@ def match_facts(gold: list[dict], facts: dict[str, list[Fact]], places: dict[str
         return [f for f in facts.get(g["doc"], []) if f.id not in used and same_value(f, g)
                 and (g.get("year") is None or f.year == g["year"])]
 
+    def use(f: Fact) -> None:
+        # a range fact states two numbers and may match a gold fact for each end
+        if f.high is None or f.id + ":low" in used:
+            used.add(f.id)
+        else:
+            used.add(f.id + ":low")
+
     for g in gold:
         near = [f for f in candidates(g) if _overlaps(f.span, places[g["id"]])]
         if near:
             best = max(near, key=lambda f: fuzz.token_set_ratio(f.indicator.lower(), g["indicator"].lower()))
             out[g["id"]] = (best, "span")
-            used.add(best.id)
+            use(best)
     for g in gold:
         if g["id"] in out:
             continue
@@ -129,7 +140,7 @@ def match_facts(gold: list[dict], facts: dict[str, list[Fact]], places: dict[str
         if scored:
             best = max(scored, key=lambda sf: sf[0])[1]
             out[g["id"]] = (best, "indicator")
-            used.add(best.id)
+            use(best)
     return out
 
 
@@ -145,7 +156,7 @@ def judge_precision(gold: list[dict], facts: dict[str, list[Fact]], places: dict
     for (doc, support), golds in by_support.items():
         where = places[golds[0]["id"]]
         for f in facts.get(doc, []):
-            if _overlaps(f.span, where) and written_in(f.value, support):
+            if _overlaps(f.span, where) and any(written_in(v, support) for v in (f.value, f.high) if v is not None):
                 judged[doc].add(f.id)
                 if f.id in right_ids:
                     correct[doc].add(f.id)
@@ -193,7 +204,8 @@ def evaluate_facts(store: DocumentStore, gold: list[dict] | None = None) -> dict
 
 
 # -- entities --------------------------------------------------------------------
-def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
+def evaluate_ner(gold: list[dict] | None = None, model: bool = True) -> dict[str, Any]:
+    """Entity precision/recall per label; `model=False` measures the rules alone."""
     gold = gold if gold is not None else load_jsonl(NER_GOLD)
     sentences: dict[tuple[str, str], set[tuple[int, int, str]]] = defaultdict(set)
     for g in gold:
@@ -201,7 +213,7 @@ def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"gold": 0, "predicted": 0, "correct": 0})
     errors = []
     for (text, lang), wanted in sentences.items():
-        got = {(e.start, e.end, e.label) for e in extract_entities(text, lang)}
+        got = {(e.start, e.end, e.label) for e in extract_entities(text, lang, model=model)}
         for _s, _e, label in wanted:
             counts[label]["gold"] += 1
         for s, e, label in got:
@@ -221,9 +233,9 @@ def evaluate_ner(gold: list[dict] | None = None) -> dict[str, Any]:
             "errors": errors}
 
 
-def evaluate(data_dir: str | Path) -> dict[str, Any]:
+def evaluate(data_dir: str | Path, model: bool = True) -> dict[str, Any]:
     """Fact recall/precision over the documents in `data_dir`, and NER precision/recall per label."""
-    return {"facts": evaluate_facts(DocumentStore(Path(data_dir))), "ner": evaluate_ner()}
+    return {"facts": evaluate_facts(DocumentStore(Path(data_dir))), "ner": evaluate_ner(model=model)}
 
 
 # -- printing --------------------------------------------------------------------
@@ -262,6 +274,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--data", default=None, help="data folder (default: $KB_DATA or ./data)")
     ap.add_argument("--sample", type=int, default=0, help="print N random extracted facts to check by hand")
     ap.add_argument("--missed", action="store_true", help="list the gold facts not found")
+    ap.add_argument("--rules-only", action="store_true", help="entities from the EntityRuler alone, without the model")
     args = ap.parse_args(argv)
     from core.config import CORPUS_DIR, data_dir
 
@@ -271,7 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from ingest.pipeline import ingest_paths
 
         ingest_paths([CORPUS_DIR], store)
-    result = evaluate(data)
+    result = evaluate(data, model=not args.rules_only)
     print(format_report(result))
     if args.missed:
         gold = {g["id"]: g for g in load_jsonl(FACTS_GOLD)}

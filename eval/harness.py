@@ -11,7 +11,9 @@ baseline, a fake in tests).
 
 Denominators: every question line counts, so an invalid line or an unlocatable support
 is a miss in every figure. Answer accuracy is over questions with `answer_values` (plus
-the failed lines); citation accuracy is over all lines.
+the failed lines); citation accuracy is over all lines. Answer accuracy scores the short
+answer only (the value(s), name(s) or list items; at most 12 words unless a list, a
+reason's first sentence), never the supporting sentence.
 """
 
 from __future__ import annotations
@@ -107,12 +109,13 @@ def locate_gold(question: Question, docs: Sequence[SourceDoc]) -> Gold | None:
     """Where the question's support lies: in the named document if it is there, else anywhere.
 
     When no document is named (or the named one does not hold it), the first document
-    that holds the passage is the gold document.
+    that holds a passage is the gold document. With a list of supports, the gold spans
+    are every located span of every one of them in that document.
     """
     named = [d for d in docs if question.doc and d.known_as(question.doc)]
     for group in (named, [d for d in docs if d not in named]):
         for d in group:
-            spans = d.locate(question.support)
+            spans = [s for support in question.supports for s in d.locate(support)]
             if spans:
                 return Gold(d.doc_id, spans)
     return None
@@ -183,6 +186,9 @@ class AnswerResult:
     correct: bool = False
     cites_gold: bool = False
     text: str = ""
+    short: str = ""  # the short answer as scored (see metrics.short_answer_text)
+    answer_type: str | None = None  # the question's type: its `answer_type`, else the answer module's reading
+    confidence: float | None = None
     message: str = ""
 
 
@@ -254,7 +260,7 @@ def run_answers(
         if q is None or p.gold is None:
             out.append(AnswerResult(p.id, scored=True, message=p.message or "not asked"))
             continue
-        res = AnswerResult(q.id, scored=bool(q.answer_values))
+        res = AnswerResult(q.id, scored=bool(q.answer_values), answer_type=q.answer_type)
         try:
             a = answer_fn(q.question)
         except Exception as exc:  # noqa: BLE001
@@ -263,10 +269,26 @@ def run_answers(
             continue
         res.text = a.text or ""
         found = getattr(a, "found", True)
-        res.correct = bool(found) and metrics.answer_matches(q.answer_values, a.value_text, a.text, number=a.value)
+        res.answer_type = q.answer_type or _type_name(getattr(a, "answer_type", None))
+        res.short = short_answer(a)
+        res.confidence = getattr(a, "confidence", None)
+        # only the short answer counts: the value(s), name(s) or list items, never the supporting sentence
+        res.correct = bool(found) and bool(res.short) and metrics.answer_matches(q.answer_values, res.short)
         res.cites_gold = a.citation is not None and a.citation.doc_id == p.gold.doc_id
         out.append(res)
     return out
+
+
+def _type_name(t: Any) -> str | None:
+    return None if t is None else str(getattr(t, "value", t))
+
+
+def short_answer(a: Any) -> str:
+    """The part of an answer that accuracy scores: `short_answer`, else the value text or the number."""
+    short = getattr(a, "short_answer", None) or getattr(a, "value_text", None)
+    if not short and getattr(a, "value", None) is not None:
+        short = metrics.format_value(a.value)
+    return metrics.short_answer_text(short, _type_name(getattr(a, "answer_type", None)))
 
 
 # -- summaries ---------------------------------------------------------------------------------
@@ -336,16 +358,40 @@ def answer_figures(answers: Sequence[AnswerResult] | None) -> tuple[float | None
     return (round(acc, 4) if acc is not None else None), (round(cit, 4) if cit is not None else None)
 
 
+def answer_breakdown(answers: Sequence[AnswerResult] | None) -> dict[str, dict[str, Any]] | None:
+    """Answer accuracy per answer type over the scored questions: {type: {n, answer_accuracy}}."""
+    if answers is None:
+        return None
+    groups: dict[str, list[AnswerResult]] = {}
+    for a in answers:
+        if a.scored:
+            groups.setdefault(a.answer_type or "(none)", []).append(a)
+    return {t: {"n": len(rs), "answer_accuracy": round(metrics.mean(1.0 if r.correct else 0.0 for r in rs), 4)}
+            for t, rs in sorted(groups.items())}
+
+
+def answer_items(answers: Sequence[AnswerResult] | None) -> list[dict[str, Any]] | None:
+    """Each scored question's short answer, type, confidence and verdict (for reading failures and calibration)."""
+    if answers is None:
+        return None
+    return [{"id": a.id, "answer_type": a.answer_type, "short_answer": a.short, "confidence": a.confidence,
+             "correct": a.correct} for a in answers if a.scored]
+
+
 TOP_KEYS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
-            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes")
+            "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes", "settings",
+            "answer_accuracy_by_type", "answers", "answer_settings")
 
 
 def build_report(
     per_mode: dict[str, dict[str, Any]],
     top_mode: str,
     answers: Sequence[AnswerResult] | None = None,
+    settings: dict[str, Any] | None = None,
+    answer_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run."""
+    """The `--json` object: the top-level figures are those of `top_mode`; `modes` holds every mode run;
+    `settings` the index's build and search settings the figures were measured with (None for a fake)."""
     top = per_mode[top_mode]
     acc, cit = answer_figures(answers)
     out = {
@@ -363,6 +409,10 @@ def build_report(
         "by_doc": top["by_doc"],
         "misses": top["misses"],
         "modes": per_mode,
+        "settings": settings,
+        "answer_accuracy_by_type": answer_breakdown(answers),
+        "answers": answer_items(answers),
+        "answer_settings": answer_settings if answers is not None else None,
     }
     assert tuple(out) == TOP_KEYS
     return out
@@ -376,9 +426,11 @@ def evaluate(
     top_mode: str | None = None,
     answer_fn: Callable[[str], Any] | None = None,
     on_progress: Callable[[], None] | None = None,
+    answer_settings: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[QuestionResult]]]:
     """Score every named searcher (name -> (searcher, mode passed to search)) on one question file."""
     prepared = prepare(qf, docs)
+    settings = settings_of(searchers)  # before any mode runs: each mode's index is released after its run
     results = {}
     for name, (searcher, mode) in searchers.items():
         results[name] = run_search(searcher, prepared, k, mode, on_progress)
@@ -386,8 +438,18 @@ def evaluate(
             searcher.release()
     per_mode = {name: summarise(rs, k) for name, rs in results.items()}
     answers = run_answers(answer_fn, qf.questions, prepared) if answer_fn else None
-    report = build_report(per_mode, top_mode or next(iter(searchers)), answers)
+    report = build_report(per_mode, top_mode or next(iter(searchers)), answers, settings, answer_settings)
     return report, results
+
+
+def settings_of(searchers: dict[str, tuple[Searcher, str]]) -> dict[str, Any] | None:
+    """The settings recorded with the first searcher that has them (a real index: its manifest's settings and
+    the search settings actually used)."""
+    for searcher, _ in searchers.values():
+        record = getattr(searcher, "settings_record", None)
+        if callable(record):
+            return record()
+    return None
 
 
 __all__ = [

@@ -13,7 +13,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from core.records import Span
+from text.formatting import NumberStyle, format_number
 
 
 def is_relevant(hit_span: Span, gold: Span) -> bool:
@@ -67,13 +70,8 @@ def recall_curve(ranks: Sequence[int | None], k: int = 10) -> list[float]:
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), as numpy's default; None for no values."""
-    if not values:
-        return None
-    xs = sorted(values)
-    pos = (len(xs) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """numpy's linear-interpolated percentile (q in 0..100); None for no values."""
+    return float(np.percentile(values, q)) if len(values) else None
 
 
 def latency_summary(ms: Sequence[float]) -> dict[str, float | None]:
@@ -95,13 +93,6 @@ def normalise_answer_text(text: str) -> str:
     return t.casefold()
 
 
-def format_value(value: float) -> str:
-    """49.0 -> '49', 9.6 -> '9.6', no float noise."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def token_in(token: str, text: str) -> bool:
     """Whether a normalised answer token occurs in normalised text.
 
@@ -118,10 +109,25 @@ def token_in(token: str, text: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(tok)}", text) is not None
 
 
+SHORT_ANSWER_WORDS = 12  # a short answer that is not a list; more words would let a passage pass as an answer
+_FIRST_SENTENCE = re.compile(r".+?(?:[.!?](?=\s|$)|$)", re.S)
+
+
+def short_answer_text(short: str | None, answer_type: str | None = None) -> str:
+    """What answer accuracy looks at: a list whole, a reason's first sentence, anything else its first 12 words."""
+    text = " ".join((short or "").split())
+    if not text or answer_type == "list":
+        return text
+    if answer_type == "reason":
+        m = _FIRST_SENTENCE.match(text)
+        return m.group(0).strip() if m else text
+    return " ".join(text.split(" ")[:SHORT_ANSWER_WORDS])
+
+
 def answer_matches(values: Sequence[str], *texts: str | None, number: float | None = None) -> bool:
     """True when every expected token occurs in the answer's value or text (after normalisation)."""
     parts = [t for t in texts if t]
     if number is not None:
-        parts.append(format_value(number))
+        parts.append(format_number(number, NumberStyle.machine))
     hay = normalise_answer_text(" \n ".join(parts))
     return all(token_in(v, hay) for v in values)

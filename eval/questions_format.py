@@ -1,9 +1,13 @@
 """The question-file format (JSON Lines) and its validation.
 
 One object per line. Required: `id`, `question`, `support` (a verbatim passage of
-one source file that contains the answer) and `answer_values` (tokens a correct
-answer must contain; may be empty). Optional: `doc`, `answer`, `lang`, `kind`,
-`page_hint`. Unknown fields are ignored. A bad line is never dropped silently:
+one source file that contains the answer, or a list of such passages when the
+answer stands in more than one place: a hit is relevant when it covers at least
+half of any one of them) and `answer_values` (tokens a correct answer must
+contain; may be empty). Optional: `doc`, `answer`, `lang`, `kind`,
+`page_hint`, `answer_type` (what the question asks for, as in
+core.records.AnswerType; when absent the answer module's reading of the question
+groups it in the per-type figures). Unknown fields are ignored. A bad line is never dropped silently:
 it becomes a `QuestionError` carrying its id (when readable) and line number,
 and the harness counts it as a miss.
 """
@@ -24,21 +28,35 @@ class Question(BaseModel):
 
     id: str
     question: str
-    support: str
+    support: str | list[str]
     answer_values: list[str]
     doc: str | None = None
     answer: str | None = None
     lang: str | None = None
     kind: str | None = None
     page_hint: int | None = None
+    answer_type: str | None = None
     line: int = 0  # 1-based line in the question file, set by the loader
 
-    @field_validator("id", "question", "support")
+    @field_validator("id", "question")
     @classmethod
     def _not_blank(cls, v: str) -> str:
         if not v.strip():
             raise ValueError("must not be empty")
         return v
+
+    @field_validator("support")
+    @classmethod
+    def _supports_not_blank(cls, v: str | list[str]) -> str | list[str]:
+        items = [v] if isinstance(v, str) else v
+        if not items or any(not s.strip() for s in items):
+            raise ValueError("must not be empty (a passage, or a list of non-empty passages)")
+        return v
+
+    @property
+    def supports(self) -> list[str]:
+        """Every passage that counts as evidence (one for the plain string form)."""
+        return [self.support] if isinstance(self.support, str) else list(self.support)
 
     @field_validator("answer_values", mode="before")
     @classmethod

@@ -106,6 +106,15 @@ def render_markdown(report: dict[str, Any], top_mode: str, question_file: str = 
     else:
         out += [f"- answer accuracy: {_f(report['answer_accuracy'])}",
                 f"- citation accuracy (cites the gold document): {_f(report['citation_accuracy'])}", ""]
+        by_type = report.get("answer_accuracy_by_type") or {}
+        if by_type:
+            rows = [[t, v["n"], v["answer_accuracy"]] for t, v in by_type.items()]
+            out += ["Only the short answer is scored (the value(s), name(s) or list items; at most 12 words unless "
+                    "a list; a reason by its first sentence).", "",
+                    _table(["answer type", "n", "answer accuracy"], rows), ""]
+        settings = report.get("answer_settings")
+        if settings:
+            out += ["Answer settings: " + ", ".join(f"`{k}={v}`" for k, v in settings.items()), ""]
     out += [f"Latency of the top mode: p50 {_ms(lat.get('p50'))} ms, p95 {_ms(lat.get('p95'))} ms.", ""]
     for title, key in (("By kind", "by_kind"), ("By language", "by_lang"), ("By document", "by_doc")):
         out += [f"## {title} ({top_mode})", "", breakdown_table(report[key]), ""]

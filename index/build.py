@@ -40,6 +40,7 @@ EMBEDDINGS = "embeddings.json"
 FACTS = "facts.jsonl"  # the documents' facts, so an index answers from its own documents (index/answer.py)
 SOURCES = "sources"
 EMBED_BATCH = 64
+MODEL_MAX_TOKENS = 512  # e5-small reads this many tokens of a passage; the rest gets no vector
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -57,6 +58,8 @@ class BuildReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # doc id -> why it could not be read
+    # chunks longer than the model reads: their tail is found by keyword search only (and said so, not silently)
+    truncated: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -137,6 +140,23 @@ def load_embedding_cache(folder: Path, fingerprint: str) -> dict[str, np.ndarray
     if len(hashes) != len(vectors):
         return {}
     return dict(zip(hashes, vectors, strict=True))
+
+
+def load_truncated(folder: Path, fingerprint: str) -> set[str]:
+    """Content hashes of chunk texts the model truncated, as recorded when they were embedded."""
+    try:
+        meta = json.loads((folder / EMBEDDINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(meta.get("truncated", [])) if meta.get("fingerprint") == fingerprint else set()
+
+
+def over_limit(embedder: Embedder, texts: list[str]) -> list[bool]:
+    """Which passages exceed what the model reads (False for an embedder without a tokenizer to ask)."""
+    tok = getattr(embedder, "tokenizer", None)
+    if tok is None:
+        return [False] * len(texts)
+    return [len(tok("passage: " + t)["input_ids"]) > MODEL_MAX_TOKENS for t in texts]
 
 
 def _doc_entry(doc: Document, n_chunks: int) -> dict:
@@ -223,6 +243,7 @@ def build_index(
 
     # embeddings: the cache first, the model only for what is new
     cache = load_embedding_cache(out, fingerprint) if out.exists() else {}
+    truncated = load_truncated(out, fingerprint) if out.exists() else set()
     hashes = [content_hash(embed_text(c)) for c in chunks]
     missing = list(dict.fromkeys(h for h in hashes if h not in cache))
     fresh = set(missing)
@@ -236,6 +257,8 @@ def build_index(
         for i in range(0, len(order), EMBED_BATCH):
             batch = order[i:i + EMBED_BATCH]
             vecs = embedder.embed_passages([texts[h] for h in batch])
+            truncated.update(h for h, over in zip(batch, over_limit(embedder, [texts[h] for h in batch]),
+                                                  strict=True) if over)
             cache.update(zip(batch, vecs, strict=True))
             if progress:
                 progress("embedding", min(i + EMBED_BATCH, len(order)), len(order))
@@ -275,7 +298,11 @@ def build_index(
     }
     facts = [f for d in docs for f in d.facts]
     manifest["counts"]["facts"] = len(facts)
-    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources, facts)
+    truncated &= set(hashes)
+    report.truncated = [c.id for h, c in zip(hashes, chunks, strict=True) if h in truncated]
+    manifest["counts"]["truncated_chunks"] = len(report.truncated)
+    manifest["truncated_chunks"] = report.truncated
+    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources, facts, truncated)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -297,7 +324,8 @@ def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer, k1: float = 
 
 
 def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str], keyword: KeywordIndex,
-                dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str], facts: list[Fact]) -> None:
+                dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str], facts: list[Fact],
+                truncated: set[str] | None = None) -> None:
     """Everything into a fresh directory beside `out`, the manifest last, then swap it in."""
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-{os.getpid()}-"))
     try:
@@ -308,7 +336,8 @@ def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str
             for f in facts:
                 fh.write(f.model_dump_json() + "\n")
         (tmp / EMBEDDINGS).write_text(json.dumps({"fingerprint": manifest["model"]["fingerprint"],
-                                                  "hashes": hashes}), encoding="utf-8")
+                                                  "hashes": hashes, "truncated": sorted(truncated or ())}),
+                                      encoding="utf-8")
         dense.save(tmp)
         keyword.save(tmp)
         offsets.save(tmp)

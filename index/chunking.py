@@ -60,19 +60,41 @@ class _Part:
 
 
 def merge_pages(refs: Iterable[PageRef]) -> PageRef:
-    """Same page -> that page (exact only if every part is exact); else a first–last range."""
-    known = [r for r in refs if r.certainty != PageCertainty.unknown]
+    """Same page -> that page (exact only if every part is exact); else a first–last range.
+
+    When every part has a page to turn to (exact, or an estimate with a bound), the chunk gets the
+    first part's page, where the passage begins, and the widest bound of its parts.
+    """
+    refs = list(refs)
+    merged = _hull(refs)
+    known = [r for r in refs if r.certainty != PageCertainty.unknown or r.estimate is not None]
+    if not known or all(r.certainty == PageCertainty.exact for r in known):
+        return merged  # exact parts: their page, or the exact pages it runs over
+    if all(r.turn_to is not None and (r.certainty == PageCertainty.exact or r.error is not None) for r in known):
+        page = known[0].turn_to
+        assert page is not None
+        error = max(0 if r.certainty == PageCertainty.exact else (r.error or 0) for r in known)
+        if merged.certainty == PageCertainty.unknown:
+            return PageRef.unknown().with_estimate(page, error)
+        return merged.with_estimate(page, error)
+    return merged
+
+
+def _hull(refs: list[PageRef]) -> PageRef:
+    """The evidence of all parts together: one page, or the range from the lowest to the highest."""
+    # an estimate alone is not evidence of where the chunk lies: only pages and ranges the source gave
+    known = [r for r in refs if r.certainty != PageCertainty.unknown and (r.estimate is None or r.first is not None)]
     if not known:
         return PageRef.unknown()
-    lows = [r.page if r.page is not None else r.first for r in known]
-    highs = [r.page if r.page is not None else r.last for r in known]
+    lows = [r.first if r.first is not None else r.page for r in known]
+    highs = [r.last if r.last is not None else r.page for r in known]
     if any(v is None for v in lows + highs):
         return known[0]
-    first, last = min(lows), max(highs)
+    first, last = min(lows), max(highs)  # type: ignore[type-var]
     if first == last:
         if all(r.certainty == PageCertainty.exact for r in known):
-            return PageRef.exact(first)
-        return PageRef.estimated(first, first, last)
+            return PageRef.exact(first)  # type: ignore[arg-type]
+        return PageRef.estimated(first, first, last)  # type: ignore[arg-type]
     return PageRef(certainty=PageCertainty.range, first=first, last=last)
 
 

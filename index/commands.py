@@ -35,12 +35,21 @@ def index(
     dense: str = typer.Option("flat", "--dense", help="Dense index: flat (exact), hnsw or ivf (large collections)."),
     no_stem: bool = typer.Option(False, "--no-stem", help="Index words unstemmed."),
     force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (chunk and embed on Ray)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray embedding workers (--engine ray)."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster address (default: a local Ray)."),
+    store: str = typer.Option("local", "--store", help="local (FAISS + BM25 files) or milvus (also publish)."),
+    uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
+    collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
 ) -> None:
     """Build or update the search index (only new or changed text is embedded)."""
     from core.errors import IndexError_
+    from core.extras import MissingExtraError
     from index.build import build_index
     from index.retrievers.dense import DenseSettings
     from index.settings import IndexSettings
+    from index.stores import check_store
+    from ingest.engines import check_engine
     from text.tokenizer import TokenizerSettings
 
     folder = data_dir(data)
@@ -49,6 +58,8 @@ def index(
                                  dense=DenseSettings(kind=dense),
                                  tokenizer=TokenizerSettings(stem=not no_stem))
         check_choice(settings.model, settings.backend, settings.quantize)
+        check_engine(engine, address)
+        check_store(store, uri)
     except ValueError as exc:
         _fail(str(exc), 2)
     if not (folder / "docs").exists():
@@ -63,10 +74,19 @@ def index(
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            report = build_index(folder, settings=settings, force=force, progress=progress)
-        except (IndexError_, ValueError, OSError) as exc:
+            if engine == "ray":
+                from index.engines.ray_index import build_index_ray
+
+                report = build_index_ray(folder, settings=settings, workers=workers, address=address, force=force,
+                                         progress=progress)
+            else:
+                report = build_index(folder, settings=settings, force=force, progress=progress)
+            published = _publish(report.index_dir, uri, dense, collection) if store == "milvus" else None
+        except (IndexError_, ValueError, OSError, MissingExtraError) as exc:
             bar.stop()
             _fail(str(exc))
+    if published:
+        console.print(f"published to Milvus {uri} ({collection}): {published}")
     for doc_id, why in report.failed.items():
         err.print(f"[yellow]skipped[/yellow] {doc_id}: {escape(why)}")
     if report.unchanged:
@@ -83,6 +103,25 @@ def index(
         console.print("re-embedded: " + ", ".join(f"{d} ({n})" for d, n in sorted(report.embedded_by_doc.items())))
     if report.removed:
         console.print("removed: " + ", ".join(report.removed))
+    if report.truncated:
+        shown = ", ".join(report.truncated[:5]) + (" …" if len(report.truncated) > 5 else "")
+        console.print(f"[yellow]note[/yellow] {len(report.truncated)} chunk(s) exceed the model's 512 tokens: their "
+                      f"tail has no vector and is found by keyword search only ({shown})")
+
+
+def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:
+    """Publish the built index to Milvus, unless Milvus holds this very build already; a description or None."""
+    from index.build import read_manifest
+    from index.stores.milvus import MilvusSettings, MilvusStore, payload_from_folder, publish
+
+    settings = MilvusSettings.for_dense(uri, dense, collection)
+    try:
+        if MilvusStore(settings).manifest == read_manifest(index_dir):
+            return None
+    except LookupError:
+        pass  # nothing published yet
+    payload = payload_from_folder(index_dir)
+    return f"generation {publish(payload, settings)}, {len(payload.chunks)} chunks"
 
 
 def search(
@@ -97,17 +136,21 @@ def search(
     doc_type: str | None = typer.Option(None, "--type", help="Document type, e.g. årsrapport."),
     entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity."),
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+    store: str = typer.Option("local", "--store", help="local or milvus."),
+    uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
+    collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
 ) -> None:
     """Search the index and print ranked hits with citations."""
     from core.errors import IndexError_
+    from core.extras import MissingExtraError
     from index.search import open_index
 
     filters = {"year": year, "doc_ids": doc or None, "lang": lang, "kind": kind or None, "doc_type": doc_type,
                "entity": entity}
     try:
-        idx = open_index(data_dir(data))
+        idx = open_index(data_dir(data), store=store, uri=uri, collection=collection)
         hits = idx.search(query, k=k, mode=mode, filters=filters)
-    except (IndexError_, ValueError) as exc:
+    except (IndexError_, ValueError, MissingExtraError) as exc:
         _fail(str(exc))
     if as_json:
         print(json.dumps([h.model_dump(mode="json") for h in hits], ensure_ascii=False, indent=2))

@@ -1,34 +1,32 @@
-"""Open an index once and search it: keyword (BM25), semantic (FAISS) or hybrid (RRF), with citations."""
+"""Open an index once and search it: keyword (BM25), semantic (FAISS) or hybrid (fused, re-ranked), with citations."""
 
 from __future__ import annotations
 
+import importlib
 import json
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from answer.intent import parse_question
 from core.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from core.records import Chunk, Citation, Fact, Hit, SearchMode
 from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, resolve_index_dir
 from index.embedders import MODELS, Embedder, expected_fingerprint, get_embedder
 from index.filters import FilterColumns, SearchFilters
-from index.fusion import rrf
 from index.highlight import snippet, trim_quote
 from index.offsets import TokenOffsets
+from index.rerank import Candidates, Ranked, Ranker
 from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
-from index.settings import INDEX_FORMAT, IndexSettings
+from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
+from index.stores import REMOTE_STORES, check_store
+from text.query import classify
 from text.tokenizer import NorwegianTokenizer
 
 REBUILD = "run `kb index` to rebuild it"
-# weight of the facts retriever in hybrid fusion (see index/facts_index.py)
-FACT_WEIGHT = float(os.environ.get("KB_FACT_WEIGHT", "1.0"))
-YEAR_PRIOR = float(os.environ.get("KB_YEAR_PRIOR", "0.3"))
 
 
 class Index:
@@ -54,7 +52,25 @@ class Index:
         self._lock = threading.Lock()  # the API searches from several threads
         self._query_cache = query_cache
         self._docs = {d["id"]: d for d in manifest.get("documents", [])}
-        self.facts = facts or []  # key figures of the indexed documents (index/facts_index.py, index/answer.py)
+        self.facts = facts or []  # key figures of the indexed documents (index/retrievers/facts.py, answer/)
+        self.ranker = Ranker(chunks, offsets, self._idf, self.tokenizer)
+        self._search_settings = self.settings.search
+
+    @property
+    def search_settings(self) -> SearchSettings:
+        """How hybrid search fuses and re-ranks: what the manifest recorded, unless replaced (experiments)."""
+        return self._search_settings
+
+    @search_settings.setter
+    def search_settings(self, value: SearchSettings) -> None:
+        if not isinstance(value, SearchSettings):
+            raise TypeError(f"search settings must be a SearchSettings, not {type(value).__name__}")
+        self._search_settings = value
+
+    def settings_record(self) -> dict:
+        """What an evaluation records: the build settings from the manifest and the search settings in use."""
+        return {"index": {k: v for k, v in self.settings.as_dict().items() if k != "search"},
+                "search": self._search_settings.as_dict(), "model": dict(self._manifest.get("model", {}))}
 
     # -- facts about the index -------------------------------------------------------------------
     @property
@@ -92,6 +108,16 @@ class Index:
         with self._lock:
             self._query_vectors.clear()
 
+    def prime_query_cache(self, vectors: dict[str, np.ndarray]) -> None:
+        """Query vectors computed elsewhere (a batch pass in an experiment), used as if this index had embedded them."""
+        with self._lock:
+            for q, v in vectors.items():
+                v = np.asarray(v, dtype=np.float32)
+                v.setflags(write=False)
+                self._query_vectors[q] = v
+            while len(self._query_vectors) > max(self._query_cache, len(vectors)):
+                self._query_vectors.popitem(last=False)
+
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -127,46 +153,60 @@ class Index:
         if not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be a positive whole number, not {k!r}")
         mode = SearchMode.from_str(mode)
-        mask = self.columns.mask(SearchFilters.from_any(filters))
-        terms = self.tokenizer.tokens(query)
-        # a wider pool than k for fusion: an item ranked low by one retriever can still win overall
-        depth = k if mode is not SearchMode.hybrid else max(k, min(len(self.chunks), max(50, 5 * k)))
-        ranked: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if "keyword" in mode.retrievers:
-            ranked["keyword"] = self.keyword.search(terms, depth, mask)
-        if "semantic" in mode.retrievers:
-            ranked["semantic"] = self.dense.search(self.embed_query(query.strip()), depth, mask)
-
-        scores = {name: dict(zip(ids.tolist(), sc.tolist(), strict=True)) for name, (ids, sc) in ranked.items()}
-        ranks = {name: {int(r): i + 1 for i, r in enumerate(ids)} for name, (ids, _) in ranked.items()}
+        wanted = SearchFilters.from_any(filters)
+        mask = self.columns.mask(wanted)
+        s = self._search_settings
         if mode is SearchMode.hybrid:
-            rankings = {n: ids.tolist() for n, (ids, _) in ranked.items()}
-            # only a question asking for a number is helped by pointing at the rows that hold numbers
-            intent = parse_question(query)
-            if FACT_WEIGHT > 0 and intent.is_numeric:
-                rankings["facts"] = facts_index.for_index(self).rank_chunks(query, depth, mask)
-                for i, row in enumerate(rankings["facts"]):
-                    ranks.setdefault("facts", {})[row] = i + 1
-            order = rrf(rankings, k=self.settings.fusion_k, weights={**self.settings.weights, "facts": FACT_WEIGHT})
-            order = self._year_prior(order, set(intent.years))[:k]
+            cands = self.candidates(query, max(k, s.pool, s.rerank.pool), mask, filters=wanted)
+            order = self.ranker.rank(cands, k, s)
+            if len(order) < k and "semantic" not in cands.lists:
+                # a query type fused without the dense model (short keyword queries) still gets hits when its
+                # words are unknown to BM25 (a typo, an English word): the model's ranking fills the tail
+                ids, sc = self.retrieve("semantic", query, [], k, mask, wanted)
+                cands.lists["semantic"] = (ids, sc)
+                seen = {r.row for r in order}
+                low = min((r.score for r in order), default=0.0)
+                order += [Ranked(row, low - 1 - i) for i, row in enumerate(r for r in ids.tolist() if r not in seen)]
+                order = order[:k]
         else:
-            ids, sc = ranked[mode.value]
-            order = list(zip(ids.tolist(), sc.tolist(), strict=True))[:k]
-        term_ids = self.offsets.term_ids(set(terms))
-        return [self._hit(rank, row, score, term_ids, scores, ranks) for rank, (row, score) in enumerate(order, 1)]
+            cands = self.candidates(query, k, mask, retrievers=(mode.value,), filters=wanted)
+            ids, sc = cands.lists[mode.value]
+            order = [Ranked(row, score) for row, score in zip(ids.tolist(), sc.tolist(), strict=True)][:k]
+        scores = {n: dict(zip(ids.tolist(), sc.tolist(), strict=True)) for n, (ids, sc) in cands.lists.items()}
+        ranks = {n: {int(r): i + 1 for i, r in enumerate(ids)} for n, (ids, _) in cands.lists.items()}
+        return [self._hit(rank, r, cands.term_ids, scores, ranks) for rank, r in enumerate(order, 1)]
 
-    def _year_prior(self, order: list[tuple[int, float]], years: set[int]) -> list[tuple[int, float]]:
-        """A question naming a year mostly asks what that year's report says: lift its chunks a little."""
-        if not years or YEAR_PRIOR == 0:
-            return order
-        lifted = [(row, score * (1 + YEAR_PRIOR) if self.chunks[row].year in years else score) for row, score in order]
-        return sorted(lifted, key=lambda rs: -rs[1])
+    def candidates(self, query: str, depth: int, mask: np.ndarray | None = None,
+                   retrievers: tuple[str, ...] | None = None, filters: SearchFilters | None = None) -> Candidates:
+        """Each retriever's best `depth` rows for `query`. Hybrid asks only the retrievers its query type weighs
+        (`retrievers=None`); experiments pass all three to rank the cached lists under many settings."""
+        info = classify(query)
+        terms = self.tokenizer.tokens(query)
+        if retrievers is None:
+            w = self._search_settings.weights_for(info.type)
+            retrievers = tuple(n for n, v in w.as_dict().items() if v > 0)
+        depth = min(depth, max(1, len(self.chunks)))
+        lists = {name: self.retrieve(name, query, terms, depth, mask, filters)
+                 for name in ("keyword", "semantic", "facts") if name in retrievers}
+        return Candidates(query, info, self.offsets.term_ids(set(terms)), lists)
 
-    def _hit(self, rank: int, row: int, score: float, term_ids: np.ndarray, scores: dict, ranks: dict) -> Hit:
+    def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
+                 filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One retriever's best `depth` rows (ids, scores), within `mask`; a store-backed index (Milvus)
+        answers keyword and semantic from the store, with `filters` as its own expressions."""
+        if name == "keyword":
+            return self.keyword.search(terms, depth, mask)
+        if name == "semantic":
+            return self.dense.search(self.embed_query(query.strip()), depth, mask)
+        return facts_index.for_index(self).rank_chunks_scored(query, depth, mask)
+
+    def _hit(self, rank: int, r: Ranked, term_ids: np.ndarray, scores: dict, ranks: dict) -> Hit:
+        row = r.row
         c = self.chunks[row]
         spans = self.offsets.matches(row, term_ids)
         return Hit(
-            rank=rank, score=float(score), chunk_id=c.id, doc_id=c.doc_id, text=c.text,
+            rank=rank, score=float(r.score), chunk_id=c.id, doc_id=c.doc_id, text=c.text,
+            more=[self.chunks[m].id for m in r.more],
             snippet=snippet(c.text, [(s, e) for s, e, _ in spans]), kinds=list(c.kinds),
             scores={n: float(s[row]) for n, s in scores.items() if row in s},
             ranks={n: r[row] for n, r in ranks.items() if row in r},
@@ -235,9 +275,16 @@ def _describe(s: IndexSettings) -> dict[str, str]:
 
 
 def open_index(path: Path | str, *, model: str | None = None, backend: str | None = None, dense: str | None = None,
-               stem: bool | None = None, embedder: Embedder | None = None) -> Index:
+               stem: bool | None = None, embedder: Embedder | None = None, store: str = "local",
+               uri: str | None = None, collection: str = "kb") -> Index:
     """Load the index of a data folder (or an index folder). Arguments left None accept what was built;
-    any other value must match the build, else IndexMismatchError says what differs."""
+    any other value must match the build, else IndexMismatchError says what differs. With store="milvus" the
+    index is the one published to Milvus at `uri` and `path` the data folder holding the documents."""
+    if store != "local" or uri is not None:
+        check_store(store, uri)
+        # a remote store's module subclasses Index (and needs an optional extra): found by name, like a parser
+        opener = getattr(importlib.import_module(REMOTE_STORES[store][0]), REMOTE_STORES[store][1])
+        return opener(path, uri, collection=collection, embedder=embedder, model=model, dense=dense)
     folder = _readable(resolve_index_dir(Path(path)))
     manifest = read_manifest(folder)
     if manifest is None:

@@ -12,7 +12,7 @@ from rich.table import Table as RichTable
 
 from core.config import CORPUS_DIR, data_dir
 from core.records import PageCertainty
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import IngestResult, ingest_paths
 from ingest.store import DocumentStore
 
 console = Console()
@@ -23,18 +23,17 @@ def ingest(
     data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
     force: bool = typer.Option(False, "--force", help="Re-ingest even unchanged documents."),
     summary: bool = typer.Option(False, "--summary", help="Print per-document counts after ingesting."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (a Ray Data pipeline)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray workers (--engine ray)."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster address (default: a local Ray)."),
 ) -> None:
     """Load documents, parse them into pages, sections, blocks, tables and facts."""
     store = DocumentStore(data_dir(data))
     targets = list(paths) if paths else [CORPUS_DIR]
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=None)
-
-        def step(name: str) -> None:
-            progress.update(task, description=f"ingesting {name}", advance=1)
-
-        results = ingest_paths(targets, store, force=force, on_progress=step)
+    if engine != "local" or address:
+        results = _ingest_ray(targets, store, force, engine, workers, address)
+    else:
+        results = _ingest_local(targets, store, force)
     failed = 0
     for r in results:
         # paths and messages are user text: escape them so "[2020]" is not read as markup; never wrap a message
@@ -51,6 +50,32 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _ingest_local(targets: list[Path], store: DocumentStore, force: bool) -> list[IngestResult]:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"ingesting {name}", advance=1)
+
+        return ingest_paths(targets, store, force=force, on_progress=step)
+
+
+def _ingest_ray(targets: list[Path], store: DocumentStore, force: bool, engine: str, workers: int,
+                address: str | None) -> list[IngestResult]:
+    from core.extras import MissingExtraError
+    from ingest.engines import check_engine
+
+    try:
+        check_engine(engine, address)
+        from ingest.engines.ray_pipeline import ingest_paths_ray
+
+        return ingest_paths_ray(targets, store, force=force, workers=workers, address=address)
+    except (ValueError, MissingExtraError) as exc:
+        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
     rows = []
     for doc_id in ids:
@@ -60,6 +85,8 @@ def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
             cert[b.page.certainty.value] += 1
         rows.append({
             "doc": doc_id,
+            "style": doc.meta.format,
+            "style_reason": doc.meta.format_reason or "",
             "lang": f"{doc.meta.lang}/{doc.meta.lang_detected or '?'}",
             "pages": len(doc.pages),
             "pages_exact": sum(p.certainty == PageCertainty.exact for p in doc.pages),
@@ -76,16 +103,20 @@ def summary_rows(store: DocumentStore, ids: list[str]) -> list[dict]:
 
 def print_summary(store: DocumentStore, ids: list[str]) -> None:
     t = RichTable(title="Document store")
-    cols = ["doc", "lang", "pages", "pages_exact", "sections", "blocks", "tables", "figures", "facts",
+    cols = ["doc", "style", "lang", "pages", "pages_exact", "sections", "blocks", "tables", "figures", "facts",
             "ocr_repairs", "blocks: exact/est./range/unknown"]
     for c in cols:
         t.add_column(c)
-    for r in summary_rows(store, ids):
+    rows = summary_rows(store, ids)
+    for r in rows:
         c = r["blocks_by_page_certainty"]
         t.add_row(*[str(r[k]) for k in cols[:-1]],
                   f"{c['exact']}/{c['estimated']}/{c['range']}/{c['unknown']}")
     # the table is wider than a default 80-column pipe; never truncate its figures
-    Console(width=max(console.width, 170)).print(t)
+    wide = Console(width=max(console.width, 170))
+    wide.print(t)
+    for r in rows:
+        wide.print(f"style of {escape(r['doc'])}: {escape(r['style'])} — {escape(r['style_reason'])}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

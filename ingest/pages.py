@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from core.records import Page, PageCertainty, PageRef, Span
+from core.records import WIDEST_ESTIMATE, Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, error_bound, newline_offsets
 
 
 @dataclass
@@ -73,3 +74,128 @@ class PageMap:
                 if r.certainty == PageCertainty.exact:
                     prev.certainty = PageCertainty.exact  # exact evidence anywhere on the page outranks estimates
         return [out[k] for k in sorted(out)]
+
+
+# -- best estimates --------------------------------------------------------------------------------
+
+TOC_FORMATS = ("markdown_html", "markdown")  # formats whose section ranges start at a TOC page
+
+
+def document_items(parsed: ParsedDocument) -> list[Item]:
+    items = [Item(b.span.start, b.span.end, b.kind, len(b.text)) for b in parsed.blocks]
+    items += [Item(s.span.start, s.span.end, "heading", len(s.title)) for s in parsed.sections]
+    return items
+
+
+def document_pins(parsed: ParsedDocument, source: str, fmt: str) -> list[Pin]:
+    """Page starts the evidence gives: two neighbouring page records, and TOC section starts."""
+    pins: list[Pin] = []
+    recs = sorted((p for p in parsed.pages if p.span is not None), key=lambda p: p.span.start)  # type: ignore[union-attr]
+    for a, b in zip(recs, recs[1:], strict=False):
+        assert a.span is not None and b.span is not None
+        if b.number > a.number and b.span.start >= a.span.end and not source[a.span.end:b.span.start].strip():
+            both = a.certainty == PageCertainty.exact and b.certainty == PageCertainty.exact
+            pins.append(Pin(b.span.start, b.number, both and b.number == a.number + 1))
+    if fmt in TOC_FORMATS:
+        seen: set[tuple[int | None, int | None]] = set()
+        for s in sorted(parsed.sections, key=lambda s: s.span.start):
+            r = s.page
+            if r.certainty not in (PageCertainty.range, PageCertainty.estimated) or r.first is None:
+                continue
+            if (r.first, r.last) not in seen:
+                seen.add((r.first, r.last))
+                pins.append(Pin(s.span.start, r.first, False))
+    return pins
+
+
+def document_bottoms(parsed: ParsedDocument, source: str, fmt: str) -> list[int]:
+    """Where a page ends without a number, in the formats whose export shows it (else none)."""
+    return list(parsed.page_bottoms) if fmt == "pdftotext" else []
+
+
+def form_feed_pages(source: str) -> int | None:
+    """How many pages an export with form feeds has (pdftotext ends every page with one); None without."""
+    if "\f" not in source:
+        return None
+    return sum(1 for page in source.split("\f") if page.strip())
+
+
+def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
+                      table: dict[str, dict[str, int]] | None = None) -> PageEstimator:
+    """Give every record that is not exact a best-estimate page and its measured error bound."""
+    est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
+                        newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
+    est.reach = numbering_reach(parsed.blocks, est.anchors)
+    est.last_page = form_feed_pages(source)
+    estimate_records([*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures], est, table)
+    parsed.pages = estimated_pages(parsed, source, est, table)
+    return est
+
+
+def estimate_records(records: list, est: PageEstimator, table: dict[str, dict[str, int]] | None = None) -> None:
+    """Each record that is not exact gets the estimate at its span's start, inside its own evidence."""
+    lo, hi = est.reach
+    todo = [r for r in records if r.page.certainty != PageCertainty.exact and lo <= r.span.start < hi]
+    for rec, e in zip(todo, est.at([r.span.start for r in todo]), strict=True):
+        ref = estimate_ref(rec.page, e, table)
+        if ref is not None:
+            rec.page = ref
+
+
+def numbering_reach(blocks: list[Block], pins: list[Pin]) -> tuple[int, int]:
+    """The source stretch the pins' page numbering covers: it ends where a later block's own evidence
+    gives a page well below the last pin (a letter bundle's next letter restarts at page 1)."""
+    if not pins:
+        return 0, 0
+    last = pins[-1]
+    hi = min((b.span.start for b in blocks if b.span.start > last.offset
+              and (p := b.page.page if b.page.page is not None else b.page.first) is not None
+              and p < last.page - RESTART_DROP), default=2**62)
+    return 0, hi
+
+
+RESTART_DROP = 5  # pages below the last pin that mean a new numbering, not a rough range
+
+
+def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | None = None) -> PageRef | None:
+    """The evidence `ref` plus the estimate `e`, kept inside the evidence's own bounds."""
+    if e.mode == "none":
+        return None
+    bound = error_bound(e, table)
+    if bound is None:
+        return None
+    page = e.page
+    lo = ref.first if ref.first is not None else None
+    hi = ref.last if ref.last is not None else None
+    if ref.certainty == PageCertainty.estimated and ref.page is not None and lo is None:
+        # a page counted by the format's own evidence (letter page starts, OCR block starts):
+        # an estimate that disagrees with it by more than its bound does not replace it
+        if abs(page - ref.page) > bound:
+            return None
+    if lo is not None and hi is not None:
+        page = min(max(page, lo), hi)
+        bound = min(bound, max(page - lo, hi - page))
+    return ref.with_estimate(page, bound)
+
+
+def estimated_pages(parsed: ParsedDocument, source: str, est: PageEstimator,
+                    table: dict[str, dict[str, int]] | None = None) -> list[Page]:
+    """Page records: the evidence's own, plus each page the estimates place text on, cut out of the
+    source at the lines where the estimated page changes (a long table over three pages gives all three)."""
+    known = {p.number: p for p in parsed.pages}
+    lo, hi = est.reach
+    starts = [0] + [k + 1 for k, ch in enumerate(source) if ch == "\n" and k + 1 < len(source)]
+    starts = [x for x in starts if lo <= x < hi and source[x:x + 1].strip()]
+    spans: dict[int, list[int]] = {}  # page -> [start, end, error]
+    for x, e in zip(starts, est.at(starts), strict=True):
+        bound = error_bound(e, table)
+        if e.mode == "none" or bound is None or bound > WIDEST_ESTIMATE or e.page in known:
+            continue
+        end = source.find("\n", x)
+        end = len(source) if end < 0 else end
+        cur = spans.setdefault(e.page, [x, end, bound])
+        cur[0], cur[1], cur[2] = min(cur[0], x), max(cur[1], end), max(cur[2], bound)
+    for n, (s, e, err) in spans.items():
+        known[n] = Page(number=n, certainty=PageCertainty.estimated, span=Span(start=s, end=e),
+                        text=source[s:e], error=err)
+    return [known[k] for k in sorted(known)]

@@ -15,11 +15,13 @@ from pathlib import Path
 from core.errors import IngestError
 from core.records import Document, DocumentMeta, ParsedDocument
 from ingest import enrich
-from ingest.formats import detect_format, get_parser
+from ingest.formats import detect, get_parser
 from ingest.loader import PDF_SUFFIXES, SUPPORTED, read_text
 from ingest.manifest import ManifestEntry, find_entry, load_manifest
+from ingest.pages import estimate_document, estimate_records
 from ingest.store import DocumentStore
 from text import lang
+from text.years import YEAR_WORD_RE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # ingestion's rules live in these packages: a change in any of them means re-ingest
@@ -50,7 +52,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]
     files: list[Path] = []
     errors: list[IngestResult] = []
     for p in paths:
-        if p.is_dir():
+        if p.is_dir() and (p / "manifest.toml").is_file():
+            # a corpus folder: its manifest names the documents (corpus/NOTES.md describes them, it is not one)
+            files.extend(p / e.source for e in load_manifest(p / "manifest.toml") if (p / e.source).is_file())
+        elif p.is_dir():
             files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
         elif p.is_file():
             if p.suffix.lower() in SUPPORTED:
@@ -70,7 +75,7 @@ def slugify(name: str) -> str:
 
 
 def infer_year(text: str) -> int | None:
-    years = Counter(int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", text[:20000]))
+    years = Counter(int(y) for y in YEAR_WORD_RE.findall(text[:20000]))
     return years.most_common(1)[0][0] if years else None
 
 
@@ -81,36 +86,43 @@ def detect_languages(doc: Document) -> None:
         if b.section_id:
             by_section.setdefault(b.section_id, []).append(b.text)
     full = " ".join(b.text for b in doc.blocks)
-    doc.meta.lang_detected = lang.detect(full, default=None)
+    doc.meta.lang_detected = lang.detect_passage(full, default=None)
     doc_lang = doc.meta.lang or doc.meta.lang_detected or "nb"
     if doc.meta.lang is None:
         doc.meta.lang = doc_lang
     sec_lang = {}
     for s in doc.sections:
-        s.lang = lang.detect(" ".join(by_section.get(s.id, [])), default=doc_lang, min_votes=3)
+        s.lang = lang.detect_passage(" ".join(by_section.get(s.id, [])), default=doc_lang)
         sec_lang[s.id] = s.lang
     for b in doc.blocks:
         b.lang = sec_lang.get(b.section_id or "", doc_lang)
 
 
-def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDocument, str, list[str]]:
-    """(source text, parsed document, format used, warnings)."""
+def parse_file(path: Path, doc_id: str, fmt: str | None) -> tuple[str, ParsedDocument, str, str, list[str]]:
+    """(source text, parsed document, format used, why that format, warnings)."""
     if path.suffix.lower() in PDF_SUFFIXES:
         from ingest.formats.pdf.parser import parse_pdf
 
         text, parsed = parse_pdf(path, doc_id)
-        return text, parsed, "pdf", []
+        return text, parsed, "pdf", "a PDF file: read with pdfplumber", []
     text, warnings = read_text(path)
-    fmt = fmt or detect_format(text, path.suffix.lower())
+    found = detect(text, path.suffix.lower())
+    if fmt:
+        agree = "the detector agrees" if found.style == fmt else f"the detector would pick {found.style}"
+        reason = f"named in the manifest ({fmt}); {agree}: {found.reason}"
+    else:
+        fmt, reason = found.style, found.reason
     parsed = get_parser(fmt)(text, doc_id)
     if not parsed.blocks:
         raise IngestError(str(path), "no text could be read from the file")
-    return text, parsed, fmt, warnings
+    return text, parsed, fmt, reason, warnings
 
 
 def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id: str) -> tuple[Document, str]:
     sha = hashlib.sha256(data).hexdigest()
-    text, parsed, fmt, warnings = parse_file(path, doc_id, entry.format if entry else None)
+    text, parsed, fmt, reason, warnings = parse_file(path, doc_id, entry.format if entry else None)
+    # a text export's pages: best estimates with measured bounds (a PDF's pages are exact)
+    estimator = estimate_document(parsed, text, fmt) if fmt != "pdf" else None
     meta = DocumentMeta(
         id=doc_id,
         title=entry.title if entry else _infer_title(parsed, path),
@@ -122,6 +134,7 @@ def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id:
         original_name=entry.original if entry else path.name,
         sha256=sha,
         format=fmt,
+        format_reason=reason,
         n_chars=len(text),
         ingest_version=ingest_version(),
     )
@@ -132,6 +145,8 @@ def build_document(path: Path, data: bytes, entry: ManifestEntry | None, doc_id:
     )
     detect_languages(doc)
     enrich.enrich(doc, text)
+    if estimator is not None:
+        estimate_records(doc.facts, estimator)  # a table row's fact: the row's own page, not the table's first
     return doc, text
 
 
@@ -164,7 +179,7 @@ def ingest_paths(
         if doc_id in seen_ids and seen_ids[doc_id] != sha:
             doc_id = f"{doc_id}-{sha[:8]}"
         seen_ids[doc_id] = sha
-        if not force and _unchanged(store, doc_id, sha):
+        if not force and unchanged(store, doc_id, sha):
             results.append(IngestResult(str(path), "unchanged", doc_id))
             continue
         try:
@@ -189,7 +204,8 @@ def ingest_paths(
     return results
 
 
-def _unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:
+def unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:
+    """Stored already from the same bytes by the same ingest code."""
     if not store.path(doc_id).exists() or not store.source_path(doc_id).exists():
         return False
     try:

@@ -20,7 +20,8 @@ from search_api.catalog import DocumentCatalog
 from search_api.config import ServerConfig
 from search_api.deps import AppState
 from search_api.errors import install_error_handlers
-from search_api.metrics import Metrics, MetricsMiddleware
+from search_api.metrics import Metrics
+from search_api.replica import milvus_holder
 from search_api.routes import documents as routes_documents
 from search_api.routes import facts as routes_facts
 from search_api.routes import page as routes_page
@@ -46,7 +47,8 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = AppState(
             config=config,
-            holder=IndexHolder(config.index_path(), load, config.reload_interval),
+            holder=milvus_holder(config, loader) if config.store == "milvus"
+            else IndexHolder(config.index_path(), load, config.reload_interval),
             catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval),
             metrics=metrics,
             cpu=threading.BoundedSemaphore(config.cpu_slots),
@@ -67,7 +69,7 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
     app = FastAPI(title="IMDi kunnskapsbase", version="1.0", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None)
     install_error_handlers(app)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    metrics.instrument(app)
     for module in (routes_search, routes_facts, routes_documents, routes_service, routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -17,18 +17,28 @@ def serve(
     data: str | None = typer.Option(None, "--data", help="Data folder (default: $KB_DATA or ./data)."),
     index: Path | None = typer.Option(None, "--index", help="Index folder (default: <data>/index)."),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+    store: str = typer.Option("local", "--store", help="local (the index folder) or milvus (the index at --uri)."),
+    uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
+    collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
 ) -> None:
     """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import uvicorn
 
+    from index.stores import check_store
     from search_api.app import create_app
     from search_api.config import ServerConfig
 
+    try:
+        check_store(store, uri)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = ServerConfig(data=data_dir(data), index=index)
-    typer.echo(f"serving {config.data} (index {config.index_path()}) on http://{host}:{port}/", err=True)
+    config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection)
+    where = f"Milvus {uri} ({collection})" if store == "milvus" else str(config.index_path())
+    typer.echo(f"serving {config.data} (index {where}) on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(config), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10)
 
 

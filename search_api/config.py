@@ -17,6 +17,9 @@ class ServerConfig:
     reload_interval: float = 1.0  # seconds between checks of the index manifest (a stat call)
     warm_model: bool = True  # embed one query at start-up so the first request does not pay for the model
     cpu_slots: int = max(1, os.cpu_count() or 1)  # concurrent search/answer computations
+    store: str = "local"  # or "milvus": the index published at `uri` (any number of servers may share it)
+    uri: str | None = None
+    collection: str = "kb"
 
     def index_path(self) -> Path:
         """The index folder to watch. An explicit path that holds no index but whose `index/` does is a data

@@ -7,7 +7,15 @@ from urllib.parse import quote, urlencode
 
 from core.records import Citation, Fact, Hit, PageCertainty, PageRef, Span
 from search_api.catalog import Snapshot
-from search_api.models import AlternativeOut, AnswerResponse, CitationOut, FactOut, Highlight, HitOut
+from search_api.models import (
+    AlternativeOut,
+    AnswerResponse,
+    AnswerValueOut,
+    CitationOut,
+    FactOut,
+    Highlight,
+    HitOut,
+)
 
 
 def view_url(doc_id: str, span: Span, page: PageRef | None, snap: Snapshot | None) -> str:
@@ -20,12 +28,18 @@ def view_url(doc_id: str, span: Span, page: PageRef | None, snap: Snapshot | Non
 
 
 def cited_page(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> int | None:
-    if page is None or page.page is None or page.certainty not in (PageCertainty.exact, PageCertainty.estimated):
+    """The page to open for a citation: exact, or an estimate narrow enough to turn to, if the store has it."""
+    n = page.turn_to if page is not None else None
+    if n is None or page is None or page.certainty not in (PageCertainty.exact, PageCertainty.estimated):
         return None
     stored = snap.docs.get(doc_id) if snap is not None else None
-    if stored is None or page.page not in stored.pages:
+    if stored is None or n not in stored.pages:
         return None
-    return page.page
+    return n
+
+
+def page_error(page: PageRef) -> int | None:
+    return 0 if page.certainty == PageCertainty.exact else page.error
 
 
 def page_url(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> str | None:
@@ -36,7 +50,8 @@ def page_url(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> str | 
 def citation_out(c: Citation, snap: Snapshot | None) -> CitationOut:
     return CitationOut(
         **c.model_dump(exclude={"page_label"}), page_label=c.page_label or c.page.label(),
-        page_certainty=c.page.certainty, view_url=view_url(c.doc_id, c.span, c.page, snap),
+        page_certainty=c.page.certainty, page_estimate=c.page.turn_to, page_error=page_error(c.page),
+        view_url=view_url(c.doc_id, c.span, c.page, snap),
         page_url=page_url(c.doc_id, c.page, snap),
     )
 
@@ -73,7 +88,14 @@ def answer_out(a: Any, snap: Snapshot | None, took_ms: float) -> AnswerResponse:
                        fact=alt.fact)
         for alt in getattr(a, "alternatives", None) or []
     ]
+    values = [
+        AnswerValueOut(text=v.text, value=v.value, unit=v.unit, year=v.year, label=v.label,
+                       confidence=float(v.confidence or 0.0), citation=citation_out(v.citation, snap))
+        for v in getattr(a, "values", None) or []
+    ]
     return AnswerResponse(
+        answer_type=getattr(a, "answer_type", "number"), item_type=getattr(a, "item_type", None),
+        short_answer=getattr(a, "short_answer", None), values=values,
         question=a.question, found=bool(a.found), value=a.value, unit=a.unit, value_text=a.value_text, text=a.text,
         confidence=float(a.confidence or 0.0), citation=citation_out(citation, snap) if citation else None,
         fact=getattr(a, "fact", None), alternatives=alternatives, disagreement=getattr(a, "disagreement", None),
@@ -85,5 +107,6 @@ def fact_out(f: Fact, snap: Snapshot, score: float | None = None) -> FactOut:
     stored = snap.docs.get(f.doc_id)
     quote_text = stored.source[f.span.start:f.span.end] if stored is not None else None
     title = stored.doc.meta.title if stored is not None else f.doc_id
-    return FactOut(**f.model_dump(), title=title, page_label=f.page.label(), quote=quote_text,
+    return FactOut(**f.model_dump(), title=title, page_label=f.page.label(), page_estimate=f.page.turn_to,
+                   page_error=page_error(f.page), quote=quote_text,
                    view_url=view_url(f.doc_id, f.span, f.page, snap), match_score=score)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from core.records import (
+    AnswerType,
     BlockKind,
     Citation,
     DocumentMeta,
@@ -15,11 +16,12 @@ from core.records import (
     OcrRepairStats,
     PageCertainty,
     PageRef,
+    SearchMode,
     Span,
     Table,
 )
 
-Mode = Literal["keyword", "semantic", "hybrid"]
+Mode = SearchMode  # the one definition is core.records.SearchMode
 BLOCK_KINDS: tuple[str, ...] = BlockKind.__args__  # type: ignore[attr-defined]
 
 
@@ -53,6 +55,8 @@ class CitationOut(Citation):
     """The library's citation plus what a client needs to show it: the page's certainty and links."""
 
     page_certainty: PageCertainty = PageCertainty.unknown
+    page_estimate: int | None = None  # the page to turn to: exact, or the best estimate
+    page_error: int | None = None  # pages the estimate may be off (measured 90th percentile); 0 when exact
     view_url: str  # an HTML view of the passage (its page when the page is known) with the span highlighted
     page_url: str | None = None  # JSON of the cited page, when the evidence gives that page
 
@@ -112,9 +116,25 @@ class AlternativeOut(BaseModel):
     fact: Fact | None = None
 
 
+class AnswerValueOut(BaseModel):
+    """One value of an answer (a figure, a name, a list item, a sentence) with its own citation."""
+
+    text: str
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+    label: str | None = None  # the column or role of a figure, the entity label of a name
+    confidence: float = 0.0
+    citation: CitationOut
+
+
 class AnswerResponse(BaseModel, FrameMixin):
     question: str
     found: bool  # False: nothing fits well enough; `text` says so plainly
+    answer_type: AnswerType = AnswerType.number  # number, numbers, person, organisation, place, list, date, ...
+    item_type: AnswerType | None = None  # for a list: what its items are
+    short_answer: str | None = None  # the value(s) or name(s) alone
+    values: list[AnswerValueOut] = Field(default_factory=list)
     value: float | None = None
     unit: str | None = None
     value_text: str | None = None  # "49 %", "2 819 personer"
@@ -148,6 +168,8 @@ class AnswerResponse(BaseModel, FrameMixin):
 class FactOut(Fact):
     title: str  # the document's
     page_label: str
+    page_estimate: int | None = None  # the page to turn to: exact, or the best estimate
+    page_error: int | None = None  # measured error bound of the estimate in pages; 0 when exact
     quote: str | None = None  # the source text the fact's span covers
     view_url: str
     match_score: float | None = None  # how well `indicator` matched (100 = substring), when filtered by it
@@ -235,6 +257,7 @@ class FigureOut(NamedFigure):
 class PageSummary(BaseModel):
     number: int
     certainty: PageCertainty
+    error: int | None = None  # estimated pages: the measured bound of the passages estimated on it
 
 
 class DocumentDetail(BaseModel):
@@ -253,7 +276,8 @@ class PageResponse(BaseModel):
     doc_id: str
     title: str
     number: int
-    certainty: PageCertainty  # exact: the page is certain; estimated: about ±1
+    certainty: PageCertainty  # exact: the page is certain; estimated: a best estimate, see `error`
+    error: int | None = None  # estimated: the passages on it may lie this many pages off (measured p90)
     label: str
     span: Span | None = None
     text: str  # the page's cleaned text (or its source text where no cleaned text was cut out)

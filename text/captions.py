@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 
-CAPTION_RE = re.compile(
-    r"^\W*(?P<kind>tabell|figur|tab\.|fig\.)\s*(?P<num>\d+(?:\s?[-.–]\s?\d+)*)\s*[.:]?\s*(?P<title>.*)$",
-    re.IGNORECASE,
-)
+# The parts every caption pattern is made of: the kind word and the number (`3-2-1`, `3.2.1`, `4-2`).
+KIND = r"(?:tabell|figur|tab\.|fig\.)"
+NUMBER = r"\d+(?:\s?[-.–]\s?\d+)*"
+# Three strictnesses, because the exports differ in how much else can look like a caption:
+# any caption line, in any case, after markup (markdown; `**Tabell 3.3.3.**`);
+CAPTION_RE = re.compile(rf"^\W*(?P<kind>{KIND})\s*(?P<num>{NUMBER})\s*[.:]?\s*(?P<title>.*)$", re.IGNORECASE)
+# a capitalised kind at the start of a hard-wrapped line, then a title or nothing (pdftotext: prose says "tabell 2");
+LINE_CAPTION_RE = re.compile(rf"^\s*(?:Tabell|Figur|Tab\.|Fig\.)\s*{NUMBER}\s*[.:]?(?:\s+\S|\s*$)")
+# a dotted number and a capitalised title (OCR: the only numbering that survives and the only safe title start).
+DOTTED_CAPTION_RE = re.compile(r"^\s?(?P<kind>Tabell|Figur)\s+(?P<num>\d+(?:\.\d+)+)\.?\s+(?P<title>[A-ZÆØÅ@«].*)$")
+# The source line under a table or figure: `Kilde: IMDi`, `Kjelde: SSB` (group 1: the source named).
+SOURCE_RE = re.compile(r"^\s*(?:kilde|kjelde|kilder|kjelder|source)\s*:\s*(.*)$", re.IGNORECASE)
 # In a question: "figur 3-1-5", "tabell 3.2.1", "fig 3 1 5"
 MENTION_RE = re.compile(r"\b(?P<kind>tabell|figur|tab|fig)\.?\s*(?P<num>\d+(?:\s?[-.–\s]\s?\d+)*)", re.IGNORECASE)
 

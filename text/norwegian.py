@@ -119,4 +119,5 @@ EN_FOLD: dict[str, str] = {
     "housing": "bolig", "schools": "skoler", "school": "skole", "kindergarten": "barnehage",
 }
 STOPWORDS = STOPWORDS | frozenset(_ENGLISH_STOP.split())
+NORWEGIAN_FOLD = dict(FOLD)  # Bokmål/Nynorsk folding alone, for measuring what the English glossary adds
 FOLD = {**EN_FOLD, **FOLD}

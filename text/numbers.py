@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 from core.records import Cell
+from text.units import after_number_patterns
 
 # A space inside a number is a thin, no-break or normal space between groups of three.
 _SP = "[ \u00a0\u202f\u2009]"
@@ -18,18 +19,7 @@ NUMBER_RE = re.compile(
 )
 _DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 
-UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("prosentpoeng", re.compile(r"^\s*(prosentpoeng|prosenteiningar|prosentenheter|pp\.?)\b", re.I)),
-    ("%", re.compile(r"^\s*(%|prosent\b|pst\b\.?|per\s?sent\b)", re.I)),
-    ("mrd. kroner", re.compile(r"^\s*(mrd\.?|milliarder?)\s*(kr\b\.?|kroner\b)", re.I)),
-    ("mill. kroner", re.compile(r"^\s*(mill\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?", re.I)),
-    ("1000 kroner", re.compile(r"^\s*(1\s?000|tusen)\s*(kr\b\.?|kroner\b)", re.I)),
-    ("kroner", re.compile(r"^\s*(kr\b\.?|kroner\b|nok\b)", re.I)),
-    ("måneder", re.compile(r"^\s*(mnd\b\.?|måneder\b|månader\b|maneder\b)", re.I)),
-    ("år", re.compile(r"^\s*år\b", re.I)),
-    ("årsverk", re.compile(r"^\s*årsverk\b", re.I)),
-    ("personer", re.compile(r"^\s*(personer|personar|flyktninger|flyktningar|deltakere|deltakarar)\b", re.I)),
-]
+UNIT_PATTERNS = after_number_patterns()
 
 
 def parse_number(text: str) -> float | None:

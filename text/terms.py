@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import re
 
-YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+from text.units import label_patterns
+from text.years import YEAR_RE, is_year
 
-# Earliest match in a label/header/caption wins; the phrases are Bokmål, Nynorsk and OCR-damaged forms.
-_UNIT_TERMS: list[tuple[str, re.Pattern[str]]] = [
-    ("mrd. kroner", re.compile(r"\b(mrd\.?|milliard(?:er|ar)?)\s*(kr|kroner)\b", re.I)),
-    ("mill. kroner", re.compile(r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b", re.I)),
-    ("1000 kroner", re.compile(r"\b(1\s?000|tusen)\s*(kr|kroner)\b", re.I)),
-    ("kroner", re.compile(r"\b(kroner|kr|beløp|støttebeløp|tilskuddsbeløp)\b", re.I)),
-    ("prosentpoeng", re.compile(r"\b(prosentpoeng|prosenteiningar|prosentenheter)\b", re.I)),
-    ("%", re.compile(r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)", re.I)),
-    ("måneder", re.compile(r"\b(måneder|månader|maneder|mnd|ventetid)\b", re.I)),
-    ("årsverk", re.compile(r"\bårsverk\b", re.I)),
-    ("personer", re.compile(r"\b(antall personer|tal på personar|personer|personar)\b", re.I)),
-    ("timer", re.compile(r"\b(timer|timar)\b", re.I)),
-    ("antall", re.compile(r"\b(antall|tal|talet|absolutte tall)\b", re.I)),
-]
+_UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
+_SCALED = {"mrd. kroner", "mill. kroner", "1000 kroner"}
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
+    ("utgangspunkt", re.compile(r"\b((måle)?utgangspunkt(et)?|status (per|pr\.?))\b", re.I)),
+    ("prognose", re.compile(r"\b(prognose[rn]?|anslag(et)?|anslått|anslåtte|forventa|forventet)\b", re.I)),
     ("krav", re.compile(r"\b(krav|resultatkrav|mål(?:tall)?)\b", re.I)),
     ("resultat", re.compile(r"\bresultat(?:et)?\b", re.I)),
     ("tildelt", re.compile(r"\b(tildelt|tildeling)\b", re.I)),
@@ -42,17 +33,31 @@ GROUPS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Words by which a question names a sub-group; a question naming none asks about everyone. Wider than GROUPS
+# above: a question says "unge", "kommuner" where a table says nothing a fact could be keyed on.
+GROUP_WORDS = (
+    "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
+    "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
+    "eldre innvandrere innvandrarar kommuner kommunar"
+).split()
+
+
 def unit_in(text: str | None) -> str | None:
     """The unit a label, header or caption names (`(i mill. kroner)`, `Prosent`, `(måneder)`)."""
     if not text:
         return None
     best: tuple[int, str] | None = None
+    scaled = None
     for unit, pat in _UNIT_TERMS:
         m = next((m for m in pat.finditer(text) if not re.search(r"\bper\s+$", text[:m.start()], re.I)), None)
         # a bare "antall"/"tal" yields to any more specific unit; `per årsverk` is a denominator
         pos = m.start() + (10_000 if unit == "antall" else 0) if m else None
         if pos is not None and (best is None or pos < best[0]):
             best = (pos, unit)
+        if m and unit in _SCALED and scaled is None:
+            scaled = unit
+    if best and best[1] == "kroner" and scaled:
+        return scaled  # `Utbetalt beløp (mill. kroner)`: the scale beats the money word before it
     return best[1] if best else None
 
 
@@ -75,6 +80,30 @@ def qualifier_in(text: str | None) -> str | None:
     return None
 
 
+# The phrases that set a stated number's kind when they stand before it in its sentence
+STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
+                       r"resultatkrav\w*|krav(?:et)?|måltal+et|målet (?:er|var)|prognose\w*|anslag\w*|anslått|"
+                       r"resultat(?:et)?\s*:)", re.I)
+
+
+def stance_before(text: str, pos: int) -> str | None:
+    """The kind (krav, utgangspunkt, prognose, foreløpig, resultat) the nearest phrase before `pos` gives."""
+    last = None
+    for m in STANCE_RE.finditer(text, 0, pos):
+        idiom = re.search(r"\b(med|ta|tar|tatt|tok)\s+$", text[:m.start()])
+        if m.group(1).lower().startswith("utgangspunkt") and idiom:
+            continue  # `med utgangspunkt i`: "based on", no baseline
+        last = m
+    if last is None:
+        return None
+    word = last.group(1).lower()
+    if word.startswith("resultat") and not word.startswith("resultatkrav"):
+        return "resultat"
+    if word.startswith(("målet", "måltal", "krav", "resultatkrav")):
+        return "krav"  # not `måleutgangspunkt`, a baseline
+    return qualifier_in(word)
+
+
 def group_in(text: str | None) -> str | None:
     for name, pat in GROUPS:
         if text and pat.search(text):
@@ -84,4 +113,4 @@ def group_in(text: str | None) -> str | None:
 
 def is_year_value(value: float, text: str) -> bool:
     """A cell or number that is a year, not a quantity: `2020`, `2017*`."""
-    return value == int(value) and 1950 <= value <= 2049 and bool(re.fullmatch(r"\D{0,20}\d{4}\W{0,3}", text.strip()))
+    return is_year(value) and bool(re.fullmatch(r"\D{0,20}\d{4}\W{0,3}", text.strip()))

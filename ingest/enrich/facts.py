@@ -15,11 +15,14 @@ every fact carries readable text; `entities` are offsets into `sentence`.
 
 from __future__ import annotations
 
+import re
+
 from core.records import Block, Document, Fact, PageRef, Span, Table
-from ingest.enrich.ner import extract_entities, extract_many, format_number
+from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
-from ingest.enrich.table_facts import CellFact, labelled_shares, table_cell_facts
+from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
 from ingest.enrich.text_facts import SentenceFact, sentence_facts
+from text.formatting import NumberStyle, format_number
 from text.terms import single_year
 
 TEXT_KINDS = {"paragraph", "list"}
@@ -35,7 +38,9 @@ def _row_sentence(cf: CellFact) -> str:
 def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]:
     cells = table_cell_facts(table, doc.meta.year)
     sentences = [_row_sentence(cf) for cf in cells]
-    entities = extract_many(sentences, doc.meta.lang or "nb")
+    # Rules only: a row sentence's facts need its numbers, units and years, which the model does not
+    # label, and running it over every cell would double the ingest time.
+    entities = extract_many(sentences, doc.meta.lang or "nb", model=False)
     out = []
     for cf, sentence, ents in zip(cells, sentences, entities, strict=True):
         row = table.rows[cf.row]
@@ -55,11 +60,12 @@ def _comment_facts(doc: Document, table: Table, block: Block | None, source: str
     lang = doc.meta.lang or "nb"
     for i, row in enumerate(table.rows):
         for j, cell in enumerate(row.cells):
-            if cell.value is not None or len(cell.text.split()) < _MIN_CELL_WORDS or labelled_shares(cell.text):
+            numeric = cell.value is not None and not comment_cell(cell)
+            if numeric or len(cell.text.split()) < _MIN_CELL_WORDS or labelled_shares(cell.text):
                 continue
             column = table.columns[j + 1] if j + 1 < len(table.columns) else None
             year = single_year(column) or doc.meta.year
-            facts = sentence_facts(cell.text, extract_entities(cell.text, lang), year)
+            facts = sentence_facts(cell.text, extract_entities(cell.text, lang, model=False), year)
             if not facts:
                 continue
             where = row.span or table.span
@@ -83,9 +89,20 @@ def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -
     return fallback, False
 
 
+def _named(indicator: str, block: Block | None) -> str:
+    """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
+    only with its section's heading."""
+    heading = block.section_path[-1] if block and block.section_path else None
+    bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
+    if heading and bare and heading.lower() not in indicator.lower():
+        return f"{heading} – {indicator}"
+    return indicator
+
+
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
     return Fact(
-        id="", doc_id=doc.meta.id, indicator=sf.indicator, value=sf.value, unit=sf.unit, year=sf.year,
+        id="", doc_id=doc.meta.id, indicator=_named(sf.indicator, block), value=sf.value, low=sf.low, high=sf.high,
+        unit=sf.unit, year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,
@@ -95,7 +112,8 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
 
 
 def _block_facts(doc: Document, block: Block, source: str | None) -> list[Fact]:
-    facts = sentence_facts(block.text, block.entities, doc.meta.year)
+    heading = block.section_path[-1] if block.section_path else None
+    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading))
     if not facts:
         return []
     aligned = align_words(block.text, source, block.span) if source else []
@@ -129,4 +147,4 @@ def describe(fact: Fact) -> str:
     """One line for logs and the CLI: `Bosatte totalt = 2819 personer (2020, resultat)`."""
     unit = f" {fact.unit}" if fact.unit else ""
     extra = ", ".join(str(x) for x in (fact.year, fact.qualifier) if x)
-    return f"{fact.indicator} = {format_number(fact.value)}{unit}" + (f" ({extra})" if extra else "")
+    return f"{fact.indicator} = {format_number(fact.value, NumberStyle.plain)}{unit}" + (f" ({extra})" if extra else "")

@@ -1,12 +1,16 @@
-"""Named entities in Bokmål and Nynorsk text, by rules.
+"""Named entities in Bokmål and Nynorsk text: rules, and a NER model trained on NorNE.
 
-No trained Norwegian spaCy pipeline can be installed here, so this is a blank
-`nb`/`nn` pipeline with an `entity_ruler` whose patterns live in
-`ingest/data/ner/*.jsonl` (spaCy's pattern format, one per line; the `id` of a
+A blank `nb`/`nn` pipeline with an `entity_ruler` whose patterns live in
+`ingest/enrich/data/*.jsonl` (spaCy's pattern format, one per line; the `id` of a
 pattern is the canonical form of what it matches). Two things run before the
 ruler: the tokenizer splits a final period off a number (`2020.`), and
 `merge_digit_groups` joins space-grouped thousands (`31 258`, `7 545,63`) into
 one token, so a pattern sees one number. Number tokens carry `token._.num`.
+
+With `model=True` (the default) the trained NorNE pipeline (`nlp/`) runs before the
+ruler and contributes persons, organisations and places (PER, ORG, GPE, LOC); the
+ruler wins wherever it overlaps a model entity, except that a model name strictly
+containing ruler names replaces them (see `nlp/entities.py` for why).
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_suffix_regex
 
 from core.records import Block, Entity
+from nlp import entities as statistical
 from text.captions import normalise_number
+from text.formatting import NumberStyle, format_number
 from text.numbers import NUMBER_RE, detect_unit, parse_number
 
 PATTERN_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("nb", "nn")
-LABELS = ("ORG", "GPE", "LOC", "LAW", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE", "YEAR", "PERIOD",
+LABELS = ("PER", "ORG", "GPE", "LOC", "LAW", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE", "YEAR", "PERIOD",
           "DURATION", "REF")
 
 # Thousands grouped by a (thin/no-break) space, optionally with decimals: `31 258`, `7 545,63`.
@@ -72,17 +78,23 @@ def _lang(lang: str | None) -> str:
     return lang if lang in LANGS else "nb"
 
 
-@lru_cache(maxsize=len(LANGS))
-def get_nlp(lang: str = "nb") -> Language:
-    """The rule pipeline for `nb` or `nn` (anything else gets `nb`); built once per language."""
+@lru_cache(maxsize=2 * len(LANGS))
+def get_nlp(lang: str = "nb", model: bool = True) -> Language:
+    """The pipeline for `nb` or `nn` (anything else gets `nb`), rules only unless `model`; built once each."""
     nlp = spacy.blank(_lang(lang))
     # `2020.` at a sentence end is a number and a period, not an abbreviation
     suffixes = [*nlp.Defaults.suffixes, r"(?<=\d)\."]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe("merge_digit_groups")
+    if model:
+        nlp.add_pipe(statistical.FACTORY, config={"model_lang": _lang(lang)})
+    # overwrite_ents: a ruler match replaces every model entity it overlaps. The ruler's patterns are
+    # curated for this corpus and carry canonical ids; the model was trained on news and blogs.
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True})
     for path in sorted(PATTERN_DIR.glob("*.jsonl")):
         ruler.add_patterns(_read_patterns(path))
+    if model:
+        nlp.add_pipe(statistical.PREFER_LONGER)
     nlp.add_pipe("drop_implausible_entities")
     return nlp
 
@@ -105,13 +117,6 @@ _MONTHS = {m: i for i, m in enumerate(
 _MONTH_ABBR = {"jan": 1, "feb": 2, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "des": 12}
 
 
-def format_number(value: float) -> str:
-    """`7545.63` -> `7545,63`, `2819.0` -> `2819`."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.6f}".rstrip("0").replace(".", ",")
-
-
 def _quantity_norm(text: str, default_unit: str) -> str:
     m = NUMBER_RE.search(text)
     if not m:
@@ -128,7 +133,7 @@ def _quantity_norm(text: str, default_unit: str) -> str:
         unit = "mrd. kroner"
     if default_unit == "%" and unit not in {"%", "prosentpoeng"}:
         unit = "%"
-    return f"{format_number(value)} {unit}"
+    return f"{format_number(value, NumberStyle.plain)} {unit}"
 
 
 def _duration_norm(span: Span) -> str:
@@ -144,7 +149,7 @@ def _duration_norm(span: Span) -> str:
     qty = _NUMWORDS.get(qty_text.lower())
     value = float(qty) if qty is not None else parse_number(qty_text)
     unit = next((u for u, pat in _DUR_UNIT if pat.match(unit_text)), unit_text)
-    return f"{prep}{format_number(value) if value is not None else qty_text} {unit}"
+    return f"{prep}{format_number(value, NumberStyle.plain) if value is not None else qty_text} {unit}"
 
 
 def _date_norm(text: str) -> str:
@@ -215,6 +220,8 @@ def _norm(span: Span) -> str:
     label = span.label_
     if label in {"ORG", "GPE", "LOC"}:
         return span.ent_id_ or span.text
+    if label == "PER":
+        return " ".join(span.text.split())
     if label == "LAW":
         return _law_norm(span)
     if label == "MONEY":
@@ -232,7 +239,7 @@ def _norm(span: Span) -> str:
     if label in {"QUANTITY", "CARDINAL"}:
         value = parse_number(span[0].text)
         rest = " ".join(t.text for t in span[1:])
-        return f"{format_number(value)} {rest}".strip() if value is not None else span.text
+        return f"{format_number(value, NumberStyle.plain)} {rest}".strip() if value is not None else span.text
     return " ".join(span.text.split())
 
 
@@ -240,21 +247,22 @@ def _entities(doc: Doc) -> list[Entity]:
     return [Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char, norm=_norm(e)) for e in doc.ents]
 
 
-def extract_entities(text: str, lang: str = "nb") -> list[Entity]:
+def extract_entities(text: str, lang: str = "nb", model: bool = True) -> list[Entity]:
     """Entities in `text`; offsets are into `text`, `norm` is the canonical form."""
-    return _entities(get_nlp(_lang(lang))(text))
+    return _entities(get_nlp(_lang(lang), model)(text))
 
 
-def extract_many(texts: Iterable[str], lang: str = "nb", batch_size: int = 64) -> list[list[Entity]]:
+def extract_many(texts: Iterable[str], lang: str = "nb", batch_size: int = 64, model: bool = True
+                 ) -> list[list[Entity]]:
     """Entities for each text, through `nlp.pipe`."""
-    return [_entities(d) for d in get_nlp(_lang(lang)).pipe(texts, batch_size=batch_size)]
+    return [_entities(d) for d in get_nlp(_lang(lang), model).pipe(texts, batch_size=batch_size)]
 
 
-def annotate_blocks(blocks: list[Block], lang: str | None = None) -> None:
+def annotate_blocks(blocks: list[Block], lang: str | None = None, model: bool = True) -> None:
     """Fill `block.entities` in place, each block in its own language unless `lang` is given."""
     groups: dict[str, list[Block]] = {}
     for b in blocks:
         groups.setdefault(_lang(lang or b.lang), []).append(b)
     for code, group in groups.items():
-        for block, ents in zip(group, extract_many((b.text for b in group), code), strict=True):
+        for block, ents in zip(group, extract_many((b.text for b in group), code, model=model), strict=True):
             block.entities = ents

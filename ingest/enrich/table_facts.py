@@ -15,15 +15,44 @@ from dataclasses import dataclass, field
 from core.records import Cell, Table, TableRow
 from text.clean import detach_footnote_marker
 from text.terms import group_in, is_year_value, qualifier_in, single_year, unit_in
+from text.years import YEAR, YEAR_RE
 
-_DASH = re.compile(r"^\s*[-–—]\s*")
-_SUBROW = re.compile(r"^\s*([-–—]|av (disse|desse)\b|herav\b|hvorav\b|derav\b)", re.I)
-_YEAR_LABEL = re.compile(r"^\s*(19[5-9]\d|20[0-4]\d)\s*\**\s*$")
+_DASH = re.compile(r"^\s*[-–—‐‑−]\s*")
+_SUBROW = re.compile(r"^\s*([-–—‐‑−]|av (disse|desse)\b|herav\b|hvorav\b|derav\b)", re.I)
+_YEAR_LABEL = re.compile(rf"^\s*({YEAR})\s*\**\s*$")
 _HEADER_LABELS = re.compile(r"^\s*(år|ar|kohort|year)\s*$", re.I)
 _NOTE_COLUMN = re.compile(r"^\s*(note|noter|note nr\.?|nr\.?|post|kap\.?|konto)\s*$", re.I)
 # `Gsk: 25 % Vgo: 15 %`, `61 % Kvinner: 49 % Menn: 71 %`: several labelled shares in one cell
 _PAIR = re.compile(r"\s*(?:(?P<label>[A-Za-zÆØÅæøå][\w .-]{0,24}?)\s*:\s*)?"
                    r"(?P<num>\d{1,3}(?:,\d+)?)\s*(?P<unit>%|prosent)(?:\s*[¹²³⁴⁵⁶⁷⁸⁹\d](?=\s|$))?")
+# A header the parser could not recover (`kolonne 3`): a value under it has no name, so it is no fact
+_UNNAMED = re.compile(r"^\s*kolonne\s+\d+\s*$", re.I)
+# Chapter/post and account codes in the label column (`291/62`, `0290 01`, `60088701`): references, not names
+_CODE_LABEL = re.compile(r"^\s*\d{2,}(?:\s?[/ .]\s?\d{1,3})*\s*$")
+# A note reference left at the end of a row label when the note column merged into it (`Andre innbetalingar 1`)
+_NOTE_TAIL = re.compile(r"\s+\d{1,2}[A-Z]?(?:\s?,\s?\d{1,2}[A-Z]?)*$")
+# A sum closes the group above it (a `Totalt` row opens a group of members: `Totalt`, `Einslege mindreårige`)
+_SUM_LABEL = re.compile(r"^\s*(sum|netto)\b", re.I)
+# Statements of the annual accounts: their amounts are kroner unless the caption says otherwise
+_ACCOUNTS = re.compile(r"bevilgningsrapport|løyvingsrapport|artskonto|kapitalkonto|kapitalregnskap|avregning med|"
+                       r"avrekning med|mellomvær|^\s*note\s*[0-9A-Z]+\b|årsregnskap|årsrekneskap|regnskapsår|"
+                       r"rekneskapsår|balanse|resultatregnskap", re.I)
+# `Overføring fra 2019`: the year the money comes from, not the year it is for
+_FROM_YEAR = re.compile(r"\b(overføring|overført|overføringar)\s+(fra|frå)\s+(19|20)\d\d\b", re.I)
+# Row labels that say nothing without the table's subject (`Totalt`, `Andre voksne`, `Kategori D: Grunnemne`)
+_GENERIC = re.compile(r"^\s*(totalt?|sum\b|i alt|andre|anna|kategori|gruppe|rett|barnefamili|einslege|enslige|"
+                      r"kvinner|menn|gutter|jenter|arbeid|utdanning|øvrige|ukjent|bosatte? totalt)", re.I)
+# Caption sentences that give the unit or the span, not the subject (`Antall personer.`, `2016–2020.`)
+_NOT_SUBJECT = re.compile(r"^\s*(antall( personer)?|tal( på personar)?|(antall personer|tal på personar) og .*|"
+                          r"tall i .*|prosent|i mill.*|i 1 ?000.*|(19|20)\d\d.*|kilde.*|kjelde.*|forel.*|førebels.*|"
+                          r"måneder|månader|støttebeløp.*|beløp|tal og prosentdel)\s*$", re.I)
+# Counted people named at the start of a label or caption: a cell without a unit counts them
+_PEOPLE = re.compile(r"^\s*(deltakere|deltakarar|personer|personar|bosatte|busette|asylsøkere|asylsøkjarar|"
+                     r"flyktninger|flyktningar|mottaksbeboere|mottaksbebuarar|innvandrere|innvandrarar|ansatte|"
+                     r"tilsette|tolker|tolkar)\b", re.I)
+# A column of differences between two others
+_CHANGE = re.compile(r"^\s*(endring|forskjell|differanse|avvik)\b", re.I)
+_DISPOSES = re.compile(r"\bdisponerer\b", re.I)
 _UNIT_CELL = re.compile(r"^\s*(antall|tal|kroner|prosent|%|mill\. kroner|måneder|månader|årsverk)\s*$", re.I)
 
 
@@ -48,6 +77,7 @@ class _State:
     headers: list[str]
     group: str | None = None  # the last value-less row: members follow it
     parent: str | None = None  # the last top-level row with values: `– av disse` rows belong to it
+    member: str | None = None  # the last member row of the current group (`Einslege mindreårige`)
     section: str | None = None  # label of the last mid-table header row
     notes: list[str] = field(default_factory=list)
 
@@ -65,7 +95,7 @@ def _is_header_row(row: TableRow) -> bool:
     filled = [c for c in row.cells if c.text.strip() and c.text.strip() not in {"-", "–"}]
     if len(filled) < 2:
         return False
-    return all(re.search(r"(19[5-9]\d|20[0-4]\d)", c.text) and len(c.text) < 40 and
+    return all(YEAR_RE.search(c.text) and len(c.text) < 40 and
                (c.value is None or is_year_value(c.value, c.text)) for c in filled)
 
 
@@ -94,23 +124,108 @@ def _numeric_entries(row: TableRow) -> list[tuple[int, Cell, str | None]]:
     for j, cell in enumerate(row.cells):
         if shares := labelled_shares(cell.text):
             out += [(j, Cell(text=cell.text, value=v, unit="%"), sub) for sub, v in shares]
-        elif cell.value is not None:
+        elif cell.value is not None and not comment_cell(cell):
             out.append((j, cell, None))
     return out
+
+
+def comment_cell(cell: Cell) -> bool:
+    """A cell that is a sentence starting with a number (`13 803 personer (foreløpige tall) deltok i …`)."""
+    return len(re.findall(r"[A-Za-zÆØÅæøå]{2,}", cell.text)) >= 5
 
 
 def _caption(table: Table) -> str | None:
     return table.title or table.caption
 
 
+def is_accounts(table: Table) -> bool:
+    """A statement of the annual accounts (by caption or by the chapter it stands in).
+
+    Key figures `fra årsregnskapet` mix counts, shares and kroner: they are no statement.
+    """
+    if any(re.search(r"nøkkelt|hovudtal|hovedtall", c or "", re.I) for c in (table.title, table.caption)):
+        return False
+    if any(_ACCOUNTS.search(c or "") for c in (table.title, table.caption)):
+        return True
+    return bool(table.section_path) and any(_ACCOUNTS.search(p) for p in table.section_path[:1])
+
+
+def _header_of(headers: list[str], j: int) -> str | None:
+    column = headers[j + 1] if j + 1 < len(headers) else None
+    return clean_label(column) if column else None
+
+
+def _coded_name(label: str, row: TableRow, headers: list[str]) -> str:
+    """`291/62` + `Tilskudd til jobbsjansen` -> `Tilskudd til jobbsjansen (Kap/post 291/62)`.
+
+    The names come from the row's text cells; the code, and any post or note number
+    beside it, stays as a reference in brackets.
+    """
+    names, refs = [], [f"{clean_label(headers[0]) if headers and headers[0].strip() else 'konto'} {label}".strip()]
+    for j, cell in enumerate(row.cells):
+        column = _header_of(headers, j) or ""
+        text = cell.text.strip()
+        if not text or text in {"-", "–"}:
+            continue
+        if _NOTE_COLUMN.match(column) or re.fullmatch(r"\d{1,3}", text):
+            if re.match(r"^\s*post\b", column, re.I) and cell.value is not None:
+                refs.append(f"post {text}")
+            continue
+        named = cell.value is None and re.search(r"[A-Za-zÆØÅæøå]{3,}", text)
+        if named and not re.match(r"^\s*stikkord", column, re.I):
+            names.append(clean_label(text))
+    return f"{' – '.join(names)} ({', '.join(refs)})" if names else f"({', '.join(refs)})"
+
+
+def table_subject(table: Table) -> str | None:
+    """What a table is about, from its caption: `Tabell 3.1.9. Mottaksbeboere. Gjennomsnittlig ventetid … 2020–2024.`
+    -> `Mottaksbeboere. Gjennomsnittlig ventetid …` (number, unit and span sentences dropped)."""
+    text = table.title or table.caption
+    if not text:
+        return None
+    text = re.sub(r"^\s*(tabell|table)\s*[\d.\-–]+\s*[.:]?\s*", "", text, flags=re.I)
+    parts = [p.strip() for p in re.split(r"(?<=[a-zæøå)])\.\s+|,\s+(?=(19|20)\d\d)", text) if p and p.strip()]
+    parts = [p for p in parts if not _NOT_SUBJECT.match(p)]
+    subject = ". ".join(parts).strip(" .,:")
+    subject = re.sub(r"\s*\(?(19|20)\d\d\s*[-–]\s*(19|20)?\d\d\)?\.?$", "", subject).strip(" .,:")
+    subject = re.sub(r":\s*(note|noter)$", "", subject, flags=re.I).strip()
+    subject = re.sub(r"\s*\((i\s+)?(mill\.?|1 ?000|kroner|tusen)[^)]*\)", "", subject, flags=re.I).strip()
+    return subject or None
+
+
+def _garbled(label: str) -> bool:
+    """An OCR label that is mostly glyph debris (`g;rs‘}:’%‘i'f‘;;irfd`)."""
+    odd = sum(1 for ch in label if not (ch.isalnum() or ch.isspace() or ch in "-–().,:/%*"))
+    return odd >= 3 and odd > 0.15 * len(label)
+
+
+def _from_year(column: str | None, doc_year: int | None) -> tuple[int | None, str | None]:
+    """(year, qualifier) for a column like `Overføring fra 2019`: the money is for the next year."""
+    if not column or not _FROM_YEAR.search(column):
+        return None, None
+    origin = single_year(column)
+    if origin is None:
+        return None, None
+    year = doc_year if doc_year is not None and doc_year > origin else origin + 1
+    return year, f"overført fra {origin}"
+
+
 def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
     """Every numeric cell of `table` with what its row, column, group and caption say about it."""
     caption = _caption(table)
-    caption_year = single_year(caption)
+    caption_year = single_year(table.title) or single_year(table.caption)
+    accounts = is_accounts(table)
+    accounts_unit = unit_in(caption) if unit_in(caption) not in (None, "antall", "%") else "kroner"
+    has_note_column = any(_NOTE_COLUMN.match(clean_label(c)) for c in table.columns if c)
     state = _State(headers=list(table.columns), notes=list(table.notes))
     out: list[CellFact] = []
     for i, row in enumerate(table.rows):
         label = clean_label(row.label)
+        head, _, tail = label.partition(" – ")
+        if tail and _SUM_LABEL.match(tail):
+            label = tail  # `Driftsutgifter … – Sum utbetalingar til drift`: a sum names itself
+        if has_note_column and not _CODE_LABEL.match(label):
+            label = _NOTE_TAIL.sub("", label)
         if _is_header_row(row) or (_HEADER_LABELS.match(label) and _is_header_row(row)):
             state.headers = [row.label, *(c.text for c in row.cells)]
             state.section = None if _HEADER_LABELS.match(label) else label or None
@@ -119,53 +234,102 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         entries = _numeric_entries(row)
         if not entries:
             if label:
-                state.group = label
+                state.group, state.member = label, None
             continue
+        coded = bool(_CODE_LABEL.match(label)) and not _YEAR_LABEL.match(label)
         sub = bool(_SUBROW.match(label))
         short = len(label.split()) <= 3
-        if sub and state.group:
+        if coded:
+            indicator = _coded_name(label, row, state.headers)
+        elif sub and state.group and state.member:
+            # `– av desse Bufetat` under `Einslege mindreårige` in a waiting-time group
+            indicator = f"{state.group} – {state.member} – {_DASH.sub('', label)}"
+        elif sub and state.group:
             indicator = f"{state.group} – {_DASH.sub('', label)}"
         elif sub and state.parent:
             indicator = f"{state.parent} – {_DASH.sub('', label)}"
         elif short and state.group and not _YEAR_LABEL.match(label):
             indicator = f"{state.group} – {label}"
+            state.member = label
         else:
             indicator = label
             if not _YEAR_LABEL.match(label):
                 state.group = None
-        dependent = indicator != label
+        dependent = indicator != label and not coded
         if not sub and not dependent:
             state.parent = label
+        if _SUM_LABEL.match(label):
+            state.group = None
+        if _garbled(label):
+            continue  # nothing readable names the row
+        subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)
+        people = _PEOPLE.match(subject or "")
+        if subject and (len(indicator.split()) <= 3 or _GENERIC.match(indicator) or (
+                people and people.group(1).lower() not in indicator.lower())) and \
+                subject.lower() not in indicator.lower():
+            indicator = f"{subject} – {indicator}"  # `Totalt` alone could be any table's total
         row_unit = _unit_cell(row.cells)
         row_year = int(_YEAR_LABEL.match(label).group(1)) if _YEAR_LABEL.match(label) else None
         preliminary_row = row_year is not None and "*" in row.label and any(
             re.search(r"forel[øg]pig|førebels", n, re.I) for n in state.notes)
         for j, cell, share in entries:
-            column = state.headers[j + 1] if j + 1 < len(state.headers) else None
-            column = clean_label(column) if column else None
+            column = _header_of(state.headers, j)
             assert cell.value is not None
             if column and _NOTE_COLUMN.match(column):
                 continue  # note and account numbers are references
+            if (column and _UNNAMED.match(column)) or (not column and len(entries) > 1):
+                continue  # a lost header: the value cannot be named
             if is_year_value(cell.value, cell.text) and (
                     _HEADER_LABELS.match(label) or (column and _HEADER_LABELS.match(column))):
                 continue  # a year in a year column is a key, not a value
+            if row_year is not None and column and single_year(column) is not None and re.fullmatch(
+                    r"\D{0,3}(19|20)\d\d\W{0,3}", column):
+                continue  # years down the rows and across the columns: the header is not the table's
             ind = f"{indicator} – {share}" if share else indicator
+            if coded and ind.startswith("(") and column:
+                ind = f"{column} {ind}"  # no name in the row: the column says what the amount is
             year = single_year(column)
+            moved_year, moved = _from_year(column, caption_year or doc_year)
+            if moved_year is not None:
+                year = moved_year
             if row_year is not None:
                 ind = column or indicator  # `Kohort | Antall personer …`: the column says what is counted
+                if caption and column and (not unit_in(column) or not _PEOPLE.match(column)):
+                    # `Prosentdel som starta … innan 6 månader` says who only with the caption
+                    ind = f"{table_subject(table) or caption} – {column}"
                 year = row_year
             year_from_doc = False
+            change = bool(column and _CHANGE.match(column))
+            if change and year is None:
+                year = max((y for h in state.headers if (y := single_year(h)) is not None), default=None)
             if year is None:
                 year = caption_year
+            if year is None and accounts and doc_year is not None:
+                year = doc_year  # a statement without a year column is the report's own accounting year
             if year is None and doc_year is not None and len(entries) == 1:
                 # one value in the row: the report's own year; several: their columns would differ
                 year, year_from_doc = doc_year, True
-            unit = (cell.unit or unit_in(label) or row_unit or unit_in(column)
+            counted = column and re.search(r"søknad|søknader|prosjekt|oppdrag|saker|tiltak", column, re.I)
+            unit = (cell.unit or ("antall" if counted else None) or unit_in(label) or row_unit or unit_in(column)
                     or (unit_in(state.group) if dependent else None) or unit_in(caption))
             if unit == "antall" and unit_in(caption) not in (None, "antall"):
                 unit = unit_in(caption)
-            qualifiers = [q for q in (qualifier_in(column), "foreløpig" if preliminary_row else None,
-                                      group_in(ind), "år fra dokumentet" if year_from_doc else None) if q]
+            if accounts and (unit is None or (unit == "kroner" and not cell.unit)):
+                unit = accounts_unit  # an account statement counts money; its caption may give the scale
+            counts_other = re.search(r"\b(antall|tallet på|talet på|tal på)\s+(barnefamili\w+|husstander|hushald\w*|"
+                                     r"kommuner|kommunar|saker|søknader)", ind, re.I)
+            if counts_other and unit in (None, "personer", "antall"):
+                unit = counts_other.group(2).lower()  # `– antall barnefamilier` counts families, not persons
+            if unit is None and (_PEOPLE.match(label) or _PEOPLE.match(column or "") or _PEOPLE.match(caption or "")
+                                 or re.search(r"\b(deltakere|deltakarar)\b", column or "", re.I)):
+                unit = "personer"
+            if moved and _DISPOSES.search(caption or ""):
+                moved = "disponibelt etter endringene"  # a repeated `Overføring fra 2019` header over new totals
+            qualifiers = [q for q in (qualifier_in(column), moved, "endring" if change else None,
+                                      "foreløpig" if preliminary_row else None,
+                                      # `(inkl. overføringsflyktningar i mottak)` names no group of the row
+                                      group_in(re.sub(r"\([^)]*\)", " ", ind)),
+                                      "år fra dokumentet" if year_from_doc else None) if q]
             context = caption
             if state.section:
                 context = f"{caption} – {state.section}" if caption else state.section

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.records import Entity
 from text.numbers import find_numbers
-from text.terms import YEAR_RE, qualifier_in
+from text.terms import YEAR_RE, stance_before
 
 _ABBREV = {
     "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
@@ -37,8 +37,25 @@ _STOP_NOUNS = {
     "kan", "skal", "vil", "ikke", "ikkje", "samt", "både", "tall", "tal", "stk", "nr", "timers", "hvor", "der",
     "når", "da", "kor", "hvorav", "herav",
 }
-_ADJECTIVES = {"nye", "flere", "fleire", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne", "nyankomne",
-               "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
+_ADJECTIVES = {"nye", "flere", "fleire", "færre", "ulike", "unge", "enslige", "einslege", "voksne", "vaksne",
+               "nyankomne", "bosatte", "busette", "kvalifiserte", "registrerte", "aktive", "unike", "små", "store"}
+# Plural endings of counted nouns, Bokmål and Nynorsk (`kommuner`, `personar`, `deltakere`, `tolkane`)
+_PLURAL_ENDINGS = ("er", "ar", "ere", "arar", "erar", "ene", "ane", "inger", "ingar", "ler", "ner")
+# Infinitives that end like a plural (`signalisere`, `initiere`, `arrangere`, `reflektere`)
+_VERB_ENDINGS = ("isere", "iere", "ngere", "ktere", "skriver")
+_ADJECTIVE_ENDINGS = ("ige", "ske", "lige", "lege", "ale", "elle", "ende", "ære", "ede", "ete")
+# Plurals without those endings, and adjectives used as nouns (`80 enslige mindreårige`, `209 ansatte`)
+_PLURAL_WORDS = {"barn", "kurs", "land", "prosjekt", "oppdrag", "uttak", "tiltak", "forslag", "spørsmål", "besøk",
+                 "studiepoeng", "mindreårige", "mindreårig", "ansatte", "tilsette", "nyansatte", "nytilsette",
+                 "frivillige", "fordrevne", "bosatte", "busette", "tema", "søk", "innlegg", "arrangement",
+                 "innvandrere", "flyktninger", "deltakere", "kandidater", "studier", "saker", "timer", "timar"}
+# Words with a plural-like ending that a number does not count: verbs in the present tense, pronouns, comparatives
+_NOT_COUNTED = {"inneholder", "svarer", "følger", "starter", "mener", "viser", "gjelder", "utgjør", "kommer",
+                "omfatter", "deltar", "jobber", "oppgir", "svarte", "andre",
+                "mindre", "større", "eldre", "yngre", "bedre", "under", "over", "etter", "mellom", "heller", "enn",
+                "hver", "kvar", "ingen", "alle", "begge", "disse", "desse", "våre", "sine", "deres", "ganger", "gonger",
+                "kroner", "prosent", "måneder", "månader", "dager", "dagar", "uker", "veker", "år", "ber", "tar",
+                "ekstremisme", "driftsutgifter"}
 _COUNT_NOUN = re.compile(r"^\s*(?:\(\w+\)\s*)?([a-zæøå][a-zæøå\-]{2,})", re.I)
 # Definite plural of counted nouns -> the form a unit takes
 _NOUN_BASE = {
@@ -53,6 +70,8 @@ class SentenceFact:
     """A number stated in a sentence, with offsets into the text it came from."""
 
     value: float
+    low: float | None
+    high: float | None
     unit: str | None
     indicator: str
     year: int | None
@@ -64,6 +83,34 @@ class SentenceFact:
     number_start: int
     number_end: int
     entities: list[Entity]
+
+
+_RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
+# Words a number after them names, not measures
+_REFERENCE_BEFORE = re.compile(r"\b(artskonto|konto|kap\.?|kapittel|post|postane|posten|note|nr\.?|§|paragraf|"
+                               r"tabell|figur|vedlegg|tillegg)\s*$", re.I)
+_THRESHOLD_BEFORE = re.compile(r"\b(innen|innan|etter)\s+(både\s+)?(\d+\s+(og|eller)\s+)?$", re.I)
+_SIZE_CLASS = re.compile(r"\bmed (over|under|mer enn|mindre enn|færre enn|flere enn|fleire enn|minst)\s+$", re.I)
+# `mot 77,1 prosent fra året før`: the year before the one the sentence is about (`i fjor` is not: a report
+# written in 2025 about 2024 says `i fjor` of 2024)
+_YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?året før\b", re.I)
+_MILLIONS_OF = re.compile(r"\s*(?:millioner|millionar)\s+(?!kr\b|kroner\b)([a-zæøå]{3,})", re.I)
+
+
+def _ranges(sentence: str, numbers: list[tuple[int, int, float, str | None]]) -> dict[int, int]:
+    """Index of a range's low end -> index of its high end: `18–20 %`, `76-79 prosent`, `15-18 år`.
+
+    `mellom 1 500 og 1 700 nye tolker` is one too; `fra 11 til 19 prosent` is a change, two facts.
+    """
+    out: dict[int, int] = {}
+    for k in range(len(numbers) - 1):
+        (s0, e0, v0, u0), (s1, _e1, v1, _u1) = numbers[k], numbers[k + 1]
+        gap = sentence[e0:s1]
+        if u0 is None and _RANGE_GAP.match(gap) and v0 < v1 and not YEAR_RE.fullmatch(sentence[s0:e0].strip()):
+            if gap.strip() == "og" and not re.search(r"\bmellom\s+$", sentence[:s0]):
+                continue
+            out[k] = k + 1
+    return out
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -177,17 +224,34 @@ def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, 
     return min(pool, key=distance)[2]
 
 
+def _is_counted_noun(word: str) -> bool:
+    """A plural noun a number can count (`kommuner`, `deltakarar`, `ansatte`, `barn`), not a verb or adjective."""
+    if word in _STOP_NOUNS or word in _NOT_COUNTED or len(word) < 3:
+        return False
+    if word.endswith(_VERB_ENDINGS):
+        return False
+    return word in _PLURAL_WORDS or word.endswith(_PLURAL_ENDINGS)
+
+
 def _counted_noun(after: str) -> str | None:
-    """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`)."""
-    m = _COUNT_NOUN.match(after)
-    if m and m.group(1).lower() in _ADJECTIVES:
-        m = _COUNT_NOUN.match(after[m.end():])
-    if not m:
-        return None
-    word = m.group(1).lower().strip("-")
-    if word in _STOP_NOUNS or len(word) < 3:
-        return None
-    return _NOUN_BASE.get(word, word)
+    """What a bare number counts: the noun after it (`211 kommuner`, `1 700 nye tolker`, `13 nasjonale ressursmiljøer`).
+
+    Up to two adjectives are passed over; a word that is not a plural noun (`kvar`, `kjøp`,
+    `valutatap`, a verb) counts nothing.
+    """
+    rest = after
+    for _ in range(3):
+        m = _COUNT_NOUN.match(rest)
+        if not m:
+            return None
+        word = m.group(1).lower().strip("-")
+        if word in _ADJECTIVES or (word.endswith(_ADJECTIVE_ENDINGS) and word not in _PLURAL_WORDS):
+            rest = rest[m.end():]
+            continue
+        if not _is_counted_noun(word):
+            return None
+        return _NOUN_BASE.get(word, word)
+    return None
 
 
 def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
@@ -213,7 +277,11 @@ def _table_like(sentence: str, numbers: list[tuple[int, int, float, str | None]]
     """A linearised table rather than a sentence: many numbers without units, few words between them."""
     bare = [n for n in numbers if n[3] is None and not YEAR_RE.fullmatch(sentence[n[0]:n[1]].strip())]
     words = len(re.findall(r"[A-Za-zæøåÆØÅ]{2,}", sentence))
-    return len(bare) >= 4 and len(bare) >= 0.25 * max(words, 1)
+    if len(bare) >= 4 and len(bare) >= 0.25 * max(words, 1):
+        return True
+    # an infographic read as one line: many figures, few words each, no verb phrase between them
+    figures = [n for n in numbers if not YEAR_RE.fullmatch(sentence[n[0]:n[1]].strip())]
+    return len(figures) >= 5 and words < 5 * len(figures) and not re.search(r"[.!?]\s*$", sentence)
 
 
 def _unit_span_end(text: str, end: int, unit: str | None) -> int:
@@ -226,6 +294,25 @@ def _unit_span_end(text: str, end: int, unit: str | None) -> int:
     return end + m.end() if m else end
 
 
+# A number with its unit, to be cut from a clause that lends its words to another number
+_MEASURED = re.compile(r"\b\d[\d \u00a0]*(?:,\d+)?\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)", re.I)
+
+
+_FUNCTION_WORDS = {"dette", "disse", "desse", "denne", "hadde", "etter", "under", "andre", "mellom", "kunne", "ville",
+                   "skulle", "blitt", "fordi", "eller", "siden", "sidan", "rundt", "totalt", "likevel", "derfor",
+                   "også", "ogsa", "ikkje", "annet", "anna", "deres", "sine", "blant", "mykje", "mye"}
+# A clause that points back (`Det er ein nedgang på …`, `Desse utgjorde …`): its subject is the sentence before
+_ANAPHOR = re.compile(r"^\s*(det|dette|desse|disse)\s+(er|var|utgjør|utgjer|utgjorde|tilsvarer|svarer)\b", re.I)
+# A number and its unit in brackets, as an item of a list (`afghanere (17 prosent)`)
+_LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)\s*\)",
+                        re.I)
+_CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|redusert|gikk ned|gikk opp)\s+(med|på)\s+$",
+                            re.I)
+# A clause that opens with its verb (`…, venta i gjennomsnitt 1,5 månader`): its subject is the clause before
+_VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fekk|deltok|utgjorde|utgjør|utgjer|"
+                         r"starta|startet|gjennomførte|fullførte)\b", re.I)
+
+
 def _indicator(sentence: str, start: int, end: int) -> str:
     """The sentence around a number, minus the number: what it measures, kept readable.
 
@@ -234,31 +321,68 @@ def _indicator(sentence: str, start: int, end: int) -> str:
     """
     groups = _paren_depth(sentence)
     mine = groups[start] if start < len(groups) else 0
+    if mine and YEAR_RE.search("".join(ch for i, ch in enumerate(sentence) if groups[i] == mine)):
+        # `… 55 prosent bosatt innen 3 måneder i 2020 (65 prosent i 2019 …)`: a comparison in brackets
+        # measures what the main clause measures; read that clause without its own number and year
+        outside = "".join(ch if groups[i] == 0 else " " for i, ch in enumerate(sentence))
+        paren = sentence.index("(", 0, start + 1) if "(" in sentence[:start + 1] else start
+        outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
+        outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
+        return _window(outside, len(outside[:paren].split()))
+    if mine and len(_LIST_ITEM.findall(sentence)) >= 2:
+        # `kongolesere (27 prosent), afghanere (17 prosent) og sudanere (13 prosent)`: the word before the
+        # bracket names the item; the sentence up to the list says what the items are shares of
+        opened = sentence.rfind("(", 0, start)
+        item = re.search(r"([\wæøåÆØÅ«»\- ]{2,40}?)\s*$", re.split(r",|\bog\b|\bav\b|\bmens\b", sentence[:opened])[-1])
+        first = _LIST_ITEM.search(sentence)
+        head = re.split(r",|\bog\b|\bav\b", sentence[:first.start()])[0] if first else ""
+        head = _MEASURED.sub(" ", head)
+        label = item.group(1).strip() if item else ""
+        if label and head.strip() and label not in head:
+            return _window(f"{head.strip()} – {label}", 0)
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
     bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
-    words = clause.split()
-    if len(words) < 6:
-        clause = kept[:start] + " " + kept[end:]
-        words = clause.split()
-        anchor = len(kept[:start].split())
-    else:
-        anchor = len(kept[left:start].split())
-    if len(words) > 24:
-        lo = max(0, anchor - 10)
-        words = words[lo:lo + 24]
-    text = " ".join(words)
-    text = re.sub(r"\s+([,.;:)])", r"\1", text).replace("( ", "(").replace("()", "")
-    return text.strip(" ,;:.–-")
+    if left and ((re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4)
+                 or _VERB_FIRST.match(kept[left:start])):
+        # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated
+        before = max([b + 1 for b in bounds if b < left - 1], default=0)
+        clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
+    if len(clause.split()) < 6 or _content_words(clause) < 2:
+        # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence
+        return _window(kept[:start] + " " + kept[end:], len(kept[:start].split()))
+    return _window(clause, len(kept[left:start].split()))
 
 
-def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> list[SentenceFact]:
-    """Facts stated in `text` (a block's cleaned text, or a table comment cell)."""
+def _content_words(text: str) -> int:
+    """Words of five letters or more that are not function words (`dette`, `hadde`, `etter`)."""
+    return sum(1 for w in re.findall(r"[A-Za-zÆØÅæøå]{5,}", text) if w.lower() not in _FUNCTION_WORDS)
+
+
+def _window(text: str, anchor: int) -> str:
+    """At most 28 words of `text`, from 8 before the word at `anchor` (what follows a number says more); tidied."""
+    words = text.split()
+    if len(words) > 28:
+        lo = max(0, anchor - 8)
+        words = words[lo:lo + 28]
+    out = " ".join(words)
+    out = re.sub(r"\s+([,.;:)])", r"\1", out).replace("( ", "(").replace("()", "")
+    return out.strip(" ,;:.–-")
+
+
+def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
+                   section_year: int | None = None) -> list[SentenceFact]:
+    """Facts stated in `text` (a block's cleaned text, or a table comment cell).
+
+    A number whose sentence names no year takes the year of the sentence before, else the one
+    year its section heading names (`Anmodningskriterier for bosetting … i 2019`), else the report's.
+    """
     out: list[SentenceFact] = []
     context_year: int | None = None  # the last year an earlier sentence of this text named
+    previous: str | None = None  # the sentence before, for a clause that points back to it
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
         ents = [e.model_copy(update={"start": e.start - s0, "end": e.end - s0})
@@ -268,13 +392,34 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
             _THRESHOLD.match(e.text) or _AGE_BEFORE.search(sentence[max(0, e.start - 12):e.start]))]
         years = _years(ents)
         groups = _paren_depth(sentence)
-        qualifier = qualifier_in(sentence) if re.search(r"forel[øg]pig|førebel|resultatkrav", sentence, re.I) \
-            else None
         numbers = find_numbers(sentence)
         if _table_like(sentence, numbers):
             continue
         last_unit: str | None = None
-        for start, end, value, unit in numbers:
+        last_change = False  # the last unit was a change in per cent (`økte med 26,5 %`)
+        ranges = _ranges(sentence, numbers)
+        for k, (start, end, value, unit) in enumerate(numbers):
+            if k in ranges.values():
+                continue  # the high end of a range is read with its low end
+            high: float | None = None
+            if k in ranges:
+                _, end, high, unit = numbers[ranges[k]]
+                if (unit in {"år", None} and not _counted_noun(sentence[end:])) or \
+                        re.search(r"\b(innen|innan|etter|over|under)\s+$", sentence[:start], re.I):
+                    continue  # `16–25 år`, `(15-18)`: an age or a span describes a group, it is not measured
+            if re.match(r"\)", sentence[end:end + 1]) and not re.search(r"\(\s*$", sentence[:start]):
+                continue  # `1) kunnskap og kompetanse`: a list number
+            if unit in ("måneder", "timer", "timar") and _THRESHOLD_BEFORE.search(sentence[max(0, start - 30):start]):
+                continue  # `innen både 3 og 6 måneder`: a threshold, part of what is measured
+            if unit == "år":
+                continue  # `når de fyller 18 år`, `PC-er: 5 år`, `fristen på 3 år`: ages, lifetimes, deadlines
+            if _SIZE_CLASS.search(sentence[max(0, start - 25):start]):
+                continue  # `kommuner med over 20 000 innbyggere`: a size class, not a stated figure
+            if _REFERENCE_BEFORE.search(sentence[max(0, start - 25):start]) or \
+                    re.match(r"/\w", sentence[end:end + 2]):
+                continue  # `artskonto 542`, `kap. 291, post 21`, `542/pensjonsgrunnlaget`: references
+            if unit == "mill. kroner" and (millions := _MILLIONS_OF.match(sentence[end:])):
+                unit = f"millioner {millions.group(1).lower()}"  # `5 millionar visningar` is no money
             sign = re.match(r"[-−–]\s?", sentence[start:end])
             if sign:
                 # `- 3 mill.` is a bullet and `2019 – 2020` a range; only `−3`/`-3` is negative
@@ -299,27 +444,56 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None) -> l
                 unit = noun  # `flyktningar`, `deltakere`: the noun says more than "personer"
             if unit is None:
                 unit = _unit_of_bare_number(sentence, start, end)
-            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)):
-                unit = last_unit  # `… 2 819 flyktninger i 2020 (4 822 i 2019)`: the comparison shares the unit
+            if unit is None and last_unit and (groups[start] or re.match(r"\s+i\s+(19|20)\d\d\b", after)
+                                               or re.match(r"\s+(flere|fleire|færre)\b", after, re.I)):
+                # `… 2 819 flyktninger i 2020 (4 822 i 2019)`, `13 uttakskommisjonar, 5 færre enn …`: shares the unit
+                unit = last_unit
+                if last_change:
+                    # `Antall saker … økte med 26,5 %, fra 245 i 2023 til 310 i 2024`: the levels count saker
+                    counted = re.match(r"\s*(antall|talet på|tallet på)\s+([a-zæøå]{3,})", sentence, re.I)
+                    unit = counted.group(2).lower() if counted else None
             if unit is None:
                 continue
+            last_change = unit == "%" and bool(_CHANGE_BEFORE.search(sentence[max(0, start - 30):start]))
             last_unit = unit
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
-            quals = [qualifier] if qualifier else []
-            if year is None and context_year is not None:
+            # a comparison in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
+            inner = "".join(ch for i, ch in enumerate(sentence) if groups[i] == groups[start]) if groups[start] else ""
+            opened = sentence.rfind("(", 0, start) if YEAR_RE.search(inner) else -1
+            stance = stance_before(sentence[opened + 1:start], start - opened - 1)
+            if stance is None and re.match(r"\s*(\S+\s+)?\((forel[øg]pig|førebels)", sentence[end:end + 40], re.I):
+                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`
+            quals = [stance] if stance else []
+            if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
+                    base := year or context_year or section_year or doc_year):
+                year = base - 1
+                quals.append("året før")
+            period = None
+            if year is None and (spans := [e for e in ents if e.label == "PERIOD"]):
+                period = spans[0].text  # `I perioden 2021-2024 ble det bosatt …`: a period, not one year
+            elif year is None and context_year is not None:
                 year = context_year
                 quals.append("år fra konteksten")
+            elif year is None and section_year is not None:
+                year = section_year
+                quals.append("år fra overskriften")
             elif year is None and doc_year is not None:
                 year = doc_year
                 quals.append("år fra dokumentet")
+            indicator = _indicator(sentence, start, u_end)
+            if previous and _ANAPHOR.match(indicator):
+                indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
+            if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
+                continue  # an infographic number whose label stands in another block: nothing says what it is
             out.append(SentenceFact(
-                value=value,
-                unit=unit, indicator=_indicator(sentence, start, u_end), year=year, period=None,
+                value=value, low=value if high is not None else None, high=high,
+                unit=unit, indicator=indicator, year=year, period=period,
                 qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
                 number_start=s0 + start, number_end=s0 + end, entities=ents,
             ))
+        previous = sentence
         # only the sentence just before lends its year, and not a year it compared with
         named = [y for y in years if not _compared(sentence, y[0])]
         named = [y for y in named if not y[3]] or named

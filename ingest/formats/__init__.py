@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 
 from core.records import ParsedDocument
+from ingest.formats.detect import Detection, detect
+
+__all__ = ["FORMATS", "Detection", "detect", "detect_format", "get_parser"]
 
 Parser = Callable[[str, str], ParsedDocument]
 
@@ -27,19 +29,5 @@ def get_parser(name: str) -> Parser:
 
 
 def detect_format(text: str, suffix: str = ".txt") -> str:
-    """Guess the parser profile of a text export from its shape."""
-    lines = text.splitlines()
-    nonblank = [ln for ln in lines if ln.strip()]
-    if not nonblank:
-        return "text"
-    if len(re.findall(r"<(?:b|sup|p)>", text)) > 20 and "\t" in text:
-        return "markdown_html"
-    if suffix == ".md" or sum(ln.startswith("#") for ln in nonblank) >= 3:
-        return "markdown"
-    # every text line followed by one empty line
-    pairs = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
-    if pairs > 0.8 * len(nonblank) and len(lines) > 1.8 * len(nonblank):
-        return "letter"
-    if not re.search(r"[æøåÆØÅ]", text) and re.search(r"\b(pa|pd|p&|og)\b", text) and len(text) > 2000:
-        return "ocr"
-    return "pdftotext" if len(nonblank) > 50 else "text"
+    """The parser profile of a text export (see `ingest.formats.detect` for the evidence)."""
+    return detect(text, suffix).style

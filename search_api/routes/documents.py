@@ -92,13 +92,16 @@ def document(state: Annotated[AppState, Depends(get_state)], doc_id: DocId) -> D
         meta=doc.meta, counts=_counts(doc), indexed=doc_id in _indexed(state), sections=section_tree(doc.sections),
         tables=[_table_summary(t) for t in doc.tables],
         figures=[FigureOut(**f.model_dump(), page_label=f.page.label()) for f in doc.figures],
-        pages=[PageSummary(number=p.number, certainty=p.certainty) for p in doc.pages],
+        pages=[PageSummary(number=p.number, certainty=p.certainty, error=p.error) for p in doc.pages],
         warnings=list(doc.warnings), ocr=doc.ocr,
     )
 
 
 def _page_label(p: Page) -> str:
-    return (PageRef.exact(p.number) if p.certainty == PageCertainty.exact else PageRef.estimated(p.number)).label()
+    if p.certainty == PageCertainty.exact:
+        return PageRef.exact(p.number).label()
+    ref = PageRef.estimated(p.number)
+    return (ref.with_estimate(p.number, p.error) if p.error is not None else ref).label()
 
 
 def page_response(stored: StoredDoc, n: int) -> PageResponse:
@@ -114,7 +117,7 @@ def page_response(stored: StoredDoc, n: int) -> PageResponse:
     pos = numbers.index(n)
     return PageResponse(
         doc_id=doc.meta.id, title=doc.meta.title, number=p.number, certainty=p.certainty,
-        label=_page_label(p), span=p.span,
+        error=0 if p.certainty == PageCertainty.exact else p.error, label=_page_label(p), span=p.span,
         text=p.text if p.text is not None else (source or ""), source_text=source,
         previous=numbers[pos - 1] if pos > 0 else None, next=numbers[pos + 1] if pos + 1 < len(numbers) else None,
     )

@@ -53,6 +53,16 @@ function titleWithYear(title, year) {
   return year && !String(title).includes(String(year)) ? `${title} (${year})` : title;
 }
 
+// What the page label means, for the tooltip: exact, or an estimate with its measured bound.
+function pageTitle(c) {
+  if (c.page_certainty === "exact") return "Sidetallet er sikkert (fra kilden).";
+  if (c.page_error !== null && c.page_error !== undefined && c.page_estimate) {
+    return `Anslått side ${c.page_estimate}: 9 av 10 slike anslag treffer innen ±${c.page_error} sider (målt).`;
+  }
+  if (c.page_certainty === "range") return "Kilden gir bare et sideintervall.";
+  return "Kilden gir ikke sidetall her.";
+}
+
 function citationText(c) {
   const parts = [titleWithYear(c.title, c.year), c.page_label || "side ukjent"];
   if (c.section_path && c.section_path.length) parts.push(c.section_path[c.section_path.length - 1]);
@@ -79,18 +89,56 @@ function formatValue(answer) {
   return String(answer.value).replace(".", ",") + (answer.unit ? ` ${answer.unit}` : "");
 }
 
+const TYPES = {
+  number: "Tall", numbers: "Flere tall", person: "Person", organisation: "Organisasjon", place: "Sted",
+  list: "Liste", date: "Dato", reason: "Forklaring", term: "Navn eller begrep",
+};
+
+// Each answer type in its natural shape: a list as a list, several figures side by side with their
+// columns, a name (or a figure with its target) as one line; every value links to its own source.
+function showValues(answer) {
+  const box = $("svar-verdier");
+  box.replaceChildren();
+  const values = answer.found ? answer.values || [] : [];
+  const kind = answer.answer_type;
+  if (kind === "list" && values.length) {
+    box.append(el("ul", { class: "items" }, values.map((v) =>
+      el("li", {}, [el("a", { href: v.citation.view_url, title: citationText(v.citation), text: v.text })]))));
+  } else if (kind === "numbers" && values.length > 1) {
+    box.append(el("div", { class: "figures" }, values.map((v) =>
+      el("div", { class: "figure" }, [
+        el("strong", { text: v.text }),
+        el("span", { class: "label", text: [v.label, v.year].filter(Boolean).join(" · ") }),
+        el("a", { href: v.citation.view_url, class: "cite", text: citationText(v.citation) }),
+      ]))));
+  } else if (kind === "number" && values.length > 1) {
+    const rest = values.slice(1).map((v) => `${v.label || ""} ${v.text}`.trim()).join(", ");
+    box.append(el("p", { class: "beside", text: `(${rest})` }));
+  }
+  box.hidden = box.children.length === 0;
+  return box.children.length > 0 && kind === "list";
+}
+
 function showAnswer(answer) {
   const card = $("svar");
   card.hidden = false;
   card.classList.toggle("notfound", !answer.found);
-  const value = answer.found ? formatValue(answer) : "Fant ikke et sikkert svar";
+  const kindLabel = TYPES[answer.answer_type] || "";
+  $("svar-type").textContent = answer.item_type && TYPES[answer.item_type]
+    ? `${kindLabel} · ${TYPES[answer.item_type].toLowerCase()}` : kindLabel;
+  $("svar-type").hidden = !answer.found || !kindLabel;
+  const listed = showValues(answer);
+  // a reason is its sentence(s); a list shows its items instead of one line
+  const short = answer.answer_type === "reason" || listed ? "" : (answer.short_answer || formatValue(answer));
+  const value = answer.found ? short : "Fant ikke et sikkert svar";
   $("svar-verdi").textContent = value;
   $("svar-verdi").hidden = !value;
   $("svar-tekst").textContent = answer.text || "";
   const source = $("svar-kilde");
   source.replaceChildren();
   if (answer.citation) {
-    source.append("Kilde: ", el("a", { href: answer.citation.view_url, class: "cite", text: citationText(answer.citation) }));
+    source.append("Kilde: ", el("a", { href: answer.citation.view_url, class: "cite", text: citationText(answer.citation),
+      title: pageTitle(answer.citation) }));
   }
   const note = $("svar-merknad");
   note.hidden = !answer.disagreement;
@@ -102,7 +150,7 @@ function showAnswer(answer) {
     list.append(el("li", {}, [
       el("strong", { text: alt.value_text }),
       ` (${RELATIONS[alt.relation] || alt.relation}${alt.year ? ", " + alt.year : ""}) – `,
-      el("a", { href: alt.citation.view_url, text: citationText(alt.citation) }),
+      el("a", { href: alt.citation.view_url, text: citationText(alt.citation), title: pageTitle(alt.citation) }),
     ]));
   }
   alts.hidden = list.children.length === 0;
@@ -117,7 +165,7 @@ function showHits(hits) {
       el("p", { class: "where" }, [
         el("span", { class: "doc", text: titleWithYear(hit.title, hit.year) }),
         " · ",
-        el("span", { class: "page", text: c.page_label || "side ukjent" }),
+        el("span", { class: "page", text: c.page_label || "side ukjent", title: pageTitle(c) }),
       ]),
       c.section_path && c.section_path.length
         ? el("p", { class: "section", text: c.section_path.join(" › ") }) : null,

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.slow
 def test_reference_question_answers_49_percent_from_the_2020_report(real_index):
     a = answer("hva var andel bosatt innen 6 måneder i 2020", real_index)
     assert a.found and a.value == 49 and a.unit == "%"
+    assert a.answer_type == "number" and a.short_answer == "49 %"
     assert a.citation.doc_id == "imdi-arsrapport-2020"
     assert a.citation.column == "Resultat 2020" and a.citation.row is not None
     assert "49" in a.citation.quote
@@ -62,3 +63,28 @@ def test_count_from_the_ocr_damaged_report(real_index):
     a = answer("hvor mange ble bosatt i 2024", real_index)
     assert a.value == 25618
     assert a.citation.doc_id == "imdi-arsrapport-2024"
+
+
+def test_english_variant_gets_the_same_cell(real_index):
+    a = answer("share of refugees settled within six months in 2020", real_index)
+    assert a.value == 49 and a.citation.doc_id == "imdi-arsrapport-2020"
+
+
+def test_who_won_the_prize_is_a_name_not_a_number(real_index):
+    a = answer("hvem fikk prisen årets mangfoldsvirksomhet", real_index)
+    assert a.answer_type == "person" and a.value is None
+    assert a.found and "Lydgulvsystemer" in a.short_answer
+    v = a.values[0]
+    assert real_index.sources[v.citation.doc_id][v.citation.span.start:v.citation.span.end] == v.text
+
+
+def test_which_offices_close_is_a_list_of_places_each_cited(real_index):
+    a = answer("hvilke imdi-kontorer skal legges ned", real_index)
+    assert a.answer_type == "list" and a.item_type == "place"
+    assert len(a.values) >= 2 and all(v.citation.quote for v in a.values)
+
+
+def test_two_figures_asked_get_two_values(real_index):
+    a = answer("hvor mange ble bosatt i 2024 og kapasitetsutnyttelse", real_index)
+    assert a.answer_type == "numbers" and len(a.values) == 2
+    assert a.values[0].value == 25618

@@ -2,8 +2,8 @@
 
 import pytest
 
-from answer.compose import format_number, format_value
 from answer.intent import COUNT, MONEY, MONTHS, PERCENT, indicator_words, parse_question, unit_family
+from text.formatting import format_number, format_value
 
 
 @pytest.mark.parametrize(

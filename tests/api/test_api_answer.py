@@ -59,3 +59,22 @@ def test_answer_value_error_is_a_422(client, monkeypatch):
 def test_answer_rejects_a_missing_or_empty_question(client, params):
     r = client.get("/answer", params=params)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+
+
+def test_a_list_answer_keeps_its_type_and_each_item_with_its_own_citation(client, monkeypatch):
+    from core.records import AnswerType, AnswerValue
+
+    def fake_answer(question, index):
+        hits = index.search("kommuner", k=2)
+        values = [AnswerValue(text=name, label="GPE", citation=h.citation, confidence=0.7)
+                  for name, h in zip(("Gjøvik", "Trondheim"), hits, strict=True)]
+        return Answer(question=question, found=True, answer_type=AnswerType.list, item_type=AnswerType.place,
+                      short_answer="Gjøvik, Trondheim", values=values, text="Kontorene i Gjøvik og Trondheim.",
+                      confidence=0.7, citation=hits[0].citation)
+
+    _stub(client, monkeypatch, fake_answer)
+    body = client.get("/answer", params={"q": "hvilke kontorer skal legges ned"}).json()
+    assert body["answer_type"] == "list" and body["item_type"] == "place"
+    assert body["short_answer"] == "Gjøvik, Trondheim"
+    assert [v["text"] for v in body["values"]] == ["Gjøvik", "Trondheim"]
+    assert all(v["citation"]["view_url"].startswith("/view/") for v in body["values"])

@@ -28,9 +28,9 @@ def test_metrics_count_requests_and_latency_per_endpoint(client):
     client.get("/search", params={"q": "bosetting"})
     client.get("/documents/nope")
     text = client.get("/metrics").text
-    assert 'kb_http_requests_total{endpoint="/search",method="GET",status="200"}' in text
-    assert 'kb_http_requests_total{endpoint="/documents/{doc_id}",method="GET",status="404"}' in text
-    assert 'kb_http_request_duration_seconds_bucket{endpoint="/search",le="' in text
+    assert 'kb_http_requests_total{handler="/search",method="GET",status="200"}' in text
+    assert 'kb_http_requests_total{handler="/documents/{doc_id}",method="GET",status="404"}' in text
+    assert 'kb_http_request_duration_seconds_bucket{handler="/search",le="' in text
     assert "kb_index_chunks" in text
 
 

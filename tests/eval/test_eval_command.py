@@ -59,8 +59,9 @@ def test_json_keys_and_figures(tiny_data, scripted, tmp_path):
     assert res.exit_code == 0, res.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert tuple(report) == TOP_KEYS
-    assert set(report) == {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy",
-                           "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes"}
+    assert set(report) == {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "answer_accuracy", "settings",
+                           "citation_accuracy", "latency_ms", "by_kind", "by_lang", "by_doc", "misses", "modes",
+                           "answer_accuracy_by_type", "answers", "answer_settings"}
     assert set(report["latency_ms"]) == {"p50", "p95"}
     assert report["n"] == 3
     assert report["recall@1"] == pytest.approx(1 / 3, abs=1e-4)
@@ -177,6 +178,23 @@ def test_answers_scored_when_the_module_exists(tiny_data, scripted, tmp_path, mo
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["answer_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
     assert report["citation_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert report["answer_accuracy_by_type"]["number"]["n"] == 3
+
+
+def test_only_the_short_answer_counts_not_the_sentence(tiny_data, scripted, tmp_path, monkeypatch):
+    def sentence_only(question: str) -> Answer:
+        # the right number stands in the sentence, but the answer gives no value of its own
+        cit = Citation(doc_id="x", title="x", source_file="x", span=Span(start=0, end=1))
+        return Answer(question=question, found=True, text="49 % ble bosatt; post 60 fikk 7 545,63 mill. kroner.",
+                      citation=cit, answer_type="reason")
+
+    monkeypatch.setattr(commands, "open_answerer", lambda idx: sentence_only)
+    qfile = write_questions(tmp_path / "q.jsonl", QUESTIONS)
+    out = tmp_path / "out.json"
+    assert run(str(qfile), "--data", str(tiny_data), "--answers", "--json", str(out)).exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["answer_accuracy"] == 0.0
+    assert report["answer_accuracy_by_type"]["reason"]["answer_accuracy"] == 0.0
 
 
 def test_answers_null_without_the_module(tiny_data, scripted, tmp_path, monkeypatch):

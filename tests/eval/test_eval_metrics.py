@@ -115,3 +115,25 @@ def test_answer_value_from_the_number_field():
 def test_normalise_keeps_separate_numbers_apart():
     assert metrics.normalise_answer_text("I 2020 49 %") == "i 2020 49 %"
     assert metrics.normalise_answer_text("2 819 og 4 822") == "2819 og 4822"
+
+
+@pytest.mark.parametrize(
+    ("short", "answer_type", "expected"),
+    [
+        ("49 %", "number", "49 %"),
+        (" ".join(f"ord{i}" for i in range(20)), "person", " ".join(f"ord{i}" for i in range(12))),
+        (" ".join(f"by{i}" for i in range(20)), "list", " ".join(f"by{i}" for i in range(20))),
+        ("Mottakene stengte. Derfor stoppet bosettingen.", "reason", "Mottakene stengte."),
+        ("Ventetiden var 2,5 måneder i snitt.", "reason", "Ventetiden var 2,5 måneder i snitt."),
+        (None, "number", ""),
+    ],
+)
+def test_short_answer_text_limits_what_is_scored(short, answer_type, expected):
+    assert metrics.short_answer_text(short, answer_type) == expected
+
+
+def test_a_long_passage_cannot_pass_as_a_short_answer():
+    passage = "I 2020 ble det bosatt færre flyktninger enn året før fordi grensene stengte, og andelen bosatt " \
+              "innen seks måneder falt til 49 prosent."
+    assert not metrics.answer_matches(["49"], metrics.short_answer_text(passage, "number"))
+    assert metrics.answer_matches(["49"], metrics.short_answer_text("49 %", "number"))

@@ -90,3 +90,30 @@ def test_load_questions_with_bom(tmp_path):
     p.write_bytes(b"\xef\xbb\xbf" + good("x").encode("utf-8") + b"\n")
     qf = load_questions(p)
     assert [q.id for q in qf.questions] == ["x"] and qf.questions[0].line == 1
+
+
+def test_support_may_be_a_list_and_any_one_passage_counts():
+    second = "Andre setning om noe helt annet her."
+    qf = parse_questions("\n".join([
+        json.dumps({"id": "both", "question": "hvor mange ble bosatt", "support": [SUPPORT, second],
+                    "answer_values": []}),
+        json.dumps({"id": "one-missing", "question": "x", "support": ["Finnes ikke i teksten.", second],
+                    "answer_values": []}),
+        json.dumps({"id": "empty-list", "question": "x", "support": [], "answer_values": []}),
+        json.dumps({"id": "blank-item", "question": "x", "support": [SUPPORT, " "], "answer_values": []}),
+        json.dumps({"id": "plain", "question": "x", "support": SUPPORT, "answer_values": []}),
+    ]))
+    assert [e.id for e in qf.errors] == ["empty-list", "blank-item"]
+    assert [q.supports for q in qf.questions][-1] == [SUPPORT]  # the old form reads as a list of one
+    prepared = {r.id: r for r in prepare(qf, DOCS)}
+    assert len(prepared["both"].gold.spans) == 2
+    (span,) = prepared["one-missing"].gold.spans  # a passage not found is skipped, the other is gold
+    assert SOURCE[span.start:span.end] == second
+
+    # a hit over the second passage alone is relevant: covering half of any one support is enough
+    start = SOURCE.index(second)
+    index = FakeIndex({"hvor mange ble bosatt": [("doc-a", start, len(SOURCE))]})
+    only_both = parse_questions(json.dumps({"id": "both", "question": "hvor mange ble bosatt",
+                                            "support": [SUPPORT, second], "answer_values": []}))
+    report, _ = evaluate(only_both, DOCS, {"hybrid": (index, "hybrid")})
+    assert report["recall@1"] == 1.0

@@ -13,7 +13,7 @@ from index.build import MANIFEST, build_index
 from index.retrievers.dense import DenseSettings
 from index.retrievers.keyword import KeywordIndex
 from index.search import open_index
-from index.settings import IndexSettings
+from index.settings import IndexSettings, SearchSettings
 from ingest.store import DocumentStore
 from text.tokenizer import TokenizerSettings
 
@@ -26,7 +26,9 @@ def test_manifest_records_model_documents_and_settings(fake_index_dir, store):
     assert {d["id"]: d["sha256"] for d in m["documents"]} == {i: store.meta(i).sha256 for i in store.ids()}
     assert all(d["ingest_version"] == store.meta(d["id"]).ingest_version for d in m["documents"])
     assert m["settings"]["tokenizer"]["stem"] is True
-    assert m["settings"]["fusion"] == {"method": "rrf", "k": 60, "weights": {"keyword": 1.0, "semantic": 1.0}}
+    # the query-time settings are recorded beside the build settings and read back as they were written
+    assert m["settings"]["search"] == SearchSettings().as_dict()
+    assert IndexSettings.from_manifest(m).search == SearchSettings()
     assert m["settings"]["keyword"] == {"method": "bm25-lucene", "k1": 1.2, "b": 0.85}
     assert m["settings"]["dense"] == {"kind": "flat"}
     assert m["counts"]["chunks"] == m["counts"]["vectors"] > 0
@@ -135,3 +137,28 @@ def test_crash_between_the_renames_is_recovered(data_copy):
     # ... the next build puts it back first
     build_index(data_copy, embedder=emb)
     assert index_dir.exists() and not (data_copy / ".index.old").exists()
+
+
+class _WordTokens:
+    """A tokenizer double: three tokens per word (numbers and compounds split into pieces) plus start and end."""
+
+    def __call__(self, text: str) -> dict:
+        return {"input_ids": [0] * (3 * len(text.split()) + 2)}
+
+
+def test_chunks_the_model_truncates_are_counted_and_remembered(data_copy):
+    from core.records import Chunk
+    from index.build import MODEL_MAX_TOKENS
+    from index.chunking import embed_text
+
+    emb = FakeEmbedder(tag="words")
+    emb.tokenizer = _WordTokens()
+    report = build_index(data_copy, embedder=emb)
+    chunks = [json.loads(x) for x in (data_copy / "index" / "chunks.jsonl").read_text().splitlines()]
+    over = [c["id"] for c in chunks if 3 * len(("passage: " + embed_text(Chunk(**c))).split()) + 2 > MODEL_MAX_TOKENS]
+    assert over  # the longest chunks (about 250 words) are over the limit for this double
+    m = json.loads((data_copy / "index" / MANIFEST).read_text())
+    assert report.truncated == over == m["truncated_chunks"] and m["counts"]["truncated_chunks"] == len(over)
+    # a rebuild that embeds nothing still knows which chunks were cut
+    again = build_index(data_copy, embedder=emb, force=True)
+    assert again.embedded == 0 and again.truncated == over

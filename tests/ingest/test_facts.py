@@ -132,7 +132,7 @@ def test_space_separated_nynorsk_table_with_group_rows():
     table.rows.insert(1, TableRow(label=lines[2], cells=[], span=Span(start=start, end=start + len(lines[2]))))
     facts = extract_facts(_doc(NN_SOURCE, lang="nn", tables=[table]), NN_SOURCE)
     total = _one(facts, value=31258)
-    assert (total.indicator, total.year, total.unit) == ("Busette totalt", 2022, "personer")
+    assert (total.indicator, total.year, total.unit) == ("Nøkkeltal for busetting – Busette totalt", 2022, "personer")
     wait = _one(facts, value=2.5)
     assert wait.indicator.endswith("(månader) – Einslege mindreårige")
     assert (wait.year, wait.unit, wait.qualifier) == (2022, "måneder", "enslige mindreårige")
@@ -185,7 +185,7 @@ def test_budget_lines_of_the_allocation_letter():
                                                                            "Tildeling 2020")
     assert post60.indicator == "Post 60 Integreringstilskudd, kan overføres"
     assert any(e.label == "REF" and e.norm == "post 60" for e in post60.entities)
-    assert _one(facts, value=9702.51).indicator == "Sum"
+    assert _one(facts, value=9702.51).indicator == "Kap. 291 Bosetting av flyktninger og tiltak for innvandrere – Sum"
 
 
 def test_year_rows_note_columns_and_years_as_values():
@@ -199,6 +199,66 @@ def test_year_rows_note_columns_and_years_as_values():
     assert _one(facts, value=11721).qualifier == "foreløpig"
     years = _table(src, lines[4:], lines[3].split("\t"))
     assert extract_facts(_doc(src, tables=[years]), src) == []
+
+
+ACCOUNTS_SOURCE = (
+    "Kap/post\tTilskuddsordning (navn)\tAntall søknader\tUtbetalt beløp (mill. kroner)\n"
+    "291/62\tTilskudd til jobbsjansen\t56\t104\n"
+    "Kapittel og post\tOverført fra i fjor\tÅrets tildelinger\n"
+    "290 01\t10 327 347\t281 636 653\n"
+    "Note 2022 2021\n"
+    "Andre innbetalingar 1\t0\t391 664\n"
+    "Sum innbetalingar frå drift\t0\t1 122 064\n"
+)
+
+
+def test_codes_are_references_and_accounts_count_kroner():
+    grants = _table(ACCOUNTS_SOURCE, ["291/62\tTilskudd til jobbsjansen\t56\t104"],
+                    ["Kap/post", "Tilskuddsordning (navn)", "Antall søknader", "Utbetalt beløp (mill. kroner)"],
+                    caption="Tabell 4.1: Tilskudd IMDi forvalter i 2020")
+    note_a = _table(ACCOUNTS_SOURCE, ["290 01\t10 327 347\t281 636 653"],
+                    ["Kapittel og post", "Overført fra i fjor", "Årets tildelinger"],
+                    caption="Note A : Forklaring av samlet tildeling").model_copy(update={"id": "t:t001"})
+    species = _table(ACCOUNTS_SOURCE, ["Andre innbetalingar 1\t0\t391 664",
+                                       "Sum innbetalingar frå drift\t0\t1 122 064"],
+                     ["Note", "2022", "2021"], caption="Oppstilling av artskontorapporteringa 2022"
+                     ).model_copy(update={"id": "t:t002"})
+    facts = extract_facts(_doc(ACCOUNTS_SOURCE, year=2022, tables=[grants, note_a, species]), ACCOUNTS_SOURCE)
+    paid = _one(facts, value=104)
+    assert paid.indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
+    assert paid.unit == "mill. kroner"  # `Utbetalt beløp (mill. kroner)`: the scale, not the money word
+    moved = _one(facts, value=10327347)
+    assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
+    assert (moved.unit, moved.year) == ("kroner", 2022)  # a statement without a year column: the report's year
+    other = _one(facts, value=391664)
+    assert (other.indicator, other.unit, other.year) == (  # the note reference dropped, the statement named
+        "Oppstilling av artskontorapporteringa 2022 – Andre innbetalingar", "kroner", 2021)
+    assert _one(facts, value=1122064).year == 2021
+    assert not [f for f in facts if re.fullmatch(r"[\d /.]+", f.indicator)]
+
+
+LOST_SOURCE = (
+    "Tabell 3.2.1 Asylsøkere i mottak med plikt til opplæring i norsk. 2022-2024.\n"
+    "2022 2 020 1 680 83 % 1231 60 %\n"
+    "Kap./post Postnavn Overføring fra 2019\n"
+    "Kap. 290 Post 01 Driftsutgifter\t288 727 347 kroner\n"
+)
+
+
+def test_lost_headers_give_no_facts_and_a_transfer_column_is_not_its_year():
+    line = "2022 2 020 1 680 83 % 1231 60 %"
+    lost = _table(LOST_SOURCE, [line], ["", *(f"kolonne {i}" for i in range(1, 6))],
+                  caption="Tabell 3.2.1 Asylsøkere i mottak med plikt til opplæring i norsk. 2022-2024.")
+    lost.rows[0] = lost.rows[0].model_copy(update={
+        "label": "2022", "cells": [parse_cell(c) for c in ("2 020", "1 680", "83 %", "1231", "60 %")]})
+    budget = _table(LOST_SOURCE, ["Kap. 290 Post 01 Driftsutgifter\t288 727 347 kroner"],
+                    ["Kap./post Postnavn", "Overføring fra 2019"],
+                    caption="Etter de varslede endringen i dette tillegget disponerer IMDi følgende"
+                    ).model_copy(update={"id": "t:t001"})
+    facts = extract_facts(_doc(LOST_SOURCE, year=2020, tables=[lost, budget]), LOST_SOURCE)
+    assert not [f for f in facts if f.table_id == lost.id]  # `kolonne 3` names nothing
+    post = _one(facts, value=288727347)
+    assert post.year == 2020 and post.qualifier == "disponibelt etter endringene"
 
 
 # -- sentences ------------------------------------------------------------------------------------
@@ -241,6 +301,172 @@ def test_money_ordinals_dates_and_references():
                             "Resultater for 2020 vil foreligge i 2. kvartal 2021. Frist 31.12.2020.")
     assert [(f.value, f.unit) for f in facts] == [(30, "mill. kroner")]
     assert facts[0].year == 2020 and facts[0].qualifier == "år fra dokumentet"
+
+
+def test_ranges_are_one_fact_and_ages_are_none():
+    facts = _sentence_facts("I bydelene med lavest innvandrerandel (18-20 prosent), har 56 prosent en slik holdning. "
+                            "Konkurransen var for ungdom i alderen 15-25 år. Andelen økte fra 11 til 19 prosent.")
+    share = _one(facts, value=18)
+    assert (share.low, share.high, share.unit) == (18, 20, "%")
+    assert not [f for f in facts if f.value in (20, 15, 25)]  # the high end is in the range; an age is no fact
+    assert _one(facts, value=19).low is None  # `fra 11 til 19` is a change, not a range
+
+
+def test_references_and_words_that_are_not_units():
+    facts = _sentence_facts("Premiesatsen utgjorde i 2024 9,5 prosent (pensjonspremie på artskonto 542/grunnlaget). "
+                            "Kampanjen har over 5 millionar visningar. Det ble gitt tilskudd til 13 nasjonale "
+                            "ressursmiljøer, 2 kvar og 4 kjøp.", year=2024)
+    assert [(f.value, f.unit) for f in facts] == [(9.5, "%"), (5, "millioner visningar"), (13, "ressursmiljøer")]
+
+
+def test_baseline_and_target_set_the_qualifier():
+    facts = _sentence_facts("Måleutgangspunkt: Status per 31.10.2019 var at 96 pst. var bosatt innen 6 måneder. "
+                            "Resultatkrav: 90 pst. Prognosen for 2021 er 5 000 personer.")
+    assert (_one(facts, value=96).qualifier, _one(facts, value=96).year) == ("utgangspunkt", 2019)
+    assert _one(facts, value=90).qualifier.startswith("krav")
+    assert _one(facts, value=5000).qualifier == "prognose"
+    start = _sentence_facts("Måleutgangspunkt: I 2018 startet 48 pst. i opplæring innen 3 måneder. "
+                            "Det er fem område: 1) kunnskap og 2) samarbeid.")
+    assert [(f.value, f.qualifier) for f in start] == [(48, "utgangspunkt")]  # no `mål`; list numbers no facts
+
+
+def test_a_bracketed_comparison_measures_what_its_main_clause_measures():
+    facts = _sentence_facts("Foreløpige tall viser at det i 2020 var 13 803 flyktninger som hadde deltatt i "
+                            "introduksjonsprogram (20 968 deltakere i 2019).")
+    earlier = _one(facts, value=20968)
+    assert earlier.year == 2019 and earlier.qualifier is None  # `foreløpig` is said of 2020 only
+    assert "deltatt i introduksjonsprogram" in earlier.indicator
+    assert _one(facts, value=13803).qualifier == "foreløpig"
+
+
+def test_a_bare_label_takes_its_heading_and_a_heading_lends_its_year():
+    text = "Resultatkrav: 90 pst."
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)),
+                  section_path=["Anmodningskriterier for bosetting i 2019"])
+    facts = extract_facts(_doc(text, year=2020, blocks=[block]), text)
+    (fact,) = facts
+    assert fact.indicator == "Anmodningskriterier for bosetting i 2019 – Resultatkrav"
+    assert (fact.year, fact.qualifier) == (2019, "krav; år fra overskriften")
+
+
+GENERIC_SOURCE = (
+    "Totalt\t7,7\t6,7\n"
+    "g;rs‘}:’%‘i'f‘;;irfd\t83 %\t86 %\n"
+    "Deltakere med kollektivt vern\t10 552\t27 164\n"
+    "Andre konsulenttjenester\t32 535 445\t38 915 148\t-6 379 703\n"
+)
+
+
+def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
+    wait = _table(GENERIC_SOURCE, ["Totalt\t7,7\t6,7", "g;rs‘}:’%‘i'f‘;;irfd\t83 %\t86 %"], ["", "2020", "2021"],
+                  caption="Tabell 3.1.13 Overføringsflyktninger. Gjennomsnittlig ventetid fra innreisetillatelse "
+                          "til bosetting. Måneder. 2020-2024.")
+    people = _table(GENERIC_SOURCE, ["Deltakere med kollektivt vern\t10 552\t27 164"], ["", "2022", "2023"],
+                    caption="Tabell 3.2.14 Deltakere i opplæring i norsk").model_copy(update={"id": "t:t001"})
+    change = _table(GENERIC_SOURCE, ["Andre konsulenttjenester\t32 535 445\t38 915 148\t-6 379 703"],
+                    ["", "31.12.2024", "31.12.2023", "Endring"],
+                    caption="Tabell 4.3 Kjøp av konsulenttjenester. Tall i kroner.").model_copy(update={"id": "t:t002"})
+    facts = extract_facts(_doc(GENERIC_SOURCE, year=2024, tables=[wait, people, change]), GENERIC_SOURCE)
+    total = _one(facts, value=7.7)
+    assert total.indicator == ("Overføringsflyktninger. Gjennomsnittlig ventetid fra innreisetillatelse til "
+                               "bosetting – Totalt")
+    assert total.unit == "måneder"
+    assert not [f for f in facts if f.value in (83, 86)]  # an unreadable label names nothing
+    assert _one(facts, value=10552).unit == "personer"
+    diff = _one(facts, value=-6379703)
+    assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
+
+
+def test_the_year_before_and_ages():
+    facts = _sentence_facts("Dekningsgraden var 80,1 prosent, mot 77,1 prosent fra året før. "
+                            "Ungdommene flytter for seg selv når de fyller 18 år.", year=2024)
+    assert _one(facts, value=77.1).year == 2023
+    assert _one(facts, value=80.1).year == 2024
+    assert not [f for f in facts if f.value == 18]
+
+
+def test_key_figures_from_the_accounts_keep_their_own_units():
+    src = "Antall avtalte ansatte\tAntall\t261\t235\n"
+    table = _table(src, ["Antall avtalte ansatte\tAntall\t261\t235"], ["Nøkkeltall fra årsregnskap", "Enhet",
+                                                                           "2016", "2017"],
+                   caption="Nøkkeltall fra årsregnskapet")
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    assert _one(facts, value=235).unit == "antall"  # a count of staff, not kroner
+
+
+def test_list_items_periods_size_classes_and_contrasts():
+    facts = _sentence_facts(
+        "Syrere utgjør den største gruppen, etterfulgt av kongolesere (27 prosent) og afghanere (17 prosent). "
+        "I perioden 2021-2024 ble det bosatt 29 101 flyktninger som er voksne i familier med barn. "
+        "To av tre kommuner med over 20 000 innbyggere tilbyr dette. "
+        "47 prosent mener integreringen går dårlig, mens 34 prosent svarer verken dårlig eller bra.", year=2024)
+    assert _one(facts, value=17).indicator.endswith("– afghanere")
+    settled = _one(facts, value=29101)
+    assert (settled.year, settled.period) == (None, "2021-2024")
+    assert not [f for f in facts if f.value == 20000]
+    assert "integreringen" in _one(facts, value=34).indicator
+
+
+GROUP_SOURCE = (
+    "Busette: Gjennomsnittleg ventetid (månader)\n"
+    "Einslege mindreårige\t3,8\t3,2\n"
+    "- av desse Bufetat\t4,6\t4,5\n"
+    "Mottaksbebuarar (inkl. overføringsflyktningar i mottak) som ventar på busetting\t582\t386\n"
+    "671/60 Tilskot for busetting av personar med nedsett funksjonsevne\t837\t991\n"
+)
+
+
+def test_sub_rows_keep_their_member_and_brackets_name_no_group():
+    rows = ["Einslege mindreårige\t3,8\t3,2", "- av desse Bufetat\t4,6\t4,5",
+            "Mottaksbebuarar (inkl. overføringsflyktningar i mottak) som ventar på busetting\t582\t386"]
+    table = _table(GROUP_SOURCE, rows, ["År", "2018", "2019"], caption="Tabell 3-1-1. Nøkkeltal for busetting")
+    start = GROUP_SOURCE.index("Busette:")
+    table.rows.insert(0, TableRow(label="Busette: Gjennomsnittleg ventetid (månader)", cells=[],
+                                  span=Span(start=start, end=start + 40)))
+    grants = _table(GROUP_SOURCE, ["671/60 Tilskot for busetting av personar med nedsett funksjonsevne\t837\t991"],
+                    ["Kap./post Tilskot", "Talet på søknader", "Talet på innvilga søknader"],
+                    caption="Tabell 4-2. Søknadsbaserte tilskot").model_copy(update={"id": "t:t001"})
+    facts = extract_facts(_doc(GROUP_SOURCE, year=2022, lang="nn", tables=[table, grants]), GROUP_SOURCE)
+    bufetat = _one(facts, value=4.6)
+    assert "Einslege mindreårige – av desse Bufetat" in bufetat.indicator
+    assert _one(facts, value=582).qualifier is None  # `(inkl. overføringsflyktningar …)` is no group of the row
+    assert _one(facts, value=991).unit == "antall"  # søknader, not the personar in the grant's name
+
+
+def test_a_clause_that_points_back_reads_the_sentence_before():
+    facts = _sentence_facts("Desse utgjorde 10 prosent av den samla busettinga i 2022. Det er ein nedgang på 71 "
+                            "prosenteiningar frå 2021. Også i bydelene der det faktisk er et flertall, er det 29 "
+                            "prosent som ser på dette som krevende.", lang="nn", year=2022)
+    assert _one(facts, value=71).indicator.startswith("Desse utgjorde av den samla busettinga")
+    assert "flertall" in _one(facts, value=29).indicator  # `er det … som ser på dette` names no one
+
+
+def test_levels_after_a_change_in_per_cent_and_money_lists():
+    facts = _sentence_facts("Antall saker hos spesialutsendingene økte med 26,5 %, fra 245 i 2023 til 310 i 2024. "
+                            "Posten består av kostnader for skybaserte tjenester (4,90 mill. kroner) og "
+                            "microsoftlisenser (5,87 mill. kroner).", year=2024)
+    assert (_one(facts, value=310).unit, _one(facts, value=310).year) == ("saker", 2024)
+    assert _one(facts, value=5.87).indicator.endswith("– microsoftlisenser")
+
+
+def test_a_count_of_families_is_not_a_count_of_persons():
+    src = "Bosatte i barnefamilier\t1 561\t1 361\n– antall barnefamilier\t478\t814\n"
+    table = _table(src, ["Bosatte i barnefamilier\t1 561\t1 361", "– antall barnefamilier\t478\t814"],
+                   ["År", "2020", "2021"], caption="Tabell 3-1-1. Nøkkeltall for bosetting. Antall personer")
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    assert _one(facts, value=814).unit == "barnefamilier"
+    assert _one(facts, value=1361).unit == "personer"
+
+
+def test_thresholds_infographic_lines_and_comment_cells():
+    facts = _sentence_facts("Færre startet i introduksjonsprogram innen både 3 og 6 måneder sammenlignet med 2023. "
+                            "hørselshemmede 64 000 814 mill. kr Gjennomføring 22 % Fremmøte Skjerm 73 % Telefon 5 %")
+    assert not facts
+    src = "SP2: Andel\tGsk: 19 %\t13 803 personer (foreløpige tall) deltok i introduksjonsprogram i 2020\n"
+    table = _table(src, [src.strip()], ["Styringsparameter", "Resultat 2019", "Kommentarer 2020"])
+    facts = extract_facts(_doc(src, tables=[table]), src)
+    count = _one(facts, value=13803)
+    assert "deltok i introduksjonsprogram" in count.indicator and count.qualifier == "foreløpig"
 
 
 # -- spans ---------------------------------------------------------------------------------------
@@ -347,3 +573,20 @@ def test_gold_recall_and_precision_floor(real_docs, tmp_path):
         if d["ingested"]:
             assert d["recall"] >= 0.8, (doc_id, d)
             assert d["precision"] >= 0.8, (doc_id, d)
+
+
+def test_the_committed_audit_is_fully_judged_and_stratified():
+    from collections import Counter
+
+    from eval.fact_audit import FIELDS, load, score, wilson
+
+    entries = load()
+    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert len({e["seed"] for e in entries}) == 1
+    for e in entries:
+        assert isinstance(e["correct"], bool) and e["reason"]
+        assert e["correct"] == all(e["fields"][f] for f in FIELDS)  # right means every field right
+    s = score(entries)
+    assert s["judged"] == 80 and s["wilson"] == wilson(s["right"], 80)
+    lo, hi = wilson(95, 100)
+    assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval

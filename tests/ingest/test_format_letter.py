@@ -1,4 +1,4 @@
-"""The letter parser on the tildelingsbrev 2020 bundle (NOTES "002 — tildelingsbrev 2020")."""
+"""The letter parser on the tildelingsbrev 2020 bundle (corpus/NOTES.md, kd-tildelingsbrev-imdi-2020.txt)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_oppdrag_sections_keep_their_ids(doc):
     assert "Frist 1.1.2022" in texts
     ids = {re.match(r"Oppdrag nr\.? ?(\d{4}-\d+)", s.title).group(1) for s in doc.sections
            if s.title.startswith("Oppdrag nr")}
-    assert len(ids) == 28  # NOTES: 28 distinct oppdrag ids, spelling varies
+    assert len(ids) == 28  # corpus/NOTES.md: 28 distinct oppdrag ids, spelling varies
     assert {"2020-12", "2020-14", "2020-15", "2020-028"} <= ids
 
 

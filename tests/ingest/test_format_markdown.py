@@ -1,4 +1,7 @@
-"""The markdown parser: the FoU-prosjekter 2020 export (NOTES "004") and any user .md file."""
+"""The markdown parser: the FoU-prosjekter 2020 export and any user .md file.
+
+The export is described in corpus/NOTES.md, "imdi-fou-prosjekter-2020.txt".
+"""
 
 from __future__ import annotations
 

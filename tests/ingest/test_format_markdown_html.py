@@ -1,4 +1,4 @@
-"""The markdown/HTML parser on the real 2020 annual report (NOTES "000")."""
+"""The markdown/HTML parser on the real 2020 annual report (corpus/NOTES.md, imdi-arsrapport-2020.txt)."""
 
 from __future__ import annotations
 

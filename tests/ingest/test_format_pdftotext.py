@@ -1,4 +1,7 @@
-"""The pdftotext parser on the 2022 annual report (NOTES "003 — årsrapport 2022"), plus a small generic export."""
+"""The pdftotext parser on the 2022 annual report, plus a small generic export.
+
+The report is described in corpus/NOTES.md, "imdi-arsrapport-2022-nn.txt".
+"""
 
 from __future__ import annotations
 

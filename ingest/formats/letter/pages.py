@@ -1,4 +1,4 @@
-"""Page evidence for the letter bundle (NOTES "002 … Pages").
+"""Page evidence for the letter bundle (corpus/NOTES.md, kd-tildelingsbrev-imdi-2020.txt, "Pages").
 
 * Main letter: a line indented by exactly one space starts every page whose
   number was dropped; the surviving footers `13` and `20` close their page, and

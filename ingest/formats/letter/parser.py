@@ -5,7 +5,7 @@ a level-1 section; numbered headings, `Virksomhetsspesifikt mål`, styringsparam
 (SP1–SP15), oppdrag and deloppdrag nest below. Letterhead fields, page numbers
 and link annotations are dropped; the letter's date goes into its section title.
 Budget, grant and deadline tables become `Table` records (style "space") with a
-linearised table block. Pages follow NOTES "Pages" (see `_letter_pages`): each
+linearised table block. Pages follow corpus/NOTES.md (letter bundle, "Pages"; see `_letter_pages`): each
 vedlegg and tillegg counts its own pages, which its section title says, so
 `ParsedDocument.pages` lists the main letter's pages only (4–35).
 """

@@ -27,6 +27,7 @@ _DATE = r"\d{1,2}\. [a-zæøå]+ \d{4}"
 _TWO_DATES = re.compile(rf"(?:^|(?<=\s))(?P<d1>{_DATE})\s+(?P<d2>{_DATE})$")
 _KAP_POST = re.compile(r"^(?P<kap>\d{3})\s*[/,]\s*(?P<post>\d{2})\s+(?P<name>.+)$")
 _SUM = re.compile(r"^sum\b", re.I)
+_POST_AMOUNT = re.compile(r"^Post \d{2} \S.*\s\d[\d ]*(?:,\d+)?\s*$")
 MAX_WRAP = 4  # label lines before the amount
 
 
@@ -49,9 +50,21 @@ class SpaceTable:
     notes: list[str] = field(default_factory=list)
 
 
+def _headerless_budget(blines: list[BodyLine], i: int) -> bool:
+    """`Post 60 … 12 420,00` lines closed by `Sum …`: a budget table printed without its header row."""
+    if not _POST_AMOUNT.match(blines[i].text) or (i > 0 and _POST_AMOUNT.match(blines[i - 1].text)):
+        return False
+    for bl in blines[i + 1:i + 1 + 2 * MAX_WRAP]:
+        if _SUM.match(bl.text) and _AMOUNT.search(bl.text):
+            return True
+        if bl.para and not bl.debris and not _POST_AMOUNT.match(bl.text):
+            return False
+    return False
+
+
 def is_table_start(blines: list[BodyLine], i: int) -> bool:
     t = blines[i].text
-    if _HEADER.match(t):
+    if _HEADER.match(t) or _headerless_budget(blines, i):
         return True
     return bool(_UNIT_LINE.match(t)) and i + 1 < len(blines) and bool(_HEADER.match(blines[i + 1].text))
 
@@ -64,18 +77,22 @@ def read_space_table(blines: list[BodyLine], i: int, kap: str | None = None) -> 
         unit = {"mill.": "mill. kroner", "mrd.": "mrd. kroner"}.get(m.group("unit"), "1000 kroner")
         i += 1
     h = _HEADER.match(blines[i].text)
-    if not h:
+    if h:
+        dates = h.group("label") == "Type rapportering"
+        values = h.group("rest").split() if dates else [h.group("rest")]
+        columns = [h.group("label"), *values]
+        j = i + 1
+    elif _headerless_budget(blines, i):
+        dates, columns, j = False, ["Post Betegnelse", ""], i
+    else:
         return None
-    dates = h.group("label") == "Type rapportering"
-    values = h.group("rest").split() if dates else [h.group("rest")]
-    columns = [h.group("label"), *values]
     rows: list[Row] = []
     frag: list[BodyLine] = []
-    j = i + 1
     end_j = j
+    first_row = j
     while j < len(blines):
         bl = blines[j]
-        if bl.para and not bl.debris:
+        if bl.para and not bl.debris and j != first_row:
             break
         m = (_TWO_DATES if dates else _AMOUNT).search(bl.text)
         if m is None:

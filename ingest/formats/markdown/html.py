@@ -1,4 +1,6 @@
-"""Markdown export with HTML in text and cells and tab-separated tables (IMDi årsrapport 2020, NOTES "000").
+"""Markdown export with HTML in text and cells and tab-separated tables (IMDi årsrapport 2020).
+
+The source file is described in corpus/NOTES.md, "imdi-arsrapport-2020.txt".
 
 What this profile handles beyond plain markdown:
 * `# 2 819`, `# 9,6 mnd.`, `# 63 %` headings are infographic key numbers: one paragraph with their lead

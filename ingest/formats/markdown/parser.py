@@ -1,4 +1,4 @@
-"""Markdown: any user .md file, and the FoU-prosjekter 2020 export (NOTES "004").
+"""Markdown: any user .md file, and the FoU-prosjekter 2020 export (corpus/NOTES.md, imdi-fou-prosjekter-2020.txt).
 
 Headings become sections by the order of their `#` levels (a `###` straight under a `#` is level 2).
 When the file has a table of contents (an `Innhold` heading over `title .....\\tpage` rows), the

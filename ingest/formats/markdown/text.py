@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from text.captions import CAPTION_RE
+from text.captions import CAPTION_RE, SOURCE_RE
 from text.clean import clean
 
 # *italic* but not **bold** (handled by textclean) and not an escaped \* note mark
@@ -19,7 +19,6 @@ _HYPHEN_SPACE = re.compile(r"(?<=[a-zæøå]{2})- (?!(?:og|eller|enn|som|til|sam
 _HYPHENATED = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 _FOOTNOTE = re.compile(r"^\s*<sup>\s*(\d{1,3})\s*</sup>\s*")
-_SOURCE = re.compile(r"^\s*(?:kilde|kjelde|source)\s*:", re.I)
 # OCR-damaged source labels still name the agency: "Je: NIR"
 _SOURCE_DAMAGED = re.compile(r"^\s*[A-ZÆØÅ][a-zæøå]{0,5}\s*:\s*(?:IMDi|NIR|SSB|UDI|Bufdir|NAV)\b[^.]{0,40}$")
 # `[https://a.no/x\\_y](https://a.no/x_y)`: a link whose text is its (over-escaped) address
@@ -72,7 +71,7 @@ def sup_refs(raw: str) -> set[str]:
 
 
 def is_source(line: str, damaged_ok: bool = False) -> bool:
-    return bool(_SOURCE.match(line) or (damaged_ok and _SOURCE_DAMAGED.match(line)))
+    return bool(SOURCE_RE.match(line) or (damaged_ok and _SOURCE_DAMAGED.match(line)))
 
 
 def is_note(raw_line: str) -> bool:

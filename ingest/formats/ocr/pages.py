@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from core.records import PageRef
+from ingest.formats.generic.evidence import is_page_number, plausible_pages
 from ingest.pages import PageMap
 
 PAGE_NUMBER = re.compile(r"^(\d{1,3})$")
@@ -55,9 +56,10 @@ def anchors(lines: list[Line]) -> list[tuple[int, int]]:
     """(line index, page) of printed page numbers: increasing, not a chart axis value."""
     out: list[tuple[int, int]] = []
     last = 0
+    limit = plausible_pages(len(lines), 0)
     for i, ln in enumerate(lines):
         m = PAGE_NUMBER.match(ln.text)
-        if not m or int(m.group(1)) <= last:
+        if not m or int(m.group(1)) <= last or not is_page_number(int(m.group(1)), limit):
             continue
         if _numeric(_neighbour(lines, i, -1)) or _numeric(_neighbour(lines, i, 1)):
             continue  # axis ticks come in runs

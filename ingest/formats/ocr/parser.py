@@ -27,10 +27,10 @@ from ingest.builder import DocBuilder
 from ingest.formats.ocr.pages import anchors, is_running_header, page_map, split_lines
 from ingest.formats.ocr.repair import Repair, repair_text, stats
 from ingest.formats.ocr.tables import RowLine, linearise, looks_numeric_row, parse_rows
-from text.captions import normalise_number
+from text.captions import DOTTED_CAPTION_RE, normalise_number
 
 HEADING = re.compile(r"^(?P<lead> ?)(?P<num>\d)\.(?:(?P<sub>\d{1,2})\.?)?\s+(?P<title>[A-ZÆØÅ@].{1,90})$")
-CAPTION = re.compile(r"^\s?(?P<kind>Tabell|Figur)\s+(?P<num>\d+(?:\.\d+)+)\.?\s+(?P<title>[A-ZÆØÅ@«].*)$")
+CAPTION = DOTTED_CAPTION_RE
 LOST_CAPTION = re.compile(r"^\s?(?P<num>\d\.\d\.\d{1,2})\.?\s+(?P<title>[A-ZÆØÅ].*)$")
 BULLET = re.compile(r"^\s?(?:[eo¢•]|\u2022)\s+(?=[a-zæøå@&])")
 NOTE_HEADING = re.compile(r"^\s?Note\s+\d+[A-Z]?\s+[A-ZÆØÅ]")

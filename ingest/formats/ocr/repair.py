@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.records import OcrRepairStats
+from text.years import YEAR_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -58,16 +59,25 @@ MARGIN = math.log(3.0)  # how much a change must beat the token read as it stand
 MIN_DAMAGE = math.log(1e-4)  # readings needing less likely substitutions than this are guesses
 # Substitutions that also turn a Bokmål spelling into a Nynorsk one (oppgave/oppgåve, forebygge/førebygge)
 WEAK = {("a", "å"), ("a", "ø"), ("e", "ø"), ("o", "ø"), ("e", "æ"), ("s", "ø"), ("z", "ø"), ("i", "l"), ("i", "j")}
+GENERAL_WEIGHT = 0.2  # the general word lists weigh this much of the clean corpus, all words together
+RARE = 0.5  # below this Bokmål count a token that reads as a word is no proof against a report word
+ATTESTED = 3  # ... when that report word was seen this often in the clean reports
 COMMON = 5  # a token seen this often in clean text is only changed with context support
 LETTERS = "a-zA-ZæøåÆØÅéÉèü"
 TOKEN_RE = re.compile(rf"[{LETTERS}@&0-9]+")
 _HAS_LETTER = re.compile(rf"[{LETTERS}]")
 _NEEDS_LOOK = re.compile(r"[@&0-9éqzI]|ae|ee")
 PAA_FORMS = {"pa", "pd", "p&", "pé", "p3", "p4", "p8", "pá", "pad", "péd", "pé&", "p&&"}
-INFINITIVE_MARKS = {"&", "3", "8", "4", "@", "a", "A", "R", "3@", "a8"}
+INFINITIVE_MARKS = {"&", "3", "8", "4", "@", "a", "A", "R", "3@", "a8", "d", "é"}
 # Real Bokmål words the clean text happens to lack that OCR also makes of å/ø words
 # (far: før/får, vare: våre, rad: råd, ...): changed only when a seen word pair supports it.
 REAL_WORDS = {"far", "bor", "ber", "sa", "rad", "vare", "bade", "mater", "male", "mal", "matte", "fare", "lane"}
+# Words after which an infinitive marker follows (`for å`, `til å`, `begynt å`, `viktig å`)
+AA_GOVERNORS = {"for", "til", "ved", "om", "med", "uten", "enn", "av", "begynt", "begynte", "begynner", "forsøkt",
+                "forsøker", "forsøkte", "prøver", "prøvde", "prøve", "sluttet", "slutte", "klarte", "klarer", "ønsker",
+                "ønsket", "pleier", "pleide", "vanskelig", "lett", "mulig", "viktig", "nødvendig", "valgte", "velger",
+                "besluttet", "bestemte", "lov", "tid", "måte", "mål", "behov", "ansvar", "rett", "plikt", "sjanse",
+                "muligheten", "mulighet", "nok", "fortsette", "fortsatte", "lære", "lærte", "synes", "og"}
 SHORT_VERBS = {"gi", "ta", "få", "gå", "nå", "se", "bo", "ha", "slå", "stå", "tro", "be", "dø", "si", "la"}
 
 
@@ -85,12 +95,24 @@ class Lexicon:
     """Word and bigram counts from the clean documents, with a letter trie for the search."""
 
     def __init__(self, data_dir: Path = DATA_DIR):
-        self.nb = _read_counts(data_dir / "unigrams_nb.txt")
-        nn = _read_counts(data_dir / "unigrams_nn.txt")
+        self.nb: dict[str, float] = dict(_read_counts(data_dir / "unigrams_nb.txt"))
+        nn: dict[str, float] = dict(_read_counts(data_dir / "unigrams_nn.txt"))
         self.bigrams: Counter[tuple[str, str]] = Counter()
         for key, c in _read_counts(data_dir / "bigrams_nb.txt").items():
             a, _, b = key.partition(" ")
             self.bigrams[(a, b)] = c
+        # The general lists fill the gaps of the small clean corpus (`søndag`, `lønnsoppgjøret`): their
+        # counts are scaled to the corpus and weighted down, so a report's own words still win.
+        clean_total = sum(self.nb.values()) + sum(nn.values())
+        for name, weight in (("general_nb.txt", GENERAL_WEIGHT), ("general_nn.txt", GENERAL_WEIGHT * 0.3)):
+            path = data_dir / name
+            if not path.exists():
+                continue
+            general = _read_counts(path)
+            scale = weight * clean_total / max(1, sum(general.values()))
+            target = self.nb if name.endswith("nb.txt") else nn
+            for w, c in general.items():
+                target[w] = target.get(w, 0) + c * scale
         # Nynorsk words count less: they should fill gaps, not outvote Bokmål.
         self.counts: dict[str, float] = {w: float(c) for w, c in self.nb.items()}
         for w, c in nn.items():
@@ -241,6 +263,8 @@ def match_case(raw: str, fixed: str, sentence_start: bool = False) -> str:
     if len(letters) > 1 and all(c.isupper() for c in letters) and len(raw) > 1:
         return fixed.upper()
     first = raw[0]
+    if first == "@":
+        return fixed[:1].upper() + fixed[1:]  # `@` is how the OCR read a capital Ø (`@verland`, `@kt`)
     if first == "I" and fixed.startswith("l") and not sentence_start:
         return fixed  # `Igpet` is `løpet`: the capital was an l
     if first.isupper() or (not first.isalpha() and first not in "0" and sentence_start):
@@ -381,7 +405,10 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
     best = max(options, key=ctx)
     if best.text == raw_l or best.subs == 0:
         return None
-    if plain_reading is not None:
+    # a token that is a word only in Nynorsk or as a rare general word (`handtere`, `mater`) yields to a reading
+    # the clean Bokmål reports use (`håndtere`, `måter`): in a Bokmål report that reading is the likelier one
+    rare = lex.nb.get(raw_l, 0) < RARE and len(best.parts) == 1 and lex.nb.get(best.text, 0) >= ATTESTED
+    if plain_reading is not None and not rare:
         if ctx(best) - ctx(plain_reading) < MARGIN:
             return None
         if lex.nb.get(raw_l, 0) >= COMMON and not _context_supports(best, prev, nxt, lex):
@@ -423,13 +450,21 @@ def _function_words(toks: list[_Tok], lex: Lexicon, text: str) -> None:
         elif t.raw in {"A", "R"}:
             if _sentence_start(text, t.start) and _verb_like(word, lex, doc_after_aa):
                 t.choice = "å"
-        elif _verb_like(word, lex, doc_after_aa):
+        elif _verb_like(word, lex, doc_after_aa) or _governed_infinitive(toks, i, word, lex, text):
             prev = toks[i - 1] if i > 0 else None
             if t.raw.isdigit() and prev is not None and (prev.raw.isdigit() or prev.raw in {"kap", "post", "nr"}) \
                     and _adjacent(text, prev, t):
                 continue
             t.choice = "å"
     _capital_i(toks, text)
+
+
+def _governed_infinitive(toks: list[_Tok], i: int, word: str, lex: Lexicon, text: str) -> bool:
+    """`for a spille`, `begynt d lese`: a word that governs an infinitive before, a known -e word after."""
+    if i == 0 or toks[i].raw.isdigit() or not _adjacent(text, toks[i - 1], toks[i]):
+        return False  # `for 8 ukrainske`: a digit after a preposition is a number
+    before = _form(toks[i - 1]).lower()
+    return before in AA_GOVERNORS and word.endswith("e") and lex.counts.get(word, 0.0) > 0
 
 
 def _verb_like(word: str, lex: Lexicon, doc_after_aa: set[str]) -> bool:
@@ -441,7 +476,7 @@ def _capital_i(toks: list[_Tok], text: str) -> None:
     for t, nxt in zip(toks, toks[1:], strict=False):
         if t.raw not in {"1", "T"} or text[t.end:nxt.start] != " " or not _sentence_start(text, t.start):
             continue
-        if nxt.raw == "tillegg" or (re.fullmatch(r"20[0-4]\d", nxt.raw) and re.match(r"\s+[a-zæøå]", text[nxt.end:])):
+        if nxt.raw == "tillegg" or (YEAR_RE.fullmatch(nxt.raw) and re.match(r"\s+[a-zæøå]", text[nxt.end:])):
             t.choice = "i"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from text.clean import join_lines
@@ -55,6 +55,8 @@ class Line:
     bold: bool
     segments: list[Segment] = field(default_factory=list)
     furniture: bool = False  # running header/footer or a bare page number
+    band: int = 0  # on a two-column page: the stretch between full-width lines
+    column: int = 0  # 0 left (or the only column), 1 right, 2 a full-width line ending its band
 
     @property
     def height(self) -> float:
@@ -191,3 +193,57 @@ def join_wrapped(lines: list[str]) -> str:
     t = _KEPT_HYPHEN.sub(r"\1-", t)
     t = _ACRONYM_HYPHEN.sub(r"\1-", t)
     return join_lines(t)
+
+
+# -- two text columns ------------------------------------------------------------
+
+def _prose(seg: Segment) -> bool:
+    return len(seg.text) >= 12 and sum(ch.isalpha() for ch in seg.text) >= 0.6 * len(seg.text)
+
+
+def gutter(lines: list[Line]) -> float | None:
+    """The x between two text columns, when many lines are two runs of prose with a wide gap between."""
+    pairs = [ln for ln in lines if len(ln.segments) == 2 and all(_prose(g) for g in ln.segments)]
+    long = [ln for ln in lines if len(ln.text) > 30]
+    if len(pairs) < 5 or len(pairs) < 0.4 * len(long):
+        return None
+    mids = sorted((ln.segments[0].x1 + ln.segments[1].x0) / 2 for ln in pairs)
+    return mids[len(mids) // 2]
+
+
+def _cut_after(text: str, ink: int) -> int:
+    """Index in `text` just after its first `ink` printed characters (segment texts lack the spaces)."""
+    seen = 0
+    for k, ch in enumerate(text):
+        if not ch.isspace():
+            seen += 1
+            if seen == ink:
+                return k + 1
+    return len(text)
+
+
+def split_columns(lines: list[Line]) -> list[Line]:
+    """Lines of a two-column page cut at the gutter and given a reading order (band, column, top).
+
+    pdfplumber reads a line across both columns; cutting it at the gutter and
+    reading each band's left column before its right one restores the text.
+    """
+    x = gutter(lines)
+    if x is None:
+        return lines
+    out: list[Line] = []
+    for ln in lines:
+        segs = ln.segments
+        if len(segs) >= 2 and segs[0].x1 < x < segs[-1].x0 and not any(g.x0 < x < g.x1 for g in segs):
+            left = [g for g in segs if g.x1 < x]
+            right = [g for g in segs if g.x0 > x]
+            cut = _cut_after(ln.text, sum(len(g.text.replace(" ", "")) for g in left))
+            for col, part, text in ((0, left, ln.text[:cut]), (1, right, ln.text[cut:])):
+                out.append(replace(ln, text=text.strip(), x0=part[0].x0, x1=part[-1].x1, segments=part, column=col))
+        else:
+            col = 0 if ln.x1 <= x else 1 if ln.x0 >= x else 2
+            out.append(replace(ln, column=col))
+    full = sorted(ln.top for ln in out if ln.column == 2)
+    for ln in out:
+        ln.band = sum(t < ln.top for t in full)
+    return out

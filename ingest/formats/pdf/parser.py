@@ -19,6 +19,7 @@ from typing import Any
 from core.errors import IngestError
 from core.records import Page, PageCertainty, PageRef, ParsedDocument, Span, Table, TableRow
 from ingest.builder import DocBuilder
+from ingest.formats.generic.reader import CHAPTER_RE
 from ingest.formats.pdf.layout import (
     TEXT_TOLERANCE,
     FontStats,
@@ -27,15 +28,24 @@ from ingest.formats.pdf.layout import (
     join_wrapped,
     make_line,
     mark_furniture,
+    split_columns,
 )
 from ingest.formats.pdf.tables import Grid, inside, linearise, ruled_tables, unruled_tables
-from text.captions import parse_caption
+from text.captions import SOURCE_RE, parse_caption
 from text.numbers import parse_cell
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<title>[^\W\d_«\"(].*)$")
 _BULLET = re.compile(r"^(?:[•▪◦●○■□◆♦\u2022\u25aa\uf0b7\uf0a7\uf076–-]\s+|\(?[0-9a-z]\)\s+)")
 _FOOTNOTE = re.compile(r"^(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s?\S")
-_SOURCE = re.compile(r"^kilde\s*:", re.I)
+def _numbered(text: str) -> tuple[str, str] | None:
+    """(number, title) of `3.1 Title` or `Kapittel 3 Title`."""
+    m = _NUMBERED.match(text)
+    if m:
+        return m.group("num"), m.group("title").strip()
+    m = CHAPTER_RE.match(text)
+    return (m.group("num"), m.group("title").strip()) if m and m.group("title") else None
+
+
 _LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}")
 _CID = re.compile(r"\(cid:\d+\)")
 _SENTENCE_END = ('.', '!', '?', ':', '»', '"')
@@ -202,6 +212,7 @@ def _read_page(page: Any, number: int, n_pages: int) -> PageContent:
         boxes = [g.bbox for g in unruled]
         lines = [ln for ln in lines if not _line_in(ln, boxes)]
         grids += unruled
+    lines = split_columns(lines)
     for ln in lines:
         ln.segments = []  # only needed for table detection
     return PageContent(number, float(page.height), lines, grids, bool(page.images))
@@ -255,7 +266,7 @@ def _heading_like(ln: Line, stats: FontStats) -> bool:
     t = ln.text
     if len(t) > 150 or len(re.findall(r"[^\W\d_]", t)) < 3:
         return False
-    if _BULLET.match(t) or _SOURCE.match(t) or _LEADERS.search(t):
+    if _BULLET.match(t) or SOURCE_RE.match(t) or _LEADERS.search(t):
         return False
     if t[0].isdigit() and not _NUMBERED.match(t):  # "9,6 mnd.", "80 prosent av ..."
         return False
@@ -279,9 +290,15 @@ def _role(ln: Line, stats: FontStats, height: float) -> str:
 
 
 def _page_groups(page: PageContent, stats: FontStats) -> list[Group]:
-    units: list[Line | Grid] = sorted([*page.lines, *page.grids], key=lambda u: u.top)
-    body = [ln.x1 for ln in page.lines if abs(ln.size - stats.body_size) < 0.6 and not ln.furniture]
-    right = sorted(body)[int(0.9 * (len(body) - 1))] if body else max((ln.x1 for ln in page.lines), default=0.0)
+    # reading order: on a two-column page each band's left column, then its right one
+    units: list[Line | Grid] = sorted([*page.lines, *page.grids],
+                                      key=lambda u: (getattr(u, "band", 0), getattr(u, "column", 0), u.top))
+    rights: dict[int, float] = {}
+    for col in {ln.column for ln in page.lines}:
+        body = [ln.x1 for ln in page.lines if abs(ln.size - stats.body_size) < 0.6 and not ln.furniture
+                and ln.column == col]
+        rights[col] = sorted(body)[int(0.9 * (len(body) - 1))] if body else max(
+            (ln.x1 for ln in page.lines), default=0.0)
     groups: list[Group] = []
     cur: Group | None = None
     for u in units:
@@ -290,7 +307,7 @@ def _page_groups(page: PageContent, stats: FontStats) -> list[Group]:
             cur = None
             continue
         role = _role(u, stats, page.height)
-        if cur is not None and _continues(cur, u, role, stats, right):
+        if cur is not None and _continues(cur, u, role, stats, rights.get(u.column, 0.0)):
             cur.lines.append(u)
             continue
         cur = Group(role, [u])
@@ -305,6 +322,9 @@ def _page_groups(page: PageContent, stats: FontStats) -> list[Group]:
 
 def _continues(cur: Group, ln: Line, role: str, stats: FontStats, right: float) -> bool:
     prev = cur.lines[-1]
+    if ln.column == 1 and prev.column == 0 and ln.band == prev.band:
+        # from the foot of the left column to the head of the right one: a sentence may run on
+        return cur.kind == "paragraph" and role == "paragraph" and not prev.text.endswith(_SENTENCE_END)
     gap = ln.top - prev.bottom
     if role == "furniture" or cur.kind == "furniture" or gap < -0.5 * prev.height:
         return False
@@ -412,8 +432,8 @@ class _Assembler:
         if g.kind == "furniture":
             return
         if g.kind == "heading":
-            m = _NUMBERED.match(g.text)
-            number, title = (m.group("num"), m.group("title").strip()) if m else (None, g.text)
+            got = _numbered(g.text)
+            number, title = got if got else (None, g.text)
             self.b.heading(title, levels.level(g, number), span, number=number, page=page)
         elif g.kind == "caption" and g.partner is not None:
             table = self.tables.get(id(g.partner))
@@ -426,7 +446,7 @@ class _Assembler:
         elif g.kind == "list":
             items = _list_items(g.lines)
             self.b.block("list", "\n".join(items), span, page=page)
-        elif g.kind == "paragraph" and _SOURCE.match(g.text) and self.b.figures and \
+        elif g.kind == "paragraph" and SOURCE_RE.match(g.text) and self.b.figures and \
                 self.b.figures[-1].page == page and self.b.figures[-1].source is None:
             self.b.figures[-1].source = g.text
             if self.b.figures[-1].table_id:
@@ -488,10 +508,10 @@ class _HeadingLevels:
         seen: dict[tuple[float, bool], list[int]] = {}
         unnumbered: set[tuple[float, bool]] = set()
         for g in headings:
-            m = _NUMBERED.match(g.text)
+            got = _numbered(g.text)
             style = g.lines[0].style
-            if m:
-                seen.setdefault(style, []).append(m.group("num").count(".") + 1)
+            if got:
+                seen.setdefault(style, []).append(got[0].count(".") + 1)
             else:
                 unnumbered.add(style)
         self.known = {s: max(set(v), key=v.count) for s, v in seen.items()}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from core.records import Cell
 from text.numbers import parse_cell, parse_number, split_grouped
+from text.units import hint_patterns
 
 NUM_TOKEN = re.compile(r"^[-–−]?\d+(?:[.,]\d+)?\*{0,3}$")
 NULL_TOKENS = {"-", "–", "−", "..", "…", "x"}
@@ -213,14 +214,7 @@ def make_cell(group: list[str], unit_hint: str | None = None) -> Cell:
     return cell
 
 
-_UNIT_HINTS: list[tuple[str, re.Pattern[str]]] = [
-    ("måneder", re.compile(r"\bmånad(?:er)?\b|\bmåneder\b|\bmnd\b", re.I)),
-    ("%", re.compile(r"\bprosent\b|%", re.I)),
-    ("1000 kroner", re.compile(r"\b1 ?000 kr(?:oner)?\b", re.I)),
-    ("mill. kroner", re.compile(r"\bmill\.? ?kr(?:oner)?\b", re.I)),
-    ("kroner", re.compile(r"\bkroner\b", re.I)),
-    ("personer", re.compile(r"\btal på personar\b|\bantall personer\b", re.I)),
-]
+_UNIT_HINTS = hint_patterns()
 
 
 def unit_hint(text: str | None) -> str | None:

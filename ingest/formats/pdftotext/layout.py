@@ -197,7 +197,10 @@ class Walker:
         td = parse_table(self.lines, start, self._stop, self.trailing, header_line=header)
         if td is None or len(td.rows) < 2:
             return None
-        if not title and self.items and self.items[-1].kind == "paragraph":
+        if not title and self.items and (self.items[-1].kind == "paragraph" or (
+                # a one-word title (`Hovudtal`) is short enough to pass for chart text
+                self.items[-1].kind == "infographic" and len(self.items[-1].lines) == 1
+                and re.fullmatch(r"[A-ZÆØÅ][^\W\d_]{3,}", self.lines[self.items[-1].first].s))):
             prev = self.items[-1]
             gap = range(prev.last + 1, header)
             if len(prev.lines) <= 2 and all(self.lines[k].blank for k in gap) \
@@ -248,8 +251,11 @@ class Walker:
                 break
         rest = piece[len(head):]
         follow = rest if rest else self.next_piece(head[-1])
-        if follow is None or self._numbered(follow[0]) is not None or BULLET_RE.match(self.lines[follow[0]].text):
+        if follow is None or BULLET_RE.match(self.lines[follow[0]].text):
             return None
+        child = self._numbered(follow[0])
+        if child is not None and not child.group("num").startswith(num.rstrip(".") + "."):
+            return None  # two numbered lines in a row: a list, unless the second opens the first's subsection
         if self._infographic(follow):
             return None
         prev = self._prev_text()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.formats.generic.evidence import is_page_number, plausible_pages
+
 # Private-use bullets from Symbol/Wingdings fonts (U+F075 in 003, U+F0B7 elsewhere).
 BULLET_RE = re.compile(r"^\s*[\uf075\uf0b7\uf0a7\uf076\u25cf\u2022\u25aa]\s*")
 PUA_RE = re.compile(r"[\uf000-\uf8ff\u25cf\u2022\u25aa]")
@@ -120,7 +122,17 @@ def find_anchors(lines: list[Line]) -> list[Anchor]:
             if nxt is None or nxt.blank:
                 header, header_line, last = lines[h].s, h, h
         anchors.append(Anchor(int(m.group(1)), first, last, ln.i, header, header_line))
-    return anchors
+    return plausible_anchors(anchors, len(lines))
+
+
+def plausible_anchors(anchors: list[Anchor], n_lines: int) -> list[Anchor]:
+    """Only numbers that behave like pages: not 0, not a year, within the text's length, rising through it."""
+    limit = plausible_pages(n_lines, 0)
+    kept: list[Anchor] = []
+    for a in anchors:
+        if is_page_number(a.number, limit) and (not kept or a.number > kept[-1].number):
+            kept.append(a)
+    return kept
 
 
 # -- footnote areas ----------------------------------------------------------

@@ -1,6 +1,6 @@
 """Page evidence for pdftotext exports: footer anchors plus footnote page bottoms.
 
-Rules (see the corpus NOTES for 003):
+Rules (corpus/NOTES.md, imdi-arsrapport-2022-nn.txt, "Pages"):
 
 * An anchor's footer number N is the last line of page N; what follows it is page N+1.
   The paragraph touching the anchor on either side is exact; a few lines further are estimated.
@@ -12,6 +12,8 @@ Rules (see the corpus NOTES for 003):
 """
 
 from __future__ import annotations
+
+import bisect
 
 from core.records import Page, PageCertainty, PageRef, Span
 from ingest.formats.pdftotext.lines import Anchor, FootnoteArea, Line
@@ -140,3 +142,25 @@ def page_records(pm: PageMap, source: str) -> list[Page]:
             best[r.page] = (cur[0], min(cur[1], s), max(cur[2], e))
     return [Page(number=n, certainty=c, span=Span(start=s, end=e), text=source[s:e])
             for n, (c, s, e) in sorted(best.items())]
+
+
+
+def page_bottoms(text: str, blocks: list[tuple[int, str]]) -> list[int]:
+    """Offsets where a page ends without a number: after each whitespace-only line that closes the
+    body text of a page, the first block that is not a footnote. `blocks` are (start, kind) in order.
+
+    Lines inside an anchor's furniture are left out (the anchor says more); the estimator snaps
+    these bottoms to whole pages between its pins.
+    """
+    from ingest.formats.pdftotext.lines import find_anchors, split_lines
+
+    lines = split_lines(text)
+    furniture = {k for a in find_anchors(lines) for k in range(a.first, a.last + 1)}
+    starts = [s for s, kind in blocks if kind != "footnote"]
+    out = set()
+    for k, ln in enumerate(lines):
+        if ln.space_only and k not in furniture:
+            j = bisect.bisect_right(starts, ln.start)
+            if j < len(starts):
+                out.add(starts[j])
+    return sorted(out)

@@ -17,6 +17,7 @@ import re
 
 from core.records import Cell, ParsedDocument, Span, Table, TableRow
 from ingest.builder import DocBuilder
+from ingest.formats.generic.reader import parse as generic_parse
 from ingest.formats.pdftotext.cells import make_cell, unit_hint
 from ingest.formats.pdftotext.layout import NUM_HEADING_RE, Item, Walker, merge_paragraphs
 from ingest.formats.pdftotext.lines import (
@@ -32,7 +33,7 @@ from ingest.formats.pdftotext.lines import (
     split_lines,
     uses_trailing_space,
 )
-from ingest.formats.pdftotext.pages import build_page_map, page_records
+from ingest.formats.pdftotext.pages import build_page_map, page_bottoms, page_records
 from ingest.formats.pdftotext.tables import TableData
 from ingest.pages import PageMap
 from text.captions import normalise_number, parse_caption
@@ -43,8 +44,18 @@ _YEAR_OR_DATE_END = re.compile(r"(?:(?:19|20)\d\d|\d{1,2}\.\d{1,2}\.(?:19|20)\d\
 
 
 def parse(text: str, doc_id: str) -> ParsedDocument:
+    parsed = read_document(text, doc_id)
+    parsed.page_bottoms = page_bottoms(text, sorted((b.span.start, b.kind) for b in parsed.blocks))
+    return parsed
+
+
+def read_document(text: str, doc_id: str) -> ParsedDocument:
     lines = split_lines(text)
     trailing = uses_trailing_space(lines)
+    if not trailing or "\f" in text:
+        # A plain `pdftotext` run (no trailing spaces, or form feeds kept): the walker below leans on the
+        # 2022 report's line endings to tell body text from chart text, so the layout-free reader goes first.
+        return generic_parse(text, doc_id)
     anchors = find_anchors(lines)
     furniture = {k for a in anchors for k in range(a.first, a.last + 1)}
     areas = find_footnote_areas(lines, furniture)

@@ -22,10 +22,10 @@ from ingest.formats.pdftotext.cells import (
     tokens,
 )
 from ingest.formats.pdftotext.lines import SENTENCE_END_RE, Line, join_lines
+from text.captions import LINE_CAPTION_RE, SOURCE_RE
 
-CAPTION_RE = re.compile(r"^\s*(?:Tabell|Figur|Tab\.|Fig\.)\s*\d+(?:\s?[-.–]\s?\d+)*\s*[.:]?(?:\s+\S|\s*$)")
+CAPTION_RE = LINE_CAPTION_RE
 NOTE_START_RE = re.compile(r"^\s*(\*+)\s*\S")
-SOURCE_RE = re.compile(r"^\s*(?:Kjelde|Kilde|Kjelder|Kilder)\s*:\s*(.*)$", re.I)
 NUMBERED_NOTE_RE = re.compile(r"^\s*(\d{1,2}) [A-ZÆØÅ(«]")
 # A wrapped label continues when the part before ends with a comma, dash or a small word.
 _CONTINUES_RE = re.compile(r"(?:[,–\-/(]|\b(?:og|i|for|av|med|til|frå|fra|om|på|som|eller|der|etter|utan|uten))$")

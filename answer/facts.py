@@ -1,0 +1,136 @@
+"""Figure candidates: the facts that match a question, each with the evidence the ranker weighs.
+
+A fact's features say how well its words match the question (BM25 over fact
+texts, share of question words in its indicator), whether hybrid search found
+the passage it sits in, and whether its year, unit, kind (result or target) and
+group agree with what the question asks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from answer.intent import COUNT, Intent, unit_family
+from core.records import Fact, Hit, Span
+from index.retrievers.facts import for_index as fact_index
+from index.search import Index
+from text.numbers import find_numbers
+from text.terms import GROUP_WORDS
+from text.years import is_year
+
+FACT_FEATURES = (
+    "keyword", "support", "coverage", "year_match", "year_missing", "year_other", "unit_match", "unit_other",
+    "target_mismatch", "value_in_question", "year_as_value", "table", "year_from_context", "numbers_agree",
+    "group_extra", "own_year", "context_overlap", "row_cited", "value_votes", "keyword_rank",
+)
+TARGET = re.compile(r"krav|mål|target", re.I)
+
+
+@dataclass
+class FactCandidate:
+    fact: Fact
+    features: dict[str, float]
+    score: float = 0.0  # probability from the ranker
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def support(f: Fact, hits: list[Hit], index: Index) -> float:
+    """How strongly hybrid search backs the passage the fact sits in (1 at rank 1, fading)."""
+    best = 0.0
+    for h in hits:
+        if h.doc_id == f.doc_id and _overlaps(index.chunk(h.chunk_id).span, f.span):
+            best = max(best, 1.0 / math.sqrt(h.rank))
+    return best
+
+
+def content_tokens(index: Index, text: str) -> set[str]:
+    return {t for t in index.tokenizer.tokens(text) if not re.fullmatch(r"(19|20)\d\d", t)}
+
+
+@lru_cache(maxsize=8)
+def _group_tokens_for(tokenizer) -> frozenset[str]:
+    return frozenset(t for w in GROUP_WORDS for t in tokenizer.tokens(w))
+
+
+def is_target(f: Fact) -> bool:
+    return bool(f.qualifier and TARGET.search(f.qualifier))
+
+
+def row_cited(f: Fact, hits: list[Hit]) -> float:
+    """Search cites one table row per hit (the row holding the question's rarest words): is it this fact's?"""
+    best = 0.0
+    for h in hits:
+        c = h.citation
+        if f.table_id and c.table_id == f.table_id and c.row == f.row:
+            best = max(best, 1.0 / math.sqrt(h.rank))
+    return best
+
+
+def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: Intent, index: Index) -> dict[str, float]:
+    context = " ".join(x for x in (f.column, f.context, f.period) if x)
+    context_overlap = len(q_tokens & content_tokens(index, context)) / len(q_tokens) if q_tokens and context else 0.0
+    coverage = len(q_tokens & content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
+    fam = unit_family(f.unit)
+    asked = intent.unit
+    found = {v for _, _, v, _ in find_numbers(f.indicator)}
+    if not intent.numbers:
+        numbers_agree = 0.0
+    elif all(any(abs(n - v) < 1e-9 for v in found) for n in intent.numbers):
+        numbers_agree = 0.4  # "innen 6 måneder" stands in the indicator
+    else:
+        numbers_agree = -0.6 if found else -0.2
+    # a sentence names its group once, often before the number, so look at the whole sentence
+    extra = (content_tokens(index, f.sentence or f.indicator) & _group_tokens_for(index.tokenizer)) - q_tokens
+    return {
+        "keyword": keyword,
+        "support": sup,
+        "coverage": coverage,
+        "year_match": float(bool(intent.years) and f.year in intent.years),
+        "year_missing": float(bool(intent.years) and f.year is None),
+        "year_other": float(bool(intent.years) and f.year is not None and f.year not in intent.years),
+        "unit_match": float(asked is not None and fam == asked),
+        "unit_other": float(asked is not None and fam != asked),
+        "target_mismatch": float(is_target(f) != intent.wants_target),
+        "value_in_question": float(any(abs(f.value - n) < 1e-9 for n in intent.numbers)),
+        "year_as_value": float(is_year(f.value) and fam == COUNT),
+        "table": float(f.source_kind == "table"),
+        "year_from_context": float(f.source_kind != "table" and bool(f.qualifier and "år fra" in f.qualifier)),
+        "numbers_agree": numbers_agree,
+        "group_extra": float(min(2, len(extra))),
+        # no year asked: the figure a report gives for its own year, not a comparison year
+        "own_year": float(not intent.years and f.year is not None
+                          and f.year == index.document(f.doc_id).get("year")),
+        "context_overlap": context_overlap,
+    }
+
+
+def fact_candidates(question: str, intent: Intent, index: Index, hits: list[Hit],
+                    top: int = 300) -> list[FactCandidate]:
+    """The facts whose words match `question` (already rewritten towards the reports' wording), with features."""
+    fi = fact_index(index)
+    found = fi.search(question, top=top)
+    if not found:
+        return []
+    best_kw = found[0][1] or 1.0
+    q_tokens = content_tokens(index, question)
+    out = []
+    for rank, (pos, kw) in enumerate(found, 1):
+        f = fi.facts[pos]
+        feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index)
+        feats["row_cited"] = row_cited(f, hits)
+        feats["keyword_rank"] = 1.0 / math.sqrt(rank)
+        out.append(FactCandidate(f, feats))
+    # the same figure found by several of the best-matching facts (a table and the text saying it again)
+    votes: dict[tuple[float, str | None], float] = {}
+    for c in out[:30]:
+        key = (c.fact.value, c.fact.unit)
+        votes[key] = votes.get(key, 0.0) + c.features["keyword"]
+    for c in out:
+        c.features["value_votes"] = math.log1p(votes.get((c.fact.value, c.fact.unit), 0.0))
+    return out

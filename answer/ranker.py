@@ -1,0 +1,104 @@
+"""The learned candidate scorer: a logistic model per candidate family, and the 'not found' threshold.
+
+Three families, each a weight per feature and an intercept: `fact` (a figure
+from the facts table, features from answer/facts.py), `span` (a name, place,
+date or phrase from a passage, answer/spans.py) and `sentence` (a reason or
+description, answer/reasons.py). The probability a family gives is the chance
+that the candidate is the right answer; the answer's confidence is that of the
+chosen candidate, and below `threshold` the answer says it found nothing.
+
+The weights are fitted by `python -m answer.fit` (k-fold cross-validation over
+the dev questions and the outside set) and stored in answer/data/ranker.json;
+without that file the hand-set weights below apply.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "ranker.json"
+
+# Hand-set weights of the earlier scorer: the fallback when no fitted model is there.
+HAND_FACT = {
+    "keyword": 1.0, "support": 0.8, "coverage": 1.0, "year_match": 0.6, "year_missing": -0.3, "year_other": -1.0,
+    "unit_match": 0.5, "unit_other": -1.0, "target_mismatch": -0.5, "value_in_question": -1.0,
+    "year_as_value": -0.7, "table": 0.3, "year_from_context": -0.3, "numbers_agree": 1.0, "group_extra": -0.4,
+    "own_year": 0.3, "context_overlap": 0.0, "row_cited": 0.0, "value_votes": 0.0, "keyword_rank": 0.0,
+}
+HAND_SPAN = {
+    "sent_overlap": 2.0, "sent_best": 1.0, "hit_support": 1.0, "fits": 1.5, "stands_in": 0.5, "name_run": 0.3,
+    "ngram": -0.5, "length": -0.5, "proximity": 1.5, "adjacent": 0.5, "frequency": 0.5, "in_question": -2.0,
+    "capitalised": 0.2, "has_digit": 0.0, "entity": 0.3, "sent_len": -0.5,
+}
+HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "length": 0.0, "first": 0.2}
+
+
+class Family(BaseModel):
+    """A linear score over a candidate's features, ranked within the question (a conditional logit), and a
+    calibration that turns a candidate's score and its lead over the best other candidate into a probability."""
+
+    weights: dict[str, float]
+    intercept: float = 0.0
+    calibration: tuple[float, float, float] = (1.0, 1.0, 0.0)  # (score, lead, intercept) of a logistic
+
+    def raw(self, features: dict[str, float]) -> float:
+        return self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        """The calibrated probability of one candidate standing alone (no rival)."""
+        return self.calibrated(self.raw(features), 1.0)
+
+    def calibrated(self, raw: float, lead: float) -> float:
+        a, b, c = self.calibration
+        z = a * raw + b * lead + c
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def probabilities(self, rows: list[dict[str, float]], keys: list[str]) -> list[float]:
+        """Each candidate's probability of being the answer, given its rivals: the lead is over the best
+        candidate with another text (the same value found twice is no rival)."""
+        raws = [self.raw(f) for f in rows]
+        if not raws:
+            return []
+        best = max(range(len(raws)), key=raws.__getitem__)
+        others = [x for x, k in zip(raws, keys, strict=True) if k != keys[best]]
+        second = max(others) if others else None
+        out = []
+        for r, k in zip(raws, keys, strict=True):
+            rival = second if k == keys[best] else raws[best]
+            out.append(self.calibrated(r, r - rival if rival is not None else 1.0))
+        return out
+
+
+class Ranker(BaseModel):
+    """Weights per family and the threshold below which an answer is 'not found'."""
+
+    # hand-set calibrations: the earlier scorer's cut-off (a fact score of 0.9) sits at the 0.2 threshold
+    fact: Family = Field(default_factory=lambda: Family(weights=HAND_FACT, calibration=(1.5, 1.0, -2.7)))
+    span: Family = Field(default_factory=lambda: Family(weights=HAND_SPAN, calibration=(1.0, 1.0, -5.0)))
+    sentence: Family = Field(default_factory=lambda: Family(weights=HAND_SENTENCE, calibration=(1.0, 1.0, -2.5)))
+    threshold: float = 0.2
+    fitted: str = "hand-set"  # how the weights were chosen, for the report
+
+    @field_validator("threshold")
+    @classmethod
+    def _unit_interval(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise ValueError("threshold must lie in [0, 1]")
+        return v
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.model_dump(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = MODEL_FILE) -> Ranker:
+    """The fitted ranker, or the hand-set one when none has been fitted."""
+    if not path.exists():
+        return Ranker()
+    return Ranker.model_validate_json(path.read_text(encoding="utf-8"))

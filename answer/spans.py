@@ -1,0 +1,240 @@
+"""Typed answer candidates from the best passages: names, places, organisations, dates, noun phrases, figures.
+
+A candidate is a span of one sentence of a retrieved passage, with the features
+the ranker (answer/ranker.py) scores. Where it comes from:
+
+* the entities on the passage (`Chunk.entities`: the EntityRuler's ORG, GPE, DATE,
+  PERCENT …, and PER/ORG/LOC from a trained NER once blocks carry them), kept when
+  their label fits the type asked;
+* runs of capitalised words, a stand-in for person names until a statistical NER
+  labels them (the rules have no PER);
+* word n-grams of the sentences that match the question best, for answers no
+  entity covers ("generalsekretær", "Avdeling for traumatologi");
+* date patterns (`1. oktober 2024`, `i 1990`) for date questions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from core.records import AnswerType, Chunk, Hit
+from index.search import Index
+
+# Entity labels that answer each type: exact fits first, then labels that may stand in (a "hvem" is often a firm).
+FITS: dict[AnswerType, tuple[frozenset[str], frozenset[str]]] = {
+    AnswerType.person: (frozenset({"PER", "PERSON", "NAME"}), frozenset({"ORG"})),
+    AnswerType.organisation: (frozenset({"ORG"}), frozenset({"NAME", "PER", "PERSON"})),
+    AnswerType.place: (frozenset({"GPE", "LOC"}), frozenset({"NAME", "ORG"})),
+    AnswerType.date: (frozenset({"DATE", "YEAR"}), frozenset({"PERIOD", "DURATION"})),
+    AnswerType.term: (frozenset(), frozenset({"ORG", "GPE", "LOC", "NAME", "PER", "PERSON", "LAW", "REF"})),
+    AnswerType.number: (frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"}), frozenset({"DURATION"})),
+}
+NGRAM_TYPES = {AnswerType.term, AnswerType.place, AnswerType.organisation, AnswerType.person, AnswerType.number}
+
+FEATURES = (
+    "sent_overlap", "sent_best", "hit_support", "fits", "stands_in", "name_run", "ngram", "length", "proximity",
+    "adjacent", "frequency", "in_question", "capitalised", "has_digit", "entity", "sent_len",
+)
+
+_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
+_BOUNDARY = re.compile(r"[.!?](?=\s|$)|\n")
+_ABBREV = frozenset("kap nr mill mrd jf bl.a ca pkt st dvs f.eks inkl ev mv osv evt iht pst".split())
+_MONTH_AHEAD = re.compile(rf"\s+({_MONTHS})\b", re.I)
+
+
+_WORD = re.compile(r"[\wÆØÅæøå][\w'’\-.,]*[\w%]|[\wÆØÅæøå%]", re.U)
+_CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
+# Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words
+# (not "og": "Kristiansand og Trondheim" are two names)
+_NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
+_DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
+_SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren"
+_DATE_RE = re.compile(
+    rf"\b((?:{_DAYS})(?:\s+\d{{1,2}}\.\s*(?:{_MONTHS}))?|\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+\d{{4}})?|"
+    rf"(?:{_MONTHS}|{_SEASONS})\s+\d{{4}}|(?:i\s+)?(?:{_MONTHS})|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|i\s+(?:går|fjor|fjol)|"
+    r"(?:1[0-9]|20)\d{2}(?:-tallet)?|\d{1,2}00-tallet|\d{3}\s+(?:f\.\s*Kr|e\.\s*Kr)\.?)\b", re.I)
+STOP = frozenset((
+    "og i på av for til med er var som det den de en et å at om fra frå har hadde ble blei vart kan skal vil "
+    "ikke ikkje seg sin sitt sine han hun ho dei der her så men eller også òg etter før over under mot ved "
+    "the of and in on at to a an is was were by for with from that this as it its be has have had"
+).split())
+MAX_NGRAM = 4
+
+
+@dataclass
+class Candidate:
+    text: str
+    kind: AnswerType  # the type this candidate answers
+    label: str  # entity label, NAME (capitalised run), NGRAM, DATE, ITEM (a list item cut from a sentence)
+    hit: Hit
+    start: int  # in the chunk text
+    end: int
+    sentence: str
+    sent_start: int
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0  # set by the ranker: probability that this is the answer
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.text.casefold().split())
+
+
+@dataclass
+class Sentence:
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    overlap: float  # share of the question's content words in the sentence
+    matches: list[int] = field(default_factory=list)  # word positions that are question words
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line of `text`, leading spaces left out.
+
+    A full stop after a day number ("1. oktober") or a short abbreviation ("kap.", "mill.") ends nothing.
+    """
+    out, pos = [], 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0) == ".":
+            before = text[max(pos, m.start() - 8):m.start()].split()
+            word = before[-1].lower() if before else ""
+            if word in _ABBREV or (word.isdigit() and len(word) <= 2 and _MONTH_AHEAD.match(text, m.end())):
+                continue
+            if m.end() < len(text) and text[m.end():m.end() + 3].strip()[:1].islower():
+                continue  # "ca. 20", "mill. kroner": the sentence goes on
+        end = m.start() if m.group(0) == "\n" else m.end()
+        if text[pos:end].strip():
+            lead = len(text[pos:end]) - len(text[pos:end].lstrip())
+            out.append((pos + lead, end))
+        pos = m.end()
+    if text[pos:].strip():
+        lead = len(text[pos:]) - len(text[pos:].lstrip())
+        out.append((pos + lead, len(text)))
+    return out
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -> list[Sentence]:
+    """Every sentence (or table line) of the first passages, with how well it matches the question."""
+    out = []
+    for h in hits[:top_hits]:
+        for start, end in split_sentences(h.text):
+            text = h.text[start:end]
+            if len(text.strip()) < 8:
+                continue
+            toks = index.tokenizer.tokens(text)
+            found = q_terms & set(toks)
+            overlap = len(found) / len(q_terms) if q_terms else 0.0
+            ws = words(text)
+            matches = [i for i, (_, _, w) in enumerate(ws) if set(index.tokenizer.tokens(w)) & q_terms]
+            out.append(Sentence(h, start, end, text, overlap, matches))
+    return out
+
+
+def _chunk(index: Index, hit: Hit) -> Chunk | None:
+    try:
+        return index.chunk(hit.chunk_id)
+    except (KeyError, IndexError):
+        return None
+
+
+def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, top_hits: int = 5,
+               ngram_sentences: int = 3) -> list[Candidate]:
+    """Every span of the first passages that could answer a question of type `kind`, with its features."""
+    q_terms = set(index.tokenizer.tokens(question))
+    q_words = {w.casefold() for _, _, w in words(question)}
+    sents = sentences(hits, q_terms, index, top_hits)
+    if not sents:
+        return []
+    order = sorted(range(len(sents)), key=lambda i: -sents[i].overlap)
+    sent_rank = {i: r for r, i in enumerate(order)}
+    exact, stand_in = FITS.get(kind, (frozenset(), frozenset()))
+    out: list[Candidate] = []
+    for si, s in enumerate(sents):
+        base = s.start
+        ws = words(s.text)
+        spans: list[tuple[int, int, str]] = []  # (start, end) in the sentence, label
+        chunk = _chunk(index, s.hit)
+        for e in chunk.entities if chunk is not None else []:
+            if base <= e.start and e.end <= s.end and (e.label in exact or e.label in stand_in):
+                spans.append((e.start - base, e.end - base, e.label))
+        if kind in (AnswerType.person, AnswerType.organisation, AnswerType.place, AnswerType.term):
+            for m in _NAME_RUN.finditer(s.text):
+                if m.start() == len(s.text) - len(s.text.lstrip()) and " " not in m.group(0):
+                    continue  # a capital that only opens the sentence
+                spans.append((m.start(), m.end(), "NAME"))
+        if kind is AnswerType.date:
+            spans += [(m.start(), m.end(), "DATE") for m in _DATE_RE.finditer(s.text)]
+        if kind in NGRAM_TYPES and sent_rank[si] < ngram_sentences:
+            for i in range(len(ws)):
+                for n in range(1, MAX_NGRAM + 1):
+                    if i + n > len(ws):
+                        break
+                    first, last = ws[i][2].casefold(), ws[i + n - 1][2].casefold()
+                    if first in STOP or last in STOP:
+                        continue
+                    if kind is AnswerType.number and not any(ch.isdigit() for ch in s.text[ws[i][0]:ws[i + n - 1][1]]):
+                        continue
+                    spans.append((ws[i][0], ws[i + n - 1][1], "NGRAM"))
+        seen: set[tuple[int, int]] = set()
+        for a, b, label in spans:
+            text = s.text[a:b].strip(" ,.;:()«»\"'")
+            if not text or (a, b) in seen:
+                continue
+            seen.add((a, b))
+            c = Candidate(text, kind, label, s.hit, base + a, base + b, s.text, base)
+            c.features = _features(c, s, ws, a, b, q_words, sent_rank[si], exact, stand_in)
+            out.append(c)
+    _add_frequency(out)
+    return [c for c in out if c.features["in_question"] < 1.0]
+
+
+def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int, b: int, q_words: set[str],
+              sent_rank: int, exact: frozenset[str], stand_in: frozenset[str]) -> dict[str, float]:
+    inside = [i for i, (ws_a, ws_b, _) in enumerate(ws) if ws_a >= a and ws_b <= b]
+    cand_words = [ws[i][2].casefold() for i in inside] or [c.text.casefold()]
+    if inside and s.matches:
+        lo, hi = inside[0], inside[-1]
+        dist = min(min(abs(m - lo), abs(m - hi)) for m in s.matches if m < lo or m > hi) if any(
+            m < lo or m > hi for m in s.matches) else 10
+    else:
+        dist = 10
+    adjacent = float(bool(inside) and any(m in (inside[0] - 1, inside[-1] + 1) for m in s.matches))
+    in_q = sum(w in q_words for w in cand_words) / len(cand_words)
+    return {
+        "sent_overlap": s.overlap,
+        "sent_best": 1.0 / (1 + sent_rank),
+        "hit_support": 1.0 / math.sqrt(s.hit.rank),
+        "fits": float(c.label in exact),
+        "stands_in": float(c.label in stand_in and c.label not in exact),
+        "name_run": float(c.label == "NAME"),
+        "ngram": float(c.label == "NGRAM"),
+        "length": min(len(cand_words), 6) / 6,
+        "proximity": 1.0 / (1 + dist),
+        "adjacent": adjacent,
+        "frequency": 0.0,
+        "in_question": in_q,
+        "capitalised": float(any(w[:1].isupper() for w in c.text.split())),
+        "has_digit": float(any(ch.isdigit() for ch in c.text)),
+        "entity": float(c.label not in ("NAME", "NGRAM", "DATE")),
+        "sent_len": min(len(ws), 60) / 60,
+    }
+
+
+def _add_frequency(cands: list[Candidate]) -> None:
+    """How often a candidate's text recurs in the passages: an answer is often repeated."""
+    counts: dict[str, set[str]] = {}
+    for c in cands:
+        counts.setdefault(c.key, set()).add(f"{c.hit.chunk_id}:{c.sent_start}")
+    for c in cands:
+        c.features["frequency"] = math.log1p(len(counts[c.key]) - 1)
+
+
+def vector(c: Candidate) -> list[float]:
+    return [c.features[f] for f in FEATURES]

@@ -1,0 +1,19 @@
+"""Publish a folder built beside its destination in one rename: a crash leaves the old folder or the new, never a
+half-written one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def replace_folder(tmp: Path, dest: Path) -> None:
+    """Move the finished folder `tmp` to `dest` (same file system), replacing what was there."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+        os.replace(dest, old)
+    os.replace(tmp, dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

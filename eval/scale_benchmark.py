@@ -1,0 +1,231 @@
+"""Scale measurements on this machine (eval/SCALE.md): Ray throughput with 1 and 2 workers, Milvus beside FAISS.
+
+Stages (each writes its figures into --out as JSON, so they can run one at a time on a busy machine):
+
+* ingest   — the synthetic collection (eval/synthetic_corpus.py) ingested by Ray with 1 and with 2 workers
+* embed    — a sample of its documents chunked and embedded by the real model on Ray, 1 and 2 workers
+* store    — query latency p50/p95 of the Milvus store (Milvus Lite) and the in-process index (FAISS + bm25s) on
+             the same chunks: the whole synthetic collection, with SYNTHETIC vectors (random unit vectors
+             seeded by the text) standing in for the model's, for passages and queries alike
+* cost     — CPU-seconds per chunk embedded and per document ingested in one thread: per-core costs that a
+             busy machine's contention does not change (wall-clock ratios above do change with it)
+* parity   — top-10 overlap and recall@5, Milvus vs. FAISS, on the dev set (bundled corpus) and the outside set
+             (NorQuAD), with the real vectors of already built indexes and the real model for queries
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _save(out: Path, key: str, value) -> None:
+    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    data[key] = value
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps({key: value}, ensure_ascii=False, indent=2))
+
+
+def _pcts(ms: list[float]) -> dict:
+    return {"n": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2),
+            "p95_ms": round(float(np.percentile(ms, 95)), 2), "mean_ms": round(statistics.fmean(ms), 2)}
+
+
+class SyntheticEmbedder:
+    """Random unit vectors seeded by the text: the store benchmark's stand-in for the model (384 dims as e5-small)."""
+
+    name = "synthetic-384"
+    dim = 384
+    fingerprint = "synthetic-384:v1"
+
+    def _vec(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    embed_queries = embed_passages
+
+
+# -- stages --------------------------------------------------------------------------------------------
+
+
+def stage_ingest(collection: Path, work: Path, workers: list[int], limit: int | None) -> dict:
+    from ingest.engines.ray_pipeline import ingest_paths_ray
+    from ingest.engines.ray_session import ray_session
+    from ingest.store import DocumentStore
+
+    files = sorted(collection.glob("*.md"))[:limit]
+    out = {"documents": len(files), "megabytes": round(sum(f.stat().st_size for f in files) / 1e6, 2)}
+    for w in workers:
+        data = work / f"ingest-{w}"
+        shutil.rmtree(data, ignore_errors=True)
+        with ray_session(None, w):
+            t0 = time.perf_counter()
+            results = ingest_paths_ray(files, DocumentStore(data), workers=w)
+            secs = time.perf_counter() - t0
+        ok = sum(r.status == "ingested" for r in results)
+        out[f"{w}_workers"] = {"seconds": round(secs, 1), "ingested": ok, "docs_per_s": round(ok / secs, 2)}
+    return out
+
+
+def stage_embed(data: Path, work: Path, workers: list[int], docs: int) -> dict:
+    from index.build import EMBED_BATCH
+    from index.engines.ray_index import embed_store_ray
+    from index.settings import IndexSettings
+    from ingest.engines.ray_session import ray_session
+    from ingest.store import DocumentStore
+
+    sample = work / "embed-sample"
+    shutil.rmtree(sample, ignore_errors=True)
+    store = DocumentStore(data)
+    dst = DocumentStore(sample)
+    for doc_id in store.ids()[:docs]:
+        dst.write(store.read(doc_id), store.source(doc_id))
+    out: dict = {"documents": docs, "batch": EMBED_BATCH}
+    for w in workers:
+        with ray_session(None, w):
+            from functools import partial
+
+            from index.embedders import get_embedder
+
+            factory = partial(get_embedder)
+            t0 = time.perf_counter()
+            vectors = embed_store_ray(sample, IndexSettings(), frozenset(), factory, workers=w)
+            secs = time.perf_counter() - t0
+        out[f"{w}_workers"] = {"seconds": round(secs, 1), "chunks": len(vectors),
+                               "chunks_per_s": round(len(vectors) / secs, 2)}
+    return out
+
+
+def stage_store(data: Path, work: Path, questions: Path, index_type: str) -> dict:
+    from eval.questions_format import parse_questions
+    from index.build import build_index
+    from index.search import open_index
+    from index.stores.milvus import MilvusSettings, payload_from_folder, publish
+
+    emb = SyntheticEmbedder()
+    folder = work / "store-index"
+    t0 = time.perf_counter()
+    report = build_index(data, index_dir=folder, embedder=emb, force=True)
+    build_s = time.perf_counter() - t0
+    uri = str(work / "store-milvus.db")
+    settings = MilvusSettings(uri=uri, index_type=index_type)
+    t0 = time.perf_counter()
+    publish(payload_from_folder(folder), settings)
+    publish_s = time.perf_counter() - t0
+    local = open_index(folder, embedder=emb)
+    milvus = open_index(data, store="milvus", uri=uri, embedder=emb)
+    qs = [q.question for q in parse_questions(questions.read_text(encoding="utf-8")).questions]
+    out: dict = {"chunks": report.chunks, "documents": report.documents, "vectors": "synthetic (random unit, 384-d)",
+                 "milvus_index": index_type, "local_build_s": round(build_s, 1), "publish_s": round(publish_s, 1)}
+    for mode in ("keyword", "semantic", "hybrid"):
+        for name, idx in (("faiss", local), ("milvus", milvus)):
+            for q in qs[:10]:  # warm-up: query vectors cached, Milvus segments loaded
+                idx.search(q, k=10, mode=mode)
+            ms = []
+            for q in qs:
+                t = time.perf_counter()
+                idx.search(q, k=10, mode=mode)
+                ms.append((time.perf_counter() - t) * 1000)
+            out[f"{mode}_{name}"] = _pcts(ms)
+    return out
+
+
+def stage_cost(data: Path, collection: Path, bundled: Path, work: Path) -> dict:
+    import torch
+
+    from index.chunking import chunk_document, embed_text
+    from index.embedders import get_embedder
+    from index.settings import IndexSettings
+    from ingest.pipeline import ingest_paths
+    from ingest.store import DocumentStore
+
+    torch.set_num_threads(1)
+    store = DocumentStore(data)
+    texts: list[str] = []
+    for d in store.ids()[100:140]:
+        texts += [embed_text(c) for c in chunk_document(store.read(d), store.source(d), IndexSettings().chunking)]
+    samples = {"synthetic": texts[:192],
+               "bundled": [json.loads(line)["text"] for line in (bundled / "index" / "chunks.jsonl").open()][:128]}
+    emb = get_embedder()
+    emb.embed_passages(samples["synthetic"][:8])  # the model loaded and warm
+    out: dict = {}
+    for name, sample in samples.items():
+        t0 = time.process_time()
+        for i in range(0, len(sample), 64):
+            emb.embed_passages(sample[i:i + 64])
+        cpu = time.process_time() - t0
+        out[f"embed_{name}"] = {"chunks": len(sample), "cpu_s": round(cpu, 1), "chunks_per_cpu_s":
+                                round(len(sample) / cpu, 2), "mean_chars": int(sum(map(len, sample)) / len(sample))}
+    files = sorted(collection.glob("*.md"))[500:540]
+    ingest_paths(files[:2], DocumentStore(work / "cost-warm"))  # parsers and the NER pipeline loaded
+    shutil.rmtree(work / "cost-ingest", ignore_errors=True)
+    t0 = time.process_time()
+    ingest_paths(files[2:], DocumentStore(work / "cost-ingest"))
+    cpu = time.process_time() - t0
+    mb = sum(f.stat().st_size for f in files[2:]) / 1e6
+    out["ingest_synthetic"] = {"documents": len(files) - 2, "megabytes": round(mb, 3), "cpu_s": round(cpu, 1),
+                               "docs_per_cpu_s": round((len(files) - 2) / cpu, 2), "mb_per_cpu_s": round(mb / cpu, 3)}
+    return out
+
+
+def stage_parity(name: str, data: Path, questions: Path, work: Path) -> dict:
+    from eval.harness import sources_from_store
+    from eval.scale_parity import compare
+    from index.search import open_index
+    from index.stores.milvus import MilvusSettings, payload_from_folder, publish
+
+    uri = str(work / f"parity-{name}.db")
+    publish(payload_from_folder(data / "index"), MilvusSettings(uri=uri))
+    local = open_index(data)
+    milvus = open_index(data, store="milvus", uri=uri, embedder=local.embedder)
+    docs = sources_from_store(data)
+    modes = ("hybrid", "keyword", "semantic")
+    return {mode: compare(local, milvus, questions, docs, mode=mode).row() for mode in modes}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity"])
+    ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
+    ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--docs", type=int, default=40, help="documents in the embedding sample")
+    ap.add_argument("--limit", type=int, help="ingest only the first documents of the collection")
+    ap.add_argument("--index-type", default="FLAT", help="Milvus dense index for the store stage")
+    ap.add_argument("--dev-data", type=Path, default=Path("/work/base-data"))
+    ap.add_argument("--outside-data", type=Path, default=Path("/work/nq-data"))
+    ap.add_argument("--outside-questions", type=Path,
+                    default=Path("/work/shared/outside/norquad-val/questions.jsonl"))
+    ap.add_argument("--out", type=Path, default=ROOT / "eval" / "scale_results.json")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    dev = ROOT / "eval" / "questions" / "dev.jsonl"
+    if args.stage == "ingest":
+        _save(args.out, "ingest", stage_ingest(args.collection, args.work, args.workers, args.limit))
+    elif args.stage == "embed":
+        _save(args.out, "embed", stage_embed(args.data, args.work, args.workers, args.docs))
+    elif args.stage == "store":
+        _save(args.out, f"store_{args.index_type.lower()}", stage_store(args.data, args.work, dev, args.index_type))
+    elif args.stage == "cost":
+        _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
+    else:
+        _save(args.out, "parity_dev", stage_parity("dev", args.dev_data, dev, args.work))
+        _save(args.out, "parity_outside", stage_parity("outside", args.outside_data, args.outside_questions, args.work))
+
+
+if __name__ == "__main__":
+    main()

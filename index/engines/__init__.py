@@ -1,0 +1,1 @@
+"""Index build engines beside the local one (see ingest/engines)."""

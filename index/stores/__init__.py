@@ -1,0 +1,22 @@
+"""Where an index's chunks are searched: in this process (FAISS + bm25s) or in Milvus.
+
+Both satisfy `ChunkStore` (index/stores/base.py); `StoreIndex` (index/stores/serving.py) answers searches
+through it with the same Hit, Citation, filters and answers as the in-process `Index`.
+"""
+
+from __future__ import annotations
+
+STORES = ("local", "milvus")
+# store -> (module, function) that opens an index kept there
+REMOTE_STORES = {"milvus": ("index.stores.serving", "open_milvus_index")}
+
+
+def check_store(store: str, uri: str | None) -> None:
+    """A store name this program knows, and a URI exactly when the store needs one."""
+    if store not in STORES:
+        raise ValueError(f"unknown store {store!r}; expected one of {', '.join(STORES)}")
+    if store == "milvus" and not uri:
+        raise ValueError("--store milvus needs --uri: a file (Milvus Lite, e.g. data/milvus.db) or a cluster "
+                         "address (http://host:19530)")
+    if store == "local" and uri:
+        raise ValueError("--uri is only for --store milvus")

@@ -1,0 +1,418 @@
+"""Milvus as the index store: chunk records, dense vectors and BM25 sparse vectors in one collection.
+
+One URI decides where: a file path is Milvus Lite (embedded, what the tests use), `http://host:19530` a
+cluster; the schema, index spec and queries are the same. The keyword side is the project's own BM25
+(bm25s over the Norwegian tokenizer): each chunk's sparse vector holds its precomputed BM25 term weights,
+a query's sparse vector its term counts, so inner product equals bm25s' score. Milvus' built-in BM25
+function is not used because its analyzers cannot reproduce the tokenizer (number joining, Bokmål/Nynorsk
+folding, the English glossary).
+
+A publish writes new collections and then points one alias at the new meta collection, so readers switch
+in one step and a replica never reads half an index. The meta collection names its chunk collection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.extras import require
+from core.records import Chunk, Fact
+from index.filters import SearchFilters
+from index.stores.base import Ranking
+
+INDEX_TYPES = ("FLAT", "HNSW", "IVF_FLAT", "IVF_PQ", "AUTOINDEX")
+VARCHAR_MAX = 65_535  # bytes: Milvus' limit for one VARCHAR value
+BLOB_PIECE = 16_000  # characters per meta row: at most 4 bytes each in UTF-8, so always under VARCHAR_MAX
+ARRAY_MAX = 4_096  # Milvus' limit for the elements of one ARRAY value
+KEY_MAX = 512
+NO_TERM = 2**32 - 2  # the largest sparse index Milvus accepts
+
+
+@dataclass(frozen=True)
+class MilvusSettings:
+    """Where the index lives in Milvus and how its dense vectors are indexed."""
+
+    uri: str
+    collection: str = "kb"  # prefix of the collections and the alias readers open
+    index_type: str = "FLAT"  # exact; HNSW or IVF_PQ on a cluster (eval/SCALE.md)
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 200
+    hnsw_ef: int = 96
+    ivf_nlist: int = 1024
+    ivf_nprobe: int = 16
+    pq_m: int = 48  # sub-quantizers for IVF_PQ; must divide the vector dimension
+    insert_batch: int = 256
+    token: str = ""  # a cluster's credentials ("user:password" or an API key); empty for Milvus Lite
+
+    def __post_init__(self):
+        if not self.uri:
+            raise ValueError("a Milvus store needs a URI: a file path (Milvus Lite) or http://host:19530")
+        if self.index_type not in INDEX_TYPES:
+            raise ValueError(f"unknown Milvus index type {self.index_type!r}; expected one of {', '.join(INDEX_TYPES)}")
+        if not self.collection.replace("_", "").isalnum() or not self.collection[0].isalpha():
+            raise ValueError(f"collection name {self.collection!r}: letters, digits and _ only, starting with a letter")
+        if min(self.hnsw_m, self.hnsw_ef, self.ivf_nlist, self.ivf_nprobe, self.pq_m, self.insert_batch) < 1:
+            raise ValueError("Milvus index parameters must be positive")
+
+    @classmethod
+    def for_dense(cls, uri: str, dense_kind: str = "flat", collection: str = "kb") -> MilvusSettings:
+        """From `kb index --dense`: flat → FLAT, hnsw → HNSW, ivf → IVF_FLAT."""
+        kinds = {"flat": "FLAT", "hnsw": "HNSW", "ivf": "IVF_FLAT"}
+        return cls(uri=uri, collection=collection, index_type=kinds[dense_kind],
+                   token=os.environ.get("KB_MILVUS_TOKEN", ""))
+
+    @property
+    def alias(self) -> str:
+        return f"{self.collection}_meta"
+
+    def index_params(self) -> dict:
+        if self.index_type == "HNSW":
+            return {"M": self.hnsw_m, "efConstruction": self.hnsw_ef_construction}
+        if self.index_type == "IVF_FLAT":
+            return {"nlist": self.ivf_nlist}
+        if self.index_type == "IVF_PQ":
+            return {"nlist": self.ivf_nlist, "m": self.pq_m, "nbits": 8}
+        return {}
+
+    def search_params(self) -> dict:
+        if self.index_type == "HNSW":
+            return {"metric_type": "IP", "params": {"ef": self.hnsw_ef}}
+        if self.index_type.startswith("IVF"):
+            return {"metric_type": "IP", "params": {"nprobe": self.ivf_nprobe}}
+        return {"metric_type": "IP", "params": {}}
+
+
+def connect(settings: MilvusSettings):
+    """A client for the URI; a Milvus Lite file's folder is created first."""
+    pymilvus = require("pymilvus", feature="the Milvus store")
+    if "://" not in settings.uri:
+        Path(settings.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    return pymilvus.MilvusClient(uri=settings.uri, token=settings.token)
+
+
+# -- filters -----------------------------------------------------------------------------------------
+
+
+def _quoted(values: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def filter_expression(f: SearchFilters) -> str:
+    """The filters as a Milvus boolean expression (the same conditions as FilterColumns.mask); '' for none."""
+    parts = []
+    if f.doc_ids:
+        parts.append(f"doc_id in {_quoted(f.doc_ids)}")
+    if f.year_from is not None:
+        parts.append(f"year >= {int(f.year_from)}")
+    if f.year_to is not None:
+        parts.append(f"(year <= {int(f.year_to)} and year >= 0)")
+    if f.doc_types:
+        parts.append(f"doc_type in {_quoted([t.lower() for t in f.doc_types])}")
+    if f.langs:
+        parts.append(f"lang in {_quoted([x.lower() for x in f.langs])}")
+    if f.kinds:
+        parts.append(f"array_contains_any(kinds, {_quoted(f.kinds)})")
+    if f.entities:
+        parts.append(f"array_contains_any(entities, {_quoted([e.lower() for e in f.entities])})")
+    return " and ".join(parts)
+
+
+def entity_keys(c: Chunk) -> list[str]:
+    """What the entity filter matches: each entity's text, canonical form and label, lower-cased."""
+    keys = sorted({k for e in c.entities for k in (e.text.lower(), (e.norm or "").lower(), e.label.lower())} - {""})
+    return [k[:KEY_MAX] for k in keys][:ARRAY_MAX]
+
+
+# -- the data written -------------------------------------------------------------------------------
+
+
+@dataclass
+class Payload:
+    """Everything a published index holds: the documents' side (manifest, chunks, facts) and both vectors."""
+
+    manifest: dict
+    chunks: list[Chunk]
+    vectors: np.ndarray  # (n, dim) float32, L2-normalised
+    sparse: list[dict[int, float]]  # per chunk: BM25 term id -> weight
+    vocab: dict[str, int]  # BM25 term -> id
+    facts: list[Fact]
+
+
+def sparse_rows(bm25) -> list[dict[int, float]]:
+    """Per-document {term id: BM25 weight} from a bm25s index (its precomputed term × document scores)."""
+    from scipy.sparse import csc_matrix
+
+    s = bm25.scores
+    n_docs, n_terms = int(s["num_docs"]), len(s["indptr"]) - 1
+    m = csc_matrix((s["data"], s["indices"], s["indptr"]), shape=(n_docs, n_terms)).tocsr()
+    return [dict(zip(m.indices[m.indptr[i]:m.indptr[i + 1]].tolist(), m.data[m.indptr[i]:m.indptr[i + 1]].tolist(),
+                     strict=True)) for i in range(n_docs)]
+
+
+def query_sparse(terms: list[str], vocab: dict[str, int]) -> dict[int, float]:
+    """A query's sparse vector: each known term's count (bm25s adds a repeated query term once per repeat)."""
+    return {vocab[t]: float(n) for t, n in Counter(terms).items() if t in vocab}
+
+
+def current_generation(client, settings: MilvusSettings) -> str | None:
+    """The generation of the index the alias points at; None when there is none or Milvus does not answer."""
+    try:
+        if not client.has_collection(settings.alias):
+            return None
+        # loaded once per server (a restarted Milvus or Lite process starts with collections released)
+        if str(client.get_load_state(settings.alias).get("state")) != "Loaded":
+            client.load_collection(settings.alias)
+        meta = client.query(settings.alias, filter='key == "info#0"', output_fields=["text"])
+    except Exception:  # noqa: BLE001 - the alias between collections, or the server restarting
+        return None
+    return json.loads(meta[0]["text"])["generation"] if meta else None
+
+
+# -- the store ----------------------------------------------------------------------------------------
+
+
+class MilvusStore:
+    """One published index in Milvus: search (ChunkStore) and the records a server needs to open it."""
+
+    def __init__(self, settings: MilvusSettings, client=None):
+        self.settings = settings
+        self.client = client if client is not None else connect(settings)
+        meta = self._read_meta()
+        if meta is None:
+            raise LookupError(f"no index named {settings.collection!r} in Milvus at {settings.uri}; "
+                              f"run `kb index --store milvus --uri {settings.uri}` first")
+        self.generation: str = meta["generation"]
+        self.chunks_collection: str = meta["chunks_collection"]
+        self.manifest: dict = meta["manifest"]
+        self.vocab: dict[str, int] = meta["vocab"]
+        self._facts_text: str = meta["facts"]
+        self._n = int(self.manifest["counts"]["chunks"])
+        # as published: a reader searches the dense index with the parameters its type needs (ef, nprobe)
+        self.search_params: dict = meta.get("search_params") or settings.search_params()
+        self.client.load_collection(self.chunks_collection)
+
+    def __len__(self) -> int:
+        return self._n
+
+    # -- reading what was published
+    def _read_meta(self) -> dict | None:
+        if not self.client.has_collection(self.settings.alias):
+            return None
+        self.client.load_collection(self.settings.alias)  # a no-op when loaded; needed after a server restart
+        rows = self.client.query(self.settings.alias, filter='key != ""', output_fields=["key", "part", "text"],
+                                 limit=16_384)
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for r in rows:
+            parts.setdefault(r["key"].split("#")[0], []).append((int(r["part"]), r["text"]))
+        blobs = {k: "".join(t for _, t in sorted(v)) for k, v in parts.items()}
+        info = json.loads(blobs["info"])
+        return {**info, "manifest": json.loads(blobs["manifest"]), "vocab": json.loads(blobs["vocab"]),
+                "facts": blobs.get("facts", "")}
+
+    def current_generation(self) -> str | None:
+        """The generation the alias points at now (a new publish changes it)."""
+        return current_generation(self.client, self.settings)
+
+    def facts(self) -> list[Fact]:
+        return [Fact.model_validate_json(line) for line in self._facts_text.splitlines() if line]
+
+    def iter_chunks(self, batch: int = 1000) -> Iterator[Chunk]:
+        """All chunk records in row order."""
+        records: list[tuple[int, str]] = []
+        it = self.client.query_iterator(self.chunks_collection, batch_size=batch, filter="row >= 0",
+                                        output_fields=["row", "record"])
+        try:
+            while page := it.next():
+                records.extend((int(r["row"]), r["record"]) for r in page)
+        finally:
+            it.close()
+        records.sort()
+        if [r for r, _ in records] != list(range(len(records))):
+            raise ValueError(f"the Milvus collection {self.chunks_collection} has gaps in its rows")
+        for _, rec in records:
+            yield Chunk.model_validate_json(rec)
+
+    # -- ChunkStore
+    def _search(self, field: str, query, k: int, filters: SearchFilters, params: dict) -> Ranking:
+        if k <= 0:
+            return []
+        res = self.client.search(self.chunks_collection, data=[query], anns_field=field, limit=k,
+                                 filter=filter_expression(filters), output_fields=["row"], search_params=params)
+        return [(int(h["entity"]["row"]), float(h["distance"])) for h in res[0]]
+
+    def keyword(self, terms: list[str], k: int, filters: SearchFilters) -> Ranking:
+        q = query_sparse(terms, self.vocab)
+        if not q:
+            return []
+        hits = self._search("sparse", q, k, filters, {"metric_type": "IP", "params": {}})
+        return [(r, s) for r, s in hits if s > 0]
+
+    def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
+        return self._search("dense", np.asarray(vector, dtype=np.float32).tolist(), k, filters, self.search_params)
+
+    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
+               fusion_k: int) -> Ranking:
+        """One hybrid search: dense and sparse requests at depth k, fused by Milvus' RRF ranker."""
+        pymilvus = require("pymilvus", feature="the Milvus store")
+        expr = filter_expression(filters)
+        dense = pymilvus.AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense",
+                                          self.search_params, k, expr=expr or None)
+        q = query_sparse(terms, self.vocab)
+        if not q:  # nothing to match by keyword: the fusion of one ranking is its RRF scores
+            return [(r, 1.0 / (fusion_k + i)) for i, (r, _) in enumerate(self.semantic(vector, k, filters), 1)]
+        sparse = pymilvus.AnnSearchRequest([q], "sparse", {"metric_type": "IP", "params": {}}, k, expr=expr or None)
+        # the union of two depth-k lists: every item the local fusion could rank
+        res = self.client.hybrid_search(self.chunks_collection, [dense, sparse], pymilvus.RRFRanker(fusion_k),
+                                        limit=2 * k, output_fields=["row"])
+        return [(int(h["entity"]["row"]), float(h["distance"])) for h in res[0]]
+
+
+# -- publishing ---------------------------------------------------------------------------------------
+
+
+def _blob_rows(key: str, text: str) -> list[dict]:
+    pieces = [text[i:i + BLOB_PIECE] for i in range(0, len(text), BLOB_PIECE)] or [""]
+    return [{"key": f"{key}#{i}", "part": i, "text": p, "pad": [0.0, 0.0]} for i, p in enumerate(pieces)]
+
+
+def _chunk_schema(pymilvus, dim: int):
+    DataType = pymilvus.DataType
+    s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("row", DataType.INT64, is_primary=True)
+    s.add_field("chunk_id", DataType.VARCHAR, max_length=KEY_MAX)
+    s.add_field("doc_id", DataType.VARCHAR, max_length=KEY_MAX)
+    s.add_field("year", DataType.INT32)  # -1: no year
+    s.add_field("doc_type", DataType.VARCHAR, max_length=KEY_MAX)
+    s.add_field("lang", DataType.VARCHAR, max_length=16)
+    s.add_field("kinds", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=64, max_length=64)
+    s.add_field("entities", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=ARRAY_MAX,
+                max_length=KEY_MAX)
+    s.add_field("record", DataType.VARCHAR, max_length=VARCHAR_MAX)  # the Chunk as JSON: hits need no other copy
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    return s
+
+
+def _meta_schema(pymilvus):
+    DataType = pymilvus.DataType
+    s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("key", DataType.VARCHAR, is_primary=True, max_length=128)
+    s.add_field("part", DataType.INT32)
+    s.add_field("text", DataType.VARCHAR, max_length=VARCHAR_MAX)
+    s.add_field("pad", DataType.FLOAT_VECTOR, dim=2)  # Milvus requires a vector field in every collection
+    return s
+
+
+def _chunk_row(row: int, c: Chunk, vector: np.ndarray, sparse: dict[int, float]) -> dict:
+    record = c.model_dump_json()
+    if len(record.encode("utf-8")) > VARCHAR_MAX:
+        raise ValueError(f"chunk {c.id} is {len(record.encode('utf-8'))} bytes as JSON, over Milvus' "
+                         f"{VARCHAR_MAX}-byte VARCHAR limit; lower the chunk size")
+    return {"row": row, "chunk_id": c.id[:KEY_MAX], "doc_id": c.doc_id, "year": c.year if c.year is not None else -1,
+            "doc_type": (c.doc_type or "").lower(), "lang": (c.lang or "").lower(), "kinds": list(c.kinds)[:64],
+            "entities": entity_keys(c), "record": record, "dense": vector.tolist(),
+            # Milvus rejects an empty sparse row; a term id no vocabulary reaches keeps it unmatched
+            "sparse": sparse or {NO_TERM: 0.0}}
+
+
+def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
+    """Write a new generation of the index and switch the alias to it; the generation before stays readable
+    (a replica may still be answering from it), older ones are dropped. Returns the new generation."""
+    pymilvus = require("pymilvus", feature="the Milvus store")
+    client = client if client is not None else connect(settings)
+    gen = time.strftime("%Y%m%d%H%M%S") + f"{time.time_ns() % 1_000_000:06d}"
+    prefix = settings.collection
+    chunks_name, meta_name = f"{prefix}_chunks_{gen}", f"{prefix}_metagen_{gen}"
+    dim = int(payload.vectors.shape[1])
+
+    ip = client.prepare_index_params()
+    ip.add_index("dense", index_type=settings.index_type, metric_type="IP", params=settings.index_params())
+    ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    client.create_collection(chunks_name, schema=_chunk_schema(pymilvus, dim), index_params=ip,
+                             consistency_level="Strong")
+    batch: list[dict] = []
+    for row, (c, v, sp) in enumerate(zip(payload.chunks, payload.vectors, payload.sparse, strict=True)):
+        batch.append(_chunk_row(row, c, v, sp))
+        if len(batch) >= settings.insert_batch:
+            client.insert(chunks_name, batch)
+            batch = []
+    if batch:
+        client.insert(chunks_name, batch)
+    client.flush(chunks_name)
+    client.load_collection(chunks_name)
+
+    mp = client.prepare_index_params()
+    mp.add_index("pad", index_type="FLAT", metric_type="L2")
+    client.create_collection(meta_name, schema=_meta_schema(pymilvus), index_params=mp, consistency_level="Strong")
+    info = {"generation": gen, "chunks_collection": chunks_name, "index_type": settings.index_type,
+            "search_params": settings.search_params()}
+    rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
+            + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
+            + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts)))
+    for i in range(0, len(rows), 64):
+        client.insert(meta_name, rows[i:i + 64])
+    client.flush(meta_name)
+    client.load_collection(meta_name)
+
+    previous = _alias_target(client, settings.alias, prefix)
+    if previous is None:
+        client.create_alias(meta_name, settings.alias)
+    else:
+        client.alter_alias(meta_name, settings.alias)
+    _drop_old(client, prefix, keep={gen, _generation_of(previous)})
+    return gen
+
+
+def _alias_target(client, alias: str, prefix: str) -> str | None:
+    """The meta collection `alias` points at (looked up per collection: describe_alias logs an error when
+    the alias does not exist yet)."""
+    for name in client.list_collections():
+        if name.startswith(f"{prefix}_metagen_") and alias in client.list_aliases(name).get("aliases", []):
+            return name
+    return None
+
+
+def _generation_of(collection: str | None) -> str | None:
+    return collection.rsplit("_", 1)[-1] if collection else None
+
+
+def _drop_old(client, prefix: str, keep: set[str | None]) -> None:
+    for name in client.list_collections():
+        for kind in ("chunks", "metagen"):
+            head = f"{prefix}_{kind}_"
+            if name.startswith(head) and name[len(head):] not in keep:
+                client.drop_collection(name)
+
+
+def payload_from_folder(folder: Path) -> Payload:
+    """What a built index folder (`kb index`) holds, ready to publish: no re-embedding."""
+    import bm25s
+
+    from index.build import CHUNKS, read_manifest
+    from index.retrievers import facts as facts_index
+
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise FileNotFoundError(f"no index in {folder}; run `kb index` first")
+    chunks = [Chunk.model_validate_json(line) for line in (folder / CHUNKS).read_text(encoding="utf-8").splitlines()
+              if line]
+    vectors = np.load(folder / "vectors.npy").astype(np.float32)
+    if chunks:
+        bm25 = bm25s.BM25.load(str(folder / "bm25"))
+        sparse, vocab = sparse_rows(bm25), {str(t): int(i) for t, i in bm25.vocab_dict.items()}
+    else:
+        sparse, vocab = [], {}
+    if not (len(chunks) == len(vectors) == len(sparse)):
+        raise ValueError(f"the index in {folder} is inconsistent: {len(chunks)} chunks, {len(vectors)} vectors, "
+                         f"{len(sparse)} keyword rows")
+    return Payload(manifest=manifest, chunks=chunks, vectors=vectors, sparse=sparse, vocab=vocab,
+                   facts=facts_index.load_facts(folder))

@@ -1,0 +1,131 @@
+"""An Index whose retrieval runs in a store (Milvus): the same Hit, Citation, filters and answers as in-process.
+
+What a replica holds comes from the store and the document store only (chunk records, facts, the BM25
+vocabulary; source texts read on demand), so any number of API processes can open one index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from core.errors import IndexMismatchError, IndexMissingError
+from core.records import Chunk, Fact
+from index.embedders import MODELS, Embedder, expected_fingerprint
+from index.filters import SearchFilters
+from index.offsets import TokenOffsets
+from index.retrievers.dense import DenseIndex
+from index.retrievers.keyword import KeywordIndex
+from index.search import Index
+from index.settings import INDEX_FORMAT, IndexSettings
+from index.stores.base import ChunkStore, Ranking
+from ingest.store import DocumentStore
+from text.tokenizer import NorwegianTokenizer
+
+
+class StoreSources(Mapping[str, str]):
+    """Source texts from the document store, read when a citation first needs them (a few kept)."""
+
+    def __init__(self, data: Path, doc_ids: list[str], keep: int = 64):
+        self._store, self._ids, self._keep = DocumentStore(data), list(doc_ids), keep
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, doc_id: str) -> str:
+        with self._lock:
+            if doc_id in self._cache:
+                self._cache.move_to_end(doc_id)
+                return self._cache[doc_id]
+        if doc_id not in self._ids:
+            raise KeyError(doc_id)
+        try:
+            text = self._store.source(doc_id)
+        except (OSError, KeyError) as exc:
+            raise KeyError(doc_id) from exc
+        with self._lock:
+            self._cache[doc_id] = text
+            if len(self._cache) > self._keep:
+                self._cache.popitem(last=False)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class StoreIndex(Index):
+    """Keyword, semantic and fused retrieval (with filters) in `store`; facts, citations and answers here."""
+
+    def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], store: ChunkStore,
+                 sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None):
+        settings = IndexSettings.from_manifest(manifest)
+        tokenizer = NorwegianTokenizer(settings.tokenizer)
+        offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
+        dim = int(manifest["model"].get("dim") or 1)
+        # the local retrievers stay empty: every search goes to the store
+        super().__init__(folder, manifest, chunks, KeywordIndex(bm25s.BM25(), tokenizer, 0),
+                         DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts)
+        self.store = store
+
+    def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
+                 filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Keyword and semantic lists come from the store (its filters are Milvus expressions); the fitted
+        fusion, the facts retriever, the re-rank and the year prior then run here exactly as in-process, so
+        both paths rank alike. (Milvus' own RRF ranker cannot weigh retrievers per query type.)"""
+        f = filters or SearchFilters()
+        if name == "keyword":
+            ranking = self.store.keyword(terms, depth, f)
+        elif name == "semantic":
+            ranking = self.store.semantic(self.embed_query(query.strip()), depth, f)
+        else:
+            return super().retrieve(name, query, terms, depth, mask, filters)
+        return _arrays(ranking)
+
+
+def _arrays(ranking: Ranking) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array([row for row, _ in ranking], dtype=np.int64)
+    return ids, np.array([score for _, score in ranking], dtype=np.float32)
+
+
+def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", embedder: Embedder | None = None,
+                      model: str | None = None, dense: str | None = None) -> StoreIndex:
+    """The index published to Milvus at `uri`; `data` is the data folder whose document store holds the sources."""
+    from index.stores.milvus import MilvusSettings, MilvusStore
+
+    settings = MilvusSettings.for_dense(uri, collection=collection)
+    try:
+        store = MilvusStore(settings)
+    except LookupError as exc:
+        raise IndexMissingError(str(exc)) from exc
+    manifest = store.manifest
+    if manifest.get("format") != INDEX_FORMAT:
+        raise IndexMismatchError(f"the index in Milvus ({uri}) has format {manifest.get('format')}, this program "
+                                 f"reads format {INDEX_FORMAT}; run `kb index --store milvus --uri {uri}`")
+    built = IndexSettings.from_manifest(manifest)
+    if model is not None and model != built.model:
+        raise IndexMismatchError(f"the index in Milvus was built with model {built.model}, asked for {model}")
+    if dense is not None and dense != built.dense.kind:
+        raise IndexMismatchError(f"the index in Milvus was built with dense index {built.dense.kind}, "
+                                 f"asked for {dense}")
+    if embedder is not None and embedder.fingerprint != manifest["model"]["fingerprint"]:
+        raise IndexMismatchError(f"the index in Milvus was built with model fingerprint "
+                                 f"{manifest['model']['fingerprint']}, the embedder here has {embedder.fingerprint}; "
+                                 f"run `kb index --store milvus --uri {uri}`")
+    if embedder is None and manifest["model"]["name"] in MODELS:
+        if expected_fingerprint(manifest["model"]["name"], manifest["model"]["backend"],
+                                manifest["model"].get("quantize", "none")) != \
+                manifest["model"]["fingerprint"]:
+            raise IndexMismatchError("the index in Milvus was built with other model weights than installed here; "
+                                     f"run `kb index --store milvus --uri {uri}`")
+    chunks = list(store.iter_chunks())
+    sources = StoreSources(Path(data), [d["id"] for d in manifest.get("documents", [])])
+    index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, facts=store.facts())
+    index.generation = store.generation
+    return index

@@ -1,0 +1,1 @@
+"""Trained Norwegian spaCy pipelines (Bokmål, Nynorsk) from NorNE: conversion, training, loading."""

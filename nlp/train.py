@@ -1,0 +1,156 @@
+"""Train the NorNE NER pipelines: `python -m nlp.train [--lang nb|nn|all]` (what `make nlp` runs).
+
+Converts NorNE, trains with spaCy's own loop and the checked-in config, evaluates model-best on the UD
+test and dev files and writes the pipeline plus training.json to nlp/models/<lang>/.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread per process: the machine is shared, and a single thread keeps the run reproducible.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import spacy  # noqa: E402
+from spacy.cli.train import train as spacy_train  # noqa: E402
+from spacy.tokens import DocBin  # noqa: E402
+from spacy.training import Example  # noqa: E402
+
+from nlp.convert import LABELS, convert  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+MODELS = HERE / "models"
+CONFIGS = HERE / "configs"
+DEFAULT_NORNE = HERE.parent.parent / "shared" / "norne"
+# Files of model-best that inference does not need.
+JUNK = ("optimizer", "training", "vectors")
+
+
+def evaluate(nlp: spacy.language.Language, path: Path) -> dict:
+    """Entity P/R/F1 overall and per type on a DocBin, raw text through the pipeline's tokenizer."""
+    refs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    examples = [Example(nlp.make_doc(d.text), d) for d in refs]
+    scores = nlp.evaluate(examples)
+    per_type = scores.get("ents_per_type") or {}
+    return {
+        "p": round(scores["ents_p"], 4),
+        "r": round(scores["ents_r"], 4),
+        "f": round(scores["ents_f"], 4),
+        "per_type": {
+            label: {k: round(v, 4) for k, v in per_type[label].items()} for label in LABELS if label in per_type
+        },
+        "sentences": len(refs),
+    }
+
+
+def words_per_second(nlp: spacy.language.Language, path: Path, repeat: int = 2) -> float:
+    """Throughput of the whole pipeline (tokenizer + tok2vec + ner) over the test texts, best of `repeat`."""
+    texts = [d.text for d in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    words = sum(len(nlp.make_doc(t)) for t in texts)
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=256):
+            pass
+        best = min(best, time.perf_counter() - t0)
+    return round(words / best, 1)
+
+
+def strip_artefact(model_dir: Path) -> None:
+    """Remove what inference does not need (optimizer state, empty vectors)."""
+    for name in JUNK:
+        p = model_dir / name
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+
+
+def dir_size(path: Path) -> int:
+    """Total bytes of the files under `path`."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
+               adopt_seconds: float | None = None) -> dict:
+    """Convert, train, evaluate and store one pipeline; returns the training record.
+
+    `adopt` takes the model-best of an earlier run of the same config instead of training (for a run
+    stopped at an evaluation step N: with a fixed seed and one thread the first N steps do not depend on
+    max_steps, so it equals a run with `max_steps = N`); the record says so.
+    """
+    config = CONFIGS / f"{lang}.cfg"
+    out_dir = MODELS / lang
+    with tempfile.TemporaryDirectory(prefix=f"nlp-{lang}-") as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        data = convert(norne, lang, corpus, both=both)
+        if adopt is None:
+            t0 = time.perf_counter()
+            paths = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
+            spacy_train(config, work / "out", overrides=paths)
+            seconds = time.perf_counter() - t0
+            best = work / "out" / "model-best"
+        else:
+            seconds = adopt_seconds or 0.0
+            best = work / "adopted"
+            shutil.copytree(adopt, best)
+        strip_artefact(best)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        shutil.copytree(best, out_dir)
+        nlp = spacy.load(out_dir)
+        record = {
+            "lang": lang,
+            "spacy_version": spacy.__version__,
+            "config": str(config.relative_to(HERE.parent)),
+            "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
+            "seed": 0,
+            "trained_on_both_standards": both,
+            "adopted_checkpoint": adopt is not None,
+            **data,
+            "test": evaluate(nlp, corpus / "test.spacy"),
+            "dev": evaluate(nlp, corpus / "dev.spacy"),
+            "words_per_second": words_per_second(nlp, corpus / "test.spacy"),
+            "training_seconds": round(seconds, 1),
+            "size_bytes": dir_size(out_dir),
+        }
+    (out_dir / "training.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--lang", choices=["nb", "nn", "all"], default="all")
+    ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE, help="NorNE folder (default ../shared/norne)")
+    ap.add_argument("--own-only", action="store_true", help="train on this standard's sentences only")
+    ap.add_argument("--adopt", type=Path, help="record this model-best of a stopped run instead of training")
+    ap.add_argument("--adopt-seconds", type=float, help="wall time the adopted run took to reach it")
+    args = ap.parse_args(argv)
+    if args.lang == "all" and not args.adopt:
+        # One process per standard, one core each.
+        cmd = [sys.executable, "-m", "nlp.train", "--norne", str(args.norne)]
+        cmd += ["--own-only"] if args.own_only else []
+        procs = [subprocess.Popen([*cmd, "--lang", lang]) for lang in ("nb", "nn")]
+        return max(p.wait() for p in procs)
+    if args.adopt and args.lang == "all":
+        ap.error("--adopt needs --lang nb or nn")
+    rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds)
+    print(json.dumps({k: rec[k] for k in ("lang", "training_seconds", "words_per_second", "size_bytes")}))
+    print(f"{args.lang}: test F1 {rec['test']['f']:.4f} (P {rec['test']['p']:.4f} R {rec['test']['r']:.4f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Answer types read from the question, and typed answers (names, places, lists, dates, reasons) from passages."""
+
+import pytest
+
+from answer.compose import answer
+from answer.intent import answer_type, parse_question, split_figures
+from core.records import AnswerType as T
+from tests.answer.answerfakes import PassageIndex
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "item"),
+    [
+        ("hva var andel bosatt innen 6 måneder i 2020", T.number, None),
+        ("kor stor del vart busette innan 6 månader i 2020", T.number, None),
+        ("share of refugees settled within six months in 2020", T.number, None),
+        ("hvor mange ble bosatt i 2024 og kapasitetsutnyttelse", T.numbers, None),
+        ("asylsøkere med plikt til norskopplæring 2024 og andel som deltok", T.numbers, None),
+        ("hvem fikk prisen årets mangfoldsvirksomhet", T.person, None),
+        ("kven leia studien", T.person, None),
+        ("who led the study", T.person, None),
+        ("hvilken organisasjon gjennomførte undersøkelsen", T.organisation, None),
+        ("hvor ligger imdis kontorer", T.place, None),
+        ("where are IMDi's offices", T.place, None),
+        ("hvilke kommuner har integreringsmottak", T.list, T.place),
+        ("kva for nokre kommunar tok imot flest", T.list, T.place),
+        ("hvilke verdier har imdi", T.list, T.term),
+        ("når ble kulturorienteringsprogrammet sist evaluert", T.date, None),
+        ("i hvilket år kom integreringsloven", T.date, None),
+        ("hvorfor ble det bosatt færre flyktninger", T.reason, None),
+        ("kvifor gjekk ventetida ned", T.reason, None),
+        ("why did resettlement stop", T.reason, None),
+        ("hvordan fungerer skjermtolking", T.reason, None),
+        ("hvor lenge var ventetiden", T.number, None),
+        ("hva heter avdelingen som sluttet å sende rapporter", T.term, None),
+        ("hvilket tolkespråk var mest etterspurt", T.term, None),
+    ],
+)
+def test_answer_type_from_the_wording(question, kind, item):
+    assert answer_type(question) == (kind, item)
+    assert parse_question(question).answer_type is kind
+
+
+def test_several_figures_are_split_into_one_question_each():
+    assert split_figures("hvor mange ble bosatt i 2024 og kapasitetsutnyttelse") == [
+        "hvor mange ble bosatt i 2024", "kapasitetsutnyttelse"]
+
+
+PRIZE = ("Mangfoldsprisen 2020 gikk til Lydgulvsystemer AS i Viken, som ble kåret til årets "
+         "mangfoldsvirksomhet.", [("Viken", "GPE")])
+OFFICES = ("IMDi skal legge ned kontorene i Gjøvik, Kristiansand og Trondheim fra 1. juli 2020.",
+           [("IMDi", "ORG"), ("Gjøvik", "GPE"), ("Kristiansand", "GPE"), ("Trondheim", "GPE"),
+            ("1. juli 2020", "DATE")])
+STEINKJER = ("Integreringsmottaket i Steinkjer ble lagt ned 1. oktober 2024 fordi kommunen ikke lenger fikk nok "
+             "beboere. Mottaket i Kristiansand fortsatte.", [("Steinkjer", "GPE"), ("1. oktober 2024", "DATE")])
+
+
+def test_a_who_question_gets_a_name_with_its_sentence_and_exact_span():
+    idx = PassageIndex([PRIZE])
+    a = answer("hvem fikk prisen årets mangfoldsvirksomhet", idx)
+    assert a.answer_type is T.person and a.found
+    assert "Lydgulvsystemer" in a.short_answer and len(a.short_answer.split()) <= 12
+    assert "mangfoldsvirksomhet" in a.text  # the sentence beside the name
+    v = a.values[0]
+    assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+def test_a_which_municipalities_question_lists_every_place_each_cited():
+    idx = PassageIndex([OFFICES])
+    a = answer("hvilke kontorer skal legges ned", idx)
+    assert a.answer_type is T.list and a.item_type is T.place
+    assert [v.text for v in a.values] == ["Gjøvik", "Kristiansand", "Trondheim"]
+    for v in a.values:
+        assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+def test_a_when_question_gets_the_date():
+    idx = PassageIndex([STEINKJER])
+    a = answer("når ble integreringsmottaket i steinkjer lagt ned", idx)
+    assert a.answer_type is T.date and a.short_answer == "1. oktober 2024"
+
+
+def test_a_why_question_gets_the_explaining_sentence():
+    idx = PassageIndex([STEINKJER])
+    a = answer("hvorfor ble integreringsmottaket i steinkjer lagt ned", idx)
+    assert a.answer_type is T.reason and a.short_answer.startswith("Integreringsmottaket i Steinkjer")
+    assert "fordi" in a.short_answer
+    assert a.citation.quote and "fordi" in a.citation.quote
+
+
+def test_nothing_relevant_gives_not_found():
+    idx = PassageIndex([("Tabellen viser tall.", [])])
+    a = answer("hvem ledet studien om tolking", idx)
+    assert not a.found and a.short_answer is None and a.answer_type is T.person
+
+
+def test_a_target_question_stays_a_figure():
+    assert answer_type("hva var kravet til andel bosatt innen 6 måneder i 2020") == (T.number, None)
+    assert answer_type("hva var mellomnavnet til Haakon Lie") == (T.term, None)

@@ -1,0 +1,63 @@
+"""Rules and the trained NorNE model together: who wins on overlap, what the model adds."""
+
+from __future__ import annotations
+
+import json
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from eval.facts_eval import NER_GOLD
+from ingest.enrich.ner import extract_entities
+from nlp.entities import NAME_LABELS, SPANS_KEY, model_spans, prefer_longer_names
+
+
+def _doc(words: list[str]) -> Doc:
+    return Doc(spacy.blank("nb").vocab, words=words)
+
+
+def test_longer_model_name_replaces_the_ruler_part():
+    doc = _doc(["Bydelen", "Gamle", "Oslo", "har", "flest", "."])
+    doc.ents = [Span(doc, 2, 3, label="GPE")]
+    doc.spans[SPANS_KEY] = [Span(doc, 1, 3, label="GPE")]
+    assert [(e.text, e.label_) for e in prefer_longer_names(doc).ents] == [("Gamle Oslo", "GPE")]
+
+
+def test_ruler_keeps_what_the_model_is_not_trained_for():
+    doc = _doc(["Tildelingsbrev", "2020", "fra", "departementet"])
+    doc.ents = [Span(doc, 1, 2, label="YEAR")]
+    doc.spans[SPANS_KEY] = [Span(doc, 0, 2, label="ORG")]
+    assert [(e.text, e.label_) for e in prefer_longer_names(doc).ents] == [("2020", "YEAR")]
+
+
+def test_model_labels_mapped_and_filtered():
+    words = ["Kari", "Nordmann", "og", "Jobbsjansen", "i", "Norge", "og", "norsk", "kultur"]
+    doc, mdoc = _doc(words), _doc(words)
+    mdoc.ents = [Span(mdoc, 0, 2, label="PER"), Span(mdoc, 3, 4, label="PER"), Span(mdoc, 5, 6, label="GPE_ORG"),
+                 Span(mdoc, 7, 8, label="DRV")]
+    got = [(s.text, s.label_) for s in model_spans(doc, mdoc)]
+    # a one-word "person" is dropped, GPE_ORG is a GPE, DRV has no project label
+    assert got == [("Kari Nordmann", "PER"), ("Norge", "GPE")]
+
+
+def test_model_finds_a_person_the_rules_cannot():
+    text = "Direktør Libe Rieber-Mohn la fram rapporten i Oslo i 2021."
+    rules = extract_entities(text, "nb", model=False)
+    both = extract_entities(text, "nb")
+    assert not [e for e in rules if e.label == "PER"]
+    assert ("Libe Rieber-Mohn", "PER") in {(e.text, e.label) for e in both}
+    # the ruler's entities are all still there, with their canonical forms
+    assert {(e.text, e.label, e.norm) for e in rules} <= {(e.text, e.label, e.norm) for e in both}
+
+
+def test_rule_entities_survive_the_model_on_gold_sentences():
+    """Every rule entity stays, unless a longer model name of the same kind contains it."""
+    sentences = {(g["text"], g["lang"]) for g in map(json.loads, NER_GOLD.read_text(encoding="utf-8").splitlines())}
+    for text, lang in sorted(sentences):
+        both = extract_entities(text, lang)
+        spans = {(e.start, e.end, e.label) for e in both}
+        for r in extract_entities(text, lang, model=False):
+            if (r.start, r.end, r.label) in spans:
+                continue
+            assert r.label in NAME_LABELS, (text, r)
+            assert any(e.start <= r.start and r.end <= e.end and e.label in NAME_LABELS for e in both), (text, r)

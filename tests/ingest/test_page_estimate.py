@@ -1,0 +1,159 @@
+"""Best-estimate pages: labels, the density model against a straight line, snapping, clamping, chunks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from index.chunking import merge_pages
+from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_increasing
+from ingest.pages import document_pins, estimate_ref, numbering_reach
+
+PAGE = 3000  # characters of prose that fill a page in the made-up documents below
+
+
+def test_label_shows_estimate_and_bound_and_keeps_a_wide_range():
+    assert PageRef.span_of(22, 37).with_estimate(25, 2).label() == "ca. s. 25 (±2)"
+    wide = PageRef.span_of(22, 37).with_estimate(25, 7)
+    assert wide.label() == "s. 22–37" and wide.estimate == 25 and wide.error == 7
+    assert PageRef.unknown().with_estimate(9, 7).label() == "ca. s. 9 (±7)"
+    assert PageRef.exact(4).with_estimate(9, 3) == PageRef.exact(4)
+    assert PageRef.exact(4).turn_to == 4 and PageRef.span_of(22, 37).turn_to is None
+
+
+def test_a_store_written_before_estimates_still_loads():
+    old = {"certainty": "range", "page": None, "first": 22, "last": 37}
+    ref = PageRef.model_validate(old)
+    assert ref.estimate is None and ref.error is None and ref.label() == "s. 22–37"
+    assert PageRef.model_validate(json.loads(ref.with_estimate(30, 1).model_dump_json())).label() == "ca. s. 30 (±1)"
+
+
+def _doc(pages: int, figure_every: int) -> tuple[list[Item], list[int]]:
+    """Prose pages, and every `figure_every`-th page a figure over two thirds of it with 1000 chars of text."""
+    items, starts, pos = [], [], 0
+    for p in range(1, pages + 1):
+        starts.append(pos)
+        figure = figure_every and p % figure_every == 0
+        if figure:
+            items.append(Item(pos, pos + 80, "caption", 80))
+            pos += 81
+            n = 1000 - 81
+        else:
+            n = PAGE
+        for _ in range(n // 500):
+            items.append(Item(pos, pos + 499, "paragraph", 499))
+            pos += 500
+    return items, starts
+
+
+def _errors(est: PageEstimator, items: list[Item], starts: list[int]) -> list[int]:
+    truth = [sum(1 for s in starts if s <= i.start) for i in items]
+    return [abs(e.page - t) for e, t in zip(est.at([i.start for i in items]), truth, strict=True)]
+
+
+def test_density_model_beats_a_straight_line_where_figures_take_space():
+    items, starts = _doc(60, figure_every=3)
+    pins = [Pin(starts[p - 1], p, True) for p in (1, 7, 22, 31, 45, 52, 60)]
+    n = items[-1].end
+    density = _errors(PageEstimator(items, pins, n), items, starts)
+    line = _errors(PageEstimator(items, pins, n, uniform=True), items, starts)
+    assert sum(density) < sum(line)
+    assert sorted(density)[len(density) // 2] == 0 and max(density) <= 1
+
+
+def test_uniform_prose_is_placed_on_the_right_page_between_two_pins():
+    items, starts = _doc(30, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[0], 1, True), Pin(starts[29], 30, True)], items[-1].end)
+    assert max(_errors(est, items, starts)) == 0
+
+
+def test_extrapolation_uses_the_fitted_rate_and_says_so():
+    items, starts = _doc(40, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[p - 1], p, True) for p in (1, 10, 20)], items[-1].end)
+    e = est.at([starts[34] + 10])[0]
+    assert e.mode == "extrapolated" and e.page == 35 and 14 < e.distance < 16
+
+
+def test_pins_must_rise_and_an_exact_pin_beats_a_soft_one():
+    pins = clean_pins([Pin(0, 3, False), Pin(100, 2, False), Pin(200, 5, False), Pin(300, 4, True), Pin(400, 6, True)])
+    assert [(p.offset, p.page) for p in pins] == [(0, 3), (300, 4), (400, 6)]
+
+
+def test_page_bottoms_snap_to_increasing_whole_pages():
+    assert snap_increasing([1.2, 1.4, 3.9], 1, 6) == [1, 2, 4]
+    assert snap_increasing([2.0, 2.0, 2.0], 1, 2) is None  # three bottoms cannot fit two pages
+
+
+def test_bottoms_correct_a_drifting_estimate():
+    # the middle pages are half empty (chapter ends), which no text shows; their footnote bottoms do
+    items, starts, pos = [], [], 0
+    for p in range(1, 21):
+        starts.append(pos)
+        n = 1500 if 8 <= p <= 12 else PAGE
+        for _ in range(n // 500):
+            items.append(Item(pos, pos + 499, "paragraph", 499))
+            pos += 500
+    pins = [Pin(starts[0], 1, True), Pin(starts[19], 20, True)]
+    bottoms = [starts[p - 1] for p in range(2, 20)]
+    plain = _errors(PageEstimator(items, pins, pos), items, starts)
+    snapped = _errors(PageEstimator(items, pins, pos, bottoms=bottoms), items, starts)
+    assert max(snapped) == 0 < max(plain)
+
+
+TABLE = {"exact": {"1": 0, "3": 1, "6": 2, "inf": 3}, "extrapolated": {"3": 2, "inf": 6}}
+
+
+def test_error_bound_is_the_measured_value_for_the_stretch_or_a_farther_one():
+    assert error_bound(Estimate(10.5, "exact", 0.5), TABLE) == 0
+    assert error_bound(Estimate(10.5, "exact", 8.0), TABLE) == 3
+    assert error_bound(Estimate(10.5, "extrapolated", 0.2), TABLE) == 2  # bucket 1 never measured: bucket 3's
+    assert error_bound(Estimate(10.5, "soft", 1.0), TABLE) is None
+
+
+def test_estimate_stays_inside_the_evidence_and_the_bound_shrinks_to_it():
+    ref = estimate_ref(PageRef.span_of(26, 27), Estimate(29.3, "exact", 8.0), TABLE)
+    assert ref is not None and ref.page == 27 and ref.error == 1 and ref.certainty == PageCertainty.estimated
+    assert ref.first == 26 and ref.last == 27
+
+
+def test_a_counted_page_is_not_replaced_by_an_estimate_that_disagrees():
+    counted = PageRef.estimated(2)  # a letter's own page count, numbering restarted
+    assert estimate_ref(counted, Estimate(43.2, "extrapolated", 8.0), TABLE) is None
+    near = estimate_ref(counted, Estimate(3.2, "extrapolated", 2.0), TABLE)
+    assert near is not None and near.page == 3 and near.error == 2
+
+
+@pytest.mark.parametrize(("refs", "label"), [
+    ([PageRef.span_of(22, 37).with_estimate(25, 2), PageRef.span_of(22, 37).with_estimate(26, 1)], "ca. s. 25 (±2)"),
+    ([PageRef.exact(13), PageRef.span_of(13, 20).with_estimate(14, 1)], "ca. s. 13 (±1)"),
+    ([PageRef.exact(13), PageRef.exact(14)], "s. 13–14"),
+    ([PageRef.span_of(22, 37), PageRef.span_of(22, 37).with_estimate(25, 2)], "s. 22–37"),
+])
+def test_a_chunk_turns_to_where_it_begins_with_its_widest_bound(refs, label):
+    assert merge_pages(refs).label() == label
+
+
+
+def _block(i: int, start: int, end: int, ref: PageRef, kind: str = "paragraph") -> Block:
+    return Block(id=f"d:b{i}", doc_id="d", kind=kind, text="x" * (end - start), span=Span(start=start, end=end),
+                 page=ref)
+
+
+def test_pins_come_from_neighbouring_page_records_and_exact_only_when_both_are():
+    source = "a" * 300
+    parsed = ParsedDocument(pages=[
+        Page(number=3, certainty=PageCertainty.exact, span=Span(start=0, end=100)),
+        Page(number=4, certainty=PageCertainty.exact, span=Span(start=100, end=200)),
+        Page(number=5, certainty=PageCertainty.estimated, span=Span(start=200, end=300)),
+    ])
+    pins = document_pins(parsed, source, "pdftotext")
+    assert [(p.offset, p.page, p.exact) for p in pins] == [(100, 4, True), (200, 5, False)]
+
+
+def test_estimates_stop_where_the_next_letter_restarts_at_page_one():
+    blocks = [_block(0, 0, 100, PageRef.exact(20)), _block(1, 100, 200, PageRef.estimated(21)),
+              _block(2, 200, 300, PageRef.estimated(1))]
+    lo, hi = numbering_reach(blocks, [Pin(0, 20, True)])
+    assert (lo, hi) == (0, 200)

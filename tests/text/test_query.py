@@ -1,0 +1,34 @@
+"""Query classification shared by search and answers: years, figure vs passage, language, keyword queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from text.query import QueryType, classify
+from text.units import Family
+
+
+@pytest.mark.parametrize("query, qtype", [
+    ("hva var andel bosatt innen 6 måneder i 2020", QueryType.number),
+    ("kor mange vart busette i 2022", QueryType.number),
+    ("how many refugees were settled in 2022", QueryType.english),
+    ("why did refugee resettlement stop in spring 2020", QueryType.english),
+    ("sidevisninger nora", QueryType.keyword),
+    ("post 62 beløp", QueryType.keyword),
+    ("Hvem ledet Stortingets justiskomité i 2012?", QueryType.passage),
+    ("hvorfor stoppet bosettingen våren 2020", QueryType.passage),
+])
+def test_query_types(query, qtype):
+    assert classify(query).type is qtype
+
+
+def test_years_units_and_ranges():
+    info = classify("andel bosatt innen 12 mnd 2019–2021")
+    assert info.years == (2019, 2020, 2021)
+    assert info.unit == Family.percent and info.is_numeric
+    assert classify("hvor mange ble bosatt").unit == Family.count
+    assert classify("hvorfor stoppet bosettingen").asks_passage
+    assert not classify("hvorfor stoppet bosettingen").is_numeric
+    assert classify("kva gjorde kommunane").lang == "nn"
+    # a question word makes a short query a question, not keywords
+    assert not classify("hvem er direktør").short and classify("direktør imdi").short

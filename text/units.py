@@ -1,0 +1,138 @@
+"""Units: the one table of unit words, read in three places that truly differ.
+
+- `after_number`: the words right after a number (`49 %`, `30 mill. kroner`, `12 mnd.`), anchored there;
+- `in_label`: the unit a row label, column header or caption names (`(i mill. kroner)`, `Andel`, `Ventetid`),
+  where the earliest match wins and a bare count word yields to any more specific unit;
+- `hint`: the stricter words that let a pdftotext table lend its one unit to unlabelled cells.
+
+Each unit belongs to a family (what a question can ask for: a share, a count, money, a duration …); question
+cues map onto the same families. Regular expressions rather than a library: no library knows these report
+phrasings in Bokmål, Nynorsk and their OCR-damaged forms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Family(StrEnum):
+    percent = "%"
+    count = "antall"
+    money = "kroner"
+    months = "måneder"
+    fte = "årsverk"
+    points = "prosentpoeng"
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # as stored on facts and cells
+    family: Family
+    after_number: str | None = None
+    in_label: str | None = None
+    hint: str | None = None
+
+
+# Order matters after a number (the first anchored match wins: `prosentpoeng` before `prosent`).
+UNITS: tuple[Unit, ...] = (
+    Unit("prosentpoeng", Family.points,
+         after_number=r"(prosentpoeng|prosenteiningar|prosentenheter|pp\.?)\b",
+         in_label=r"\b(prosentpoeng|prosenteiningar|prosentenheter)\b"),
+    Unit("%", Family.percent,
+         after_number=r"(%|prosent\b|pst\b\.?|per\s?sent\b)",
+         in_label=r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)",
+         hint=r"\bprosent\b|%"),
+    Unit("mrd. kroner", Family.money,
+         after_number=r"(mrd\.?|milliarder?)\s*(kr\b\.?|kroner\b)",
+         in_label=r"\b(mrd\.?|milliard(?:er|ar)?)\s*(kr|kroner)\b"),
+    Unit("mill. kroner", Family.money,
+         after_number=r"(mill\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?",
+         in_label=r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b",
+         hint=r"\bmill\.? ?kr(?:oner)?\b"),
+    Unit("1000 kroner", Family.money,
+         after_number=r"(1\s?000|tusen)\s*(kr\b\.?|kroner\b)",
+         in_label=r"\b(1\s?000|tusen)\s*(kr|kroner)\b",
+         hint=r"\b1 ?000 kr(?:oner)?\b"),
+    Unit("kroner", Family.money,
+         after_number=r"(kr\b\.?|kroner\b|nok\b)",
+         in_label=r"\b(kroner|kr|beløp|støttebeløp|tilskuddsbeløp)\b",
+         hint=r"\bkroner\b"),
+    Unit("måneder", Family.months,
+         after_number=r"(mnd\b\.?|måneder\b|månader\b|maneder\b)",
+         in_label=r"\b(måneder|månader|maneder|mnd|ventetid)\b",
+         hint=r"\bmånad(?:er)?\b|\bmåneder\b|\bmnd\b"),
+    Unit("år", Family.count, after_number=r"år\b"),
+    Unit("årsverk", Family.fte, after_number=r"årsverk\b", in_label=r"\bårsverk\b"),
+    Unit("personer", Family.count,
+         after_number=r"(personer|personar|flyktninger|flyktningar|deltakere|deltakarar)\b",
+         in_label=r"\b(antall personer|tal på personar|personer|personar)\b",
+         hint=r"\btal på personar\b|\bantall personer\b"),
+    Unit("timer", Family.count, in_label=r"\b(timer|timar)\b"),
+    Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b"),
+)
+# In a label the earliest match wins; on a tie, the first of this order.
+LABEL_ORDER = ("mrd. kroner", "mill. kroner", "1000 kroner", "kroner", "prosentpoeng", "%", "måneder", "årsverk",
+               "personer", "timer", "antall")
+# The order in which a pdftotext label's units are looked for (months first: "ventetid i måneder, prosent").
+HINT_ORDER = ("måneder", "%", "1000 kroner", "mill. kroner", "kroner", "personer")
+BY_NAME = {u.name: u for u in UNITS}
+
+
+def after_number_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(u.name, re.compile(rf"^\s*{u.after_number}", re.I)) for u in UNITS if u.after_number]
+
+
+def label_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(name, re.compile(BY_NAME[name].in_label, re.I)) for name in LABEL_ORDER]
+
+
+def hint_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    return [(name, re.compile(BY_NAME[name].hint, re.I)) for name in HINT_ORDER]
+
+
+# What a question asks for, in the order the cues are tried (the first that matches decides).
+QUESTION_CUES: tuple[tuple[Family, str], ...] = (
+    (Family.points, r"\b(prosentpoeng|prosenteiningar|percentage points?)\b"),
+    # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
+    (Family.percent, r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|rate)\b|%"),
+    (Family.months, r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b"),
+    (Family.fte, r"\b(årsverk|full[- ]time)\b"),
+    # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
+    (Family.count, r"\b(hvor mange|kor mange|how many|number of)\b"),
+    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
+    (Family.money, r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|"
+                   r"grant|budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
+                   r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b"),
+    (Family.count, r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b"),
+)
+
+
+def question_family(question: str) -> Family | None:
+    """The unit family a (lower-cased) question asks for, or None when it names none."""
+    for family, pattern in QUESTION_CUES:
+        if re.search(pattern, question):
+            return family
+    return None
+
+
+def family_of(unit: str | None) -> Family:
+    """The family of a fact's unit: `mill. kroner` -> money, `personer`/None -> count."""
+    if not unit:
+        return Family.count
+    if unit in BY_NAME:
+        return BY_NAME[unit].family
+    u = unit.lower()
+    # units written otherwise than the table's names (older stores, user documents)
+    if u in ("%", "prosent", "pst."):
+        return Family.percent
+    if "prosentpoeng" in u or "prosenteining" in u:
+        return Family.points
+    if "kr" in u:
+        return Family.money
+    if u.startswith(("mnd", "måned", "månad")):
+        return Family.months
+    if u.startswith("årsverk"):
+        return Family.fte
+    return Family.count
