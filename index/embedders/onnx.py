@@ -70,11 +70,21 @@ def _export_fp32(st_dir: Path, out: Path) -> None:
     model = MeanPooled(bert).eval()
     ids = torch.tensor([[0, 100, 200, 300, 2], [0, 400, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
+    raw = out.with_name("raw.onnx")
     with torch.inference_mode():
-        torch.onnx.export(model, (ids, mask), str(out), input_names=["input_ids", "attention_mask"],
+        torch.onnx.export(model, (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
                           output_names=["embedding"], opset_version=OPSET, dynamo=False,
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                                         "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}})
+    # onnxruntime's BERT optimizer fuses attention, embedding and skip LayerNorms (the session's own optimisations
+    # do not match this graph's attention): passages 1.8x faster in fp32, cosine to the unfused graph 0.999999
+    from onnxruntime.transformers import optimizer
+
+    cfg = bert.config
+    fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                                     hidden_size=cfg.hidden_size, opt_level=0)
+    fused.save_model_to_file(str(out))
+    raw.unlink()
 
 
 def _quantize_int8(src: Path, out: Path) -> None:
@@ -84,7 +94,9 @@ def _quantize_int8(src: Path, out: Path) -> None:
     graph = onnx.load(str(src), load_external_data=False).graph
     keep = [n.name for n in graph.node if n.op_type == "MatMul" and any(k in n.name for k in FP32_MATMULS)]
     # per-channel weight scales keep the int8 vectors closer to fp32 at no cost at run time
-    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep)
+    # the fused ops (com.microsoft domain) defeat shape inference: their outputs are float32
+    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 def export(dest: Path | None = None, force: bool = False) -> Path:
