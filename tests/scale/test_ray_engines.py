@@ -96,12 +96,17 @@ def test_ray_index_same_chunks_and_vectors(both, fake_embedder, tmp_path):
 
 @pytest.mark.slow
 def test_ray_index_real_model_within_float_tolerance(both, tmp_path):
-    """Batches differ between the paths (longest-first vs. as they come), so padding differs: float noise only."""
+    """Batches differ between the paths (longest-first vs. as they come), so padding differs: float noise only.
+    On fp32 weights: dynamic int8 (the default) scales activations per batch, so its vectors also depend on
+    which passages share a batch (cosine ≥ 0.99, tests/index/test_embedder_onnx.py), which is not the
+    engines' doing."""
     from index.engines.ray_index import build_index_ray
+    from index.settings import IndexSettings
 
     local, ray, _, _ = both
-    build_index(local, index_dir=tmp_path / "a")
-    build_index_ray(ray, index_dir=tmp_path / "b", workers=2)
+    fp32 = IndexSettings(backend="onnx", quantize="none")
+    build_index(local, index_dir=tmp_path / "a", settings=fp32)
+    build_index_ray(ray, index_dir=tmp_path / "b", settings=fp32, workers=2)
     assert (tmp_path / "b" / "chunks.jsonl").read_bytes() == (tmp_path / "a" / "chunks.jsonl").read_bytes()
     va, vb = np.load(tmp_path / "a" / "vectors.npy"), np.load(tmp_path / "b" / "vectors.npy")
     np.testing.assert_allclose(vb, va, atol=1e-4)
