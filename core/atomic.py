@@ -3,6 +3,7 @@ half-written one."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -17,3 +18,11 @@ def replace_folder(tmp: Path, dest: Path) -> None:
     os.replace(tmp, dest)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def is_current(marker: Path, stamp: dict) -> bool:
+    """Whether a folder built earlier carries `marker` with exactly this `stamp` (what it was built from)."""
+    try:
+        return json.loads(marker.read_text()) == stamp
+    except (OSError, ValueError):
+        return False

@@ -174,11 +174,7 @@ def ingest_paths(
             results.append(IngestResult(str(path), "failed", message=f"cannot read ({exc.strerror})"))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        entry = find_entry(entries, path.name, sha)
-        doc_id = entry.id if entry else slugify(path.stem)
-        if doc_id in seen_ids and seen_ids[doc_id] != sha:
-            doc_id = f"{doc_id}-{sha[:8]}"
-        seen_ids[doc_id] = sha
+        entry, doc_id = identify(entries, path, sha, seen_ids)
         if not force and unchanged(store, doc_id, sha):
             results.append(IngestResult(str(path), "unchanged", doc_id))
             continue
@@ -202,6 +198,18 @@ def ingest_paths(
             continue
         results.append(IngestResult(str(path), "ingested", doc_id))
     return results
+
+
+def identify(entries: list[ManifestEntry], path: Path, sha: str,
+             seen_ids: dict[str, str]) -> tuple[ManifestEntry | None, str]:
+    """The manifest entry of a file (if any) and its document id: the entry's, else a slug of the name; a second,
+    different file under the same id gets its hash appended (`seen_ids` maps id -> sha, updated here)."""
+    entry = find_entry(entries, path.name, sha)
+    doc_id = entry.id if entry else slugify(path.stem)
+    if doc_id in seen_ids and seen_ids[doc_id] != sha:
+        doc_id = f"{doc_id}-{sha[:8]}"
+    seen_ids[doc_id] = sha
+    return entry, doc_id
 
 
 def unchanged(store: DocumentStore, doc_id: str, sha: str) -> bool:

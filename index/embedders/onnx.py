@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import index.embedders.convert as e5_convert
-from core.atomic import replace_folder
+from core.atomic import is_current, replace_folder
 from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
 OPSET = 17
@@ -108,12 +108,8 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     dest = Path(dest or default_onnx_dir())
     stamp = _stamp()
     marker = dest / "source.json"
-    if not force and marker.exists():
-        try:
-            if json.loads(marker.read_text()) == stamp:
-                return dest
-        except (OSError, ValueError):
-            pass
+    if not force and is_current(marker, stamp):
+        return dest
     st_dir = e5_convert.ensure_model()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))

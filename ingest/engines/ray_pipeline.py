@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import IngestError
 from ingest.manifest import find_entry, load_manifest
-from ingest.pipeline import IngestResult, build_document, collect_files, slugify, unchanged
+from ingest.pipeline import IngestResult, build_document, collect_files, identify, unchanged
 from ingest.store import DocumentStore
 
 
@@ -29,11 +29,7 @@ def plan(paths: list[Path], store: DocumentStore, force: bool) -> tuple[list[dic
         except OSError as exc:
             results.append(IngestResult(str(path), "failed", message=f"cannot read ({exc.strerror})"))
             continue
-        entry = find_entry(entries, path.name, sha)
-        doc_id = entry.id if entry else slugify(path.stem)
-        if doc_id in seen_ids and seen_ids[doc_id] != sha:
-            doc_id = f"{doc_id}-{sha[:8]}"
-        seen_ids[doc_id] = sha
+        _, doc_id = identify(entries, path, sha, seen_ids)
         if not force and unchanged(store, doc_id, sha):
             results.append(IngestResult(str(path), "unchanged", doc_id))
             continue
