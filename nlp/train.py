@@ -28,6 +28,7 @@ from spacy.tokens import DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
 from nlp.convert import LABELS, convert  # noqa: E402
+from nlp.timing import best_pass_seconds  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / "models"
@@ -58,13 +59,7 @@ def words_per_second(nlp: spacy.language.Language, path: Path, repeat: int = 2) 
     """Throughput of the whole pipeline (tokenizer + tok2vec + ner) over the test texts, best of `repeat`."""
     texts = [d.text for d in DocBin().from_disk(path).get_docs(nlp.vocab)]
     words = sum(len(nlp.make_doc(t)) for t in texts)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=256):
-            pass
-        best = min(best, time.perf_counter() - t0)
-    return round(words / best, 1)
+    return round(words / best_pass_seconds(nlp, texts, repeat, batch_size=256), 1)
 
 
 def strip_artefact(model_dir: Path) -> None:
