@@ -126,6 +126,7 @@ def collect(set_name: str, questions_path: Path, data: Path, vectors: Path | Non
             spent[name] += (time.perf_counter() - t0) * 1000
             cands.info, cands.term_ids = one.info, one.term_ids
             cands.lists.update(one.lists)
+        cands.qvec = idx.embed_query(p.question.strip())  # cached: embedded once, for the sentence feature
         asked += 1
         rows = {int(r) for ids, _ in cands.lists.values() for r in ids}
         relevant = set()
@@ -193,6 +194,7 @@ class Space:
     per_type: bool = True
     fusion: tuple[tuple[str, int], ...] = FUSION_GRID
     rerank: bool = True
+    sentence: bool = True  # the best-matching sentence (when the index has sentence vectors)
     dedup: bool | None = None  # None: fitted; True/False: pinned
     both_sets: bool = True  # facts and year prior kept only where no set does worse (keep_where_both_help)
 
@@ -213,7 +215,7 @@ def fit(items: list[Item], sets: list[str], space: Space, start: SearchSettings 
     if not space.year_prior:
         s = replace(s, year_prior=0.0)
     if not space.rerank:
-        s = replace(s, rerank=replace(s.rerank, proximity=0.0, section=0.0))
+        s = replace(s, rerank=replace(s.rerank, proximity=0.0, section=0.0, sentence=0.0))
     if space.dedup is not None:
         s = replace(s, rerank=replace(s.rerank, dedup=space.dedup))
     sizes = {n: sum(1 for it in items if it.set_name == n) for n in sets}
@@ -237,7 +239,7 @@ def fit(items: list[Item], sets: list[str], space: Space, start: SearchSettings 
         if space.year_prior:
             s = max((replace(s, year_prior=y) for y in YEAR_GRID), key=lambda c: objective(items, c, sets))
         if space.rerank:
-            for name in ("proximity", "section"):
+            for name in ("proximity", "section", "sentence") if space.sentence else ("proximity", "section"):
                 s = max((replace(s, rerank=replace(s.rerank, **{name: v})) for v in RERANK_GRID),
                         key=lambda c: objective(items, c, sets))
         if space.dedup is None:
@@ -300,6 +302,7 @@ def ranking_ms(items: list[Item], s: SearchSettings) -> float:
     for it in live:
         it.cands.proximity.clear()
         it.cands.section.clear()
+        it.cands.sentence.clear()
         rank_of(it, s)
     return (time.perf_counter() - t0) * 1000 / max(1, len(live))
 
@@ -323,7 +326,8 @@ ABLATIONS: dict[str, Space] = {
     "− year prior": Space(year_prior=False),
     "− weights per query type (one set for all)": Space(per_type=False),
     "− RRF (score fusion only)": Space(fusion=tuple(f for f in FUSION_GRID if f[0] == "score")),
-    "− second stage (proximity, section/caption)": Space(rerank=False),
+    "− second stage (proximity, section/caption, sentence)": Space(rerank=False),
+    "− best-matching sentence": Space(sentence=False),
     "+ duplicate collapse forced on": Space(dedup=True),
 }
 

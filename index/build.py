@@ -30,6 +30,7 @@ from index.embedders import Embedder, expected_fingerprint, get_embedder
 from index.offsets import TokenOffsets
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
+from index.sentences import SentenceVectors
 from index.settings import INDEX_FORMAT, IndexSettings, code_version
 from ingest.store import DocumentStore
 from text.tokenizer import NorwegianTokenizer
@@ -52,6 +53,7 @@ class BuildReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0  # chunks whose vectors were computed in this build
+    sentences_embedded: int = 0  # sentences whose vectors were computed in this build
     reused: int = 0  # chunks whose vectors came from the cache
     embedded_by_doc: dict[str, int] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
@@ -275,6 +277,16 @@ def build_index(
             report.embedded_by_doc[c.doc_id] = report.embedded_by_doc.get(c.doc_id, 0) + 1
     dim = embedder.dim if embedder is not None else (len(next(iter(cache.values()))) if cache else 0)
     vectors = np.stack([cache[h] for h in hashes]).astype(np.float32) if hashes else np.zeros((0, dim), np.float32)
+    sentences = None
+    if settings.sentences:
+        known = SentenceVectors.load_cache(out, fingerprint) if out.exists() else {}
+
+        def embed(texts: list[str]) -> np.ndarray:
+            nonlocal embedder
+            embedder = embedder or get_embedder(settings.model, settings.backend, settings.quantize)
+            return embedder.embed_passages(texts)
+
+        sentences, report.sentences_embedded = SentenceVectors.build(chunks, embed, fingerprint, known, progress)
 
     if progress:
         progress("indexing", 0, 1)
@@ -293,11 +305,13 @@ def build_index(
         "settings": settings.as_dict(),
         "documents": doc_entries,
         "counts": {"documents": len(docs), "chunks": len(chunks), "vectors": int(len(vectors)),
+                   "sentence_vectors": len(sentences) if sentences is not None else 0,
                    "vocabulary": len(getattr(keyword.bm25, "vocab_dict", {}) or {}),
                    "chunks_by_kind": dict(Counter(k for c in chunks for k in c.kinds))},
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - t0, 2),
-        "last_build": {"embedded": report.embedded, "reused": report.reused, "added": report.added,
+        "last_build": {"embedded": report.embedded, "reused": report.reused,
+                       "sentences_embedded": report.sentences_embedded, "added": report.added,
                        "changed": report.changed, "removed": report.removed, "failed": report.failed},
     }
     facts = [f for d in docs for f in d.facts]
@@ -306,7 +320,7 @@ def build_index(
     report.truncated = [c.id for h, c in zip(hashes, chunks, strict=True) if h in truncated]
     manifest["counts"]["truncated_chunks"] = len(report.truncated)
     manifest["truncated_chunks"] = report.truncated
-    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources, facts, truncated)
+    write_index(out, manifest, chunks, hashes, keyword, dense, offsets, sources, facts, truncated, sentences)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -329,7 +343,7 @@ def index_texts(chunks: list[Chunk], tokenizer: NorwegianTokenizer, k1: float = 
 
 def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str], keyword: KeywordIndex,
                 dense: DenseIndex, offsets: TokenOffsets, sources: dict[str, str], facts: list[Fact],
-                truncated: set[str] | None = None) -> None:
+                truncated: set[str] | None = None, sentences: SentenceVectors | None = None) -> None:
     """Everything into a fresh directory beside `out`, the manifest last, then swap it in."""
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-{os.getpid()}-"))
     try:
@@ -343,6 +357,8 @@ def write_index(out: Path, manifest: dict, chunks: list[Chunk], hashes: list[str
                                                   "hashes": hashes, "truncated": sorted(truncated or ())}),
                                       encoding="utf-8")
         dense.save(tmp)
+        if sentences is not None:
+            sentences.save(tmp)
         keyword.save(tmp)
         offsets.save(tmp)
         (tmp / SOURCES).mkdir()

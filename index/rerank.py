@@ -14,6 +14,7 @@ import numpy as np
 from core.records import Chunk
 from index.fusion import rrf, score_fusion
 from index.offsets import TokenOffsets
+from index.sentences import SentenceVectors
 from index.settings import SearchSettings
 from text.query import QueryInfo
 from text.tokenizer import NorwegianTokenizer
@@ -31,6 +32,8 @@ class Candidates:
     lists: dict[str, tuple[np.ndarray, np.ndarray]]
     proximity: dict[int, float] = field(default_factory=dict)  # second-stage features met so far, by row
     section: dict[int, float] = field(default_factory=dict)
+    qvec: np.ndarray | None = None  # the query's vector, when the second stage weighs sentences
+    sentence: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,8 +47,9 @@ class Ranker:
     """Ranks the candidates of one index; holds what the second stage needs (idf, section and caption terms)."""
 
     def __init__(self, chunks: Sequence[Chunk], offsets: TokenOffsets, idf: np.ndarray,
-                 tokenizer: NorwegianTokenizer):
+                 tokenizer: NorwegianTokenizer, sentences: SentenceVectors | None = None):
         self.chunks, self.offsets, self.idf, self.tokenizer = chunks, offsets, idf, tokenizer
+        self.sentences = sentences
         self._heading_ids: dict[int, np.ndarray] = {}
         self._dup_keys: dict[int, tuple] = {}
 
@@ -85,6 +89,19 @@ class Ranker:
         if total > 0:
             best = self._best_windows(todo, cands.term_ids) / total
         cands.proximity.update(zip(todo.tolist(), np.minimum(best, 1.0).tolist(), strict=True))
+
+    def fill_sentence(self, cands: Candidates, rows: list[int]) -> dict[int, float]:
+        """Best-sentence cosine of each row, min-max scaled over `rows`: e5's cosines crowd into a narrow band
+        (0.75–0.9), so only their order within one query's candidates says anything."""
+        if self.sentences is None or cands.qvec is None or not rows:
+            return dict.fromkeys(rows, 0.0)
+        todo = [r for r in rows if r not in cands.sentence]
+        if todo:
+            cands.sentence.update(zip(todo, self.sentences.best(cands.qvec, todo).tolist(), strict=True))
+        raw = np.asarray([cands.sentence[r] for r in rows])
+        lo, hi = float(raw.min()), float(raw.max())
+        scaled = (raw - lo) / (hi - lo) if hi > lo else np.zeros_like(raw)
+        return dict(zip(rows, scaled.tolist(), strict=True))
 
     def section(self, cands: Candidates, row: int) -> float:
         got = cands.section.get(row)
@@ -129,15 +146,17 @@ class Ranker:
             order = score_fusion({n: (ids.tolist(), sc.tolist()) for n, (ids, sc) in lists.items()}, weights=w)
         order = self.year_prior(order, set(cands.info.years), s.year_prior)
         r = s.rerank
-        if r.enabled and order and (r.proximity or r.section):
+        if r.enabled and order and (r.proximity or r.section or r.sentence):
             head, tail = order[:r.pool], order[r.pool:]
             top = head[0][1] or 1.0
             rescored = []
             if r.proximity:
                 self.fill_proximity(cands, [row for row, _ in head])
+            sentence = self.fill_sentence(cands, [row for row, _ in head]) if r.sentence else {}
             for row, score in head:
                 extra = r.proximity * self.proximity(cands, row) if r.proximity else 0.0
                 extra += r.section * self.section(cands, row) if r.section else 0.0
+                extra += r.sentence * sentence[row] if r.sentence else 0.0
                 rescored.append((row, score / top + extra))
             # the tail keeps its order below the whole re-ranked head
             order = sorted(rescored, key=lambda x: -x[1]) + [(row, sc / top - 1e3) for row, sc in tail]

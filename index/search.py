@@ -21,6 +21,7 @@ from index.rerank import Candidates, Ranked, Ranker
 from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
+from index.sentences import SentenceVectors
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
 from index.stores import REMOTE_STORES, check_store
 from text.query import classify
@@ -34,7 +35,8 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
                  offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,
-                 query_cache: int = 1024, facts: list[Fact] | None = None):
+                 query_cache: int = 1024, facts: list[Fact] | None = None,
+                 sentences: SentenceVectors | None = None):
         self.folder = folder
         self._manifest = manifest
         self.settings = IndexSettings.from_manifest(manifest)
@@ -53,7 +55,7 @@ class Index:
         self._query_cache = query_cache
         self._docs = {d["id"]: d for d in manifest.get("documents", [])}
         self.facts = facts or []  # key figures of the indexed documents (index/retrievers/facts.py, answer/)
-        self.ranker = Ranker(chunks, offsets, self._idf, self.tokenizer)
+        self.ranker = Ranker(chunks, offsets, self._idf, self.tokenizer, sentences)
         self._search_settings = self.settings.search
 
     @property
@@ -188,7 +190,10 @@ class Index:
         depth = min(depth, max(1, len(self.chunks)))
         lists = {name: self.retrieve(name, query, terms, depth, mask, filters)
                  for name in ("keyword", "semantic", "facts") if name in retrievers}
-        return Candidates(query, info, self.offsets.term_ids(set(terms)), lists)
+        cands = Candidates(query, info, self.offsets.term_ids(set(terms)), lists)
+        if self.ranker.sentences is not None and self._search_settings.rerank.sentence > 0:
+            cands.qvec = self.embed_query(query.strip())  # cached: a hybrid query has embedded it already
+        return cands
 
     def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
                  filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -321,12 +326,17 @@ def open_index(path: Path | str, *, model: str | None = None, backend: str | Non
         offsets = TokenOffsets.load(folder)
         sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted((folder / SOURCES).glob("*.txt"))}
         facts = facts_index.load_facts(folder)  # now, not on first answer: the folder may be swapped out later
+        sentences = SentenceVectors.load(folder)
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         raise IndexCorruptError(f"the index in {folder} cannot be read ({exc}); {REBUILD}") from exc
     if len(dense_index) != len(chunks):
         raise IndexCorruptError(f"the index in {folder} is inconsistent ({len(chunks)} chunks, "
                                 f"{len(dense_index)} vectors); {REBUILD}")
-    return Index(folder, manifest, chunks, keyword, dense_index, offsets, sources, embedder, facts=facts)
+    if sentences is not None and (sentences.chunks != len(chunks)
+                                  or sentences.fingerprint != manifest["model"]["fingerprint"]):
+        raise IndexCorruptError(f"the sentence vectors in {folder} do not belong to its chunks or model; {REBUILD}")
+    return Index(folder, manifest, chunks, keyword, dense_index, offsets, sources, embedder, facts=facts,
+                 sentences=sentences)
 
 
 def _readable(folder: Path) -> Path:

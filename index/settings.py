@@ -23,7 +23,7 @@ from text.tokenizer import TokenizerSettings
 _BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "index/embedders/convert.py",
                "index/embedders/__init__.py", "index/embedders/base.py", "index/embedders/fingerprint.py",
                "index/embedders/st.py", "index/embedders/onnx.py", "index/retrievers/keyword.py", "text/norwegian.py",
-               "index/offsets.py", "index/settings.py", "text/tokenizer.py")
+               "index/offsets.py", "index/settings.py", "text/tokenizer.py", "index/sentences.py", "text/sentences.py")
 INDEX_FORMAT = 3  # bump when the files of an index change: an older index is rebuilt, its vectors reused
 
 
@@ -55,18 +55,19 @@ class RerankSettings:
     # fitted (eval/fusion_fit.py): proximity helps on both sets; section/caption match and the collapse did not
     proximity: float = 0.25  # the query's rarest terms close together in the chunk
     section: float = 0.0  # query terms in the section path or table caption
+    sentence: float = 0.0  # the chunk's best-matching sentence (sentence vectors, index/sentences.py)
     dedup: bool = False  # collapse row groups of one table / the same passage in two letters into one hit
 
     def __post_init__(self) -> None:
         if not 1 <= self.pool <= 1000:
             raise ValueError(f"rerank pool {self.pool} must lie in 1..1000")
-        for name in ("proximity", "section"):
+        for name in ("proximity", "section", "sentence"):
             if not 0 <= getattr(self, name) <= 10:
                 raise ValueError(f"rerank weight {name} must lie in 0..10")
 
     def as_dict(self) -> dict:
         return {"enabled": self.enabled, "pool": self.pool, "proximity": self.proximity, "section": self.section,
-                "dedup": self.dedup}
+                "sentence": self.sentence, "dedup": self.dedup}
 
 
 def _default_weights() -> dict[QueryType, FusionWeights]:
@@ -135,6 +136,9 @@ class IndexSettings:
     # otherwise outscore the one short row that answers (tuned on eval/questions/dev.jsonl)
     bm25_k1: float = 1.2
     bm25_b: float = 0.85
+    # every chunk's sentences embedded too, for the second stage's best-matching sentence (about 6 per chunk:
+    # the build embeds about 3x the text it would without them)
+    sentences: bool = True
     search: SearchSettings = field(default_factory=SearchSettings)
 
     def __post_init__(self):
@@ -149,6 +153,7 @@ class IndexSettings:
             "keyword": {"method": "bm25-lucene", "k1": self.bm25_k1, "b": self.bm25_b},
             "chunking": self.chunking.as_dict(),
             "dense": self.dense.as_dict(),
+            "sentences": self.sentences,
             "search": self.search.as_dict(),
         }
 
@@ -169,6 +174,7 @@ class IndexSettings:
             chunking=ChunkSettings(**s["chunking"]),
             bm25_k1=s["keyword"]["k1"],
             bm25_b=s["keyword"]["b"],
+            sentences=s.get("sentences", False),
             # an index built before search settings were recorded is searched with today's defaults
             search=SearchSettings.from_dict(s["search"]) if "search" in s else SearchSettings(),
         )

@@ -20,6 +20,7 @@ from core.config import index_dir as default_index_dir
 from index.build import EMBED_BATCH, BuildReport, Progress, build_index, load_embedding_cache
 from index.chunking import ChunkSettings, chunk_document, content_hash, embed_text
 from index.embedders import Embedder, expected_fingerprint, get_embedder
+from index.sentences import SentenceVectors, chunk_sentences
 from index.settings import IndexSettings
 from ingest.store import DocumentStore
 
@@ -27,10 +28,12 @@ EmbedderFactory = Callable[[], Embedder]
 
 
 class ChunkDocuments:
-    """A Ray Data stage: each stored document's chunks as (content hash, text to embed), minus cached ones."""
+    """A Ray Data stage: each stored document's chunks (and their sentences, when the index stores sentence
+    vectors) as (content hash, text to embed), minus cached ones."""
 
-    def __init__(self, data: str, chunking: ChunkSettings, cached: frozenset[str]):
+    def __init__(self, data: str, chunking: ChunkSettings, cached: frozenset[str], sentences: bool = False):
         self.store, self.chunking, self.cached = DocumentStore(Path(data)), chunking, cached
+        self.sentences = sentences
 
     def __call__(self, batch: dict) -> dict:
         hashes, texts = [], []
@@ -41,11 +44,11 @@ class ChunkDocuments:
             except (OSError, ValueError, KeyError):
                 continue  # the driver's build reports an unreadable document by name
             for c in chunk_document(doc, source, self.chunking):
-                text = embed_text(c)
-                h = content_hash(text)
-                if h not in self.cached:
-                    hashes.append(h)
-                    texts.append(text)
+                for text in [embed_text(c), *(chunk_sentences(c) if self.sentences else ())]:
+                    h = content_hash(text)
+                    if h not in self.cached:
+                        hashes.append(h)
+                        texts.append(text)
         return {"hash": np.array(hashes, dtype=object), "text": np.array(texts, dtype=object)}
 
 
@@ -82,7 +85,7 @@ class Precomputed:
 
 def embed_store_ray(data: Path, settings: IndexSettings, cached: frozenset[str], factory: EmbedderFactory,
                     workers: int = 2, address: str | None = None) -> dict[str, np.ndarray]:
-    """content hash → vector for every chunk text of the stored documents not in `cached`."""
+    """content hash → vector for every chunk text (and sentence) of the stored documents not in `cached`."""
     from ingest.engines.ray_session import ray_session
 
     ids = DocumentStore(data).ids()
@@ -95,7 +98,7 @@ def embed_store_ray(data: Path, settings: IndexSettings, cached: frozenset[str],
         texts = docs.map_batches(ChunkDocuments, batch_size=1, batch_format="numpy", num_cpus=0,
                                  compute=ray.data.ActorPoolStrategy(size=workers),
                                  fn_constructor_kwargs={"data": str(data), "chunking": settings.chunking,
-                                                        "cached": cached})
+                                                        "cached": cached, "sentences": settings.sentences})
         vectors = texts.map_batches(EmbedPassages, batch_size=EMBED_BATCH, batch_format="numpy",
                                     compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
                                     fn_constructor_kwargs={"factory": factory})
@@ -119,6 +122,8 @@ def build_index_ray(data: Path, index_dir: Path | None = None, settings: IndexSe
     fingerprint = (probe.fingerprint if probe
                    else expected_fingerprint(settings.model, settings.backend, settings.quantize))
     cached = load_embedding_cache(out, fingerprint) if out.exists() else {}
+    if settings.sentences and out.exists():
+        cached.update(SentenceVectors.load_cache(out, fingerprint))
     if progress:
         progress("embedding", 0, 1)
     vectors = {**cached, **embed_store_ray(data, settings, frozenset(cached), factory, workers, address)}

@@ -60,9 +60,12 @@ def test_missing_index_is_a_clear_error(tmp_path):
 def test_unchanged_rebuild_embeds_nothing(data_copy):
     emb = FakeEmbedder()
     first = build_index(data_copy, embedder=emb)
-    assert first.embedded == emb.passages_embedded > 0 and not first.unchanged
+    # the model is asked for every chunk and every sentence once, and for nothing else
+    assert first.embedded + first.sentences_embedded == emb.passages_embedded and first.embedded > 0
+    assert first.sentences_embedded > first.embedded and not first.unchanged
     again = build_index(data_copy, embedder=emb)
-    assert again.unchanged and again.embedded == 0 and emb.passages_embedded == first.embedded
+    assert again.unchanged and again.embedded == 0
+    assert emb.passages_embedded == first.embedded + first.sentences_embedded
     forced = build_index(data_copy, embedder=emb, force=True)
     assert not forced.unchanged and forced.embedded == 0 and forced.reused == forced.chunks
     # other settings, same texts: the vectors are reused from the cache
@@ -87,7 +90,9 @@ def test_changed_added_and_removed_documents_reembed_only_themselves(data_copy):
     assert changed.changed == ["imdi-fou-2020"] and not changed.added and not changed.removed
     assert set(changed.embedded_by_doc) == {"imdi-fou-2020"}
     assert 1 <= changed.embedded <= 2  # the chunk holding the paragraph (and a neighbour if the cut moved)
-    assert emb.passages_embedded == base.embedded + changed.embedded
+    assert emb.passages_embedded == (base.embedded + base.sentences_embedded
+                                     + changed.embedded + changed.sentences_embedded)
+    assert 0 < changed.sentences_embedded <= 2  # the changed paragraph's new sentence (and its neighbour)
 
     n_fou = sum(1 for c in open_index(data_copy, embedder=emb).chunks if c.doc_id == "imdi-fou-2020")
     store.remove("imdi-fou-2020")
