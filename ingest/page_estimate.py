@@ -83,10 +83,21 @@ class Estimate:
     mode: str  # "exact" (between two exact pins), "soft" (a soft pin on a side), "extrapolated", "none"
     # (snapped page bottoms refine the position but do not name the stretch)
     distance: float  # pages to the nearest pin used
+    # the pages the evidence itself leaves open: after the pin before (or page 1), up to the pin after
+    # (or the document's last page, where it is known); no bound shown claims more than this
+    lo: int = 1
+    hi: int | None = None
 
     @property
     def page(self) -> int:
-        return max(1, math.floor(self.coord + 1e-6))  # a passage opening a page is on that page
+        page = max(self.lo, math.floor(self.coord + 1e-6))  # a passage opening a page is on that page
+        return page if self.hi is None else min(page, self.hi)
+
+    def bounded(self, bound: int) -> int:
+        """The measured bound, narrowed to the pages the evidence leaves open around this estimate."""
+        if self.hi is None:
+            return bound
+        return min(bound, max(self.page - self.lo, self.hi - self.page))
 
     @property
     def bucket(self) -> str:
@@ -259,19 +270,30 @@ class PageEstimator:
         if not self.pins:
             return [Estimate(0.0, "none", math.inf) for _ in offsets]
         coords = self._coords(offsets)
+        exact = [p for p in self.anchors if p.exact]
         out = []
         for x, coord in zip(offsets, coords, strict=True):
             j = bisect.bisect_right(self.anchor_offsets, x)
             a = self.anchors[j - 1] if j > 0 else None
             b = self.anchors[j] if j < len(self.anchors) else None
+            lo, hi = self._open_pages(x, exact)
             if a is not None and b is not None:
                 mode = "exact" if a.exact and b.exact else "soft"
-                out.append(Estimate(coord, mode, max(0.0, min(coord - a.page, b.page - coord))))
+                out.append(Estimate(coord, mode, max(0.0, min(coord - a.page, b.page - coord)), lo, hi))
             else:
                 near = a if a is not None else b
                 assert near is not None
-                out.append(Estimate(coord, "extrapolated", abs(coord - near.page)))
+                out.append(Estimate(coord, "extrapolated", abs(coord - near.page), lo, hi))
         return out
+
+    def _open_pages(self, x: int, exact: list[Pin]) -> tuple[int, int | None]:
+        """The pages the exact evidence leaves open at `x`: from the exact page start before it (or page 1)
+        to the page before the exact page start after it (or the last page, where known). Soft pins (a TOC
+        entry, a counted page) do not narrow it: they are estimates themselves."""
+        j = bisect.bisect_right([p.offset for p in exact], x)
+        lo = exact[j - 1].page if j > 0 else 1
+        hi = exact[j].page - 1 if j < len(exact) else self.last_page
+        return lo, None if hi is None else max(hi, lo)
 
     def _coords(self, offsets: Sequence[int]) -> list[float]:
         m = self.mass.at(list(offsets)) @ self.theta
