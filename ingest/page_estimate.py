@@ -258,10 +258,9 @@ class PageEstimator:
             lo = (a.page + 1) if a else 2
             cs = [coords[i] for i in idx]
             hi = (b.page - 1) if b else math.ceil(max(cs)) + len(idx) + 2
-            pages = snap_increasing(cs, lo, hi)
-            if pages is None:
-                continue  # more page bottoms than pages: some are not bottoms, trust none of them
-            out += [Pin(bottoms[i], m, False, "bottom") for i, m in zip(idx, pages, strict=True)]
+            pages = snap_subset(cs, lo, hi, DROP_COST)
+            # a sign that fits no page near its estimate is not a page break (a figure label, an indent)
+            out += [Pin(bottoms[i], m, False, "bottom") for i, m in zip(idx, pages, strict=True) if m is not None]
         return out
 
     def at(self, offsets: Sequence[int]) -> list[Estimate]:
@@ -320,36 +319,44 @@ class PageEstimator:
 MIN_GAP = 200  # a bottom this close before a pin is that pin's own page end
 
 
-def snap_increasing(coords: Sequence[float], lo: int, hi: int | float) -> list[int] | None:
-    """Strictly increasing integers in [lo, hi] nearest (least squares) to `coords`, or None if they cannot fit."""
+DROP_COST = 25  # pages²: a page-break sign is dropped rather than moved more than 1.5 pages from its estimate
+
+
+def snap_subset(coords: Sequence[float], lo: int, hi: int | float, drop: float) -> list[int | None]:
+    """Strictly increasing integers in [lo, hi] nearest (least squares) to `coords`, each coordinate either
+    placed or dropped (None) at cost `drop`: more signs than pages, or a sign far off, drops some."""
     k = len(coords)
     hi = int(hi)
-    if hi - lo + 1 < k:
-        return None
-    values = np.arange(lo, hi + 1)
+    if k == 0:
+        return []
+    values = np.arange(lo - 1, hi + 1)  # value lo-1: nothing placed yet
     n = len(values)
-    cost = np.full((k, n), np.inf)
-    back = np.zeros((k, n), dtype=int)
-    cost[0] = (values - coords[0]) ** 2
-    for i in range(1, k):
-        # best previous value strictly below each value: running minimum shifted by one
-        prev_best = np.minimum.accumulate(cost[i - 1])
-        prev_arg = np.zeros(n, dtype=int)
-        best, arg = np.inf, 0
-        for v in range(n):
-            if cost[i - 1][v] < best:
-                best, arg = cost[i - 1][v], v
-            prev_arg[v] = arg
-        cost[i, 1:] = prev_best[:-1] + (values[1:] - coords[i]) ** 2
-        back[i, 1:] = prev_arg[:-1]
-    v = int(np.argmin(cost[-1]))
-    if not np.isfinite(cost[-1][v]):
-        return None
-    out = [v]
-    for i in range(k - 1, 0, -1):
-        v = int(back[i][v])
-        out.append(v)
-    return [int(values[v]) for v in reversed(out)]
+    inf = np.inf
+    cost = np.full(n, inf)
+    cost[0] = 0.0
+    # choice[i][v]: -1 dropped (last placed value stays v), else the previous state index
+    choice = np.full((k, n), -2, dtype=int)
+    for i in range(k):
+        new = cost + drop
+        choice[i] = np.where(np.isfinite(new), -1, -2)
+        best, arg = inf, -1
+        for v in range(1, n):
+            if cost[v - 1] < best:
+                best, arg = cost[v - 1], v - 1
+            placed = best + (values[v] - coords[i]) ** 2
+            if placed < new[v]:
+                new[v] = placed
+                choice[i][v] = arg
+        cost = new
+    v = int(np.argmin(cost))
+    out: list[int | None] = [None] * k
+    for i in range(k - 1, -1, -1):
+        c = int(choice[i][v])
+        if c == -1:
+            continue
+        out[i] = int(values[v])
+        v = c
+    return out
 
 
 # -- measured error bounds ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Sp
 from eval.ingest_fixtures import FIXTURES
 from index.chunking import merge_pages
 from ingest.formats import get_parser
-from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_increasing
+from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_subset
 from ingest.pages import document_pins, estimate_ref, numbering_reach, page_count
 
 PAGE = 3000  # characters of prose that fill a page in the made-up documents below
@@ -84,8 +84,10 @@ def test_pins_must_rise_and_an_exact_pin_beats_a_soft_one():
 
 
 def test_page_bottoms_snap_to_increasing_whole_pages():
-    assert snap_increasing([1.2, 1.4, 3.9], 1, 6) == [1, 2, 4]
-    assert snap_increasing([2.0, 2.0, 2.0], 1, 2) is None  # three bottoms cannot fit two pages
+    assert snap_subset([1.2, 1.4, 3.9], 1, 6, 25.0) == [1, 2, 4]
+    assert snap_subset([2.0, 2.0, 2.0], 1, 2, 25.0) == [1, 2, None]  # three breaks cannot fit two pages: one goes
+    # a sign far from where the density puts it is dropped when that is cheaper than moving it
+    assert snap_subset([3.0, 4.0, 30.0, 5.0], 1, 9, 4.0) == [3, 4, None, 5]
 
 
 def test_bottoms_correct_a_drifting_estimate():
