@@ -34,6 +34,7 @@ FEATURES = ("text", "footnote", "table", "block", "figure", "table_block", "head
 PRIOR = np.array([1.0, 0.75, 1.2, 60.0, 900.0, 250.0, 150.0, 0.2, 30.0])
 RIDGE = 4.0  # pages²: how much a stretch must disagree before a weight moves far from its prior
 CHARS_PER_PAGE = 2800.0  # a rate for a document without any stretch to calibrate on
+SOFT_SLACK = 2  # pages a soft pin may be off: the measured p90 of stretches next to one (ingest/page_error.json)
 BUCKETS = (1, 3, 6, 12)  # pages from the nearest pin; farther is the last bucket "inf"
 
 
@@ -286,12 +287,18 @@ class PageEstimator:
         return out
 
     def _open_pages(self, x: int, exact: list[Pin]) -> tuple[int, int | None]:
-        """The pages the exact evidence leaves open at `x`: from the exact page start before it (or page 1)
-        to the page before the exact page start after it (or the last page, where known). Soft pins (a TOC
-        entry, a counted page) do not narrow it: they are estimates themselves."""
+        """The pages the evidence leaves open at `x`: from the page start before it (or page 1) to the page
+        before the page start after it (or the last page, where known). A soft pin (a TOC entry, a counted
+        page) is an estimate itself: it narrows only by its own measured slack."""
         j = bisect.bisect_right([p.offset for p in exact], x)
         lo = exact[j - 1].page if j > 0 else 1
         hi = exact[j].page - 1 if j < len(exact) else self.last_page
+        k = bisect.bisect_right(self.anchor_offsets, x)
+        if k > 0 and not self.anchors[k - 1].exact:
+            lo = max(lo, self.anchors[k - 1].page - SOFT_SLACK)
+        if k < len(self.anchors) and not self.anchors[k].exact:
+            soft_hi = self.anchors[k].page + SOFT_SLACK
+            hi = soft_hi if hi is None else min(hi, soft_hi)
         return lo, None if hi is None else max(hi, lo)
 
     def _coords(self, offsets: Sequence[int]) -> list[float]:

@@ -133,6 +133,20 @@ def test_extrapolation_stops_at_the_last_page_and_the_bound_at_the_pages_left_op
     assert late.page == 8 and late.bounded(6) == 2
 
 
+def test_an_estimate_too_wide_to_turn_to_becomes_the_range_its_pins_leave_open():
+    far = Estimate(1.2, "extrapolated", 8.0, lo=1, hi=11)  # before a counted page 9 (±2): pages 1–11
+    ref = estimate_ref(PageRef.unknown(), far, TABLE)
+    assert ref is not None and ref.label() == "s. 1–11" and (ref.estimate, ref.error) == (1, 6)
+    assert estimate_ref(PageRef.unknown(), Estimate(1.2, "extrapolated", 8.0), TABLE).label() == "ca. s. 1 (±6)"
+
+
+def test_a_soft_pin_narrows_the_open_pages_only_by_its_slack():
+    items, starts = _doc(30, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[8], 9, False), Pin(starts[20], 21, True)], items[-1].end)
+    before, between = est.at([starts[1] + 10, starts[12] + 10])
+    assert (before.lo, before.hi) == (1, 11) and (between.lo, between.hi) == (7, 20)
+
+
 def test_page_count_without_form_feeds_needs_a_number_on_every_page_and_a_last_page_of_one_page():
     text = (FIXTURES / "pdftotext" / "arsrapport-2017-nord-noff.txt").read_text(encoding="utf-8")
     assert page_count(get_parser("pdftotext")(text, "x"), text) == 3  # headers 1, 2, 3 and a short page 3

@@ -31,15 +31,11 @@ def test_held_out_page_breaks_of_the_2022_report_median_one_page(report_2022):
 
 def test_every_block_of_the_2022_report_gets_an_estimate_no_wider_than_five_pages(report_2022):
     fmt, text, parsed = report_2022["imdi-arsrapport-2022"]
-    est = estimate_document(parsed, text, fmt)
+    estimate_document(parsed, text, fmt)
     refs = [b.page for b in parsed.blocks]
     assert all(r.certainty != PageCertainty.range for r in refs)
     estimated = [r for r in refs if r.certainty == PageCertainty.estimated]
-    assert len(estimated) > 600 and all(r.error is not None for r in estimated)
-    # up to the last footer every bound is within ±5; past it (the accounts tables) the extrapolation's own
-    last = est.anchors[-1].offset
-    assert all(b.page.error <= 5 for b in parsed.blocks if b.page.error is not None and b.span.start < last)
-    assert sum(b.page.error > 5 for b in parsed.blocks if b.page.error is not None) <= 2
+    assert len(estimated) > 600 and all(r.error is not None and r.error <= 5 for r in estimated)
     # the estimates run forward through the report, page after page
     pages = [b.page.turn_to for b in sorted(parsed.blocks, key=lambda b: b.span.start) if b.page.turn_to]
     assert sum(1 for a, b in zip(pages, pages[1:], strict=False) if b < a) <= 3

@@ -145,9 +145,11 @@ def page_records(pm: PageMap, source: str) -> list[Page]:
 
 
 
-def page_bottoms(text: str, blocks: list[tuple[int, str]]) -> list[int]:
+def page_bottoms(text: str, blocks: list[tuple[int, str]], tables: list[tuple[int, int]] = ()) -> list[int]:
     """Offsets where a page ends without a number: after each whitespace-only line that closes the
     body text of a page, the first block that is not a footnote. `blocks` are (start, kind) in order.
+    Where the export shows each page's first line, those instead (`tables`: spans where such a line
+    may be a cell).
 
     Lines inside an anchor's furniture are left out (the anchor says more); the estimator snaps
     these bottoms to whole pages between its pins.
@@ -164,6 +166,12 @@ def page_bottoms(text: str, blocks: list[tuple[int, str]]) -> list[int]:
             if j < len(starts):
                 out.add(starts[j])
     flows = page_flow_starts(lines, furniture)
+    # inside a table a line opening with a space is often a cell: a table may turn a page, but not twice
+    # within a page's lines (the accounts tables of the 2022 report)
+    line_of = [ln.start for ln in lines]
+    flows = [f for k, f in enumerate(flows)
+             if not (k > 0 and any(a < f < b for a, b in tables)
+                     and bisect.bisect_right(line_of, f) - bisect.bisect_right(line_of, flows[k - 1]) < PAGE_LINES_MIN)]
     # where the export shows every page's first line, those are the page breaks: a footnote area only
     # says some page ended before the next block, which can lie many lines later (a wrong break)
     return flows or sorted(out)
