@@ -226,9 +226,10 @@ def plot(samples: list[dict], path: Path = PLOT) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4))
+    fig, axes = plt.subplots(1, 5, figsize=(21, 4))
     panels = (("loo", None, "Leave-one-out, all exact anchors (corpus)"),
               ("loo", "imdi-arsrapport-2022", "Leave-one-out, 2022 report (7 footers)"),
+              ("break", "imdi-arsrapport-2022", "Held-out page breaks, 2022 report"),
               ("synth", None, "Generated PDFs as text (5 layouts)"),
               ("toc", None, "Held-out TOC entries (2020, FoU)"))
     for ax, (src, doc, title) in zip(axes, panels, strict=True):
