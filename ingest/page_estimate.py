@@ -326,7 +326,7 @@ class PageEstimator:
 MIN_GAP = 200  # a bottom this close before a pin is that pin's own page end
 
 
-DROP_COST = 25  # pages²: a page-break sign is dropped rather than moved more than 1.5 pages from its estimate
+DROP_COST = 25  # pages²: a page-break sign is dropped rather than moved about 5 pages from its estimate
 
 
 def snap_subset(coords: Sequence[float], lo: int, hi: int | float, drop: float) -> list[int | None]:

@@ -204,8 +204,9 @@ def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | N
     if lo is not None and hi is not None:
         page = min(max(page, lo), hi)
         bound = min(bound, max(page - lo, hi - page))
-    elif bound > WIDEST_ESTIMATE and e.hi is not None and ref.certainty == PageCertainty.unknown:
-        # too wide to turn to, but the pins bound it: the pages they leave open, with the estimate kept
+    elif (bound > WIDEST_ESTIMATE and e.hi is not None and ref.certainty == PageCertainty.unknown
+          and e.hi - e.lo <= 2 * WIDEST_ESTIMATE):
+        # too wide to turn to, but the pins leave few pages open: cite those, with the estimate kept
         return PageRef.span_of(e.lo, e.hi).with_estimate(page, bound)
     return ref.with_estimate(page, bound)
 

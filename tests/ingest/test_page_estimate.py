@@ -138,6 +138,8 @@ def test_an_estimate_too_wide_to_turn_to_becomes_the_range_its_pins_leave_open()
     ref = estimate_ref(PageRef.unknown(), far, TABLE)
     assert ref is not None and ref.label() == "s. 1–11" and (ref.estimate, ref.error) == (1, 6)
     assert estimate_ref(PageRef.unknown(), Estimate(1.2, "extrapolated", 8.0), TABLE).label() == "ca. s. 1 (±6)"
+    wide_open = Estimate(1.2, "extrapolated", 8.0, lo=1, hi=38)  # a range of 38 pages says less than ±6
+    assert estimate_ref(PageRef.unknown(), wide_open, TABLE).label() == "ca. s. 1 (±6)"
 
 
 def test_a_soft_pin_narrows_the_open_pages_only_by_its_slack():
