@@ -85,7 +85,7 @@ def bad_page_labels(doc: ParsedDocument, n_pages: int | None) -> list[str]:
     """Page numbers that cannot be pages: 0 or less, a year, or beyond the document's length."""
     bad = []
     for what, ref in page_refs(doc):
-        for n in {ref.page, ref.first, ref.last} - {None}:
+        for n in {ref.page, ref.first, ref.last, ref.estimate} - {None}:
             year = is_year(n) and (n_pages is None or n_pages < n)
             if n < 1 or year or (n_pages is not None and n > n_pages):
                 bad.append(f"{what}: {ref.label()}")

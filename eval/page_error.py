@@ -8,7 +8,8 @@ same weight) between the same pins:
 
 * leave-one-out over the exact pins of the bundled corpus (the footers of the 2022 report, the
   page numbers of the 2024 report, the exact pages of the letter bundle): a pin is held out and
-  the blocks it made exact (the pages on both sides of it) are estimated from the other exact pins;
+  the blocks it made exact (the pages on both sides of it) are estimated from the other exact pins,
+  and so is the held-out page break itself (its last character and its first: every anchor counts);
   TOC entries (2020 report, FoU appendix) are held out the same way against their TOC page;
 * generated PDFs turned into text without page breaks (eval/page_synth.py), where every page is
   known, with surviving anchors every K pages.
@@ -76,8 +77,6 @@ def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]
             hi = exact_pins[k + 1].offset if k + 1 < len(exact_pins) else len(text)
             truth = [b for b in exact_blocks
                      if b.page.page in (held.page - 1, held.page) and lo <= b.span.start < hi]
-            if not truth:
-                continue
             for method in METHODS:
                 est = PageEstimator(items, rest, len(text), nl, uniform=method == "line",
                                     bottoms=bottoms if method == "density" else ())
@@ -90,6 +89,10 @@ def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]
                     if side_ests:
                         e = side_ests[len(side_ests) // 2]
                         out.append(sample("loo", method, e.page, side, e.mode, e.distance, doc_id))
+                # the held-out page break itself: its last character is on the page before, its first on the page
+                for e, truth_page in zip(est.at([held.offset - 1, held.offset]), (held.page - 1, held.page),
+                                         strict=True):
+                    out.append(sample("break", method, e.page, truth_page, e.mode, e.distance, doc_id))
     for doc_id in (d for d in TOC_DOCS if d in corpus):
         fmt, text, parsed = corpus[doc_id]
         items = document_items(parsed)
@@ -165,7 +168,9 @@ def error_table(samples: list[dict]) -> dict:
     generated PDFs'. A nearer bucket never claims more than a farther one allows for less.
     """
     order = [*map(str, BUCKETS), "inf"]
-    density = [s for s in samples if s["method"] == "density" and s["mode"] != "none"]
+    # the held-out page breaks repeat the leave-one-out anchors at their most ambiguous point: they are
+    # reported, but would count each anchor twice here
+    density = [s for s in samples if s["method"] == "density" and s["mode"] != "none" and s["source"] != "break"]
     table: dict[str, dict[str, dict]] = {}
     for mode in sorted({s["mode"] for s in density}):
         rows: dict[str, dict] = {}
@@ -199,7 +204,7 @@ def error_table(samples: list[dict]) -> dict:
 
 def summary(samples: list[dict]) -> dict:
     out: dict = {}
-    for src in ("loo", "toc", "synth"):
+    for src in ("loo", "break", "toc", "synth"):
         for method in METHODS:
             errs = [s["error"] for s in samples if s["source"] == src and s["method"] == method]
             out[f"{src}/{method}"] = stats(errs)
@@ -221,9 +226,10 @@ def plot(samples: list[dict], path: Path = PLOT) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4))
+    fig, axes = plt.subplots(1, 5, figsize=(21, 4))
     panels = (("loo", None, "Leave-one-out, all exact anchors (corpus)"),
               ("loo", "imdi-arsrapport-2022", "Leave-one-out, 2022 report (7 footers)"),
+              ("break", "imdi-arsrapport-2022", "Held-out page breaks, 2022 report"),
               ("synth", None, "Generated PDFs as text (5 layouts)"),
               ("toc", None, "Held-out TOC entries (2020, FoU)"))
     for ax, (src, doc, title) in zip(axes, panels, strict=True):

@@ -34,6 +34,7 @@ FEATURES = ("text", "footnote", "table", "block", "figure", "table_block", "head
 PRIOR = np.array([1.0, 0.75, 1.2, 60.0, 900.0, 250.0, 150.0, 0.2, 30.0])
 RIDGE = 4.0  # pages²: how much a stretch must disagree before a weight moves far from its prior
 CHARS_PER_PAGE = 2800.0  # a rate for a document without any stretch to calibrate on
+SOFT_SLACK = 2  # pages a soft pin may be off: the measured p90 of stretches next to one (ingest/page_error.json)
 BUCKETS = (1, 3, 6, 12)  # pages from the nearest pin; farther is the last bucket "inf"
 
 
@@ -83,10 +84,21 @@ class Estimate:
     mode: str  # "exact" (between two exact pins), "soft" (a soft pin on a side), "extrapolated", "none"
     # (snapped page bottoms refine the position but do not name the stretch)
     distance: float  # pages to the nearest pin used
+    # the pages the evidence itself leaves open: after the pin before (or page 1), up to the pin after
+    # (or the document's last page, where it is known); no bound shown claims more than this
+    lo: int = 1
+    hi: int | None = None
 
     @property
     def page(self) -> int:
-        return max(1, math.floor(self.coord + 1e-6))  # a passage opening a page is on that page
+        page = max(self.lo, math.floor(self.coord + 1e-6))  # a passage opening a page is on that page
+        return page if self.hi is None else min(page, self.hi)
+
+    def bounded(self, bound: int) -> int:
+        """The measured bound, narrowed to the pages the evidence leaves open around this estimate."""
+        if self.hi is None:
+            return bound
+        return min(bound, max(self.page - self.lo, self.hi - self.page))
 
     @property
     def bucket(self) -> str:
@@ -247,10 +259,9 @@ class PageEstimator:
             lo = (a.page + 1) if a else 2
             cs = [coords[i] for i in idx]
             hi = (b.page - 1) if b else math.ceil(max(cs)) + len(idx) + 2
-            pages = snap_increasing(cs, lo, hi)
-            if pages is None:
-                continue  # more page bottoms than pages: some are not bottoms, trust none of them
-            out += [Pin(bottoms[i], m, False, "bottom") for i, m in zip(idx, pages, strict=True)]
+            pages = snap_subset(cs, lo, hi, DROP_COST)
+            # a sign that fits no page near its estimate is not a page break (a figure label, an indent)
+            out += [Pin(bottoms[i], m, False, "bottom") for i, m in zip(idx, pages, strict=True) if m is not None]
         return out
 
     def at(self, offsets: Sequence[int]) -> list[Estimate]:
@@ -259,19 +270,36 @@ class PageEstimator:
         if not self.pins:
             return [Estimate(0.0, "none", math.inf) for _ in offsets]
         coords = self._coords(offsets)
+        exact = [p for p in self.anchors if p.exact]
         out = []
         for x, coord in zip(offsets, coords, strict=True):
             j = bisect.bisect_right(self.anchor_offsets, x)
             a = self.anchors[j - 1] if j > 0 else None
             b = self.anchors[j] if j < len(self.anchors) else None
+            lo, hi = self._open_pages(x, exact)
             if a is not None and b is not None:
                 mode = "exact" if a.exact and b.exact else "soft"
-                out.append(Estimate(coord, mode, max(0.0, min(coord - a.page, b.page - coord))))
+                out.append(Estimate(coord, mode, max(0.0, min(coord - a.page, b.page - coord)), lo, hi))
             else:
                 near = a if a is not None else b
                 assert near is not None
-                out.append(Estimate(coord, "extrapolated", abs(coord - near.page)))
+                out.append(Estimate(coord, "extrapolated", abs(coord - near.page), lo, hi))
         return out
+
+    def _open_pages(self, x: int, exact: list[Pin]) -> tuple[int, int | None]:
+        """The pages the evidence leaves open at `x`: from the page start before it (or page 1) to the page
+        before the page start after it (or the last page, where known). A soft pin (a TOC entry, a counted
+        page) is an estimate itself: it narrows only by its own measured slack."""
+        j = bisect.bisect_right([p.offset for p in exact], x)
+        lo = exact[j - 1].page if j > 0 else 1
+        hi = exact[j].page - 1 if j < len(exact) else self.last_page
+        k = bisect.bisect_right(self.anchor_offsets, x)
+        if k > 0 and not self.anchors[k - 1].exact:
+            lo = max(lo, self.anchors[k - 1].page - SOFT_SLACK)
+        if k < len(self.anchors) and not self.anchors[k].exact:
+            soft_hi = self.anchors[k].page + SOFT_SLACK
+            hi = soft_hi if hi is None else min(hi, soft_hi)
+        return lo, None if hi is None else max(hi, lo)
 
     def _coords(self, offsets: Sequence[int]) -> list[float]:
         m = self.mass.at(list(offsets)) @ self.theta
@@ -298,36 +326,44 @@ class PageEstimator:
 MIN_GAP = 200  # a bottom this close before a pin is that pin's own page end
 
 
-def snap_increasing(coords: Sequence[float], lo: int, hi: int | float) -> list[int] | None:
-    """Strictly increasing integers in [lo, hi] nearest (least squares) to `coords`, or None if they cannot fit."""
+DROP_COST = 25  # pages²: a page-break sign is dropped rather than moved about 5 pages from its estimate
+
+
+def snap_subset(coords: Sequence[float], lo: int, hi: int | float, drop: float) -> list[int | None]:
+    """Strictly increasing integers in [lo, hi] nearest (least squares) to `coords`, each coordinate either
+    placed or dropped (None) at cost `drop`: more signs than pages, or a sign far off, drops some."""
     k = len(coords)
     hi = int(hi)
-    if hi - lo + 1 < k:
-        return None
-    values = np.arange(lo, hi + 1)
+    if k == 0:
+        return []
+    values = np.arange(lo - 1, hi + 1)  # value lo-1: nothing placed yet
     n = len(values)
-    cost = np.full((k, n), np.inf)
-    back = np.zeros((k, n), dtype=int)
-    cost[0] = (values - coords[0]) ** 2
-    for i in range(1, k):
-        # best previous value strictly below each value: running minimum shifted by one
-        prev_best = np.minimum.accumulate(cost[i - 1])
-        prev_arg = np.zeros(n, dtype=int)
-        best, arg = np.inf, 0
-        for v in range(n):
-            if cost[i - 1][v] < best:
-                best, arg = cost[i - 1][v], v
-            prev_arg[v] = arg
-        cost[i, 1:] = prev_best[:-1] + (values[1:] - coords[i]) ** 2
-        back[i, 1:] = prev_arg[:-1]
-    v = int(np.argmin(cost[-1]))
-    if not np.isfinite(cost[-1][v]):
-        return None
-    out = [v]
-    for i in range(k - 1, 0, -1):
-        v = int(back[i][v])
-        out.append(v)
-    return [int(values[v]) for v in reversed(out)]
+    inf = np.inf
+    cost = np.full(n, inf)
+    cost[0] = 0.0
+    # choice[i][v]: -1 dropped (last placed value stays v), else the previous state index
+    choice = np.full((k, n), -2, dtype=int)
+    for i in range(k):
+        new = cost + drop
+        choice[i] = np.where(np.isfinite(new), -1, -2)
+        best, arg = inf, -1
+        for v in range(1, n):
+            if cost[v - 1] < best:
+                best, arg = cost[v - 1], v - 1
+            placed = best + (values[v] - coords[i]) ** 2
+            if placed < new[v]:
+                new[v] = placed
+                choice[i][v] = arg
+        cost = new
+    v = int(np.argmin(cost))
+    out: list[int | None] = [None] * k
+    for i in range(k - 1, -1, -1):
+        c = int(choice[i][v])
+        if c == -1:
+            continue
+        out[i] = int(values[v])
+        v = c
+    return out
 
 
 # -- measured error bounds ---------------------------------------------------------------------------

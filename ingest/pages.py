@@ -120,13 +120,42 @@ def form_feed_pages(source: str) -> int | None:
     return sum(1 for page in source.split("\f") if page.strip())
 
 
+def page_count(parsed: ParsedDocument, source: str) -> int | None:
+    """The document's last page where the export shows it, else None.
+
+    Form feeds count the pages. Without them, a running header or footer on every page 1…k counts them
+    when those pages cover the whole text and the last one holds no more text than the longest page
+    before it: a page k+1 would show its number like every other page did.
+    """
+    n = form_feed_pages(source)
+    if n is not None:
+        return n
+    recs = sorted((p for p in parsed.pages if p.span is not None), key=lambda p: p.number)
+    if len(recs) < 2 or [p.number for p in recs] != list(range(1, len(recs) + 1)):
+        return None
+    if any(p.certainty != PageCertainty.exact for p in recs[:-1]):
+        return None
+    spans = [p.span for p in recs]
+    end = len(source.rstrip())
+    if source[:spans[0].start].strip() or any(b.start != a.end for a, b in zip(spans, spans[1:], strict=False)):  # type: ignore[union-attr]
+        return None  # text outside the counted pages
+    if spans[-1].end < end and source[spans[-1].end:].strip():  # type: ignore[union-attr]
+        return None
+    longest = max(s.end - s.start for s in spans[:-1])  # type: ignore[union-attr]
+    tail = end - spans[-1].start  # type: ignore[union-attr]
+    return recs[-1].number if tail <= LAST_PAGE_SLACK * longest else None
+
+
+LAST_PAGE_SLACK = 1.2  # a last page a little fuller than any other is still one page; much fuller is two
+
+
 def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
                       table: dict[str, dict[str, int]] | None = None) -> PageEstimator:
     """Give every record that is not exact a best-estimate page and its measured error bound."""
     est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
                         newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
     est.reach = numbering_reach(parsed.blocks, est.anchors)
-    est.last_page = form_feed_pages(source)
+    est.last_page = page_count(parsed, source)
     estimate_records([*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures], est, table)
     parsed.pages = estimated_pages(parsed, source, est, table)
     return est
@@ -164,7 +193,7 @@ def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | N
     bound = error_bound(e, table)
     if bound is None:
         return None
-    page = e.page
+    page, bound = e.page, e.bounded(bound)
     lo = ref.first if ref.first is not None else None
     hi = ref.last if ref.last is not None else None
     if ref.certainty == PageCertainty.estimated and ref.page is not None and lo is None:
@@ -175,6 +204,10 @@ def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | N
     if lo is not None and hi is not None:
         page = min(max(page, lo), hi)
         bound = min(bound, max(page - lo, hi - page))
+    elif (bound > WIDEST_ESTIMATE and e.hi is not None and ref.certainty == PageCertainty.unknown
+          and e.hi - e.lo <= 2 * WIDEST_ESTIMATE):
+        # too wide to turn to, but the pins leave few pages open: cite those, with the estimate kept
+        return PageRef.span_of(e.lo, e.hi).with_estimate(page, bound)
     return ref.with_estimate(page, bound)
 
 
@@ -189,6 +222,7 @@ def estimated_pages(parsed: ParsedDocument, source: str, est: PageEstimator,
     spans: dict[int, list[int]] = {}  # page -> [start, end, error]
     for x, e in zip(starts, est.at(starts), strict=True):
         bound = error_bound(e, table)
+        bound = None if bound is None else e.bounded(bound)
         if e.mode == "none" or bound is None or bound > WIDEST_ESTIMATE or e.page in known:
             continue
         end = source.find("\n", x)

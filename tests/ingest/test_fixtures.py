@@ -1,11 +1,13 @@
 """Every fixture of every export family (tests/fixtures/<family>/) against its truth file: style detected,
-exact sections, tables with their shape and a cell, named figures, no impossible page label, exact pages right.
+exact sections, tables with their shape and a cell, named figures, no impossible page label (before and after
+the page estimates), exact pages right.
 Family-specific cases live in test_fixtures_<family>.py."""
 
 import pytest
 
 from tests.ingest.fixturecases import (
     cases,
+    check_estimated_pages_possible,
     check_exact_pages_right,
     check_figures,
     check_page_labels,
@@ -17,8 +19,9 @@ from tests.ingest.fixturecases import (
 
 FAMILIES = ("letter", "markdown", "markdown_html", "ocr", "pdf", "pdftotext", "plain")
 CASES = [path for family in FAMILIES for path in cases(family)]
-CHECKS = [check_style, check_sections, check_tables, check_figures, check_pages_possible, check_exact_pages_right,
-          check_page_labels]
+CHECKS = [check_style, check_sections, check_tables, check_figures, check_pages_possible,
+          check_estimated_pages_possible,
+          check_exact_pages_right, check_page_labels]
 
 
 def test_every_family_has_fixtures():

@@ -10,6 +10,7 @@ import re
 from core.records import Document, DocumentMeta, PageCertainty
 from ingest.formats.pdftotext.cells import fits, split_row
 from ingest.formats.pdftotext.lines import find_anchors, split_lines
+from ingest.formats.pdftotext.pages import page_flow_starts
 from ingest.formats.pdftotext.parser import parse
 
 DOC = "imdi-arsrapport-2022"
@@ -202,6 +203,21 @@ def test_running_headers_and_page_numbers_are_not_text(doc, source):
 def test_anchors(source):
     lines = split_lines(source)
     assert [a.number for a in find_anchors(lines)] == [3, 26, 39, 60, 76, 81, 123]
+
+
+def test_page_first_lines_are_page_breaks_and_label_columns_are_not(source):
+    lines = split_lines(source)
+    starts = page_flow_starts(lines, set())
+    # footers 26 and 39 close pages 27–39: twelve page breaks lie between them, eleven show a first line
+    lo, hi = _offset(source, "Av 736 personar i målgruppa for"), _offset(source, "\n39 \n")
+    assert len([s for s in starts if lo < s < hi]) == 11
+    assert _offset(source, " Faste møtepunkt og tett dialog") + 0 in starts  # mid-paragraph: a page turned
+    assert all(not source[s:s + 20].startswith(("Avdeling", " Avdeling")) for s in starts)  # organisation chart
+
+
+def test_indented_paragraphs_are_not_page_starts():
+    text = "".join(f" Avsnitt {k} begynner her med innrykk.\nog fortsetter på neste linje.\n\n" for k in range(40))
+    assert page_flow_starts(split_lines(text), set()) == []
 
 
 def test_text_before_anchor_26_is_page_26_exact(doc, source):

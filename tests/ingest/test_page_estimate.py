@@ -7,9 +7,11 @@ import json
 import pytest
 
 from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from eval.ingest_fixtures import FIXTURES
 from index.chunking import merge_pages
-from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_increasing
-from ingest.pages import document_pins, estimate_ref, numbering_reach
+from ingest.formats import get_parser
+from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_subset
+from ingest.pages import document_pins, estimate_ref, numbering_reach, page_count
 
 PAGE = 3000  # characters of prose that fill a page in the made-up documents below
 
@@ -82,8 +84,10 @@ def test_pins_must_rise_and_an_exact_pin_beats_a_soft_one():
 
 
 def test_page_bottoms_snap_to_increasing_whole_pages():
-    assert snap_increasing([1.2, 1.4, 3.9], 1, 6) == [1, 2, 4]
-    assert snap_increasing([2.0, 2.0, 2.0], 1, 2) is None  # three bottoms cannot fit two pages
+    assert snap_subset([1.2, 1.4, 3.9], 1, 6, 25.0) == [1, 2, 4]
+    assert snap_subset([2.0, 2.0, 2.0], 1, 2, 25.0) == [1, 2, None]  # three breaks cannot fit two pages: one goes
+    # a sign far from where the density puts it is dropped when that is cheaper than moving it
+    assert snap_subset([3.0, 4.0, 30.0, 5.0], 1, 9, 4.0) == [3, 4, None, 5]
 
 
 def test_bottoms_correct_a_drifting_estimate():
@@ -116,6 +120,41 @@ def test_estimate_stays_inside_the_evidence_and_the_bound_shrinks_to_it():
     ref = estimate_ref(PageRef.span_of(26, 27), Estimate(29.3, "exact", 8.0), TABLE)
     assert ref is not None and ref.page == 27 and ref.error == 1 and ref.certainty == PageCertainty.estimated
     assert ref.first == 26 and ref.last == 27
+
+
+def test_extrapolation_stops_at_the_last_page_and_the_bound_at_the_pages_left_open():
+    items, starts = _doc(12, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[p - 1], p, True) for p in (3, 6)], items[-1].end)
+    before, after = est.at([starts[0] + 10, starts[11] + 10])
+    assert (before.lo, before.hi, after.lo, after.hi) == (1, 2, 6, None)
+    assert before.bounded(6) == 1 and after.bounded(6) == 6  # pages 1–2 before page 3; nothing known after 6
+    est.last_page = 8  # the export shows eight pages: text that would run on to page 12 stays on page 8
+    late = est.at([starts[11] + 10])[0]
+    assert late.page == 8 and late.bounded(6) == 2
+
+
+def test_an_estimate_too_wide_to_turn_to_becomes_the_range_its_pins_leave_open():
+    far = Estimate(1.2, "extrapolated", 8.0, lo=1, hi=11)  # before a counted page 9 (±2): pages 1–11
+    ref = estimate_ref(PageRef.unknown(), far, TABLE)
+    assert ref is not None and ref.label() == "s. 1–11" and (ref.estimate, ref.error) == (1, 6)
+    assert estimate_ref(PageRef.unknown(), Estimate(1.2, "extrapolated", 8.0), TABLE).label() == "ca. s. 1 (±6)"
+    wide_open = Estimate(1.2, "extrapolated", 8.0, lo=1, hi=38)  # a range of 38 pages says less than ±6
+    assert estimate_ref(PageRef.unknown(), wide_open, TABLE).label() == "ca. s. 1 (±6)"
+
+
+def test_a_soft_pin_narrows_the_open_pages_only_by_its_slack():
+    items, starts = _doc(30, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[8], 9, False), Pin(starts[20], 21, True)], items[-1].end)
+    before, between = est.at([starts[1] + 10, starts[12] + 10])
+    assert (before.lo, before.hi) == (1, 11) and (between.lo, between.hi) == (7, 20)
+
+
+def test_page_count_without_form_feeds_needs_a_number_on_every_page_and_a_last_page_of_one_page():
+    text = (FIXTURES / "pdftotext" / "arsrapport-2017-nord-noff.txt").read_text(encoding="utf-8")
+    assert page_count(get_parser("pdftotext")(text, "x"), text) == 3  # headers 1, 2, 3 and a short page 3
+    longer = text + "\nRegionkontoret vil prioritere samarbeid med arbeidslivet og kommunene i nord." * 20
+    assert page_count(get_parser("pdftotext")(longer, "x"), longer) is None  # page 3 would hold three pages
+    assert page_count(ParsedDocument(), "tekst\fmer tekst\f") == 2
 
 
 def test_a_counted_page_is_not_replaced_by_an_estimate_that_disagrees():

@@ -23,6 +23,12 @@ def test_held_out_footers_of_the_2022_report_are_estimated_within_two_pages(repo
     assert np.percentile(density, 90) <= 2 and sum(density) <= sum(line)
 
 
+def test_held_out_page_breaks_of_the_2022_report_median_one_page(report_2022):
+    # both sides of every footer, estimated from the other six and the pages' first lines
+    breaks = [s["error"] for s in corpus_loo(report_2022) if s["source"] == "break" and s["method"] == "density"]
+    assert len(breaks) == 14 and np.median(breaks) <= 1 and max(breaks) <= 2
+
+
 def test_every_block_of_the_2022_report_gets_an_estimate_no_wider_than_five_pages(report_2022):
     fmt, text, parsed = report_2022["imdi-arsrapport-2022"]
     estimate_document(parsed, text, fmt)

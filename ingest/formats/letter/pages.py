@@ -10,7 +10,8 @@
   the page-1 ref/date block right before the next page start); pages counted
   from indented lines alone are `estimated`.
 * Vedlegg 2 (table cells are indented too): only the footer `5` is used, for
-  the table row it ends (p. 5) and the row it splits (p. 6).
+  the table row it ends (p. 5) and the row it splits (p. 6); the appendix numbers its
+  own pages, so the rows above its footer lie on pp. 1–5. Below it no page is known.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def _ends_with_ref_block(lines: list[Line], a: int, b: int) -> bool:
 
 def _footer_rows(pm: PageMap, lines: list[Line], p: Part) -> None:
     texts = [ln for ln in lines[p.first:p.last] if ln.kind == TEXT]
+    first = True
     for i, ln in enumerate(texts):
         if ln.debris != "page":
             continue
@@ -126,6 +128,11 @@ def _footer_rows(pm: PageMap, lines: list[Line], p: Part) -> None:
         k = i + 1
         while k < len(texts) and not _ROW_START.match(texts[k].text):
             k += 1
+        if first and n > 1 and j > 0:
+            # the appendix numbers its own pages (a footer 5 cannot continue the main letter's pp. 4–35 or
+            # follow Vedlegg 1's counted pages), so everything above its first footer lies on pages 1…n
+            pm.add(texts[0].start, texts[j].start, PageRef.span_of(1, n))
+        first = False
         pm.add(texts[j].start, ln.end, PageRef.exact(n))
         if i + 1 < len(texts) and k > i + 1:
             pm.add(texts[i + 1].start, texts[k - 1].end, PageRef.exact(n + 1))

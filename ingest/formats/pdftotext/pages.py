@@ -145,9 +145,11 @@ def page_records(pm: PageMap, source: str) -> list[Page]:
 
 
 
-def page_bottoms(text: str, blocks: list[tuple[int, str]]) -> list[int]:
+def page_bottoms(text: str, blocks: list[tuple[int, str]], tables: list[tuple[int, int]] = ()) -> list[int]:
     """Offsets where a page ends without a number: after each whitespace-only line that closes the
     body text of a page, the first block that is not a footnote. `blocks` are (start, kind) in order.
+    Where the export shows each page's first line, those instead (`tables`: spans where such a line
+    may be a cell).
 
     Lines inside an anchor's furniture are left out (the anchor says more); the estimator snaps
     these bottoms to whole pages between its pins.
@@ -163,4 +165,38 @@ def page_bottoms(text: str, blocks: list[tuple[int, str]]) -> list[int]:
             j = bisect.bisect_right(starts, ln.start)
             if j < len(starts):
                 out.add(starts[j])
-    return sorted(out)
+    flows = page_flow_starts(lines, furniture)
+    # inside a table a line opening with a space is often a cell: a table may turn a page, but not twice
+    # within a page's lines (the accounts tables of the 2022 report)
+    line_of = [ln.start for ln in lines]
+    flows = [f for k, f in enumerate(flows)
+             if not (k > 0 and any(a < f < b for a, b in tables)
+                     and bisect.bisect_right(line_of, f) - bisect.bisect_right(line_of, flows[k - 1]) < PAGE_LINES_MIN)]
+    # where the export shows every page's first line, those are the page breaks: a footnote area only
+    # says some page ended before the next block, which can lie many lines later (a wrong break)
+    return flows or sorted(out)
+
+
+PAGE_LINES_MIN = 20  # lines of a full text page: page starts lie at least this far apart, most of the time
+
+
+def page_flow_starts(lines: list[Line], furniture: set[int]) -> list[int]:
+    """Offsets of lines that open a page: in exports where every page's first line starts with one space
+    (the 2022 report: lines `^ \\S` recur every 40–50 lines, mid-paragraph too; corpus/NOTES.md).
+
+    A run of such lines is a column of figure labels, not a page start. The sign is used only where
+    these lines lie a page apart (median gap at least PAGE_LINES_MIN lines); elsewhere (a `-layout`
+    export indenting its paragraphs) nothing is returned. Extra ones are dropped by the snapping.
+    """
+    def opens(ln: Line) -> bool:
+        return ln.indented and ln.text[1:2] != " "
+
+    found = [ln for k, ln in enumerate(lines) if opens(ln) and k not in furniture
+             and not (k > 0 and opens(lines[k - 1])) and not (k + 1 < len(lines) and opens(lines[k + 1]))]
+    if len(found) < 3:
+        return []
+    gaps = sorted(b.i - a.i for a, b in zip(found, found[1:], strict=False))
+    if gaps[len(gaps) // 2] < PAGE_LINES_MIN:
+        return []
+    first_text = next((ln.i for ln in lines if not ln.blank), 0)
+    return [ln.start for ln in found if ln.i > first_text]  # the first line opens page 1: no break there

@@ -45,7 +45,8 @@ _YEAR_OR_DATE_END = re.compile(r"(?:(?:19|20)\d\d|\d{1,2}\.\d{1,2}\.(?:19|20)\d\
 
 def parse(text: str, doc_id: str) -> ParsedDocument:
     parsed = read_document(text, doc_id)
-    parsed.page_bottoms = page_bottoms(text, sorted((b.span.start, b.kind) for b in parsed.blocks))
+    parsed.page_bottoms = page_bottoms(text, sorted((b.span.start, b.kind) for b in parsed.blocks),
+                                       [(b.span.start, b.span.end) for b in parsed.blocks if b.kind == "table"])
     return parsed
 
 
