@@ -52,10 +52,11 @@ class RerankSettings:
 
     enabled: bool = True
     pool: int = 50
-    # fitted (eval/fusion_fit.py): proximity helps on both sets; section/caption match and the collapse did not
+    # fitted (eval/fusion_fit.py): proximity and the best-matching sentence help on both sets; section/caption
+    # match and the collapse did not
     proximity: float = 0.25  # the query's rarest terms close together in the chunk
     section: float = 0.0  # query terms in the section path or table caption
-    sentence: float = 0.0  # the chunk's best-matching sentence (sentence vectors, index/sentences.py)
+    sentence: float = 0.5  # the chunk's best-matching sentence (sentence vectors, index/sentences.py)
     dedup: bool = False  # collapse row groups of one table / the same passage in two letters into one hit
 
     def __post_init__(self) -> None:
@@ -75,7 +76,7 @@ def _default_weights() -> dict[QueryType, FusionWeights]:
     number questions lean on exact words and the table rows the facts point at; English questions on the
     multilingual model alone (keyword search cannot read them); short keyword queries on BM25 and facts."""
     return {
-        QueryType.number: FusionWeights(keyword=4.0, semantic=1.0, facts=1.0),
+        QueryType.number: FusionWeights(keyword=2.0, semantic=1.0, facts=1.0),
         QueryType.english: FusionWeights(keyword=0.0, semantic=1.0, facts=0.5),
         QueryType.keyword: FusionWeights(keyword=1.0, semantic=0.0, facts=1.0),
         QueryType.passage: FusionWeights(keyword=2.0, semantic=1.0, facts=0.0),
