@@ -94,10 +94,12 @@ def index(
                       f"({report.seconds:.1f} s) [dim]{report.index_dir}[/dim]")
         return
     t = RichTable(title=f"Index {report.index_dir}")
-    for col in ("documents", "chunks", "embedded", "reused", "added", "changed", "removed", "seconds"):
+    for col in ("documents", "chunks", "embedded", "reused", "sentences embedded", "added", "changed", "removed",
+                "seconds"):
         t.add_column(col, justify="right")
     t.add_row(str(report.documents), str(report.chunks), str(report.embedded), str(report.reused),
-              str(len(report.added)), str(len(report.changed)), str(len(report.removed)), f"{report.seconds:.1f}")
+              str(report.sentences_embedded), str(len(report.added)), str(len(report.changed)),
+              str(len(report.removed)), f"{report.seconds:.1f}")
     console.print(t)
     if report.embedded_by_doc:
         console.print("re-embedded: " + ", ".join(f"{d} ({n})" for d, n in sorted(report.embedded_by_doc.items())))
@@ -105,8 +107,15 @@ def index(
         console.print("removed: " + ", ".join(report.removed))
     if report.truncated:
         shown = ", ".join(report.truncated[:5]) + (" …" if len(report.truncated) > 5 else "")
+        tail = "keyword search and its sentences' vectors" if _has_sentences(report) else "keyword search only"
         console.print(f"[yellow]note[/yellow] {len(report.truncated)} chunk(s) exceed the model's 512 tokens: their "
-                      f"tail has no vector and is found by keyword search only ({shown})")
+                      f"tail is not in the chunk's vector and is found by {tail} ({shown})")
+
+
+def _has_sentences(report) -> bool:
+    from index.sentences import FILE
+
+    return (report.index_dir / FILE).exists()
 
 
 def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:
