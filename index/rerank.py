@@ -14,7 +14,7 @@ import numpy as np
 from core.records import Chunk
 from index.fusion import rrf, score_fusion
 from index.offsets import TokenOffsets
-from index.sentences import SentenceVectors
+from index.sentences import SentenceScorer
 from index.settings import SearchSettings
 from text.query import QueryInfo
 from text.tokenizer import NorwegianTokenizer
@@ -47,7 +47,7 @@ class Ranker:
     """Ranks the candidates of one index; holds what the second stage needs (idf, section and caption terms)."""
 
     def __init__(self, chunks: Sequence[Chunk], offsets: TokenOffsets, idf: np.ndarray,
-                 tokenizer: NorwegianTokenizer, sentences: SentenceVectors | None = None):
+                 tokenizer: NorwegianTokenizer, sentences: SentenceScorer | None = None):
         self.chunks, self.offsets, self.idf, self.tokenizer = chunks, offsets, idf, tokenizer
         self.sentences = sentences
         self._heading_ids: dict[int, np.ndarray] = {}

@@ -21,7 +21,7 @@ from index.rerank import Candidates, Ranked, Ranker
 from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
-from index.sentences import SentenceVectors
+from index.sentences import SentenceScorer, SentenceVectors
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
 from index.stores import REMOTE_STORES, check_store
 from text.query import classify
@@ -36,7 +36,7 @@ class Index:
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
                  offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,
                  query_cache: int = 1024, facts: list[Fact] | None = None,
-                 sentences: SentenceVectors | None = None):
+                 sentences: SentenceScorer | None = None):
         self.folder = folder
         self._manifest = manifest
         self.settings = IndexSettings.from_manifest(manifest)
@@ -184,14 +184,15 @@ class Index:
         (`retrievers=None`); experiments pass all three to rank the cached lists under many settings."""
         info = classify(query)
         terms = self.tokenizer.tokens(query)
-        if retrievers is None:
+        hybrid = retrievers is None
+        if hybrid:
             w = self._search_settings.weights_for(info.type)
             retrievers = tuple(n for n, v in w.as_dict().items() if v > 0)
         depth = min(depth, max(1, len(self.chunks)))
         lists = {name: self.retrieve(name, query, terms, depth, mask, filters)
                  for name in ("keyword", "semantic", "facts") if name in retrievers}
         cands = Candidates(query, info, self.offsets.term_ids(set(terms)), lists)
-        if self.ranker.sentences is not None and self._search_settings.rerank.sentence > 0:
+        if hybrid and self.ranker.sentences is not None and self._search_settings.rerank.sentence > 0:
             cands.qvec = self.embed_query(query.strip())  # cached: a hybrid query has embedded it already
         return cands
 

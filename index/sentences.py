@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -29,6 +30,12 @@ def chunk_sentences(chunk: Chunk) -> list[str]:
     text = chunk.text
     out = [text[a:b] for a, b in split_sentences(text) if len(text[a:b].split()) >= MIN_WORDS]
     return out or ([text] if text.strip() else [])
+
+
+class SentenceScorer(Protocol):
+    """What the second stage asks of sentence vectors: held in memory here, or fetched from a store (Milvus)."""
+
+    def best(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray: ...
 
 
 class SentenceVectors:

@@ -26,6 +26,7 @@ import numpy as np
 from core.extras import require
 from core.records import Chunk, Fact
 from index.filters import SearchFilters
+from index.sentences import SentenceVectors
 from index.stores.base import Ranking
 
 INDEX_TYPES = ("FLAT", "HNSW", "IVF_FLAT", "IVF_PQ", "AUTOINDEX")
@@ -144,6 +145,7 @@ class Payload:
     sparse: list[dict[int, float]]  # per chunk: BM25 term id -> weight
     vocab: dict[str, int]  # BM25 term -> id
     facts: list[Fact]
+    sentences: SentenceVectors | None = None  # the second stage's sentence vectors, when the index has them
 
 
 def sparse_rows(bm25) -> list[dict[int, float]]:
@@ -191,6 +193,7 @@ class MilvusStore:
                               f"run `kb index --store milvus --uri {settings.uri}` first")
         self.generation: str = meta["generation"]
         self.chunks_collection: str = meta["chunks_collection"]
+        self.sentences_collection: str | None = meta.get("sentences_collection")
         self.manifest: dict = meta["manifest"]
         self.vocab: dict[str, int] = meta["vocab"]
         self._facts_text: str = meta["facts"]
@@ -198,6 +201,8 @@ class MilvusStore:
         # as published: a reader searches the dense index with the parameters its type needs (ef, nprobe)
         self.search_params: dict = meta.get("search_params") or settings.search_params()
         self.client.load_collection(self.chunks_collection)
+        if self.sentences_collection:
+            self.client.load_collection(self.sentences_collection)
 
     def __len__(self) -> int:
         return self._n
@@ -239,6 +244,23 @@ class MilvusStore:
             raise ValueError(f"the Milvus collection {self.chunks_collection} has gaps in its rows")
         for _, rec in records:
             yield Chunk.model_validate_json(rec)
+
+    def best_sentences(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
+        """Per chunk row, the largest cosine between `query` and one of its sentences (0 for a row without any):
+        the rows' sentence vectors are fetched by row, so a replica holds none of them."""
+        rows = [int(r) for r in rows]
+        out = np.zeros(len(rows), dtype=np.float32)
+        if not self.sentences_collection or not rows:
+            return out
+        got = self.client.query(self.sentences_collection, filter=f"row in {rows}", output_fields=["row", "dense"],
+                                limit=16_384)
+        best: dict[int, float] = {}
+        q = np.asarray(query, dtype=np.float32)
+        for r in got:
+            sim = float(np.asarray(r["dense"], dtype=np.float32) @ q)
+            best[int(r["row"])] = max(best.get(int(r["row"]), -1.0), sim)
+        out[:] = [best.get(r, 0.0) for r in rows]
+        return out
 
     # -- ChunkStore
     def _search(self, field: str, query, k: int, filters: SearchFilters, params: dict) -> Ranking:
@@ -301,6 +323,28 @@ def _chunk_schema(pymilvus, dim: int):
     return s
 
 
+def _sentence_schema(pymilvus, dim: int):
+    DataType = pymilvus.DataType
+    s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("id", DataType.INT64, is_primary=True)
+    s.add_field("row", DataType.INT64)  # the chunk the sentence belongs to
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    return s
+
+
+def _publish_sentences(client, pymilvus, name: str, sentences: SentenceVectors, batch_size: int) -> None:
+    ip = client.prepare_index_params()
+    ip.add_index("dense", index_type="FLAT", metric_type="IP")  # read by row, never searched: any index loads
+    client.create_collection(name, schema=_sentence_schema(pymilvus, int(sentences.vectors.shape[1])),
+                             index_params=ip, consistency_level="Strong")
+    owner = np.repeat(np.arange(sentences.chunks), np.diff(sentences.indptr))
+    for i in range(0, len(sentences), batch_size):
+        client.insert(name, [{"id": j, "row": int(owner[j]), "dense": sentences.vectors[j].tolist()}
+                             for j in range(i, min(i + batch_size, len(sentences)))])
+    client.flush(name)
+    client.load_collection(name)
+
+
 def _meta_schema(pymilvus):
     DataType = pymilvus.DataType
     s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -331,6 +375,7 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
     gen = time.strftime("%Y%m%d%H%M%S") + f"{time.time_ns() % 1_000_000:06d}"
     prefix = settings.collection
     chunks_name, meta_name = f"{prefix}_chunks_{gen}", f"{prefix}_metagen_{gen}"
+    sentences_name = f"{prefix}_sentences_{gen}" if payload.sentences is not None and len(payload.sentences) else None
     dim = int(payload.vectors.shape[1])
 
     ip = client.prepare_index_params()
@@ -348,12 +393,14 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
         client.insert(chunks_name, batch)
     client.flush(chunks_name)
     client.load_collection(chunks_name)
+    if sentences_name:
+        _publish_sentences(client, pymilvus, sentences_name, payload.sentences, settings.insert_batch)
 
     mp = client.prepare_index_params()
     mp.add_index("pad", index_type="FLAT", metric_type="L2")
     client.create_collection(meta_name, schema=_meta_schema(pymilvus), index_params=mp, consistency_level="Strong")
     info = {"generation": gen, "chunks_collection": chunks_name, "index_type": settings.index_type,
-            "search_params": settings.search_params()}
+            "search_params": settings.search_params(), "sentences_collection": sentences_name}
     rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
             + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
             + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts)))
@@ -386,7 +433,7 @@ def _generation_of(collection: str | None) -> str | None:
 
 def _drop_old(client, prefix: str, keep: set[str | None]) -> None:
     for name in client.list_collections():
-        for kind in ("chunks", "metagen"):
+        for kind in ("chunks", "metagen", "sentences"):
             head = f"{prefix}_{kind}_"
             if name.startswith(head) and name[len(head):] not in keep:
                 client.drop_collection(name)
@@ -414,5 +461,9 @@ def payload_from_folder(folder: Path) -> Payload:
     if not (len(chunks) == len(vectors) == len(sparse)):
         raise ValueError(f"the index in {folder} is inconsistent: {len(chunks)} chunks, {len(vectors)} vectors, "
                          f"{len(sparse)} keyword rows")
+    sentences = SentenceVectors.load(folder)
+    if sentences is not None and sentences.chunks != len(chunks):
+        raise ValueError(f"the index in {folder} is inconsistent: {len(chunks)} chunks, sentence vectors for "
+                         f"{sentences.chunks}")
     return Payload(manifest=manifest, chunks=chunks, vectors=vectors, sparse=sparse, vocab=vocab,
-                   facts=facts_index.load_facts(folder))
+                   facts=facts_index.load_facts(folder), sentences=sentences)

@@ -70,8 +70,10 @@ class StoreIndex(Index):
         offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
         dim = int(manifest["model"].get("dim") or 1)
         # the local retrievers stay empty: every search goes to the store
+        sentences = StoreSentences(store) if getattr(store, "sentences_collection", None) else None
         super().__init__(folder, manifest, chunks, KeywordIndex(bm25s.BM25(), tokenizer, 0),
-                         DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts)
+                         DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts,
+                         sentences=sentences)
         self.store = store
 
     def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
@@ -87,6 +89,16 @@ class StoreIndex(Index):
         else:
             return super().retrieve(name, query, terms, depth, mask, filters)
         return _arrays(ranking)
+
+
+class StoreSentences:
+    """The second stage's best-matching sentence, answered by the store (index/sentences.py SentenceScorer)."""
+
+    def __init__(self, store: ChunkStore):
+        self.store = store
+
+    def best(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
+        return self.store.best_sentences(query, rows)
 
 
 def _arrays(ranking: Ranking) -> tuple[np.ndarray, np.ndarray]:

@@ -45,6 +45,16 @@ def test_same_hit_same_citation_and_scores(local_index, milvus_index):
                     assert h.score == pytest.approx(a[h.chunk_id].score, rel=1e-4, abs=1e-5)
 
 
+def test_sentence_vectors_are_served_from_milvus(local_index, milvus_index, fake_embedder):
+    """The second stage's best-matching sentence reads the published sentence vectors, row by row."""
+    assert milvus_index.ranker.sentences is not None
+    rows = list(range(0, len(local_index.chunks), max(1, len(local_index.chunks) // 40)))
+    q = fake_embedder.embed_queries(["andel bosatt innen 6 måneder"])[0]
+    local = local_index.ranker.sentences.best(q, rows)
+    assert local.max() > 0
+    assert milvus_index.ranker.sentences.best(q, rows) == pytest.approx(local, abs=1e-5)
+
+
 @pytest.mark.parametrize("filters", [
     {"year": "2022"}, {"year": "2019-2021", "kind": "table"}, {"doc": "kd-tildelingsbrev-2020"},
     {"lang": "nn"}, {"doc_type": "årsrapport", "year": 2024}, {"entity": "IMDi"},
