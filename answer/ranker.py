@@ -36,6 +36,7 @@ HAND_SPAN = {
     "ngram": -0.5, "length": -0.5, "proximity": 1.5, "adjacent": 0.5, "frequency": 0.5, "in_question": -2.0,
     "capitalised": 0.2, "has_digit": 0.0, "entity": 0.3, "sent_len": -0.5, "window": 0.0, "before": 0.0, "after": 0.0,
     "between": 0.0, "entity_fit": 0.0, "one_word": 0.0, "multi_cap": 0.0, "sent_pos": 0.0, "subset": -1.0,
+    "ngram_name": 0.0, "length_name": 0.0, "capitalised_term": 0.0, "length_date": 0.0,
 }
 HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "length": 0.0, "first": 0.2}
 

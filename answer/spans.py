@@ -38,7 +38,9 @@ FEATURES = (
     "sent_overlap", "sent_best", "hit_support", "fits", "stands_in", "name_run", "ngram", "length", "proximity",
     "adjacent", "frequency", "in_question", "capitalised", "has_digit", "entity", "sent_len",
     "window", "before", "after", "between", "entity_fit", "one_word", "multi_cap", "sent_pos", "subset",
+    "ngram_name", "length_name", "capitalised_term", "length_date",
 )
+NAME_TYPES = (AnswerType.person, AnswerType.place, AnswerType.organisation)
 WINDOW = 5  # words either side of a span in which the question's words are counted
 
 _MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
@@ -200,6 +202,12 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
             c = Candidate(text, kind, label, s.hit, base + a, base + b, s.text, base)
             c.features = _features(c, s, ws, a, b, q_words, sent_rank[si], exact, stand_in)
             c.features.update(_alignment(c, s, ws, a, b, len(q_terms), q_subset, exact))
+            # one family scores every type; these let a name, a term and a date weigh shape differently
+            name, f = kind in NAME_TYPES, c.features
+            f["ngram_name"] = f["ngram"] * name
+            f["length_name"] = f["length"] * name
+            f["capitalised_term"] = f["capitalised"] * (kind is AnswerType.term)
+            f["length_date"] = f["length"] * (kind is AnswerType.date)
             out.append(c)
     _add_frequency(out)
     return [c for c in out if c.features["in_question"] < 1.0]
