@@ -24,9 +24,43 @@ from text.years import is_year
 FACT_FEATURES = (
     "keyword", "support", "coverage", "year_match", "year_missing", "year_other", "unit_match", "unit_other",
     "target_mismatch", "value_in_question", "year_as_value", "table", "year_from_context", "numbers_agree",
-    "group_extra", "own_year", "context_overlap", "row_cited", "value_votes", "keyword_rank",
+    "group_extra", "own_year", "context_overlap", "row_cited", "value_votes", "keyword_rank", "subset",
 )
 TARGET = re.compile(r"krav|mål|target", re.I)
+# Words that make a count a part of a group named before ("133 personer fra disse botiltakene", "hvorav 40
+# barn", "av desse", "- herav kvinner"): such a figure answers a question about the whole only by accident.
+SUBSET = re.compile(
+    r"\b(?:(?:av|fra|frå|blant|ut\s+av)\s+(?:disse|desse|dem|dei|dette|these|those|them)|hvorav|kvorav|herav|"
+    r"derav|av\s+dette|of\s+(?:whom|which|these|those)|among\s+(?:them|these|those))\b", re.I)
+# clauses: a part is named in the clause that gives its count ("registrert 1 393 vannkraftverk, av disse er 36
+# verk over 200 MW": only the 36 is a part); a decimal comma has no space after it
+_CLAUSE = re.compile(r"[,;:–]\s|\s-\s|\(|\)")
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _CLAUSE.finditer(sentence):
+        out.append((pos, m.start()))
+        pos = m.end()
+    return out + [(pos, len(sentence))]
+
+
+def subset_at(sentence: str, start: int) -> bool:
+    """Whether the clause holding position `start` of `sentence` names a part ("av disse", "hvorav" …)."""
+    for a, b in clauses(sentence):
+        if a <= start < b or (start == b == len(sentence)):
+            return bool(SUBSET.search(sentence[a:b]))
+    return False
+
+
+def is_subset(f: Fact) -> bool:
+    """A fact whose count is of a part: its number stands in a clause with a subset marker."""
+    text = f.sentence or f.indicator or ""
+    if not SUBSET.search(text):
+        return False
+    at = [a for a, _, v, _ in find_numbers(text) if abs(v - f.value) < 1e-9]
+    # the number not found again (a scaled or spelled-out value): the whole sentence decides
+    return any(subset_at(text, a) for a in at) if at else True
 
 
 @dataclass
@@ -72,7 +106,8 @@ def row_cited(f: Fact, hits: list[Hit]) -> float:
     return best
 
 
-def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: Intent, index: Index) -> dict[str, float]:
+def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: Intent, index: Index,
+             question: str = "") -> dict[str, float]:
     context = " ".join(x for x in (f.column, f.context, f.period) if x)
     context_overlap = len(q_tokens & content_tokens(index, context)) / len(q_tokens) if q_tokens and context else 0.0
     coverage = len(q_tokens & content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
@@ -107,6 +142,8 @@ def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: In
         "own_year": float(not intent.years and f.year is not None
                           and f.year == index.document(f.doc_id).get("year")),
         "context_overlap": context_overlap,
+        # a part ("av disse …") where the question names no part: the total is meant
+        "subset": float(is_subset(f) and not SUBSET.search(question)),
     }
 
 
@@ -122,7 +159,7 @@ def fact_candidates(question: str, intent: Intent, index: Index, hits: list[Hit]
     out = []
     for rank, (pos, kw) in enumerate(found, 1):
         f = fi.facts[pos]
-        feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index)
+        feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index, question)
         feats["row_cited"] = row_cited(f, hits)
         feats["keyword_rank"] = 1.0 / math.sqrt(rank)
         out.append(FactCandidate(f, feats))

@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from answer.facts import SUBSET, subset_at
 from core.records import AnswerType, Chunk, Hit
 from index.search import Index
 
@@ -36,7 +37,11 @@ NGRAM_TYPES = {AnswerType.term, AnswerType.place, AnswerType.organisation, Answe
 FEATURES = (
     "sent_overlap", "sent_best", "hit_support", "fits", "stands_in", "name_run", "ngram", "length", "proximity",
     "adjacent", "frequency", "in_question", "capitalised", "has_digit", "entity", "sent_len",
+    "window", "before", "after", "between", "entity_fit", "one_word", "multi_cap", "sent_pos", "subset",
+    "ngram_name", "length_name", "capitalised_term", "length_date",
 )
+NAME_TYPES = (AnswerType.person, AnswerType.place, AnswerType.organisation)
+WINDOW = 5  # words either side of a span in which the question's words are counted
 
 _MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
 _BOUNDARY = re.compile(r"[.!?](?=\s|$)|\n")
@@ -60,7 +65,8 @@ STOP = frozenset((
     "ikke ikkje seg sin sitt sine han hun ho dei der her så men eller også òg etter før over under mot ved "
     "the of and in on at to a an is was were by for with from that this as it its be has have had"
 ).split())
-MAX_NGRAM = 4
+# a phrase answer runs up to six words: NorQuAD's term answers are 4.1 words on average, 28 % longer than four
+MAX_NGRAM = 6
 
 
 @dataclass
@@ -89,6 +95,8 @@ class Sentence:
     text: str
     overlap: float  # share of the question's content words in the sentence
     matches: list[int] = field(default_factory=list)  # word positions that are question words
+    matched: dict[int, frozenset[str]] = field(default_factory=dict)  # those positions' question terms
+    position: int = 0  # the sentence's place in its passage (0: the first)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -124,6 +132,7 @@ def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -
     """Every sentence (or table line) of the first passages, with how well it matches the question."""
     out = []
     for h in hits[:top_hits]:
+        position = 0
         for start, end in split_sentences(h.text):
             text = h.text[start:end]
             if len(text.strip()) < 8:
@@ -132,8 +141,10 @@ def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -
             found = q_terms & set(toks)
             overlap = len(found) / len(q_terms) if q_terms else 0.0
             ws = words(text)
-            matches = [i for i, (_, _, w) in enumerate(ws) if set(index.tokenizer.tokens(w)) & q_terms]
-            out.append(Sentence(h, start, end, text, overlap, matches))
+            matched = {i: frozenset(index.tokenizer.tokens(w)) & q_terms for i, (_, _, w) in enumerate(ws)}
+            matched = {i: t for i, t in matched.items() if t}
+            out.append(Sentence(h, start, end, text, overlap, sorted(matched), matched, position))
+            position += 1
     return out
 
 
@@ -149,6 +160,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
     """Every span of the first passages that could answer a question of type `kind`, with its features."""
     q_terms = set(index.tokenizer.tokens(question))
     q_words = {w.casefold() for _, _, w in words(question)}
+    q_subset = bool(SUBSET.search(question))
     sents = sentences(hits, q_terms, index, top_hits)
     if not sents:
         return []
@@ -190,6 +202,13 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
             seen.add((a, b))
             c = Candidate(text, kind, label, s.hit, base + a, base + b, s.text, base)
             c.features = _features(c, s, ws, a, b, q_words, sent_rank[si], exact, stand_in)
+            c.features.update(_alignment(c, s, ws, a, b, len(q_terms), q_subset, exact))
+            # one family scores every type; these let a name, a term and a date weigh shape differently
+            name, f = kind in NAME_TYPES, c.features
+            f["ngram_name"] = f["ngram"] * name
+            f["length_name"] = f["length"] * name
+            f["capitalised_term"] = f["capitalised"] * (kind is AnswerType.term)
+            f["length_date"] = f["length"] * (kind is AnswerType.date)
             out.append(c)
     _add_frequency(out)
     return [c for c in out if c.features["in_question"] < 1.0]
@@ -224,6 +243,32 @@ def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int,
         "has_digit": float(any(ch.isdigit() for ch in c.text)),
         "entity": float(c.label not in ("NAME", "NGRAM", "DATE")),
         "sent_len": min(len(ws), 60) / 60,
+    }
+
+
+def _alignment(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int, b: int, n_terms: int,
+               q_subset: bool, exact: frozenset[str]) -> dict[str, float]:
+    """Where the span sits among the words the question shares with its sentence: an answer stands next to
+    them (the question is the sentence with the answer taken out), not in a part of the sentence they miss."""
+    inside = [i for i, (ws_a, ws_b, _) in enumerate(ws) if ws_a >= a and ws_b <= b]
+    lo, hi = (inside[0], inside[-1]) if inside else (-1, -1)
+    near: set[str] = set()
+    for i, terms in s.matched.items():
+        if (lo - WINDOW <= i < lo or hi < i <= hi + WINDOW) and inside:
+            near |= terms
+    n_words = len(c.text.split())
+    return {
+        "window": len(near) / n_terms if n_terms else 0.0,
+        "before": float(bool(inside) and any(lo - 3 <= i < lo for i in s.matches)),
+        "after": float(bool(inside) and any(hi < i <= hi + 3 for i in s.matches)),
+        "between": float(bool(inside) and any(i < lo for i in s.matches) and any(i > hi for i in s.matches)),
+        # a statistical NER's label that is the type asked (PER for hvem, GPE/LOC for hvor)
+        "entity_fit": float(c.label in exact and c.label not in ("NAME", "NGRAM", "DATE")),
+        "one_word": float(n_words == 1),
+        "multi_cap": float(n_words >= 2 and sum(w[:1].isupper() for w in c.text.split()) >= 2),
+        "sent_pos": 1.0 / (1 + s.position),
+        # a count of a part ("133 personer fra disse botiltakene") where the question names no part
+        "subset": float(any(ch.isdigit() for ch in c.text) and subset_at(s.text, a) and not q_subset),
     }
 
 

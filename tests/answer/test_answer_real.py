@@ -59,10 +59,8 @@ def test_a_budget_post_revised_by_supplementary_letters_shows_each_source(real_i
     assert len(values) >= 2  # the amount before and after the revision
 
 
-@pytest.mark.xfail(strict=True, reason="known regression after the facts rework (issue 13): the sentence fact "
-                   "'I 2024 ble det bosatt 133 personer fra disse botiltakene' now outranks the total 25 618; "
-                   "a subset marked by 'fra/av disse' is not yet read as a group")
 def test_count_from_the_ocr_damaged_report(real_index):
+    # "I 2024 ble det bosatt 133 personer fra disse botiltakene" is a part (answer.facts.SUBSET): not the total
     a = answer("hvor mange ble bosatt i 2024", real_index)
     assert a.value == 25618
     assert a.citation.doc_id == "imdi-arsrapport-2024"
@@ -73,8 +71,6 @@ def test_english_variant_gets_the_same_cell(real_index):
     assert a.value == 49 and a.citation.doc_id == "imdi-arsrapport-2020"
 
 
-@pytest.mark.xfail(strict=True, reason="known regression after the trained NER and the facts rework were merged: "
-                   "the winner's span is found but scores under the fitted 'not found' threshold")
 def test_who_won_the_prize_is_a_name_not_a_number(real_index):
     a = answer("hvem fikk prisen årets mangfoldsvirksomhet", real_index)
     assert a.answer_type == "person" and a.value is None
