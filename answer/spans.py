@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from answer.facts import SUBSET, subset_at
 from core.records import AnswerType, Chunk, Hit
 from index.search import Index
+from text.sentences import MONTHS, split_sentences
 
 # Entity labels that answer each type: exact fits first, then labels that may stand in (a "hvem" is often a firm).
 FITS: dict[AnswerType, tuple[frozenset[str], frozenset[str]]] = {
@@ -43,12 +44,6 @@ FEATURES = (
 NAME_TYPES = (AnswerType.person, AnswerType.place, AnswerType.organisation)
 WINDOW = 5  # words either side of a span in which the question's words are counted
 
-_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
-_BOUNDARY = re.compile(r"[.!?](?=\s|$)|\n")
-_ABBREV = frozenset("kap nr mill mrd jf bl.a ca pkt st dvs f.eks inkl ev mv osv evt iht pst".split())
-_MONTH_AHEAD = re.compile(rf"\s+({_MONTHS})\b", re.I)
-
-
 _WORD = re.compile(r"[\wÆØÅæøå][\w'’\-.,]*[\w%]|[\wÆØÅæøå%]", re.U)
 _CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
 # Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words
@@ -57,8 +52,8 @@ _NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|for|i|de|van|von|der|den|of|la|le
 _DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
 _SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren"
 _DATE_RE = re.compile(
-    rf"\b((?:{_DAYS})(?:\s+\d{{1,2}}\.\s*(?:{_MONTHS}))?|\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+\d{{4}})?|"
-    rf"(?:{_MONTHS}|{_SEASONS})\s+\d{{4}}|(?:i\s+)?(?:{_MONTHS})|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|i\s+(?:går|fjor|fjol)|"
+    rf"\b((?:{_DAYS})(?:\s+\d{{1,2}}\.\s*(?:{MONTHS}))?|\d{{1,2}}\.\s*(?:{MONTHS})(?:\s+\d{{4}})?|"
+    rf"(?:{MONTHS}|{_SEASONS})\s+\d{{4}}|(?:i\s+)?(?:{MONTHS})|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|i\s+(?:går|fjor|fjol)|"
     r"(?:1[0-9]|20)\d{2}(?:-tallet)?|\d{1,2}00-tallet|\d{3}\s+(?:f\.\s*Kr|e\.\s*Kr)\.?)\b", re.I)
 STOP = frozenset((
     "og i på av for til med er var som det den de en et å at om fra frå har hadde ble blei vart kan skal vil "
@@ -97,31 +92,6 @@ class Sentence:
     matches: list[int] = field(default_factory=list)  # word positions that are question words
     matched: dict[int, frozenset[str]] = field(default_factory=dict)  # those positions' question terms
     position: int = 0  # the sentence's place in its passage (0: the first)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line of `text`, leading spaces left out.
-
-    A full stop after a day number ("1. oktober") or a short abbreviation ("kap.", "mill.") ends nothing.
-    """
-    out, pos = [], 0
-    for m in _BOUNDARY.finditer(text):
-        if m.group(0) == ".":
-            before = text[max(pos, m.start() - 8):m.start()].split()
-            word = before[-1].lower() if before else ""
-            if word in _ABBREV or (word.isdigit() and len(word) <= 2 and _MONTH_AHEAD.match(text, m.end())):
-                continue
-            if m.end() < len(text) and text[m.end():m.end() + 3].strip()[:1].islower():
-                continue  # "ca. 20", "mill. kroner": the sentence goes on
-        end = m.start() if m.group(0) == "\n" else m.end()
-        if text[pos:end].strip():
-            lead = len(text[pos:end]) - len(text[pos:end].lstrip())
-            out.append((pos + lead, end))
-        pos = m.end()
-    if text[pos:].strip():
-        lead = len(text[pos:]) - len(text[pos:].lstrip())
-        out.append((pos + lead, len(text)))
-    return out
 
 
 def words(text: str) -> list[tuple[int, int, str]]:
