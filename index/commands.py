@@ -34,6 +34,8 @@ def index(
     quantize: str | None = typer.Option(None, "--quantize", help=QUANTIZE_HELP),
     dense: str = typer.Option("flat", "--dense", help="Dense index: flat (exact), hnsw or ivf (large collections)."),
     no_stem: bool = typer.Option(False, "--no-stem", help="Index words unstemmed."),
+    lemma: bool = typer.Option(False, "--lemma", help="Index lemmas (spaCy's Norwegian tables, the 'lemma' extra) "
+                               "before stemming; with --no-stem, lemmas alone."),
     force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
     engine: str = typer.Option("local", "--engine", help="local (this process) or ray (chunk and embed on Ray)."),
     workers: int = typer.Option(2, "--workers", min=1, help="Ray embedding workers (--engine ray)."),
@@ -56,7 +58,7 @@ def index(
     try:
         settings = IndexSettings(model=model, backend=backend or DEFAULT_BACKEND, quantize=quantize,
                                  dense=DenseSettings(kind=dense),
-                                 tokenizer=TokenizerSettings(stem=not no_stem))
+                                 tokenizer=TokenizerSettings(stem=not no_stem, lemma=lemma))
         check_choice(settings.model, settings.backend, settings.quantize)
         check_engine(engine, address)
         check_store(store, uri)
