@@ -48,6 +48,7 @@ def test_same_hit_same_citation_and_scores(local_index, milvus_index):
 @pytest.mark.parametrize("filters", [
     {"year": "2022"}, {"year": "2019-2021", "kind": "table"}, {"doc": "kd-tildelingsbrev-2020"},
     {"lang": "nn"}, {"doc_type": "årsrapport", "year": 2024}, {"entity": "IMDi"},
+    {"entity": "imdi", "entity_label": "ORG"},
 ])
 def test_filters_as_milvus_expressions(local_index, milvus_index, filters):
     for q in ("tilskudd til kommunene", "bosetting av flyktninger", "tolk"):
