@@ -136,7 +136,9 @@ def search(
     lang: str | None = typer.Option(None, "--lang", help="nb or nn."),
     kind: list[str] | None = typer.Option(None, "--kind", help="Block kind: paragraph, table, caption, ..."),
     doc_type: str | None = typer.Option(None, "--type", help="Document type, e.g. årsrapport."),
-    entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity."),
+    entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity (text or canonical form)."),
+    entity_label: str | None = typer.Option(None, "--entity-label", help="PER, ORG, GPE, LOC, LAW, ...: with "
+                                            "--entity, that name with this label; alone, any name with it."),
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
     store: str = typer.Option("local", "--store", help="local or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
@@ -148,7 +150,8 @@ def search(
     from index.search import open_index
 
     filters = {"year": year, "doc_ids": doc or None, "lang": lang, "kind": kind or None, "doc_type": doc_type,
-               "entity": entity}
+               # a list, so that a name with a comma (`kap. 291, post 60`) stays one name
+               "entity": [entity] if entity else None, "entity_label": entity_label}
     try:
         idx = open_index(data_dir(data), store=store, uri=uri, collection=collection)
         hits = idx.search(query, k=k, mode=mode, filters=filters)
