@@ -184,6 +184,14 @@ class NamedFigure(Record):
     span: Span
 
 
+# Every entity label ingestion writes (ingest/enrich/ner.py): names from the trained NER and the EntityRuler,
+# numbers and dates from the rules.
+ENTITY_LABELS = ("PER", "ORG", "GPE", "LOC", "LAW", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE", "YEAR",
+                 "PERIOD", "DURATION", "REF")
+# The labels a reader filters by: names. Numbers and dates are better asked for with /facts.
+NAME_LABELS = ("PER", "ORG", "GPE", "LOC", "LAW")
+
+
 class Entity(Record):
     text: str
     label: str  # ORG, GPE, LAW, MONEY, PERCENT, DATE, DURATION, REF, ...
@@ -345,6 +353,7 @@ class Hit(BaseModel):
     # near-duplicates folded under this hit ("more from this table": other row groups of its table, the same
     # passage in another letter), as chunk ids, best first
     more: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)  # the chunk's, for entity facets
 
 
 class AnswerType(StrEnum):

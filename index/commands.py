@@ -34,6 +34,8 @@ def index(
     quantize: str | None = typer.Option(None, "--quantize", help=QUANTIZE_HELP),
     dense: str = typer.Option("flat", "--dense", help="Dense index: flat (exact), hnsw or ivf (large collections)."),
     no_stem: bool = typer.Option(False, "--no-stem", help="Index words unstemmed."),
+    lemma: bool = typer.Option(False, "--lemma", help="Index lemmas (spaCy's Norwegian tables, the 'lemma' extra) "
+                               "before stemming; with --no-stem, lemmas alone."),
     force: bool = typer.Option(False, "--force", help="Rebuild even when nothing changed."),
     engine: str = typer.Option("local", "--engine", help="local (this process) or ray (chunk and embed on Ray)."),
     workers: int = typer.Option(2, "--workers", min=1, help="Ray embedding workers (--engine ray)."),
@@ -56,7 +58,7 @@ def index(
     try:
         settings = IndexSettings(model=model, backend=backend or DEFAULT_BACKEND, quantize=quantize,
                                  dense=DenseSettings(kind=dense),
-                                 tokenizer=TokenizerSettings(stem=not no_stem))
+                                 tokenizer=TokenizerSettings(stem=not no_stem, lemma=lemma))
         check_choice(settings.model, settings.backend, settings.quantize)
         check_engine(engine, address)
         check_store(store, uri)
@@ -143,7 +145,9 @@ def search(
     lang: str | None = typer.Option(None, "--lang", help="nb or nn."),
     kind: list[str] | None = typer.Option(None, "--kind", help="Block kind: paragraph, table, caption, ..."),
     doc_type: str | None = typer.Option(None, "--type", help="Document type, e.g. årsrapport."),
-    entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity."),
+    entity: str | None = typer.Option(None, "--entity", help="Chunks mentioning this entity (text or canonical form)."),
+    entity_label: str | None = typer.Option(None, "--entity-label", help="PER, ORG, GPE, LOC, LAW, ...: with "
+                                            "--entity, that name with this label; alone, any name with it."),
     as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
     store: str = typer.Option("local", "--store", help="local or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
@@ -155,7 +159,8 @@ def search(
     from index.search import open_index
 
     filters = {"year": year, "doc_ids": doc or None, "lang": lang, "kind": kind or None, "doc_type": doc_type,
-               "entity": entity}
+               # a list, so that a name with a comma (`kap. 291, post 60`) stays one name
+               "entity": [entity] if entity else None, "entity_label": entity_label}
     try:
         idx = open_index(data_dir(data), store=store, uri=uri, collection=collection)
         hits = idx.search(query, k=k, mode=mode, filters=filters)

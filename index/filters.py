@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from core.records import Chunk
+from core.records import Chunk, Entity
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–:]|\.\.)\s*(\d{4})\s*$")
 
@@ -32,6 +32,14 @@ def parse_years(value: str | int | Sequence[int] | None) -> tuple[int | None, in
     return int(a), int(b)
 
 
+def entity_keys(e: Entity) -> set[str]:
+    """What the entity filters match on one entity, lower-cased: its text, canonical form and label, and
+    `label:text` / `label:norm` for a name asked for with its label (`Oslo` the place, not the municipality)."""
+    label = e.label.lower()
+    names = {e.text.lower(), (e.norm or "").lower()} - {""}
+    return {*names, label, *(f"{label}:{n}" for n in names)}
+
+
 def _as_list(v) -> list[str] | None:
     if v is None or v == "" or v == []:
         return None
@@ -52,8 +60,9 @@ class SearchFilters(BaseModel):
     langs: list[str] | None = None
     kinds: list[str] | None = None  # block kinds inside the chunk: paragraph, table, caption, ...
     entities: list[str] | None = None  # entity text, canonical form or label (ORG, GPE, ...)
+    entity_labels: list[str] | None = None  # with `entities`: that name with one of these labels; alone: any
 
-    @field_validator("doc_ids", "doc_types", "langs", "kinds", "entities", mode="before")
+    @field_validator("doc_ids", "doc_types", "langs", "kinds", "entities", "entity_labels", mode="before")
     @classmethod
     def normalise_lists(cls, v):
         return _as_list(v)
@@ -61,13 +70,13 @@ class SearchFilters(BaseModel):
     @classmethod
     def from_any(cls, value: SearchFilters | dict | None) -> SearchFilters:
         """Accepts the model, None, or a dict with friendly keys: doc/doc_id/doc_ids, year ('2020',
-        '2019-2021', [a, b]), year_from, year_to, doc_type, lang, kind, entity."""
+        '2019-2021', [a, b]), year_from, year_to, doc_type, lang, kind, entity, entity_label."""
         if value is None:
             return cls()
         if isinstance(value, SearchFilters):
             return value
         aliases = {"doc": "doc_ids", "doc_id": "doc_ids", "doc_type": "doc_types", "lang": "langs",
-                   "language": "langs", "kind": "kinds", "entity": "entities"}
+                   "language": "langs", "kind": "kinds", "entity": "entities", "entity_label": "entity_labels"}
         data: dict = {}
         for key, v in dict(value).items():
             if v is None:
@@ -86,6 +95,14 @@ class SearchFilters(BaseModel):
     def is_empty(self) -> bool:
         return all(v is None for v in self.model_dump().values())
 
+    def entity_wanted(self) -> list[str] | None:
+        """The entity keys (see `entity_keys`) of which a chunk must carry at least one; None: no entity filter."""
+        names = [e.lower() for e in self.entities or []]
+        labels = [x.lower() for x in self.entity_labels or []]
+        if names and labels:
+            return [f"{label}:{n}" for label in labels for n in names]
+        return names or labels or None
+
 
 class FilterColumns:
     """Per-chunk columns the filters test, built once when an index is opened."""
@@ -101,9 +118,8 @@ class FilterColumns:
         for i, c in enumerate(chunks):
             for kind in c.kinds:
                 self._kinds.setdefault(kind, np.zeros(self.n, dtype=bool))[i] = True
-            for e in c.entities:
-                for key in {e.text.lower(), (e.norm or "").lower(), e.label.lower()} - {""}:
-                    self._entities.setdefault(key, []).append(i)
+            for key in {k for e in c.entities for k in entity_keys(e)}:
+                self._entities.setdefault(key, []).append(i)
 
     def mask(self, f: SearchFilters) -> np.ndarray | None:
         """Boolean mask of allowed chunks, or None when nothing is filtered."""
@@ -126,9 +142,9 @@ class FilterColumns:
                 if kind in self._kinds:
                     km |= self._kinds[kind]
             m &= km
-        if f.entities:
+        if wanted := f.entity_wanted():
             em = np.zeros(self.n, dtype=bool)
-            for e in f.entities:
-                em[self._entities.get(e.lower(), [])] = True
+            for key in wanted:
+                em[self._entities.get(key, [])] = True
             m &= em
         return m

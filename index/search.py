@@ -216,7 +216,7 @@ class Index:
             snippet=snippet(c.text, [(s, e) for s, e, _ in spans]), kinds=list(c.kinds),
             scores={n: float(s[row]) for n, s in scores.items() if row in s},
             ranks={n: r[row] for n, r in ranks.items() if row in r},
-            citation=self.cite(c, spans),
+            citation=self.cite(c, spans), entities=list(c.entities),
         )
 
     def cite(self, c: Chunk, spans: list[tuple[int, int, int]] | None = None) -> Citation:

@@ -171,7 +171,8 @@ class IndexSettings:
             quantize=manifest["model"].get("quantize", "none"),  # absent from indexes built before onnx
             dense=DenseSettings(kind=kind, **dense_kw),
             tokenizer=TokenizerSettings(stem=tok["stem"], fold=tok["fold"], stopwords=tok["stopwords"],
-                                        english_glossary=tok.get("english_glossary", True)),
+                                        english_glossary=tok.get("english_glossary", True),
+                                        lemma=tok.get("lemma", False)),
             chunking=ChunkSettings(**s["chunking"]),
             bm25_k1=s["keyword"]["k1"],
             bm25_b=s["keyword"]["b"],

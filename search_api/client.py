@@ -61,18 +61,20 @@ class KBClient:
     # -- endpoints --------------------------------------------------------------------------------------
     def search(self, q: str, k: int = 10, mode: str = "hybrid", year: int | str | None = None,
                doc: str | list[str] | None = None, lang: str | list[str] | None = None,
-               kind: str | list[str] | None = None) -> SearchResponse:
-        """Ranked passages with citations; `year` is 2020 or '2019-2021'."""
-        return self._get("/search", SearchResponse, q=q, k=k, mode=mode, year=year, doc=doc, lang=lang, kind=kind)
+               kind: str | list[str] | None = None, entity: str | list[str] | None = None,
+               entity_label: str | list[str] | None = None) -> SearchResponse:
+        """Ranked passages with citations; `year` is 2020 or '2019-2021'; `entity` a name in the passage."""
+        return self._get("/search", SearchResponse, q=q, k=k, mode=mode, year=year, doc=doc, lang=lang, kind=kind,
+                         entity=entity, entity_label=entity_label)
 
     def answer(self, q: str) -> AnswerResponse:
         return self._get("/answer", AnswerResponse, q=q)
 
     def facts(self, indicator: str | None = None, year: int | str | None = None, unit: str | None = None,
-              doc: str | list[str] | None = None, entity: str | None = None, limit: int = 50,
-              offset: int = 0) -> FactsPage:
+              doc: str | list[str] | None = None, entity: str | list[str] | None = None,
+              entity_label: str | list[str] | None = None, limit: int = 50, offset: int = 0) -> FactsPage:
         return self._get("/facts", FactsPage, indicator=indicator, year=year, unit=unit, doc=doc, entity=entity,
-                         limit=limit, offset=offset)
+                         entity_label=entity_label, limit=limit, offset=offset)
 
     def documents(self) -> DocumentList:
         return self._get("/documents", DocumentList)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from core.records import Citation, Fact, Hit, PageCertainty, PageRef, Span
+from core.records import NAME_LABELS, Citation, Entity, Fact, Hit, PageCertainty, PageRef, Span
 from search_api.catalog import Snapshot
 from search_api.models import (
     AlternativeOut,
     AnswerResponse,
     AnswerValueOut,
     CitationOut,
+    EntityFacet,
+    EntityOut,
     FactOut,
     Highlight,
     HitOut,
@@ -70,12 +73,41 @@ def split_highlights(snippet: str) -> tuple[str, list[Highlight]]:
     return "".join(text), marks
 
 
+FACETS = 15  # names shown beside the hits; more is a list nobody reads
+
+
+def names(entities: list[Entity]) -> list[EntityOut]:
+    """The name entities (NAME_LABELS), once per canonical form and label, in text order."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in entities:
+        key = ((e.norm or e.text).lower(), e.label)
+        if e.label in NAME_LABELS and key not in seen:
+            seen.add(key)
+            out.append(EntityOut(text=e.text, norm=e.norm, label=e.label))
+    return out
+
+
+def entity_facets(hits: list[HitOut], limit: int = FACETS) -> list[EntityFacet]:
+    """The names among `hits` by how many hits carry them; ties keep the order of first appearance."""
+    counts: Counter[tuple[str, str]] = Counter()
+    shown: dict[tuple[str, str], str] = {}
+    for h in hits:
+        for e in h.entities:
+            name = e.norm or e.text
+            key = (name.lower(), e.label)
+            shown.setdefault(key, name)
+            counts[key] += 1
+    return [EntityFacet(name=shown[key], label=key[1], count=n) for key, n in counts.most_common(limit)]
+
+
 def hit_out(h: Hit, snap: Snapshot | None) -> HitOut:
     plain, marks = split_highlights(h.snippet)
     return HitOut(
         rank=h.rank, score=h.score, chunk_id=h.chunk_id, doc_id=h.doc_id, title=h.citation.title,
         year=h.citation.year, snippet=h.snippet, snippet_text=plain, highlights=marks, text=h.text,
         kinds=list(h.kinds), scores=dict(h.scores), ranks=dict(h.ranks), citation=citation_out(h.citation, snap),
+        entities=names(h.entities),
     )
 
 

@@ -61,6 +61,22 @@ class CitationOut(Citation):
     page_url: str | None = None  # JSON of the cited page, when the evidence gives that page
 
 
+class EntityOut(BaseModel):
+    """A name in a passage: as written, its canonical form, and its label (PER, ORG, GPE, LOC, LAW)."""
+
+    text: str
+    norm: str | None = None
+    label: str
+
+
+class EntityFacet(BaseModel):
+    """A name among the hits and how many of them carry it; `entity=name&entity_label=label` keeps those."""
+
+    name: str  # the canonical form where there is one, else the text
+    label: str
+    count: int
+
+
 class HitOut(BaseModel):
     rank: int
     score: float
@@ -76,6 +92,7 @@ class HitOut(BaseModel):
     scores: dict[str, float] = Field(default_factory=dict)  # per retriever: keyword, semantic (facts has a rank only)
     ranks: dict[str, int] = Field(default_factory=dict)  # per retriever, 1-based; absent = not retrieved
     citation: CitationOut
+    entities: list[EntityOut] = Field(default_factory=list)  # the names in the passage, once each
 
 
 class SearchFiltersOut(BaseModel):
@@ -84,6 +101,8 @@ class SearchFiltersOut(BaseModel):
     doc_ids: list[str] | None = None
     langs: list[str] | None = None
     kinds: list[str] | None = None
+    entities: list[str] | None = None
+    entity_labels: list[str] | None = None
 
 
 class SearchResponse(BaseModel, FrameMixin):
@@ -93,6 +112,7 @@ class SearchResponse(BaseModel, FrameMixin):
     filters: SearchFiltersOut
     took_ms: float
     hits: list[HitOut]
+    entity_facets: list[EntityFacet] = Field(default_factory=list)  # the names of these hits, most frequent first
 
     def _rows(self) -> list[dict[str, Any]]:
         return [{"rank": h.rank, "score": h.score, "doc_id": h.doc_id, "title": h.title, "year": h.year,

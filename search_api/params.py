@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
 
 MAX_QUERY = 1000
+MAX_ENTITY = 200
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
@@ -58,3 +60,25 @@ def langs(values: list[str] | None) -> list[str] | None:
         if not _LANG.match(v.lower()):
             raise invalid("lang", f"{v!r} is not a language code such as nb, nn or en")
     return [v.lower() for v in out] if out else None
+
+
+def entities(values: list[str] | None) -> list[str] | None:
+    """Entity names (text or canonical form, any case), repeated for several; each up to 200 characters. Not
+    split at commas: a name may hold one (`kap. 291, post 60`)."""
+    out = [v.strip() for v in values or [] if v.strip()] or None
+    for v in out or []:
+        if len(v) > MAX_ENTITY:
+            raise invalid("entity", f"is {len(v)} characters long; at most {MAX_ENTITY} are allowed")
+        if "\x00" in v:
+            raise invalid("entity", "contains a NUL character")
+    return out
+
+
+def entity_labels(values: list[str] | None) -> list[str] | None:
+    """Entity labels (PER, ORG, GPE, ...), any case; an unknown one is an error, not an empty result."""
+    out = split_list(values)
+    for v in out or []:
+        if v.upper() not in ENTITY_LABELS:
+            raise invalid("entity_label", f"{v[:50]!r} is not an entity label; expected one of: "
+                          f"{', '.join(ENTITY_LABELS)}")
+    return [v.upper() for v in out] if out else None

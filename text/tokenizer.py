@@ -9,14 +9,18 @@ and `49 pst.` all give `49` + `prosent`.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 
+from core.extras import require
 from text.norwegian import FOLD, NORWEGIAN_FOLD, STOPWORDS
 
 _NUM_GROUPED = r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\d])"
@@ -36,10 +40,34 @@ class TokenizerSettings:
     # English question words folded to the reports' Norwegian words (text/norwegian.py EN_FOLD); off only to
     # measure it (eval/fusion_fit.py), so it is recorded only when off and old manifests read unchanged
     english_glossary: bool = True
+    # Lemmas from spaCy's Norwegian Bokmål tables (Norsk Ordbank forms, spacy-lookups-data) before any stemming;
+    # measured against the stems in eval/REPORT.md, off by default. Recorded only when on, like the glossary.
+    lemma: bool = False
 
     def as_dict(self) -> dict:
         d = {"name": "norwegian-v1", "stem": self.stem, "fold": self.fold, "stopwords": self.stopwords}
-        return d if self.english_glossary else {**d, "english_glossary": False}
+        d = d if self.english_glossary else {**d, "english_glossary": False}
+        return {**d, "lemma": True} if self.lemma else d
+
+
+# Order in which a form's part of speech is guessed without a tagger: the words people search these reports for
+# are mostly nouns (`bosettingen` -> `bosetting`), and a verb reading beats an adjective one (`bosatte`).
+LEMMA_POS = ("noun", "verb", "adj", "adv")
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """Lower-cased word form -> lemma from spacy-lookups-data's `nb_lemma_exc` (the first POS of LEMMA_POS
+    that lists the form, its first lemma)."""
+    data = Path(require("spacy_lookups_data", "lemma", "the lemmatised keyword index").__file__).parent / "data"
+    with gzip.open(data / "nb_lemma_exc.json.gz", "rt", encoding="utf-8") as f:
+        exc = json.load(f)
+    table: dict[str, str] = {}
+    for pos in reversed(LEMMA_POS):  # later POS first, so that an earlier one overwrites
+        for form, lemmas in exc.get(pos, {}).items():
+            if lemmas:
+                table[form.lower()] = lemmas[0].lower()
+    return table
 
 
 def normalise_number(surface: str) -> list[str]:
@@ -65,6 +93,7 @@ class NorwegianTokenizer:
     def __init__(self, settings: TokenizerSettings | None = None):
         self.settings = settings or TokenizerSettings()
         self._stemmer = Stemmer.Stemmer("norwegian") if self.settings.stem else None
+        self._lemmas = lemma_table() if self.settings.lemma else None
         self._word = lru_cache(maxsize=200_000)(self._word_uncached)
 
     def _word_uncached(self, word: str) -> str | None:
@@ -75,6 +104,8 @@ class NorwegianTokenizer:
             return None
         if w == PERCENT:
             return w
+        if self._lemmas is not None:
+            w = self._lemmas.get(w, w)
         if self._stemmer is not None and not w[-1:].isdigit():
             w = self._stemmer.stemWord(w)
         return w

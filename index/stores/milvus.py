@@ -26,6 +26,7 @@ import numpy as np
 from core.extras import require
 from core.records import Chunk, Fact
 from index.filters import SearchFilters
+from index.filters import entity_keys as filter_keys
 from index.sentences import SentenceVectors
 from index.stores.base import Ranking
 
@@ -121,14 +122,14 @@ def filter_expression(f: SearchFilters) -> str:
         parts.append(f"lang in {_quoted([x.lower() for x in f.langs])}")
     if f.kinds:
         parts.append(f"array_contains_any(kinds, {_quoted(f.kinds)})")
-    if f.entities:
-        parts.append(f"array_contains_any(entities, {_quoted([e.lower() for e in f.entities])})")
+    if wanted := f.entity_wanted():
+        parts.append(f"array_contains_any(entities, {_quoted(wanted)})")
     return " and ".join(parts)
 
 
 def entity_keys(c: Chunk) -> list[str]:
-    """What the entity filter matches: each entity's text, canonical form and label, lower-cased."""
-    keys = sorted({k for e in c.entities for k in (e.text.lower(), (e.norm or "").lower(), e.label.lower())} - {""})
+    """What the entity filter matches: index.filters.entity_keys of each entity."""
+    keys = sorted({k for e in c.entities for k in filter_keys(e)})
     return [k[:KEY_MAX] for k in keys][:ARRAY_MAX]
 
 

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_suffix_regex
 
-from core.records import Block, Entity
+from core.records import ENTITY_LABELS, Block, Entity
 from nlp import entities as statistical
 from text.captions import normalise_number
 from text.formatting import NumberStyle, format_number
@@ -34,8 +34,7 @@ from text.numbers import NUMBER_RE, detect_unit, parse_number
 
 PATTERN_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("nb", "nn")
-LABELS = ("PER", "ORG", "GPE", "LOC", "LAW", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "DATE", "YEAR", "PERIOD",
-          "DURATION", "REF")
+LABELS = ENTITY_LABELS
 
 # Thousands grouped by a (thin/no-break) space, optionally with decimals: `31 258`, `7 545,63`.
 _GROUPED = re.compile(r"(?<![\w,.])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:,\d+)?(?![\w])")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from rapidfuzz import fuzz, process, utils
 
 from core.records import Fact
+from index.filters import SearchFilters, entity_keys
 from search_api import params
 from search_api.convert import fact_out
 from search_api.deps import AppState, get_state
@@ -32,10 +33,6 @@ def match_indicator(query: str, facts: list[Fact]) -> list[tuple[Fact, float]]:
     return out
 
 
-def _entity_keys(f: Fact) -> set[str]:
-    return {k.lower() for e in f.entities for k in (e.text, e.norm or "", e.label) if k}
-
-
 @router.get("/facts", response_model=FactsPage, responses=ERRORS, tags=["facts"],
             summary="Numbers with their indicator, unit, year and source")
 def facts(
@@ -46,13 +43,17 @@ def facts(
     unit: Annotated[str | None, Query(max_length=100, description="Unit as stored: %, personer, kroner, ...")]
     = None,
     doc: Annotated[list[str] | None, Query(description="Document id(s); repeat or separate by commas")] = None,
-    entity: Annotated[str | None, Query(max_length=200, description="An entity on the fact: text, canonical "
-                                        "form or label (ORG, GPE, ...)")] = None,
+    entity: Annotated[list[str] | None, Query(description="An entity on the fact: text or canonical form, any "
+                                              "case, or a label (ORG, GPE, ...); repeat for any of several")] = None,
+    entity_label: Annotated[list[str] | None, Query(description="Entity label(s); with `entity`, that name with "
+                                                    "this label; alone, any entity with it")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FactsPage:
     year_from, year_to = params.years(year)
     doc_ids = params.split_list(doc)
+    wanted = SearchFilters(entities=params.entities(entity), entity_labels=params.entity_labels(entity_label))
+    wanted_keys = set(wanted.entity_wanted() or ())
     snap = state.snapshot()
     unknown = [d for d in doc_ids or [] if d not in snap.docs]
     if unknown:
@@ -66,9 +67,8 @@ def facts(
     if unit and unit.strip():
         u = unit.strip().lower()
         pool = [f for f in pool if (f.unit or "").lower() == u]
-    if entity and entity.strip():
-        e = entity.strip().lower()
-        pool = [f for f in pool if e in _entity_keys(f)]
+    if wanted_keys:
+        pool = [f for f in pool if wanted_keys & {k for e in f.entities for k in entity_keys(e)}]
     scored: list[tuple[Fact, float | None]]
     if indicator and indicator.strip():
         scored = sorted(match_indicator(indicator.strip(), pool), key=lambda fs: -fs[1])  # stable: store order

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from index.filters import SearchFilters
 from search_api import params
-from search_api.convert import answer_out, hit_out
+from search_api.convert import answer_out, entity_facets, hit_out
 from search_api.deps import AppState, get_state
 from search_api.errors import ERRORS
 from search_api.models import BLOCK_KINDS, AnswerResponse, Mode, SearchFiltersOut, SearchResponse
@@ -32,12 +32,18 @@ def search(
     lang: Annotated[list[str] | None, Query(description="Language code(s) of the passage: nb, nn")] = None,
     kind: Annotated[list[str] | None, Query(description=f"Block kind(s) inside: {', '.join(BLOCK_KINDS)}")]
     = None,
+    entity: Annotated[list[str] | None, Query(description="Only passages naming this entity: its text or canonical "
+                                              "form, any case (Oslo, udi); repeat for any of several")] = None,
+    entity_label: Annotated[list[str] | None, Query(description="Entity label(s): PER, ORG, GPE, LOC, LAW, ...; "
+                                                    "with `entity`, that name with this label; alone, any name "
+                                                    "with it")] = None,
 ) -> SearchResponse:
     query = params.question(q)
     year_from, year_to = params.years(year)
     doc_ids = params.split_list(doc)
     langs = params.langs(lang)
     kinds = params.split_list(kind)
+    entities, entity_labels = params.entities(entity), params.entity_labels(entity_label)
     for v in kinds or []:
         if v not in BLOCK_KINDS:
             raise params.invalid("kind", f"{v!r} is not a block kind; expected one of: {', '.join(BLOCK_KINDS)}")
@@ -47,15 +53,18 @@ def search(
     if unknown:
         raise params.invalid("doc", f"no indexed document {', '.join(map(repr, unknown))}; indexed: "
                              f"{', '.join(sorted(known)) or 'none'}", "unknown_document")
-    filters = SearchFilters(doc_ids=doc_ids, year_from=year_from, year_to=year_to, langs=langs, kinds=kinds)
+    filters = SearchFilters(doc_ids=doc_ids, year_from=year_from, year_to=year_to, langs=langs, kinds=kinds,
+                            entities=entities, entity_labels=entity_labels)
     t0 = time.perf_counter()
     with state.cpu:
         hits = index.search(query, k=k, mode=mode, filters=filters)
     took = (time.perf_counter() - t0) * 1000
     snap = state.snapshot()
+    out = [hit_out(h, snap) for h in hits]
     return SearchResponse(
-        query=query, mode=mode, k=k, took_ms=round(took, 2), hits=[hit_out(h, snap) for h in hits],
-        filters=SearchFiltersOut(year_from=year_from, year_to=year_to, doc_ids=doc_ids, langs=langs, kinds=kinds),
+        query=query, mode=mode, k=k, took_ms=round(took, 2), hits=out, entity_facets=entity_facets(out),
+        filters=SearchFiltersOut(year_from=year_from, year_to=year_to, doc_ids=doc_ids, langs=langs, kinds=kinds,
+                                 entities=entities, entity_labels=entity_labels),
     )
 
 

@@ -177,19 +177,56 @@ function showHits(hits) {
   $("treff-tittel").textContent = hits.length ? `Relevante avsnitt (${hits.length})` : "Ingen treff";
 }
 
+// Entity labels as a reader says them.
+const ENTITY_LABELS = { PER: "person", ORG: "organisasjon", GPE: "sted", LOC: "sted", LAW: "lov" };
+
+function entityText(name, label) {
+  return `${name} (${ENTITY_LABELS[label] || label})`;
+}
+
+// The active name filter (with a button that removes it) and the names among the hits, each a button that
+// narrows the passages to that name; the counts say how many of the shown passages name it.
+function showFacets(facets, filter) {
+  const active = $("navnefilter");
+  active.replaceChildren();
+  if (filter.entity) {
+    const remove = el("button", { type: "button", title: "Fjern navnefilteret", text: "✕" });
+    remove.addEventListener("click", () => go({ ...filter, entity: "", entity_label: "" }));
+    active.append("Bare avsnitt som nevner ", el("strong", { text: entityText(filter.entity, filter.entity_label) }),
+      " ", remove);
+  }
+  active.hidden = !filter.entity;
+  const list = $("navneliste");
+  list.replaceChildren();
+  for (const f of facets || []) {
+    if (filter.entity && f.name.toLowerCase() === filter.entity.toLowerCase() && f.label === filter.entity_label) {
+      continue;
+    }
+    const button = el("button", { type: "button", title: `Vis bare avsnitt som nevner ${f.name}` }, [
+      f.name, " ", el("span", { class: "label", text: `${ENTITY_LABELS[f.label] || f.label} ` }),
+      el("span", { class: "count", text: `(${f.count})` }),
+    ]);
+    button.addEventListener("click", () => go({ ...filter, entity: f.name, entity_label: f.label }));
+    list.append(el("li", {}, [button]));
+  }
+  $("navn").hidden = list.children.length === 0;
+}
+
 function queryString(params) {
   const qs = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value) qs.set(key, value);
   return qs.toString();
 }
 
-async function run(q, year, doc) {
+// A search as the URL holds it: q, year, doc, and the name filter (entity, entity_label).
+async function run(filter) {
+  const { q } = filter;
   const status = $("status");
   status.textContent = "Søker …";
   $("knapp").disabled = true;
   const [answer, search] = await Promise.allSettled([
     getJson("/answer?" + queryString({ q })),
-    getJson("/search?" + queryString({ q, year, doc, k: 10 })),
+    getJson("/search?" + queryString({ ...filter, k: 10 })),
   ]);
   $("knapp").disabled = false;
   const problems = [];
@@ -198,8 +235,10 @@ async function run(q, year, doc) {
     $("svar").hidden = true;
     problems.push(answer.reason.status === 503 ? "Svar er ikke tilgjengelig nå." : `Svar: ${answer.reason.message}`);
   }
-  if (search.status === "fulfilled") showHits(search.value.hits);
-  else {
+  if (search.status === "fulfilled") {
+    showHits(search.value.hits);
+    showFacets(search.value.entity_facets, filter);
+  } else {
     $("treff").hidden = true;
     problems.push(`Søk: ${search.reason.message}`);
   }
@@ -219,17 +258,25 @@ function fromUrl() {
   $("q").value = params.get("q") || "";
   $("year").value = params.get("year") || "";
   $("doc").value = params.get("doc") || "";
-  if ($("q").value.trim()) run($("q").value.trim(), $("year").value, $("doc").value);
+  const filter = {
+    q: $("q").value.trim(), year: $("year").value, doc: $("doc").value,
+    entity: params.get("entity") || "", entity_label: params.get("entity_label") || "",
+  };
+  if (filter.q) run(filter);
+}
+
+// Search and record it in the URL, so that it can be shared and reloaded.
+function go(filter) {
+  history.pushState(null, "", "?" + queryString(filter));
+  run(filter);
 }
 
 $("sok").addEventListener("submit", (event) => {
   event.preventDefault();
   const q = $("q").value.trim();
   if (!q) return;
-  const year = $("year").value;
-  const doc = $("doc").value;
-  history.pushState(null, "", "?" + queryString({ q, year, doc }));
-  run(q, year, doc);
+  // a new question starts without a name filter: the names of the old hits need not fit it
+  go({ q, year: $("year").value, doc: $("doc").value });
 });
 window.addEventListener("popstate", fromUrl);
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from apisupport import live_server
@@ -87,3 +88,29 @@ def test_year_and_document_filters_narrow_the_passages(phone, base_url):
     page.reload()
     page.wait_for_selector("#treffliste li")
     assert page.input_value("#q") == "busetjing av flyktningar"
+
+
+def test_a_name_among_the_hits_narrows_the_passages_and_can_be_removed(phone, base_url):
+    page = phone
+    page.goto(base_url + "/?" + "q=tilskudd+til+kommunene")
+    page.wait_for_selector("#navneliste li button")
+    before = page.locator("#treffliste li").count()
+    first = page.locator("#navneliste li button").first
+    name = first.inner_text().split(" ")[0]
+    first.click()
+    page.wait_for_selector("#navnefilter:not([hidden])")
+    assert "entity=" in page.url and "entity_label=" in page.url  # the filtered search can be shared
+    assert name in page.inner_text("#navnefilter")
+    page.wait_for_selector("#treffliste li")
+    hits = page.locator("#treffliste li").count()
+    assert 0 < hits <= before
+    # the page asked for what its URL says, and every passage it got names that entity with that label
+    wanted = parse_qs(urlsplit(page.url).query)
+    body = page.request.get(base_url + "/search?" + urlsplit(page.url).query + "&k=10").json()
+    assert len(body["hits"]) == hits
+    assert all(any(e["label"] == wanted["entity_label"][0]
+                   and wanted["entity"][0].lower() in {e["text"].lower(), (e["norm"] or "").lower()}
+                   for e in h["entities"]) for h in body["hits"])
+    page.click("#navnefilter button")
+    page.wait_for_selector("#navnefilter[hidden]", state="attached")
+    assert "entity=" not in page.url

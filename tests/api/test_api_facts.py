@@ -36,6 +36,15 @@ def test_facts_filters_year_unit_document_and_entity(client):
     key = some["entities"][0]["norm"] or some["entities"][0]["text"]
     e = client.get("/facts", params={"entity": key.upper(), "limit": 500}).json()
     assert some["id"] in {f["id"] for f in e["items"]}
+    label = some["entities"][0]["label"]
+    both = client.get("/facts", params={"entity": key, "entity_label": label.lower(), "limit": 500}).json()
+    assert some["id"] in {f["id"] for f in both["items"]}
+    other = "LAW" if label != "LAW" else "PER"
+    wrong = client.get("/facts", params={"entity": key, "entity_label": other, "limit": 500}).json()
+    for page, lab in ((both, label), (wrong, other)):  # the name with that label, not just anywhere on the fact
+        assert all(any(x["label"] == lab and key.lower() in {x["text"].lower(), (x["norm"] or "").lower()}
+                       for x in f["entities"]) for f in page["items"])
+    assert wrong["total"] < both["total"]
 
 
 def test_facts_paging_is_consistent(client):
@@ -56,6 +65,8 @@ def test_facts_paging_is_consistent(client):
     ({"year": "20x0"}, "invalid_year"),
     ({"year": "1899"}, "invalid_year"),
     ({"doc": "../../etc/passwd"}, "unknown_document"),
+    ({"entity_label": "ORGANISATION"}, "invalid_request"),
+    ({"entity": "x" * 201}, "invalid_request"),
 ])
 def test_facts_rejects_bad_parameters(client, params, code):
     r = client.get("/facts", params=params)

@@ -17,8 +17,10 @@ def test_staff_page_is_served_with_norwegian_labels_and_a_viewport(client):
     assert 'name="viewport"' in html and 'lang="nb"' in html
     assert "Spør om IMDis rapporter …" in html
     assert 'id="year"' in html and 'id="doc"' in html
+    assert 'id="navneliste"' in html and 'id="navnefilter"' in html  # entity facets and the active name filter
     js = client.get("/static/app.js")
     assert js.status_code == 200
+    assert "entity_facets" in js.text and "entity_label" in js.text
     # server strings go in through textContent only
     assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", js.text)
     assert client.get("/static/style.css").status_code == 200

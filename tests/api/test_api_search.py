@@ -41,6 +41,32 @@ def test_search_filters_by_year_document_and_kind(client):
     assert both["filters"]["doc_ids"] == ["imdi-fou-2020", "imdi-arsrapport-2020"]
 
 
+def _named(hit: dict, name: str, label: str | None = None) -> bool:
+    return any(name.lower() in {e["text"].lower(), (e["norm"] or "").lower()} and label in (None, e["label"])
+               for e in hit["entities"])
+
+
+def test_search_entity_filter_and_facets(client):
+    hits = client.get("/search", params={"q": Q, "k": 20, "mode": "keyword"}).json()
+    facets = hits["entity_facets"]
+    assert facets, "the hits name no one: nothing to facet on"
+    # each facet counts the hits that carry it, most frequent first
+    for f in facets:
+        assert f["count"] == sum(_named(h, f["name"], f["label"]) for h in hits["hits"]) > 0, f
+    assert [f["count"] for f in facets] == sorted((f["count"] for f in facets), reverse=True)
+    name, label = facets[0]["name"], facets[0]["label"]
+    kept = client.get("/search", params={"q": Q, "k": 20, "mode": "keyword", "entity": name.upper(),
+                                         "entity_label": label.lower()}).json()
+    assert kept["filters"]["entities"] == [name.upper()] and kept["filters"]["entity_labels"] == [label]
+    assert kept["hits"] and all(_named(h, name, label) for h in kept["hits"])
+    # every facet of the filtered hits is carried by all of them for the filtered name
+    assert next(f for f in kept["entity_facets"] if f["name"].lower() == name.lower())["count"] == len(kept["hits"])
+    assert client.get("/search", params={"q": Q, "entity": "Ingen Slik Organisasjon"}).json()["hits"] == []
+    wrong = "PER" if label != "PER" else "LAW"
+    assert all(_named(h, name, wrong) for h in client.get(
+        "/search", params={"q": Q, "entity": name, "entity_label": wrong}).json()["hits"])
+
+
 def test_search_modes_report_their_own_retriever(client):
     kw = client.get("/search", params={"q": Q, "mode": "keyword"}).json()["hits"]
     sem = client.get("/search", params={"q": Q, "mode": "semantic"}).json()["hits"]
@@ -63,6 +89,8 @@ def test_search_modes_report_their_own_retriever(client):
     ({"q": Q, "doc": "no-such-doc"}, "unknown_document", "no-such-doc"),
     ({"q": Q, "kind": "poem"}, "invalid_request", "not a block kind"),
     ({"q": Q, "lang": "<script>"}, "invalid_request", "language code"),
+    ({"q": Q, "entity_label": "PLACE"}, "invalid_request", "not an entity label"),
+    ({"q": Q, "entity": "x" * 201}, "invalid_request", "201 characters"),
 ])
 def test_search_rejects_bad_input_with_a_clear_json_error(client, params, code, words):
     r = client.get("/search", params=params)

@@ -35,6 +35,12 @@ def test_search_prints_ranked_hits_with_citations(tmp_path, data_dir, fake_index
     assert [h["rank"] for h in hits] == [1, 2] and {h["doc_id"] for h in hits} == {"imdi-arsrapport-2022"}
     assert all(h["citation"]["quote"] for h in hits)
 
+    res = runner.invoke(app, ["search", "tilskudd til kommunene", "--data", str(data), "--mode", "keyword", "--json",
+                              "--entity", "imdi", "--entity-label", "ORG"])
+    hits = json.loads(res.output)
+    assert hits and all(any(e["label"] == "ORG" and "imdi" in {e["text"].lower(), (e["norm"] or "").lower()}
+                            for e in h["entities"]) for h in hits)
+
 
 def test_errors_are_one_clean_line(tmp_path, data_dir, fake_index_dir):
     data = _data_with_index(tmp_path, data_dir, fake_index_dir)

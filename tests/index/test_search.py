@@ -108,6 +108,28 @@ def test_entity_filter(fake_index):
         assert any(key.lower() in {e.text.lower(), (e.norm or "").lower()} for e in ents)
 
 
+def test_entity_filter_with_a_label_keeps_that_name_with_that_label_only(fake_index):
+    names = [(c, e) for c in fake_index.chunks for e in c.entities if e.label in {"ORG", "GPE"}]
+    if not names:
+        pytest.skip("the ingest stage attached no names to blocks")
+    _, target = names[len(names) // 2]
+    key, other = target.norm or target.text, "GPE" if target.label == "ORG" else "ORG"
+    same = fake_index.search("bosetting", k=5, mode="semantic",
+                             filters={"entity": key.upper(), "entity_label": target.label})
+    assert same
+    for h in same:
+        assert any(e.label == target.label and key.lower() in {e.text.lower(), (e.norm or "").lower()}
+                   for e in fake_index.chunk(h.chunk_id).entities)
+    # the same name under the other label: only chunks where it is tagged so (none, for most names)
+    for h in fake_index.search("bosetting", k=5, mode="semantic", filters={"entity": key, "entity_label": other}):
+        assert any(e.label == other and key.lower() in {e.text.lower(), (e.norm or "").lower()}
+                   for e in fake_index.chunk(h.chunk_id).entities)
+    # a label alone: any name with it
+    alone = fake_index.search("bosetting", k=5, mode="semantic", filters={"entity_label": target.label})
+    assert alone and all(any(e.label == target.label for e in fake_index.chunk(h.chunk_id).entities)
+                         for h in alone)
+
+
 def test_filter_values_are_checked():
     assert parse_years("2020") == (2020, 2020)
     assert parse_years("2021-2019") == (2019, 2021)

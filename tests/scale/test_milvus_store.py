@@ -58,6 +58,7 @@ def test_sentence_vectors_are_served_from_milvus(local_index, milvus_index, fake
 @pytest.mark.parametrize("filters", [
     {"year": "2022"}, {"year": "2019-2021", "kind": "table"}, {"doc": "kd-tildelingsbrev-2020"},
     {"lang": "nn"}, {"doc_type": "årsrapport", "year": 2024}, {"entity": "IMDi"},
+    {"entity": "imdi", "entity_label": "ORG"},
 ])
 def test_filters_as_milvus_expressions(local_index, milvus_index, filters):
     for q in ("tilskudd til kommunene", "bosetting av flyktninger", "tolk"):

@@ -98,3 +98,35 @@ def test_stemming_is_a_setting():
     plain = NorwegianTokenizer(TokenizerSettings(stem=False)).tokens("flyktningene")
     assert plain == ["flyktningene"]
     assert stemmed != plain
+
+
+def test_lemma_setting_is_recorded_only_when_on_and_read_back_from_a_manifest():
+    from index.settings import IndexSettings
+
+    assert "lemma" not in TokenizerSettings().as_dict()  # older manifests read unchanged
+    on = IndexSettings(tokenizer=TokenizerSettings(stem=False, lemma=True))
+    manifest = {"settings": on.as_dict(), "model": {"name": on.model, "backend": on.backend, "quantize": on.quantize}}
+    assert manifest["settings"]["tokenizer"]["lemma"] is True
+    assert IndexSettings.from_manifest(manifest).tokenizer == on.tokenizer
+
+
+def test_lemmas_without_the_extra_name_it(monkeypatch):
+    import sys
+
+    from core.extras import MissingExtraError
+    from text import tokenizer
+
+    tokenizer.lemma_table.cache_clear()
+    monkeypatch.setitem(sys.modules, "spacy_lookups_data", None)  # an import of it now fails
+    with pytest.raises(MissingExtraError, match="'lemma'"):
+        NorwegianTokenizer(TokenizerSettings(lemma=True))
+    tokenizer.lemma_table.cache_clear()
+
+
+def test_lemmas_join_inflections_the_stemmer_leaves_apart():
+    pytest.importorskip("spacy_lookups_data")
+    lem = NorwegianTokenizer(TokenizerSettings(stem=False, lemma=True))
+    assert lem.tokens("kommunene kommuner kommune") == ["kommune"] * 3
+    assert lem.tokens("Introduksjonsprogrammet") == lem.tokens("introduksjonsprogram") == ["introduksjonsprogram"]
+    # the stemmer cuts `kommune` to `kommun` and leaves `-programmet` with a double m; lemmas are words
+    assert NorwegianTokenizer().tokens("introduksjonsprogrammet") != lem.tokens("introduksjonsprogrammet")
