@@ -19,9 +19,10 @@ $(BIN)/kb: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/kb
 
-# the scale extra (Ray, Milvus) for the tests only, so `make run` installs no more than it needs
+# the scale (Ray, Milvus) and lemma (spaCy's lookup tables) extras for the tests only, so `make run` installs no
+# more than it needs
 $(VENV)/.scale: $(BIN)/kb
-	$(BIN)/pip install --quiet -e '.[dev,scale]'
+	$(BIN)/pip install --quiet -e '.[dev,scale,lemma]'
 	touch $@
 
 install: $(BIN)/kb
