@@ -102,7 +102,8 @@ def stage_embed(data: Path, work: Path, workers: list[int], docs: int) -> dict:
 
             factory = partial(get_embedder)
             t0 = time.perf_counter()
-            vectors = embed_store_ray(sample, IndexSettings(), frozenset(), factory, workers=w)
+            # chunks only, as in the capacity plan's per-chunk figures (sentence vectors: eval/SCALE.md)
+            vectors = embed_store_ray(sample, IndexSettings(sentences=False), frozenset(), factory, workers=w)
             secs = time.perf_counter() - t0
         out[f"{w}_workers"] = {"seconds": round(secs, 1), "chunks": len(vectors),
                                "chunks_per_s": round(len(vectors) / secs, 2)}

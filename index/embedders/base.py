@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -24,3 +25,12 @@ def as_matrix(vectors, dim: int) -> np.ndarray:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+def process_threads() -> int:
+    """Threads a model may use in this process: OMP_NUM_THREADS when set (Ray sets it to the cores it gives an
+    actor, so two embedding workers on two cores do not run four threads), else every core."""
+    try:
+        return max(1, int(os.environ["OMP_NUM_THREADS"]))
+    except (KeyError, ValueError):
+        return os.cpu_count() or 1

@@ -14,7 +14,6 @@ onnxscript for no gain here) plus `onnxruntime.quantization.quantize_dynamic`, t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import numpy as np
 
 import index.embedders.convert as e5_convert
 from core.atomic import building_folder, is_current
+from index.embedders.base import process_threads
 from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
 OPSET = 17
@@ -131,7 +131,6 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-
         folder = export(model_dir)
         self.quantize = quantize
         self.batch_size = batch_size
@@ -139,7 +138,7 @@ class OnnxEmbedder:
         self.fingerprint = expected_fingerprint(self.name, "onnx", quantize)
         opts = ort.SessionOptions()
         # once per process (get_embedder caches the embedder): queries and batches share these threads
-        opts.intra_op_num_threads = threads or os.cpu_count() or 1
+        opts.intra_op_num_threads = threads or process_threads()
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 import index.embedders.convert as e5_convert
-from index.embedders.base import as_matrix
+from index.embedders.base import as_matrix, process_threads
 from index.embedders.fingerprint import expected_fingerprint
 
 
@@ -26,7 +26,7 @@ class SentenceTransformerEmbedder:
         transformers.utils.logging.disable_progress_bar()
         # once per process (get_embedder caches the embedder): a process-wide setting must not change under
         # concurrent requests
-        torch.set_num_threads(threads or os.cpu_count() or 1)
+        torch.set_num_threads(threads or process_threads())
         path = e5_convert.ensure_model(model_dir)
         self._model = SentenceTransformer(str(path), device="cpu")
         self._model.max_seq_length = 512
