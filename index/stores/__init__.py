@@ -1,7 +1,7 @@
 """Where an index's chunks are searched: in this process (FAISS + bm25s) or in Milvus.
 
-Both satisfy `ChunkStore` (index/stores/base.py); `StoreIndex` (index/stores/serving.py) answers searches
-through it with the same Hit, Citation, filters and answers as the in-process `Index`.
+A remote store satisfies `ChunkStore` (index/stores/base.py); `StoreIndex` (index/stores/serving.py) answers
+searches through it with the same Hit, Citation, filters and answers as the in-process `Index`.
 """
 
 from __future__ import annotations

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 
-from index.filters import FilterColumns, SearchFilters
-from index.fusion import rrf
-from index.retrievers.dense import DenseIndex
-from index.retrievers.keyword import KeywordIndex
+from index.filters import SearchFilters
 
 #: (chunk row, score), best first; rows are positions in the index's chunk list
 Ranking = list[tuple[int, float]]
 
 
 class ChunkStore(Protocol):
-    """Keyword, semantic and fused search over one index's chunks."""
+    """Keyword and semantic search over one index's chunks, and its sentence vectors, kept outside this process.
+
+    Fusion, the facts retriever and the second stage run in the process that asks (index/rerank.py), with the
+    weights fitted per query type: a store's own fusion ranker (Milvus' RRFRanker) cannot weigh retrievers
+    per query type, so both paths rank alike only if neither store fuses."""
+
+    has_sentences: bool  # whether the published index carries sentence vectors
 
     def keyword(self, terms: list[str], k: int, filters: SearchFilters) -> Ranking:
         """BM25 over the project's tokens; only rows sharing a term with the query."""
@@ -26,33 +30,6 @@ class ChunkStore(Protocol):
         """Inner product with normalised passage vectors."""
         ...
 
-    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
-               fusion_k: int) -> Ranking:
-        """Both retrievers at depth k, fused by reciprocal rank (score = sum of 1 / (fusion_k + rank))."""
+    def best_sentences(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
+        """Per chunk row, the largest cosine between the query and one of its sentences."""
         ...
-
-
-def _pairs(ids: np.ndarray, scores: np.ndarray) -> Ranking:
-    return list(zip(ids.tolist(), scores.tolist(), strict=True))
-
-
-class LocalStore:
-    """The in-process path (bm25s + FAISS, filters as a boolean mask) behind the store protocol."""
-
-    def __init__(self, keyword: KeywordIndex, dense: DenseIndex, columns: FilterColumns):
-        self._keyword, self._dense, self._columns = keyword, dense, columns
-
-    def __len__(self) -> int:
-        return len(self._dense)
-
-    def keyword(self, terms: list[str], k: int, filters: SearchFilters) -> Ranking:
-        return _pairs(*self._keyword.search(terms, k, self._columns.mask(filters)))
-
-    def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
-        return _pairs(*self._dense.search(vector, k, self._columns.mask(filters)))
-
-    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
-               fusion_k: int) -> Ranking:
-        rankings = {"keyword": [r for r, _ in self.keyword(terms, k, filters)],
-                    "semantic": [r for r, _ in self.semantic(vector, k, filters)]}
-        return rrf(rankings, k=fusion_k)

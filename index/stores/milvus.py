@@ -195,6 +195,7 @@ class MilvusStore:
         self.generation: str = meta["generation"]
         self.chunks_collection: str = meta["chunks_collection"]
         self.sentences_collection: str | None = meta.get("sentences_collection")
+        self.has_sentences = bool(self.sentences_collection)
         self.manifest: dict = meta["manifest"]
         self.vocab: dict[str, int] = meta["vocab"]
         self._facts_text: str = meta["facts"]
@@ -280,22 +281,6 @@ class MilvusStore:
 
     def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
         return self._search("dense", np.asarray(vector, dtype=np.float32).tolist(), k, filters, self.search_params)
-
-    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
-               fusion_k: int) -> Ranking:
-        """One hybrid search: dense and sparse requests at depth k, fused by Milvus' RRF ranker."""
-        pymilvus = require("pymilvus", feature="the Milvus store")
-        expr = filter_expression(filters)
-        dense = pymilvus.AnnSearchRequest([np.asarray(vector, dtype=np.float32).tolist()], "dense",
-                                          self.search_params, k, expr=expr or None)
-        q = query_sparse(terms, self.vocab)
-        if not q:  # nothing to match by keyword: the fusion of one ranking is its RRF scores
-            return [(r, 1.0 / (fusion_k + i)) for i, (r, _) in enumerate(self.semantic(vector, k, filters), 1)]
-        sparse = pymilvus.AnnSearchRequest([q], "sparse", {"metric_type": "IP", "params": {}}, k, expr=expr or None)
-        # the union of two depth-k lists: every item the local fusion could rank
-        res = self.client.hybrid_search(self.chunks_collection, [dense, sparse], pymilvus.RRFRanker(fusion_k),
-                                        limit=2 * k, output_fields=["row"])
-        return [(int(h["entity"]["row"]), float(h["distance"])) for h in res[0]]
 
 
 # -- publishing ---------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ class StoreIndex(Index):
         offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
         dim = int(manifest["model"].get("dim") or 1)
         # the local retrievers stay empty: every search goes to the store
-        sentences = StoreSentences(store) if getattr(store, "sentences_collection", None) else None
+        sentences = StoreSentences(store) if store.has_sentences else None
         super().__init__(folder, manifest, chunks, KeywordIndex(bm25s.BM25(), tokenizer, 0),
                          DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts,
                          sentences=sentences)
