@@ -40,8 +40,8 @@ lint: install
 	$(BIN)/ruff check .
 
 # Retrain the NorNE pipelines into nlp/models/ (committed; neither run nor test trains). Bokmål and Nynorsk in
-# parallel, one thread each: nb 7000 steps took 42 min wall (about 19 CPU minutes) beside other jobs on 2 cores;
-# nn 2500 steps is the shorter of the two.
+# parallel, one thread each: nb (5000 steps) took 11 min wall on a quiet 2-core machine; nn (2500 steps) is the
+# shorter of the two.
 nlp: install
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m nlp.train --lang all
 

@@ -13,7 +13,7 @@ from nlp.pipelines import CONFIGS_DIR, MissingPipeline, load, model_dir, trainin
 
 REPO = Path(__file__).resolve().parents[2]
 NORNE = REPO.parent / "shared" / "norne"
-# Just under the committed pipelines' test F1 (0.719 nb, 0.742 nn), so a worse retraining fails here.
+# Just under the committed pipelines' test F1 (0.722 nb, 0.742 nn), so a worse retraining fails here.
 # The issue's targets (0.80 nb, 0.78 nn) are not reached; see eval/REPORT.md.
 FLOOR = {"nb": 0.71, "nn": 0.73}
 SENTENCES = {
