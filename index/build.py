@@ -254,16 +254,23 @@ def build_index(
     missing = list(dict.fromkeys(h for h in hashes if h not in cache))
     fresh = set(missing)
     texts = {h: embed_text(c) for h, c in zip(hashes, chunks, strict=True) if h in fresh}
+
+    def model() -> Embedder:
+        """The embedder, loaded on first need (nothing new to embed: never) and checked against the manifest's."""
+        nonlocal embedder
+        if embedder is None:
+            embedder = get_embedder(settings.model, settings.backend, settings.quantize)
+            if embedder.fingerprint != fingerprint:
+                raise RuntimeError(f"embedder fingerprint {embedder.fingerprint} != expected {fingerprint}")
+        return embedder
+
     if missing:
-        embedder = embedder or get_embedder(settings.model, settings.backend, settings.quantize)
-        if embedder.fingerprint != fingerprint:
-            raise RuntimeError(f"embedder fingerprint {embedder.fingerprint} != expected {fingerprint}")
         # longest first in one pass: batches of similar length pad little
         order = sorted(missing, key=lambda h: -len(texts[h]))
         for i in range(0, len(order), EMBED_BATCH):
             batch = order[i:i + EMBED_BATCH]
-            vecs = embedder.embed_passages([texts[h] for h in batch])
-            truncated.update(h for h, over in zip(batch, over_limit(embedder, [texts[h] for h in batch]),
+            vecs = model().embed_passages([texts[h] for h in batch])
+            truncated.update(h for h, over in zip(batch, over_limit(model(), [texts[h] for h in batch]),
                                                   strict=True) if over)
             cache.update(zip(batch, vecs, strict=True))
             if progress:
@@ -280,13 +287,8 @@ def build_index(
     sentences = None
     if settings.sentences:
         known = SentenceVectors.load_cache(out, fingerprint) if out.exists() else {}
-
-        def embed(texts: list[str]) -> np.ndarray:
-            nonlocal embedder
-            embedder = embedder or get_embedder(settings.model, settings.backend, settings.quantize)
-            return embedder.embed_passages(texts)
-
-        sentences, report.sentences_embedded = SentenceVectors.build(chunks, embed, fingerprint, known, progress)
+        sentences, report.sentences_embedded = SentenceVectors.build(
+            chunks, lambda batch: model().embed_passages(batch), fingerprint, known, progress)
 
     if progress:
         progress("indexing", 0, 1)
