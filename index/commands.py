@@ -109,15 +109,9 @@ def index(
         console.print("removed: " + ", ".join(report.removed))
     if report.truncated:
         shown = ", ".join(report.truncated[:5]) + (" …" if len(report.truncated) > 5 else "")
-        tail = "keyword search and its sentences' vectors" if _has_sentences(report) else "keyword search only"
+        tail = "keyword search and its sentences' vectors" if settings.sentences else "keyword search only"
         console.print(f"[yellow]note[/yellow] {len(report.truncated)} chunk(s) exceed the model's 512 tokens: their "
                       f"tail is not in the chunk's vector and is found by {tail} ({shown})")
-
-
-def _has_sentences(report) -> bool:
-    from index.sentences import FILE
-
-    return (report.index_dir / FILE).exists()
 
 
 def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:
