@@ -17,6 +17,17 @@ FILE = "offsets.npz"
 VOCAB = "offsets_vocab.json"
 
 
+
+def row_items(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows of a ragged layout (row i's items at `indptr[i]:indptr[i+1]`): the positions of all their items,
+    row after row, and for each item its index into `rows`. One vectorised gather; a loop per row would cost
+    more than the scoring it feeds."""
+    starts = indptr[rows]
+    lens = indptr[rows + 1] - starts
+    flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
+    return flat, np.repeat(np.arange(len(rows)), lens)
+
+
 class TokenOffsets:
     def __init__(self, vocab: dict[str, int], ids: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                  indptr: np.ndarray):

@@ -13,7 +13,7 @@ import numpy as np
 
 from core.records import Chunk
 from index.fusion import rrf, score_fusion
-from index.offsets import TokenOffsets
+from index.offsets import TokenOffsets, row_items
 from index.sentences import SentenceScorer
 from index.settings import SearchSettings
 from text.query import QueryInfo
@@ -117,10 +117,7 @@ class Ranker:
     def _best_windows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Per row: the largest idf sum of distinct query terms within PROXIMITY_WINDOW characters."""
         o = self.offsets
-        starts, ends = o.indptr[rows], o.indptr[rows + 1]
-        lens = ends - starts
-        flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
-        owner = np.repeat(np.arange(len(rows)), lens)
+        flat, owner = row_items(o.indptr, rows)
         ids = o.ids[flat]
         hit = np.isin(ids, q)
         # one sorted key per match: rows far apart, so a window never reaches into the previous row

@@ -17,6 +17,7 @@ import numpy as np
 
 from core.records import Chunk
 from index.chunking import content_hash
+from index.offsets import row_items
 from text.sentences import split_sentences
 
 FILE = "sentences.npz"
@@ -58,17 +59,10 @@ class SentenceVectors:
     def best(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """Per row, the largest cosine between the query and one of its sentences (0 for a row without any)."""
         rows = np.asarray(rows, dtype=np.int64)
-        starts, ends = self.indptr[rows], self.indptr[rows + 1]
-        lens = ends - starts
-        out = np.zeros(len(rows), dtype=np.float32)
-        if not lens.sum():
-            return out
-        flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
-        sims = self.vectors[flat] @ np.asarray(query, dtype=np.float32)
-        owner = np.repeat(np.arange(len(rows)), lens)
-        out[:] = -1.0
-        np.maximum.at(out, owner, sims)
-        out[lens == 0] = 0.0
+        flat, owner = row_items(self.indptr, rows)
+        out = np.full(len(rows), -1.0, dtype=np.float32)
+        np.maximum.at(out, owner, self.vectors[flat] @ np.asarray(query, dtype=np.float32))
+        out[self.indptr[rows + 1] == self.indptr[rows]] = 0.0
         return out
 
     @classmethod
