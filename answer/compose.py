@@ -28,7 +28,7 @@ from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Cit
 from index.highlight import trim_quote
 from index.search import Index
 from text.formatting import format_value
-from text.numbers import find_numbers
+from text.numbers import find_numbers, number_values
 
 __all__ = ["answer", "answer_json", "decide", "gather"]
 
@@ -76,7 +76,7 @@ def _same_indicator(a: Fact, b: Fact) -> bool:
     if a.table_id and a.table_id == b.table_id and a.row == b.row:
         return True
     # "innen 6 måneder" and "innen 12 måneder" are different indicators however alike the words
-    if {v for *_, v, _ in find_numbers(a.indicator)} != {v for *_, v, _ in find_numbers(b.indicator)}:
+    if number_values(a.indicator) != number_values(b.indicator):
         return False
     return fuzz.token_sort_ratio(_strip_code(a.indicator), _strip_code(b.indicator)) >= 85
 

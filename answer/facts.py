@@ -17,7 +17,7 @@ from answer.intent import COUNT, Intent, unit_family
 from core.records import Fact, Hit, Span
 from index.retrievers.facts import for_index as fact_index
 from index.search import Index
-from text.numbers import find_numbers
+from text.numbers import find_numbers, number_values
 from text.terms import GROUP_WORDS
 from text.years import is_year
 
@@ -83,8 +83,18 @@ def support(f: Fact, hits: list[Hit], index: Index) -> float:
     return best
 
 
-def content_tokens(index: Index, text: str) -> set[str]:
-    return {t for t in index.tokenizer.tokens(text) if not re.fullmatch(r"(19|20)\d\d", t)}
+_YEAR_TOKEN = re.compile(r"(19|20)\d\d")
+
+
+def content_tokens(index: Index, text: str) -> frozenset[str]:
+    """The index tokens of `text` without years (the question's years are matched apart)."""
+    return _content_tokens(index.tokenizer, text)
+
+
+# every question scores a few hundred facts whose indicator, context and sentence never change: tokenise each once
+@lru_cache(maxsize=100_000)
+def _content_tokens(tokenizer, text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenizer.tokens(text) if not _YEAR_TOKEN.fullmatch(t))
 
 
 @lru_cache(maxsize=8)
@@ -113,7 +123,7 @@ def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: In
     coverage = len(q_tokens & content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
     fam = unit_family(f.unit)
     asked = intent.unit
-    found = {v for _, _, v, _ in find_numbers(f.indicator)}
+    found = number_values(f.indicator)
     if not intent.numbers:
         numbers_agree = 0.0
     elif all(any(abs(n - v) < 1e-9 for v in found) for n in intent.numbers):

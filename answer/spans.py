@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from answer.facts import SUBSET, subset_at
 from core.records import AnswerType, Chunk, Hit
@@ -111,11 +113,26 @@ def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -
             found = q_terms & set(toks)
             overlap = len(found) / len(q_terms) if q_terms else 0.0
             ws = words(text)
-            matched = {i: frozenset(index.tokenizer.tokens(w)) & q_terms for i, (_, _, w) in enumerate(ws)}
+            matched = {i: _word_terms(index.tokenizer, w) & q_terms for i, (_, _, w) in enumerate(ws)}
             matched = {i: t for i, t in matched.items() if t}
             out.append(Sentence(h, start, end, text, overlap, sorted(matched), matched, position))
             position += 1
     return out
+
+
+# the passages of one question share most of their words with those of the next: tokenise each word once
+@lru_cache(maxsize=200_000)
+def _word_terms(tokenizer, word: str) -> frozenset[str]:
+    return frozenset(tokenizer.tokens(word))
+
+
+def _inside(ws: list[tuple[int, int, str]], starts: list[int], a: int, b: int) -> range:
+    """Positions of the words wholly inside [a, b): words neither overlap nor go back, so they are one run."""
+    lo = bisect_left(starts, a)
+    hi = lo
+    while hi < len(ws) and ws[hi][1] <= b:
+        hi += 1
+    return range(lo, hi)
 
 
 def _chunk(index: Index, hit: Hit) -> Chunk | None:
@@ -141,6 +158,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
     for si, s in enumerate(sents):
         base = s.start
         ws = words(s.text)
+        starts = [w[0] for w in ws]
         spans: list[tuple[int, int, str]] = []  # (start, end) in the sentence, label
         chunk = _chunk(index, s.hit)
         for e in chunk.entities if chunk is not None else []:
@@ -171,8 +189,9 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
                 continue
             seen.add((a, b))
             c = Candidate(text, kind, label, s.hit, base + a, base + b, s.text, base)
-            c.features = _features(c, s, ws, a, b, q_words, sent_rank[si], exact, stand_in)
-            c.features.update(_alignment(c, s, ws, a, b, len(q_terms), q_subset, exact))
+            inside = _inside(ws, starts, a, b)
+            c.features = _features(c, s, ws, inside, q_words, sent_rank[si], exact, stand_in)
+            c.features.update(_alignment(c, s, inside, a, len(q_terms), q_subset, exact))
             # one family scores every type; these let a name, a term and a date weigh shape differently
             name, f = kind in NAME_TYPES, c.features
             f["ngram_name"] = f["ngram"] * name
@@ -184,9 +203,8 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
     return [c for c in out if c.features["in_question"] < 1.0]
 
 
-def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int, b: int, q_words: set[str],
+def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], inside: range, q_words: set[str],
               sent_rank: int, exact: frozenset[str], stand_in: frozenset[str]) -> dict[str, float]:
-    inside = [i for i, (ws_a, ws_b, _) in enumerate(ws) if ws_a >= a and ws_b <= b]
     cand_words = [ws[i][2].casefold() for i in inside] or [c.text.casefold()]
     if inside and s.matches:
         lo, hi = inside[0], inside[-1]
@@ -216,11 +234,10 @@ def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int,
     }
 
 
-def _alignment(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], a: int, b: int, n_terms: int,
-               q_subset: bool, exact: frozenset[str]) -> dict[str, float]:
+def _alignment(c: Candidate, s: Sentence, inside: range, a: int, n_terms: int, q_subset: bool,
+               exact: frozenset[str]) -> dict[str, float]:
     """Where the span sits among the words the question shares with its sentence: an answer stands next to
     them (the question is the sentence with the answer taken out), not in a part of the sentence they miss."""
-    inside = [i for i, (ws_a, ws_b, _) in enumerate(ws) if ws_a >= a and ws_b <= b]
     lo, hi = (inside[0], inside[-1]) if inside else (-1, -1)
     near: set[str] = set()
     for i, terms in s.matched.items():

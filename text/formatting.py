@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 
@@ -22,6 +23,8 @@ _PATTERNS = {NumberStyle.display: ("#,##0.##", "nb_NO"), NumberStyle.plain: ("0.
              NumberStyle.machine: ("0.######", "en")}
 
 
+# answers format the value of every candidate fact (a few hundred per question) to group equal values
+@lru_cache(maxsize=65_536)
 def format_number(value: float, style: NumberStyle | str = NumberStyle.display) -> str:
     """`2819.0` -> `2 819`; `9.6` -> `9,6` (display, plain) or `9.6` (machine)."""
     pattern, locale = _PATTERNS[NumberStyle(style)]

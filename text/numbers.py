@@ -7,7 +7,7 @@ spaces, and tables in the exports lose the cell borders between such numbers.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from core.records import Cell
 from text.units import after_number_patterns
@@ -68,6 +68,12 @@ def find_numbers(text: str) -> list[tuple[int, int, float, str | None]]:
             continue
         out.append((m.start(), m.end(), value, detect_unit(text[m.end():m.end() + 25])))
     return out
+
+
+@lru_cache(maxsize=65_536)
+def number_values(text: str) -> frozenset[float]:
+    """The values of the numbers in `text`, cached: answers compare the same fact indicators for every question."""
+    return frozenset(v for _, _, v, _ in find_numbers(text))
 
 
 def split_grouped(tokens: list[str], n: int) -> list[float] | None:
