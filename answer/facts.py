@@ -37,12 +37,13 @@ SUBSET = re.compile(
 _CLAUSE = re.compile(r"[,;:–]\s|\s-\s|\(|\)")
 
 
-def clauses(sentence: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=50_000)  # every candidate span of a sentence asks for the same sentence's clauses
+def clauses(sentence: str) -> tuple[tuple[int, int], ...]:
     out, pos = [], 0
     for m in _CLAUSE.finditer(sentence):
         out.append((pos, m.start()))
         pos = m.end()
-    return out + [(pos, len(sentence))]
+    return (*out, (pos, len(sentence)))
 
 
 def subset_at(sentence: str, start: int) -> bool:
@@ -55,10 +56,14 @@ def subset_at(sentence: str, start: int) -> bool:
 
 def is_subset(f: Fact) -> bool:
     """A fact whose count is of a part: its number stands in a clause with a subset marker."""
-    text = f.sentence or f.indicator or ""
+    return _subset_in(f.sentence or f.indicator or "", f.value)
+
+
+@lru_cache(maxsize=100_000)  # asked of the same few thousand facts for every question
+def _subset_in(text: str, value: float) -> bool:
     if not SUBSET.search(text):
         return False
-    at = [a for a, _, v, _ in find_numbers(text) if abs(v - f.value) < 1e-9]
+    at = [a for a, _, v, _ in find_numbers(text) if abs(v - value) < 1e-9]
     # the number not found again (a scaled or spelled-out value): the whole sentence decides
     return any(subset_at(text, a) for a in at) if at else True
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+_ZEROS = repeat(0.0)  # an endless default for features.get: a feature a candidate lacks counts 0
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "ranker.json"
 
 # Hand-set weights of the earlier scorer: the fallback when no fitted model is there.
@@ -50,7 +53,8 @@ class Family(BaseModel):
     calibration: tuple[float, float, float] = (1.0, 1.0, 0.0)  # (score, lead, intercept) of a logistic
 
     def raw(self, features: dict[str, float]) -> float:
-        return self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        # map() keeps the loop in C: a question scores a few hundred candidates, each over ~25 features
+        return self.intercept + sum(map(mul, self.weights.values(), map(features.get, self.weights, _ZEROS)))
 
     def probability(self, features: dict[str, float]) -> float:
         """The calibrated probability of one candidate standing alone (no rival)."""

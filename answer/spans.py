@@ -96,8 +96,9 @@ class Sentence:
     position: int = 0  # the sentence's place in its passage (0: the first)
 
 
-def words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=50_000)  # a sentence's words are read for its match and again for its candidates
+def words(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text))
 
 
 def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -> list[Sentence]:
@@ -126,7 +127,7 @@ def _word_terms(tokenizer, word: str) -> frozenset[str]:
     return frozenset(tokenizer.tokens(word))
 
 
-def _inside(ws: list[tuple[int, int, str]], starts: list[int], a: int, b: int) -> range:
+def _inside(ws: tuple[tuple[int, int, str], ...], starts: list[int], a: int, b: int) -> range:
     """Positions of the words wholly inside [a, b): words neither overlap nor go back, so they are one run."""
     lo = bisect_left(starts, a)
     hi = lo
@@ -203,7 +204,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
     return [c for c in out if c.features["in_question"] < 1.0]
 
 
-def _features(c: Candidate, s: Sentence, ws: list[tuple[int, int, str]], inside: range, q_words: set[str],
+def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], inside: range, q_words: set[str],
               sent_rank: int, exact: frozenset[str], stand_in: frozenset[str]) -> dict[str, float]:
     cand_words = [ws[i][2].casefold() for i in inside] or [c.text.casefold()]
     if inside and s.matches:
