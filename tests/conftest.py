@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from core.config import CORPUS_DIR  # noqa: E402
 from ingest.manifest import load_manifest  # noqa: E402
+
+# the embedder double lives with the index tests; the scale tests (and their Ray workers) index with it too
+sys.path.insert(0, str(Path(__file__).resolve().parent / "index"))
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +60,27 @@ def real_index(real_index_dir):
     from index.search import open_index
 
     return open_index(real_index_dir)
+
+
+@pytest.fixture(scope="session")
+def fake_embedder():
+    from indexfakes import FakeEmbedder
+
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def fake_index_dir(data_dir, tmp_path_factory, fake_embedder) -> Path:
+    """The bundled corpus indexed with the hashing test double (fast); the index and scale tests share it."""
+    from index.build import build_index
+
+    out = tmp_path_factory.mktemp("fake-index") / "index"
+    build_index(data_dir, index_dir=out, embedder=fake_embedder)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fake_index(fake_index_dir, fake_embedder):
+    from index.search import open_index
+
+    return open_index(fake_index_dir, embedder=fake_embedder)

@@ -23,21 +23,21 @@ def dev_questions(n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("mode", ["keyword", "semantic", "hybrid"])
-def test_top10_overlap_per_mode(local_index, milvus_index, mode):
-    assert top_overlap(local_index, milvus_index, dev_questions(60), mode) >= 0.95
+def test_top10_overlap_per_mode(fake_index, milvus_index, mode):
+    assert top_overlap(fake_index, milvus_index, dev_questions(60), mode) >= 0.95
 
 
-def test_dev_set_parity(local_index, milvus_index, data_dir):
-    p = compare(local_index, milvus_index, DEV, sources_from_store(data_dir), mode="hybrid")
+def test_dev_set_parity(fake_index, milvus_index, data_dir):
+    p = compare(fake_index, milvus_index, DEV, sources_from_store(data_dir), mode="hybrid")
     assert p.questions > 150
     assert p.overlap10 >= 0.9
     assert p.recall5_gap <= 0.01
 
 
-def test_same_hit_same_citation_and_scores(local_index, milvus_index):
+def test_same_hit_same_citation_and_scores(fake_index, milvus_index):
     for q in dev_questions(20):
         for mode in ("keyword", "semantic"):
-            a = {h.chunk_id: h for h in local_index.search(q, k=10, mode=mode)}
+            a = {h.chunk_id: h for h in fake_index.search(q, k=10, mode=mode)}
             for h in milvus_index.search(q, k=10, mode=mode):
                 if h.chunk_id in a:
                     assert h.citation == a[h.chunk_id].citation
@@ -45,12 +45,12 @@ def test_same_hit_same_citation_and_scores(local_index, milvus_index):
                     assert h.score == pytest.approx(a[h.chunk_id].score, rel=1e-4, abs=1e-5)
 
 
-def test_sentence_vectors_are_served_from_milvus(local_index, milvus_index, fake_embedder):
+def test_sentence_vectors_are_served_from_milvus(fake_index, milvus_index, fake_embedder):
     """The second stage's best-matching sentence reads the published sentence vectors, row by row."""
     assert milvus_index.ranker.sentences is not None
-    rows = list(range(0, len(local_index.chunks), max(1, len(local_index.chunks) // 40)))
+    rows = list(range(0, len(fake_index.chunks), max(1, len(fake_index.chunks) // 40)))
     q = fake_embedder.embed_queries(["andel bosatt innen 6 måneder"])[0]
-    local = local_index.ranker.sentences.best(q, rows)
+    local = fake_index.ranker.sentences.best(q, rows)
     assert local.max() > 0
     assert milvus_index.ranker.sentences.best(q, rows) == pytest.approx(local, abs=1e-5)
 
@@ -60,33 +60,33 @@ def test_sentence_vectors_are_served_from_milvus(local_index, milvus_index, fake
     {"lang": "nn"}, {"doc_type": "årsrapport", "year": 2024}, {"entity": "IMDi"},
     {"entity": "imdi", "entity_label": "ORG"},
 ])
-def test_filters_as_milvus_expressions(local_index, milvus_index, filters):
+def test_filters_as_milvus_expressions(fake_index, milvus_index, filters):
     for q in ("tilskudd til kommunene", "bosetting av flyktninger", "tolk"):
         for mode in ("keyword", "semantic"):
-            a = local_index.search(q, k=10, mode=mode, filters=filters)
+            a = fake_index.search(q, k=10, mode=mode, filters=filters)
             b = milvus_index.search(q, k=10, mode=mode, filters=filters)
             assert a, (q, filters)  # the filter leaves something to find: the comparison means something
-            mask = local_index.columns.mask(SearchFilters.from_any(filters))
-            row = {c.id: i for i, c in enumerate(local_index.chunks)}
+            mask = fake_index.columns.mask(SearchFilters.from_any(filters))
+            row = {c.id: i for i, c in enumerate(fake_index.chunks)}
             assert all(mask[row[h.chunk_id]] for h in b)
             assert len({h.chunk_id for h in a} & {h.chunk_id for h in b}) >= 0.9 * len(a)
 
 
-def test_answers_match(local_index, milvus_index):
+def test_answers_match(fake_index, milvus_index):
     for q in ("hva var andel bosatt innen 6 måneder i 2020", "kor mange vart busette i 2022",
               "how many refugees were settled in 2022", "hvor mange ansatte hadde IMDi i 2024"):
-        a, b = answer(q, local_index), answer(q, milvus_index)
+        a, b = answer(q, fake_index), answer(q, milvus_index)
         assert a.value_text or q.startswith("how"), q  # a Norwegian question finds a figure: equality means something
         assert b.value_text == a.value_text
         assert b.citation == a.citation
 
 
-def test_republish_switches_generation_and_keeps_one_before(scale_index_dir, data_dir, fake_embedder, tmp_path):
+def test_republish_switches_generation_and_keeps_one_before(fake_index_dir, data_dir, fake_embedder, tmp_path):
     from index.search import open_index
     from index.stores.milvus import MilvusSettings, connect, current_generation, payload_from_folder, publish
 
     settings = MilvusSettings(uri=str(tmp_path / "gen.db"), collection="gens")
-    payload = payload_from_folder(scale_index_dir)
+    payload = payload_from_folder(fake_index_dir)
     payload.chunks, payload.vectors, payload.sparse = payload.chunks[:50], payload.vectors[:50], payload.sparse[:50]
     payload.manifest = {**payload.manifest, "counts": {**payload.manifest["counts"], "chunks": 50}}
     gens = [publish(payload, settings) for _ in range(3)]
@@ -126,7 +126,7 @@ def test_cli_search_from_milvus(milvus_uri, data_dir):
     assert '"chunk_id"' in r.output and r.output.count('"rank"') == 3
 
 
-def test_two_servers_share_one_index_and_follow_a_publish(milvus_uri, data_dir, scale_index_dir, fake_embedder,
+def test_two_servers_share_one_index_and_follow_a_publish(milvus_uri, data_dir, fake_index_dir, fake_embedder,
                                                           tmp_path):
     from fastapi.testclient import TestClient
 
@@ -137,7 +137,7 @@ def test_two_servers_share_one_index_and_follow_a_publish(milvus_uri, data_dir, 
 
     uri = str(tmp_path / "shared.db")
     settings = MilvusSettings(uri=uri)
-    publish(payload_from_folder(scale_index_dir), settings)
+    publish(payload_from_folder(fake_index_dir), settings)
 
     def loader(_folder: Path, _previous):
         return open_index(data_dir, store="milvus", uri=uri, embedder=fake_embedder)
@@ -148,20 +148,20 @@ def test_two_servers_share_one_index_and_follow_a_publish(milvus_uri, data_dir, 
         a, b = one.get("/search", params=q).json(), two.get("/search", params=q).json()
         assert [h["chunk_id"] for h in a["hits"]] == [h["chunk_id"] for h in b["hits"]]
         assert one.get("/answer", params={"q": "hva var andel bosatt innen 6 måneder i 2020"}).status_code == 200
-        gen = publish(payload_from_folder(scale_index_dir), settings)
+        gen = publish(payload_from_folder(fake_index_dir), settings)
         for c in (one, two):
             c.app.state.kb.holder.check()
             assert c.app.state.kb.index().generation == gen
 
 
-def test_hnsw_index_is_searched_with_its_published_parameters(scale_index_dir, data_dir, fake_embedder, local_index,
+def test_hnsw_index_is_searched_with_its_published_parameters(fake_index_dir, data_dir, fake_embedder, fake_index,
                                                               tmp_path):
     from index.search import open_index
     from index.stores.milvus import MilvusSettings, payload_from_folder, publish
 
     uri = str(tmp_path / "hnsw.db")
-    publish(payload_from_folder(scale_index_dir), MilvusSettings(uri=uri, index_type="HNSW", hnsw_ef=128))
+    publish(payload_from_folder(fake_index_dir), MilvusSettings(uri=uri, index_type="HNSW", hnsw_ef=128))
     idx = open_index(data_dir, store="milvus", uri=uri, embedder=fake_embedder)
     assert idx.store.search_params == {"metric_type": "IP", "params": {"ef": 128}}
     # HNSW is approximate; on 1 300 chunks with ef 128 it finds what the exact search finds
-    assert top_overlap(local_index, idx, dev_questions(30), "semantic") >= 0.95
+    assert top_overlap(fake_index, idx, dev_questions(30), "semantic") >= 0.95
