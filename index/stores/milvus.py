@@ -256,12 +256,14 @@ class MilvusStore:
             return out
         got = self.client.query(self.sentences_collection, filter=f"row in {rows}", output_fields=["row", "dense"],
                                 limit=16_384)
-        best: dict[int, float] = {}
-        q = np.asarray(query, dtype=np.float32)
-        for r in got:
-            sim = float(np.asarray(r["dense"], dtype=np.float32) @ q)
-            best[int(r["row"])] = max(best.get(int(r["row"]), -1.0), sim)
-        out[:] = [best.get(r, 0.0) for r in rows]
+        if not got:
+            return out
+        sims = np.asarray([r["dense"] for r in got], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
+        position = {r: i for i, r in enumerate(rows)}
+        owner = np.fromiter((position[int(r["row"])] for r in got), dtype=np.int64, count=len(got))
+        best = np.full(len(rows), -np.inf, dtype=np.float32)
+        np.maximum.at(best, owner, sims)
+        out[np.isfinite(best)] = best[np.isfinite(best)]
         return out
 
     # -- ChunkStore
