@@ -44,6 +44,7 @@ SUFFIXES = frozenset({"e", "er", "ere", "ene", "en", "et", "ens", "ets", "a", "s
 INFLECTED = math.log(0.05)
 MIN_STEM = 6  # shorter stems plus an ending make too many accidental words
 MARGIN = math.log(3.0)  # how much a change must beat the token read as it stands
+LIKELY_SUB = math.log(0.5)
 MIN_DAMAGE = math.log(1e-4)  # readings needing less likely substitutions than this are guesses
 # Substitutions that also turn a Bokmål spelling into a Nynorsk one (oppgave/oppgåve, forebygge/førebygge)
 WEAK = {("a", "å"), ("a", "ø"), ("e", "ø"), ("o", "ø"), ("e", "æ"), ("s", "ø"), ("z", "ø"), ("i", "l"), ("i", "j")}
@@ -414,8 +415,10 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
             return None
     if raw_l in REAL_WORDS and not _context_supports(best, prev, nxt, lex):
         return None
-    elif not _NEEDS_LOOK.search(t.raw) and len(best.parts) > 1 and best.subs > 1:
-        # an unknown word read as a compound with several changes is usually a name or a foreign word
+    elif not _NEEDS_LOOK.search(t.raw) and len(best.parts) > 1 and best.subs > 1 \
+            and best.damage < best.subs * LIKELY_SUB:
+        # an unknown word read as a compound with several changes is usually a name or a foreign word,
+        # unless every change is one the OCR makes most of the time (`sgknadsbelgp`: g for ø twice)
         return None
     return best.text
 
