@@ -12,6 +12,9 @@ beats it clearly and, for common words, the context supports the change.
 
 Short function words get rules instead: `pa`/`pd`/`p&` -> `på` always, and
 `&`, `3`, `8`, `a`, `@` -> `å` only as an infinitive marker before a verb.
+
+Last, a token that is a word but also what the OCR makes of an æ/ø/å word (`far`: `får`, `før`) is
+decided by the trigram context model of `ingest.formats.ocr.context` (`_real_words`).
 """
 
 from __future__ import annotations
