@@ -2,6 +2,7 @@
 
     python -m eval.ocr_damage_left            # the share from eval/ocr_damage_sample.jsonl
     python -m eval.ocr_damage_left --draw N   # draw N words at random (fixed seed) to judge by hand
+    python -m eval.ocr_damage_left --sample eval/ocr_damage_sample_1000.jsonl [--draw 1000 --seed 9191]
 
 Each sampled word shows its raw OCR form, what the repair made of it, and its context. A
 person judges `damaged` (the raw word misprints a letter: `gkt`, `pa`, `far` for `før`) and
@@ -26,6 +27,7 @@ SEED = 4242
 
 
 def draw(n: int, seed: int = SEED) -> list[dict]:
+    """`n` words drawn at random, each with what the current repair makes of it."""
     text = SOURCE.read_text(encoding="utf-8")
     _, repairs = repair_text(text)
     fixed = {(r.start, r.end): r.fixed for r in repairs}
@@ -46,13 +48,15 @@ def load(path: Path = SAMPLE) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--draw", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--sample", type=Path, default=SAMPLE)
     args = ap.parse_args(argv)
     if args.draw:
-        entries = draw(args.draw)
-        SAMPLE.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
-        print(f"wrote {len(entries)} words to {SAMPLE}; judge each by hand")
+        entries = draw(args.draw, args.seed)
+        args.sample.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+        print(f"wrote {len(entries)} words to {args.sample}; judge each by hand")
         return 0
-    entries = [e for e in load() if isinstance(e.get("damaged"), bool)]
+    entries = [e for e in load(args.sample) if isinstance(e.get("damaged"), bool)]
     damaged = [e for e in entries if e["damaged"]]
     left = [e for e in damaged if e.get("left")]
     lo, hi = wilson(len(left), len(damaged))

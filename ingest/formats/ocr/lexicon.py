@@ -28,7 +28,7 @@ NB_DOCS = ("imdi-arsrapport-2020", "kd-tildelingsbrev-2020", "imdi-fou-2020")
 NN_DOCS = ("imdi-arsrapport-2022",)
 
 WORD_RE = re.compile(r"[a-zæøåéèüöäàáô]+", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"[.!?:;()\[\]«»\"|•\t]|\n\s*\n")
+SENTENCE_BREAK = re.compile(r"[.!?:;()\[\]«»\"|•\t]|\n\s*\n")
 _SPECIAL = re.compile(r"[æøå]")
 
 
@@ -46,7 +46,7 @@ def count(texts: list[str]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
     uni: Counter[str] = Counter()
     bi: Counter[tuple[str, str]] = Counter()
     for text in texts:
-        for piece in _SENTENCE_BREAK.split(clean_source(text)):
+        for piece in SENTENCE_BREAK.split(clean_source(text)):
             ws = words(piece)
             uni.update(ws)
             bi.update(zip(ws, ws[1:], strict=False))

@@ -12,6 +12,9 @@ beats it clearly and, for common words, the context supports the change.
 
 Short function words get rules instead: `pa`/`pd`/`p&` -> `på` always, and
 `&`, `3`, `8`, `a`, `@` -> `å` only as an infinitive marker before a verb.
+
+Last, a token that is a word but also what the OCR makes of an æ/ø/å word (`far`: `får`, `før`) is
+decided by the trigram context model of `ingest.formats.ocr.context` (`_real_words`).
 """
 
 from __future__ import annotations
@@ -24,24 +27,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.records import OcrRepairStats
+from ingest.formats.ocr import context
+from ingest.formats.ocr.substitutions import SUBSTITUTIONS, damaged_forms
 from text.years import YEAR_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# (damaged text, clean letter, likelihood that the clean letter was printed this way)
-SUBSTITUTIONS: list[tuple[str, str, float]] = [
-    # rates estimated from the unambiguous repairs of the 2024 report
-    ("g", "ø", 0.78), ("a", "ø", 0.11), ("e", "ø", 0.05), ("o", "ø", 0.03), ("@", "ø", 0.02),
-    ("s", "ø", 0.005), ("z", "ø", 0.005),
-    ("a", "å", 0.35), ("d", "å", 0.28), ("&", "å", 0.20), ("3", "å", 0.08), ("é", "å", 0.06),
-    ("8", "å", 0.015), ("@", "å", 0.005), ("4", "å", 0.003),
-    ("ae", "æ", 0.55), ("ee", "æ", 0.27), ("ze", "æ", 0.09), ("z", "æ", 0.02), ("eae", "æ", 0.02),
-    ("se", "æ", 0.015), ("eze", "æ", 0.01), ("e", "æ", 0.005), ("a", "æ", 0.01), ("zz", "æ", 0.005), ("2e", "æ", 0.003),
-    ("ce", "æ", 0.003), ("ad", "å", 0.005), ("éd", "å", 0.005), ("dd", "å", 0.005),
-    # other OCR slips
-    ("0", "o", 0.30), ("q", "g", 0.05), ("i", "j", 0.005), ("i", "l", 0.005), ("\x01", "l", 0.15),
-    ("\x01", "i", 1.0),
-]
 # A capital I read where a lower-case l was printed (`Igpet` = `løpet`) is marked with \x01.
 _CAP_I = "\x01"
 MAX_SUBS = 5
@@ -56,6 +47,7 @@ SUFFIXES = frozenset({"e", "er", "ere", "ene", "en", "et", "ens", "ets", "a", "s
 INFLECTED = math.log(0.05)
 MIN_STEM = 6  # shorter stems plus an ending make too many accidental words
 MARGIN = math.log(3.0)  # how much a change must beat the token read as it stands
+LIKELY_SUB = math.log(0.5)
 MIN_DAMAGE = math.log(1e-4)  # readings needing less likely substitutions than this are guesses
 # Substitutions that also turn a Bokmål spelling into a Nynorsk one (oppgave/oppgåve, forebygge/førebygge)
 WEAK = {("a", "å"), ("a", "ø"), ("e", "ø"), ("o", "ø"), ("e", "æ"), ("s", "ø"), ("z", "ø"), ("i", "l"), ("i", "j")}
@@ -78,6 +70,7 @@ AA_GOVERNORS = {"for", "til", "ved", "om", "med", "uten", "enn", "av", "begynt",
                 "ønsket", "pleier", "pleide", "vanskelig", "lett", "mulig", "viktig", "nødvendig", "valgte", "velger",
                 "besluttet", "bestemte", "lov", "tid", "måte", "mål", "behov", "ansvar", "rett", "plikt", "sjanse",
                 "muligheten", "mulighet", "nok", "fortsette", "fortsatte", "lære", "lærte", "synes", "og"}
+REAL_WORD_MARGIN = 6.0  # how much likelier a reading of a real word must be, damage and context together
 SHORT_VERBS = {"gi", "ta", "få", "gå", "nå", "se", "bo", "ha", "slå", "stå", "tro", "be", "dø", "si", "la"}
 
 
@@ -290,6 +283,7 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
     toks = _tokenise(text, lex)
     _choose(toks, lex, text)
     _function_words(toks, lex, text)
+    _real_words(toks, text)
     repairs = []
     for t in toks:
         if t.choice is None:
@@ -339,12 +333,21 @@ def _tokenise(text: str, lex: Lexicon) -> list[_Tok]:
     return toks
 
 
-def _glyph_fallback(raw: str) -> str | None:
+def _glyph_fallback(raw: str, lex: Lexicon) -> str | None:
     """Tokens no reading explains: `@` starting a word is Ø, `&` inside a word is å."""
     if re.fullmatch(r"@[a-zæøå]{2,}", raw):
         return "Ø" + raw[1:]
     if re.fullmatch(r"[a-zæøåA-ZÆØÅ]+&[a-zæøå]*", raw) and raw.lower() not in PAA_FORMS:
         return raw.replace("&", "å")
+    m = re.fullmatch(r"[A-ZÆØÅa-zæøå][a-zæøå]*é[bcdfghjklmnpqrstvwxz][a-zæøå]*", raw)
+    if m and "é" not in raw[raw.index("é") + 1:]:
+        # Norwegian writes é only at a word's end (`idé`); inside a compound whose head the lexicon lacks
+        # (`Tospréktest`) it is the OCR's å. A known word must end the compound after it, so foreign
+        # words (`République`, `Pokédexen`) stay.
+        fixed = raw.replace("é", "å")
+        tail = fixed.lower()[fixed.index("å") + 1:]
+        if any(lex.nb.get(tail[k:], 0) > 0 for k in range(len(tail) - MIN_SEGMENT + 1)):
+            return fixed
     return None
 
 
@@ -360,7 +363,7 @@ def _choose(toks: list[_Tok], lex: Lexicon, text: str) -> None:
     for t in toks:
         t.choice = _best(t, lex, None, None)
         if t.choice is None and not t.options:
-            t.choice = _glyph_fallback(t.raw)
+            t.choice = _glyph_fallback(t.raw, lex)
             t.exact = t.choice is not None
     for t_prev, t, t_next in zip([None, *toks[:-1]], toks, [*toks[1:], None], strict=True):
         if len(t.options) < 2 and not (t.options and t.identity is None):
@@ -415,8 +418,10 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
             return None
     if raw_l in REAL_WORDS and not _context_supports(best, prev, nxt, lex):
         return None
-    elif not _NEEDS_LOOK.search(t.raw) and len(best.parts) > 1 and best.subs > 1:
-        # an unknown word read as a compound with several changes is usually a name or a foreign word
+    elif not _NEEDS_LOOK.search(t.raw) and len(best.parts) > 1 and best.subs > 1 \
+            and best.damage < best.subs * LIKELY_SUB:
+        # an unknown word read as a compound with several changes is usually a name or a foreign word,
+        # unless every change is one the OCR makes most of the time (`sgknadsbelgp`: g for ø twice)
         return None
     return best.text
 
@@ -457,6 +462,95 @@ def _function_words(toks: list[_Tok], lex: Lexicon, text: str) -> None:
                 continue
             t.choice = "å"
     _capital_i(toks, text)
+
+
+def _real_words(toks: list[_Tok], text: str) -> None:
+    """Words that are valid but may be a damaged æ/ø/å word (`far` for `får`): the n-gram context decides.
+
+    Noisy channel: each reading is scored by the likelihood of the damage that would turn it into the token
+    (none for the token itself) plus the log probability of the token and its two right neighbours given
+    the two left ones. The token changes only when a reading beats it by REAL_WORD_MARGIN.
+    """
+    cm = context.model()
+    words = [_context_form(t) for t in toks]
+    for i, t in enumerate(toks):
+        cands = cm.pairs.get(t.key)
+        if not cands or t.raw.lower() in PAA_FORMS or _name_like(toks, i, text) or _compound_part(t, text):
+            continue
+        if t.raw in INFINITIVE_MARKS and t.choice is not None:
+            continue  # the infinitive rule already decided
+        left = _neighbours(toks, words, text, i, -1)
+        right = _neighbours(toks, words, text, i, 1)
+        if left[1] == context.START and right[0] == context.END and not _sentence_start(text, t.start):
+            continue  # chart labels and table debris: no context to decide from, only the prior
+        scores = {t.key: cm.score(left, t.key, right)}
+        for c in cands:
+            lp = _channel(t.key, c)
+            if lp is not None:
+                scores[c] = lp + cm.score(left, c, right)
+        best = max(scores, key=scores.__getitem__)
+        before = t.choice.lower() if t.choice is not None else None
+        if before is not None and before in scores:
+            # an earlier decision stands unless the context clearly prefers the token as printed
+            if scores[t.key] - scores[before] >= REAL_WORD_MARGIN:
+                t.choice = None
+        elif before is None and best != t.key and scores[best] - scores[t.key] >= REAL_WORD_MARGIN:
+            t.choice, t.exact = best, False
+
+
+def _name_like(toks: list[_Tok], i: int, text: str) -> bool:
+    """A name or an acronym (`Al`, `LSK`, `Kate Winslet`), not a word: all capitals, capitalised inside a
+    sentence, or capitalised at its start with another capitalised word right after."""
+    t = toks[i]
+    if len(t.raw) > 1 and t.raw.isupper():
+        return True
+    if not t.raw[:1].isupper():
+        return False
+    if not _sentence_start(text, t.start):
+        return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and text[t.end:nxt.start] == " " and nxt.raw[:1].isupper()
+
+
+def _compound_part(t: _Tok, text: str) -> bool:
+    """`KrF-ere`, `LSK-spiller`: a part joined by a hyphen has no word context of its own."""
+    return text[t.end:t.end + 1] == "-" or (t.start > 0 and text[t.start - 1] == "-")
+
+
+def _context_form(t: _Tok) -> str | None:
+    w = _form(t).lower()
+    return w if context.WORD_RE.fullmatch(w) else None
+
+
+def _neighbours(toks: list[_Tok], words: list[str | None], text: str, i: int, step: int) -> tuple[str, str]:
+    """The two words before (step -1) or after (+1) token i in one clause; START/END past its edge.
+
+    The n-grams were counted within runs that punctuation ends, so a comma ends the context here too.
+    """
+    out = []
+    j = i
+    for _ in range(2):
+        k = j + step
+        if not 0 <= k < len(toks) or words[k] is None:
+            break
+        a, b = (toks[k], toks[j]) if step < 0 else (toks[j], toks[k])
+        gap = text[a.end:b.start]
+        if gap.strip() or len(gap) > 3 or "\n\n" in gap:
+            break
+        out.append(words[k])
+        j = k
+    edge = context.START if step < 0 else context.END
+    if len(out) < 2:
+        out.append(edge)
+    if len(out) < 2:
+        out.append("")
+    return (out[1], out[0]) if step < 0 else (out[0], out[1])
+
+
+@lru_cache(maxsize=4096)
+def _channel(raw: str, clean: str) -> float | None:
+    """log P(the OCR prints `raw` | the word is `clean`), over the substitution table; None if it cannot."""
+    return max((lp for form, lp in damaged_forms(clean) if form == raw), default=None)
 
 
 def _governed_infinitive(toks: list[_Tok], i: int, word: str, lex: Lexicon, text: str) -> bool:
