@@ -141,3 +141,13 @@ def test_unseen_words_of_the_report(repaired):
     assert _fix_of(repaired, "utfgrelse") == "utførelse"
     assert _fix_of(repaired, "besgkende") == "besøkende"
     assert _fix_of(repaired, "lgnnsoppgjgret") == "lønnsoppgjøret"
+
+
+def test_web_and_mail_addresses_stay_as_printed():
+    text = ("Se https://www.imdi.no/om-imdi/rapporter/2024/imdis-kommuneundersokelse-2023/ og skriv til "
+            "post.tolkesporsmal@imdi.no. Kommuneundersokelse viser at flere kommuner bruker tolk.")
+    fixed, repairs = repair_text(text)
+    assert "imdis-kommuneundersokelse-2023/" in fixed and "post.tolkesporsmal@imdi.no" in fixed
+    # the same damaged word outside an address is still repaired, and only there
+    assert "Kommuneundersøkelse viser" in fixed
+    assert [r.raw for r in repairs if r.raw.lower() == "kommuneundersokelse"] == ["Kommuneundersokelse"]

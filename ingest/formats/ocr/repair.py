@@ -58,6 +58,9 @@ COMMON = 5  # a token seen this often in clean text is only changed with context
 LETTERS = "a-zA-ZæøåÆØÅéÉèü"
 TOKEN_RE = re.compile(rf"[{LETTERS}@&0-9]+")
 _HAS_LETTER = re.compile(rf"[{LETTERS}]")
+# web and e-mail addresses are written without æøå by convention (`imdis-kommuneundersokelse-2023`): a slug
+# "repaired" to `kommuneundersøkelse` is a broken link, so tokens inside one stay as printed
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _NEEDS_LOOK = re.compile(r"[@&0-9éqzI]|ae|ee")
 PAA_FORMS = {"pa", "pd", "p&", "pé", "p3", "p4", "p8", "pá", "pad", "péd", "pé&", "p&&"}
 INFINITIVE_MARKS = {"&", "3", "8", "4", "@", "a", "A", "R", "3@", "a8", "d", "é"}
@@ -284,9 +287,10 @@ def repair_text(text: str) -> tuple[str, list[Repair]]:
     _choose(toks, lex, text)
     _function_words(toks, lex, text)
     _real_words(toks, text)
+    addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text)]
     repairs = []
     for t in toks:
-        if t.choice is None:
+        if t.choice is None or any(a <= t.start < b for a, b in addresses):
             continue
         fixed = t.choice if t.exact else match_case(t.raw, t.choice, _sentence_start(text, t.start))
         if fixed != t.raw:
