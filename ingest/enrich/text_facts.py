@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.records import Entity
 from text.numbers import find_numbers
-from text.terms import YEAR_RE, stance_before
+from text.terms import YEAR_RE, label_stance, stance_before
 
 _ABBREV = {
     "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
@@ -183,6 +183,26 @@ _COMPARING = re.compile(r"\b(fra|frå|mot|enn|sammenlignet|samanlikna|økning|au
                         r"til sammenligning)\b", re.I)
 
 
+# `2 245 oppføringar per 31.12.2022`, `… ved utgangen av 2022`: a date right after a figure is when it was counted
+_DATED_AFTER = re.compile(r"\s*(?:per|pr\.|ved utgangen av|ved utgongen av)\s+(?:\d{1,2}\.\s?\d{1,2}\.\s?|"
+                          r"\d{1,2}\.\s+[a-zæøå]+\s+|[a-zæøå]+\s+)?((?:19|20)\d\d)\b", re.I)
+# `…, då/da/der …`: a clause about the time just named
+_WHEN_CLAUSE = re.compile(r"\s*(då|da)\b", re.I)
+# A clause that sets its own figure against the one before (`…, mens 3 295 avslutta i 2021`): the kind (`Førebelse
+# tal viser at …`) said before it belongs to the first figure only
+_CONTRAST_CUT = re.compile(r"[,;]\s*(mens|medan|men|enn|mot|då|da)\b", re.I)
+# A bracketed note (`(førebelse tal)`, `(foreløpige tall)`) closing the clause of the number before it
+_PRELIM_NOTE = re.compile(r"\((forel[øg]pig\w*|førebels\w*)[^)]*\)", re.I)
+# Thresholds between a number and such a note (`innan 3 månader`) are part of what is measured, no other figure
+_THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|dager|dagar|timer|timar)\b", re.I)
+# A block that opens with a label (`Resultatkrav:`, `Måleutgangspunkt: …`): the label's kind governs the block
+_LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
+# `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
+_STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
+# A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
+_SAME_MEASURE = re.compile(r"^\s*(tilsvarende|tilsvarande|det samme|det same)\b", re.I)
+
+
 def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
     """The comma/semicolon/colon-delimited clause around `pos`, within its parenthesis group."""
     mine = groups[pos] if pos < len(groups) else 0
@@ -207,6 +227,12 @@ def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, 
     pool = [y for y in years if groups[y[0]] == mine] or ([y for y in years if groups[y[0]] == 0] if mine else [])
     lo, hi = _clause_bounds(sentence, groups, start)
     inside = [y for y in pool if lo <= y[0] < hi]
+    if not inside and lo and _WHEN_CLAUSE.match(sentence[lo:]):
+        # `… frå 2021, då samla tildeling var på 8,9 mrd.`: a `då`/`da` clause tells what held in the year it follows,
+        # even when that year was named as the one compared with
+        before = [y for y in pool if y[1] <= lo and not sentence[y[1]:lo].strip(" ,;")]
+        if before:
+            return before[-1][2]
     if inside:
         pool = inside
     else:
@@ -252,6 +278,16 @@ def _counted_noun(after: str) -> str | None:
             return None
         return _NOUN_BASE.get(word, word)
     return None
+
+
+def _compound(sentence: str, start: int, noun: str) -> str | None:
+    """`11 nye minoritetsrådgiverstillinger …, og 13 nye stillinger`: a compound an earlier number counted, elided
+    to its last part. A compound named otherwise (`overføringsflyktninger utgjorde 3 010 av … flyktningene`) is
+    a part of the whole, not the same thing."""
+    if len(noun) < 4 or not noun.isalpha():
+        return None
+    found = re.findall(rf"\d\s+(?:[a-zæøå]+\s+){{0,2}}([a-zæøå]{{3,}}{re.escape(noun)})\b", sentence[:start], re.I)
+    return found[-1] if found else None
 
 
 def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
@@ -374,15 +410,20 @@ def _window(text: str, anchor: int) -> str:
 
 
 def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
-                   section_year: int | None = None) -> list[SentenceFact]:
+                   section_year: int | None = None, lead_stance: str | None = None) -> list[SentenceFact]:
     """Facts stated in `text` (a block's cleaned text, or a table comment cell).
 
     A number whose sentence names no year takes the year of the sentence before, else the one
     year its section heading names (`Anmodningskriterier for bosetting … i 2019`), else the report's.
+    A label opening the text (`Resultatkrav:`), or `lead_stance` (a label standing alone on the line
+    before), gives the kind of every number whose own sentence names none.
     """
     out: list[SentenceFact] = []
     context_year: int | None = None  # the last year an earlier sentence of this text named
     previous: str | None = None  # the sentence before, for a clause that points back to it
+    lead = _LEAD_LABEL.match(text)
+    block_stance = (label_stance(lead.group(1)) if lead else None) or lead_stance
+    status_year: int | None = None  # the year of a `Status per <date>` earlier in the text
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
         ents = [e.model_copy(update={"start": e.start - s0, "end": e.end - s0})
@@ -459,19 +500,33 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
+            dated = _DATED_AFTER.match(sentence[u_end + (noun.end() if noun else 0):])
+            if dated:
+                year = int(dated.group(1))  # `2 245 oppføringar per 31.12.2022`: the count's own date
             # a comparison in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
             inner = "".join(ch for i, ch in enumerate(sentence) if groups[i] == groups[start]) if groups[start] else ""
             opened = sentence.rfind("(", 0, start) if YEAR_RE.search(inner) else -1
             stance = stance_before(sentence[opened + 1:start], start - opened - 1)
-            if stance is None and re.match(r"\s*(\S+\s+)?\((forel[øg]pig|førebels)", sentence[end:end + 40], re.I):
-                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`
+            cut = max([m.end() for m in _CONTRAST_CUT.finditer(sentence, 0, start)], default=opened + 1)
+            head_years = {y[2] for y in years if opened < y[0] < cut}
+            if cut > opened + 1 and year is not None and head_years and year not in head_years:
+                stance = stance_before(sentence[cut:start], start - cut)  # the kind was said of another year
+            if stance is None and _prelim_note_after(sentence, end, groups):
+                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`, `48 prosent … innan 3 mnd. (førebelse tal)`
+            if stance is None and block_stance and not groups[start]:
+                stance = block_stance
+            if stance is None and status_year is not None and not years:
+                stance = "utgangspunkt"  # still the status the sentence before dated
             quals = [stance] if stance else []
             if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
                     base := year or context_year or section_year or doc_year):
                 year = base - 1
                 quals.append("året før")
             period = None
-            if year is None and (spans := [e for e in ents if e.label == "PERIOD"]):
+            # a bracketed period names the span of the thing before it (`Handlingsplanen … (2017 – 2020)`),
+            # not the time of a number outside the bracket
+            spans = [e for e in ents if e.label == "PERIOD" and groups[e.start] in (0, groups[start])]
+            if year is None and spans:
                 period = spans[0].text  # `I perioden 2021-2024 ble det bosatt …`: a period, not one year
             elif year is None and context_year is not None:
                 year = context_year
@@ -483,7 +538,10 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 year = doc_year
                 quals.append("år fra dokumentet")
             indicator = _indicator(sentence, start, u_end)
-            if previous and _ANAPHOR.match(indicator):
+            if unit and (whole := _compound(sentence, start, unit)):
+                indicator = re.sub(rf"\b{re.escape(unit)}\b", whole, indicator, count=1) if re.search(
+                    rf"\b{re.escape(unit)}\b", indicator) else f"{indicator} ({whole})"
+            if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
@@ -494,8 +552,24 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 number_start=s0 + start, number_end=s0 + end, entities=ents,
             ))
         previous = sentence
-        # only the sentence just before lends its year, and not a year it compared with
+        # only the sentence just before lends its year, and not a year it compared with; a dated status lends its
+        # year to the figures after it until a sentence names another
         named = [y for y in years if not _compared(sentence, y[0])]
         named = [y for y in named if not y[3]] or named
-        context_year = named[0][2] if named else None
+        if _STATUS_AT.search(sentence) and years:
+            status_year = years[0][2]
+        elif named:
+            status_year = None
+        context_year = named[0][2] if named else status_year
     return out
+
+
+def _prelim_note_after(sentence: str, end: int, groups: list[int]) -> bool:
+    """A `(foreløpige tall)` note later in the number's own clause, with no other figure before it."""
+    mine = groups[end - 1] if 0 < end <= len(groups) else 0
+    stop = re.search(r"[,;]\s|[.!?]\s*$", sentence[end:])
+    rest = sentence[end:end + stop.start() if stop else len(sentence)]
+    m = _PRELIM_NOTE.search(rest)
+    if not m or groups[end + m.start() - 1 if m.start() else end] != mine:
+        return False
+    return not re.search(r"\d", _THRESHOLD_NUMBER.sub(" ", rest[:m.start()]))
