@@ -131,7 +131,7 @@ def _split_line(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         before = text[start:m.start() + 1]
         word = re.search(r"(\S+)$", before)
-        tail = word.group(1).rstrip(".!?»”\")]").lower() if word else ""
+        tail = word.group(1).rstrip(".!?»”\")]").lstrip("([«\"").lower() if word else ""  # `(hhv. 84 …`
         nxt = text[m.end():m.end() + 1]
         if tail in _UNIT_ABBREV and nxt.isupper():
             pass  # `Resultatkrav: 90 pst. Resultater for …`: a unit, then a new sentence
@@ -349,11 +349,88 @@ _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fek
                          r"starta|startet|gjennomførte|fullførte)\b", re.I)
 
 
-def _indicator(sentence: str, start: int, end: int) -> str:
+# A separator that coordinates figures (`18,6 pst. av … og 5,6 pst. av …`, `41 flyktninger, 23 arbeidsgivere`): a
+# conjunction or comma the next figure follows at once and that stands between two of them (`rett og plikt til …`,
+# `, ein nedgang på 18 …`, `, ble 33 prosent …` are no item boundaries)
+_COORD = re.compile(r"(?P<conj>,?\s+(og|samt|eller)\s+(?=\d))|;\s+(?=\d)|,\s+(?=\d)", re.I)
+
+
+_PREPOSITIONS = {"fra", "frå", "til", "i", "av", "for", "blant", "på", "med", "hos", "innen", "innan", "under", "over"}
+
+
+def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[int, int, int]],
+                       counted: bool = False) -> str:
+    """`sentence` with the other items of a coordination of figures blanked, so each names its own.
+
+    `I 2017 var 18,6 pst. av deltakerne i grunnskoleopplæring og 5,6 pst. av deltakerne hadde fag i videregående
+    skole`: for 5,6 the first item goes (the words before the first figure stay, they are shared); for 18,6 the
+    second item does. Items are cut at coordinating separators only; figures with none between stay. A later
+    item keeps its tail when this figure has none of its own (`715 overføringsflyktninger og 583 mottaksbeboere
+    gjennomført kartlegging`: the tail is said of both). `others` are (start, end after the unit or counted
+    noun, end of the number).
+    """
+    found = list(_COORD.finditer(sentence))
+    if not found or not others:
+        return sentence
+    seps = [(m.start(), m.end()) for m in found]
+    conj = [(m.start(), m.end()) for m in found if m.group("conj")]
+
+    def between(lo: int, hi: int) -> list[tuple[int, int]]:
+        # a conjunction marks the item boundary; a comma beside it may sit between a label and its figure
+        return [sp for sp in conj if lo <= sp[0] < hi] or [sp for sp in seps if lo <= sp[0] < hi]
+
+    stop_own = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[end:])
+    clause_end = end + (stop_own.start() if stop_own else 0)
+    own_next = min([sp[0] for sp in seps if sp[0] >= end] + [clause_end])
+    own_words = re.findall(r"\w+", sentence[end:own_next])
+    elided = len(own_words) <= 3 or (len(own_words) <= 5 and own_words[0].lower() in _PREPOSITIONS)
+    if not counted and elided and any(b <= start for _, b, _ in others):
+        return sentence  # `78 % av spørsmålene kom fra jenter, 18 % fra gutter`: a short item borrows the first one
+    figures = sorted({(start, end), *((a, b) for a, b, _ in others)})
+    number_end = {a: n for a, _, n in others}
+    chars = list(sentence)
+    for k, (a, b) in enumerate(figures):
+        if (a, b) == (start, end):
+            continue
+        gap = sentence[number_end[a]:start] if a < start else sentence[end:a]
+        if re.fullmatch(r"\s*,?\s*(og|samt|eller|til|[-–])?\s*", gap, re.I):
+            continue  # `henholdsvis 9 og 33 studenter`, `mellom 422 og 948 personer`: one item, two figures
+        if b <= start:
+            cut = between(b, start)
+            if not cut:
+                continue
+            before = between(figures[k - 1][1], a) if k else []
+            lo = before[-1][1] if before else a  # the words before the first item are shared: they stay
+            hi = cut[-1][1]  # this figure's item starts after the last separator before it
+        else:
+            cut = between(end, a)
+            if not cut:
+                continue
+            lo = cut[0][0] if cut[0] in conj else cut[-1][0]
+            nxt = figures[k + 1][0] if k + 1 < len(figures) else len(sentence)
+            after = [sp[0] for sp in seps if b <= sp[0] < nxt]
+            stop = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[b:])
+            own_tail = len(re.findall(r"\w+", sentence[end:own_next]))
+            hi = after[0] if after else (b + (stop.start() if stop else 0) if own_tail >= 2 else b)
+        for i in range(lo, min(hi, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _noun_end(sentence: str, end: int, unit: str | None) -> int:
+    """End of a counted noun right after a figure (`583 mottaksbeboere`), else `end`."""
+    m = re.match(r"\s*([A-Za-zæøåÆØÅ\-]+)", sentence[end:])
+    return end + m.end() if m and unit and m.group(1).lower().startswith(unit[:4].lower()) else end
+
+
+def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int, int]] | None = None,
+               counted: bool = False, same_unit: list[tuple[int, int]] | None = None) -> str:
     """The sentence around a number, minus the number: what it measures, kept readable.
 
     The clause (between commas/semicolons/colons, outside brackets) holding the number is used
-    when it says enough; else the whole sentence. Long text is cut to a word window.
+    when it says enough; else the whole sentence. Long text is cut to a word window. `others` are
+    the other figures the sentence states: items coordinated with this one are left out; `same_unit` are
+    those in the unit of this one, which a bracketed comparison is set against.
     """
     groups = _paren_depth(sentence)
     mine = groups[start] if start < len(groups) else 0
@@ -362,10 +439,15 @@ def _indicator(sentence: str, start: int, end: int) -> str:
         # measures what the main clause measures; read that clause without its own number and year
         outside = "".join(ch if groups[i] == 0 else " " for i, ch in enumerate(sentence))
         paren = sentence.index("(", 0, start + 1) if "(" in sentence[:start + 1] else start
+        for a, b in same_unit or []:
+            if groups[a] == 0:
+                outside = outside[:a] + " " * (b - a) + outside[b:]  # `bosatt 502 voksne … (573 i 2019)`: not 502
         outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
         outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
         return _window(outside, len(outside[:paren].split()))
-    if mine and len(_LIST_ITEM.findall(sentence)) >= 2:
+    items = list(_LIST_ITEM.finditer(sentence))
+    listed = any(len(sentence[x.end():y.start()].split()) <= 5 for x, y in zip(items, items[1:], strict=False))
+    if mine and listed:
         # `kongolesere (27 prosent), afghanere (17 prosent) og sudanere (13 prosent)`: the word before the
         # bracket names the item; the sentence up to the list says what the items are shares of
         opened = sentence.rfind("(", 0, start)
@@ -378,6 +460,7 @@ def _indicator(sentence: str, start: int, end: int) -> str:
             return _window(f"{head.strip()} – {label}", 0)
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
+    kept = _blank_coordinated(kept, start, end, [o for o in others or [] if groups[o[0]] in (0, mine)], counted)
     bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
@@ -436,6 +519,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
         numbers = find_numbers(sentence)
         if _table_like(sentence, numbers):
             continue
+        pending: list[tuple[int, int, SentenceFact]] = []
         last_unit: str | None = None
         last_change = False  # the last unit was a change in per cent (`økte med 26,5 %`)
         ranges = _ranges(sentence, numbers)
@@ -537,20 +621,27 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             elif year is None and doc_year is not None:
                 year = doc_year
                 quals.append("år fra dokumentet")
-            indicator = _indicator(sentence, start, u_end)
-            if unit and (whole := _compound(sentence, start, unit)):
-                indicator = re.sub(rf"\b{re.escape(unit)}\b", whole, indicator, count=1) if re.search(
-                    rf"\b{re.escape(unit)}\b", indicator) else f"{indicator} ({whole})"
+            pending.append((start, u_end, SentenceFact(
+                value=value, low=value if high is not None else None, high=high,
+                unit=unit, indicator="", year=year, period=period,
+                qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
+                number_start=s0 + start, number_end=s0 + end, entities=ents,
+            )))
+        # indicators last: each knows the sentence's other figures, to leave out the items coordinated with it
+        for start, u_end, sf in pending:
+            others = [(a, _noun_end(sentence, b, o.unit), o.number_end - s0) for a, b, o in pending
+                      if (a, b) != (start, u_end)]
+            same = [(a, b) for a, b, o in pending if (a, b) != (start, u_end) and o.unit == sf.unit]
+            indicator = _indicator(sentence, start, u_end, others, _noun_end(sentence, u_end, sf.unit) > u_end, same)
+            if sf.unit and (whole := _compound(sentence, start, sf.unit)):
+                indicator = re.sub(rf"\b{re.escape(sf.unit)}\b", whole, indicator, count=1) if re.search(
+                    rf"\b{re.escape(sf.unit)}\b", indicator) else f"{indicator} ({whole})"
             if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
-            out.append(SentenceFact(
-                value=value, low=value if high is not None else None, high=high,
-                unit=unit, indicator=indicator, year=year, period=period,
-                qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
-                number_start=s0 + start, number_end=s0 + end, entities=ents,
-            ))
+            sf.indicator = indicator
+            out.append(sf)
         previous = sentence
         # only the sentence just before lends its year, and not a year it compared with; a dated status lends its
         # year to the figures after it until a sentence names another

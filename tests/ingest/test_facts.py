@@ -691,3 +691,27 @@ def test_column_notes_money_scale_and_joined_sub_rows():
     subs = _table(sub_src, sl[1:], sl[0].split("\t"), caption="Tabell 1. Busetting")
     got = _one(extract_facts(_doc(sub_src, year=2022, lang="nn", tables=[subs]), sub_src), value=6.0)
     assert "Barnefamiliar – av desse kommune A" in got.indicator
+
+
+def test_coordinated_figures_each_name_their_own_item():
+    facts = _sentence_facts("I 2019 var 31,5 pst. av elevene i lærlingordningen og 7,2 pst. av elevene tok fagbrev i "
+                            "løpet av skoleåret.")
+    first, second = _one(facts, value=31.5), _one(facts, value=7.2)
+    assert "lærlingordningen" in first.indicator and "fagbrev" not in first.indicator and "7,2" not in first.indicator
+    assert "fagbrev" in second.indicator and "lærlingordningen" not in second.indicator
+    nn = _sentence_facts("Direktoratet intervjua 35 rektorar, 48 lærarar og 12 rådgivarar om overgangen til arbeid.",
+                         lang="nn")
+    assert [f.indicator for f in nn] == ["Direktoratet intervjua rektorar om overgangen til arbeid",
+                                         "Direktoratet intervjua lærarar om overgangen til arbeid",
+                                         "Direktoratet intervjua rådgivarar om overgangen til arbeid"]
+    # a tail said of both subjects stays with each
+    both = _sentence_facts("I 2023 har 410 lærere og 390 assistenter fullført kurset i arbeidsrett.", year=2023)
+    assert _one(both, value=410).indicator == "I 2023 har lærere fullført kurset i arbeidsrett"
+    # a short item (its verb left out) is not cut from the first one; a pair sharing one unit is one item
+    short = _sentence_facts("Av henvendelsene i 2023 kom 64 % fra kommuner i hele landet, 21 % fra skoler.")
+    assert "henvendelsene" in _one(short, value=21).indicator
+    pair = _sentence_facts("Mellom 310 og 540 lærere deltok på hvert av de seks webinarene i 2021.")
+    assert all("lærere" in f.indicator or f.low for f in pair)
+    # a comparison in brackets loses the main clause's figure, not its noun
+    cmp_ = _sentence_facts("Det ble tatt opp 1 214 studenter i 2020 (1 002 i 2019).")
+    assert _one(cmp_, value=1002).indicator == "Det ble tatt opp studenter"
