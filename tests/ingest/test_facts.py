@@ -581,13 +581,13 @@ def test_the_committed_audit_is_fully_judged_and_stratified():
     from eval.fact_audit import FIELDS, load, score, wilson
 
     entries = load()
-    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert len(entries) == 160 and set(Counter(e["doc"] for e in entries).values()) == {32}
     assert len({e["seed"] for e in entries}) == 1
     for e in entries:
         assert isinstance(e["correct"], bool) and e["reason"]
         assert e["correct"] == all(e["fields"][f] for f in FIELDS)  # right means every field right
     s = score(entries)
-    assert s["judged"] == 80 and s["wilson"] == wilson(s["right"], 80)
+    assert s["judged"] == 160 and s["wilson"] == wilson(s["right"], 160)
     lo, hi = wilson(95, 100)
     assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval
 
@@ -715,3 +715,24 @@ def test_coordinated_figures_each_name_their_own_item():
     # a comparison in brackets loses the main clause's figure, not its noun
     cmp_ = _sentence_facts("Det ble tatt opp 1 214 studenter i 2020 (1 002 i 2019).")
     assert _one(cmp_, value=1002).indicator == "Det ble tatt opp studenter"
+
+
+def test_rescore_keeps_verdicts_of_unchanged_facts_and_needs_a_new_one_for_changed_facts():
+    from eval.fact_audit import _snapshot, rescore, score
+
+    src = "Det ble bosatt 120 flyktninger i 2021. Prognosen for 2022 er 300 personer."
+    facts = _sentence_facts(src, year=2021)
+    base = {"doc": "t", "column": None, "row": None}
+    old = []
+    for f in facts:
+        entry = {**base, **_snapshot(f), "fact_id": f.id, "span": [f.span.start, f.span.end], "sentence": f.sentence,
+                 "correct": False, "fields": {"value": False}}
+        old.append(entry)
+    old[1] = {**old[1], "qualifier": None}  # judged when the extractor gave no qualifier: changed since
+    gone = {**old[0], "fact_id": "t:gone", "span": [500, 510]}
+    r = rescore([*old, gone], facts)
+    assert (r["same"], r["changed"], r["gone"], r["rejudged"]) == ([facts[0].id], [facts[1].id], ["t:gone"], [])
+    assert score(r["scored"])["judged"] == 1  # the changed fact waits for a new judgement
+    old[1]["rejudged"] = {"fact": _snapshot(facts[1]), "correct": True, "fields": {"value": True}}
+    r = rescore(old, facts)
+    assert r["rejudged"] == [facts[1].id] and score(r["scored"])["right"] == 1
