@@ -2,6 +2,7 @@
 
     python -m eval.fact_audit --data DIR                      # mechanical counts + score of the committed sample
     python -m eval.fact_audit --data DIR --draw --seed S      # draw a new sample (16 facts per document)
+    python -m eval.fact_audit --data DIR --rescore OLD.jsonl  # an older judged sample on today's extractor
 
 The audit sample (`eval/fact_audit_sample.jsonl`) is drawn at random, stratified by
 document, from every fact the extractor produced; each line holds the fact as extracted
@@ -12,6 +13,12 @@ wrong unit. The score is right/judged with a Wilson 95 % interval, overall and p
 document. Because the sample is random over all facts, it measures the precision of
 what users see, unlike the hand-picked gold (`eval/facts_eval.py`), which stays as a
 regression test.
+
+An older judged sample can be rescored on the current extractor (`rescore`): each entry is found
+again by document, span, value, column, row and sentence. A fact whose judged fields are unchanged
+keeps its verdict; a changed one counts only if it was judged again by hand (its `rejudged` block,
+which records the fields it was judged on); a fact that is gone is reported and left out. Such a
+sample guided the extractor's development, so its score is in-sample.
 
 Mechanical counts, over all facts (no judgement needed):
 * `code_indicator`: an indicator that is only a year, a number or a code (`0291`, `291/62`)
@@ -133,6 +140,42 @@ def score(entries: list[dict]) -> dict:
     }
 
 
+COMPARED = ("value", "low", "high", "unit", "year", "period", "qualifier", "indicator")
+
+
+def _snapshot(f: Fact) -> dict:
+    return {name: getattr(f, name) for name in COMPARED}
+
+
+def rescore(entries: list[dict], facts: list[Fact]) -> dict:
+    """Verdicts of an older judged sample carried to today's facts: same, changed (re-judged or not), gone.
+
+    Returns the entries to score (old verdict when unchanged, the re-judgement when changed and
+    re-judged on exactly today's fields) and the ids in each class.
+    """
+    index: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        index[(f.doc_id, f.span.start, f.span.end, f.value, f.column, f.row)].append(f)
+    scored, same, changed, rejudged, gone = [], [], [], [], []
+    for e in entries:
+        hits = index.get((e["doc"], e["span"][0], e["span"][1], e["value"], e["column"], e["row"]), [])
+        f = next((h for h in hits if h.sentence == e["sentence"]), hits[0] if hits else None)
+        if f is None:
+            gone.append(e["fact_id"])
+            continue
+        now = _snapshot(f)
+        if all(e.get(k) == v for k, v in now.items()):
+            same.append(e["fact_id"])
+            scored.append(e)
+            continue
+        changed.append(e["fact_id"])
+        again = e.get("rejudged")
+        if again and again.get("fact") == now:
+            rejudged.append(e["fact_id"])
+            scored.append({**e, "correct": again["correct"], "fields": again["fields"]})
+    return {"scored": scored, "same": same, "changed": changed, "rejudged": rejudged, "gone": gone}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="data")
@@ -141,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-doc", type=int, default=PER_DOC)
     ap.add_argument("--sample", default=str(SAMPLE))
     ap.add_argument("--show", type=int, default=0, help="print N examples of each mechanical class")
+    ap.add_argument("--rescore", default=None, help="an older judged sample to score on today's facts (in-sample)")
     args = ap.parse_args(argv)
     store = DocumentStore(Path(args.data))
     path = Path(args.sample)
@@ -166,6 +210,18 @@ def main(argv: list[str] | None = None) -> int:
         for d, (k, n, (a, b)) in s["by_doc"].items():
             print(f"  {d}: {k}/{n} ({a:.0%}–{b:.0%})")
         print(f"  wrong fields: {s['wrong_fields']}")
+    if args.rescore:
+        r = rescore(load(Path(args.rescore)), facts)
+        s = score(r["scored"])
+        lo, hi = s["wilson"]
+        print(f"rescore {Path(args.rescore).name} (in-sample): {s['right']}/{s['judged']} right = {s['share']:.1%} "
+              f"(95 % {lo:.1%}–{hi:.1%}); same {len(r['same'])}, changed {len(r['changed'])} "
+              f"(re-judged {len(r['rejudged'])}), gone {len(r['gone'])}")
+        for d, (k, n, (a, b)) in s["by_doc"].items():
+            print(f"  {d}: {k}/{n} ({a:.0%}–{b:.0%})")
+        unjudged = sorted(set(r["changed"]) - set(r["rejudged"]))
+        if unjudged:
+            print(f"  changed and not re-judged (left out): {', '.join(unjudged)}")
     return 0
 
 

@@ -82,7 +82,8 @@ def qualifier_in(text: str | None) -> str | None:
 
 # The phrases that set a stated number's kind when they stand before it in its sentence
 STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
-                       r"resultatkrav\w*|krav(?:et)?|måltal+et|målet (?:er|var)|prognose\w*|anslag\w*|anslått|"
+                       r"resultatkrav\w*|krav(?:et)?\b|måltal+et|målet (?:er|var|om)|mål(?:et)? om|"
+                       r"målsetting(?:a|en)? om|prognose\w*|anslag\w*|anslått|"
                        r"resultat(?:et)?\s*:)", re.I)
 
 
@@ -99,9 +100,31 @@ def stance_before(text: str, pos: int) -> str | None:
     word = last.group(1).lower()
     if word.startswith("resultat") and not word.startswith("resultatkrav"):
         return "resultat"
-    if word.startswith(("målet", "måltal", "krav", "resultatkrav")):
+    if word.startswith(("mål ", "målet", "måltal", "målsetting", "krav", "resultatkrav")):
         return "krav"  # not `måleutgangspunkt`, a baseline
     return qualifier_in(word)
+
+
+# A label that heads a block or a list (`Resultatkrav:`, `Måleutgangspunkt:`, `Mål:`) gives every number under it
+# its kind, unless a number's own sentence says otherwise. Bokmål and Nynorsk forms.
+_LABEL_STANCES: list[tuple[str, re.Pattern[str]]] = [
+    ("utgangspunkt", re.compile(r"^((måle)?utgangspunkt(et)?|status( (per|pr\.?) .*)?|nå-?situasjon(en)?|"
+                                r"no-?situasjon(en)?|baseline)$", re.I)),
+    ("krav", re.compile(r"^((resultat)?krav(et)?|mål(et|a)?|måltal+(et)?|målsetting(a|en)?|ambisjon(en)?|"
+                        r"måltall for \w+)$", re.I)),
+    ("prognose", re.compile(r"^(prognose(n|r)?|anslag(et)?|forventa|forventet)$", re.I)),
+    ("foreløpig", re.compile(r"^(forel[øg]pige tall|førebelse tal)$", re.I)),
+    ("resultat", re.compile(r"^(resultat(et|er|ar|a)?|oppnådd resultat|oppnådde resultat(er|ar)?)$", re.I)),
+]
+
+
+def label_stance(label: str | None) -> str | None:
+    """The kind a heading label gives (`Resultatkrav` -> krav, `Måleutgangspunkt` -> utgangspunkt), else None."""
+    text = re.sub(r"\s+", " ", (label or "").strip(" *:\t")).strip()
+    for name, pat in _LABEL_STANCES:
+        if pat.match(text):
+            return name
+    return None
 
 
 def group_in(text: str | None) -> str | None:

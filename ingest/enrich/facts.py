@@ -23,7 +23,7 @@ from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
 from ingest.enrich.text_facts import SentenceFact, sentence_facts
 from text.formatting import NumberStyle, format_number
-from text.terms import single_year
+from text.terms import label_stance, single_year
 
 TEXT_KINDS = {"paragraph", "list"}
 # A text cell worth reading for facts has a few words (`Se omtale i kap. 3.2` has no number anyway).
@@ -111,9 +111,9 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
     )
 
 
-def _block_facts(doc: Document, block: Block, source: str | None) -> list[Fact]:
+def _block_facts(doc: Document, block: Block, source: str | None, lead_stance: str | None = None) -> list[Fact]:
     heading = block.section_path[-1] if block.section_path else None
-    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading))
+    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading), lead_stance)
     if not facts:
         return []
     aligned = align_words(block.text, source, block.span) if source else []
@@ -136,9 +136,12 @@ def extract_facts(doc: Document, source: str | None = None) -> list[Fact]:
         block = table_blocks.get(table.id)
         facts += _table_facts(doc, table, block)
         facts += _comment_facts(doc, table, block, source)
+    label: str | None = None  # the kind a label standing alone (`Resultatkrav:`) gives the block below it
     for block in doc.blocks:
         if block.kind in TEXT_KINDS and not block.table_id:
-            facts += _block_facts(doc, block, source)
+            facts += _block_facts(doc, block, source, label)
+        alone = re.fullmatch(r"\s*([^\n:]{2,40}):\s*", block.text)
+        label = label_stance(alone.group(1)) if alone and block.kind in TEXT_KINDS | {"heading"} else None
     facts.sort(key=lambda f: (f.span.start, f.span.end))
     return [f.model_copy(update={"id": f"{doc.meta.id}:x{i:05d}"}) for i, f in enumerate(facts)]
 

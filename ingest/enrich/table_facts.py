@@ -79,6 +79,7 @@ class _State:
     parent: str | None = None  # the last top-level row with values: `– av disse` rows belong to it
     member: str | None = None  # the last member row of the current group (`Einslege mindreårige`)
     section: str | None = None  # label of the last mid-table header row
+    split_member: tuple[str, str] | None = None  # (group, member) of the last `group – member` label the parser joined
     notes: list[str] = field(default_factory=list)
 
 
@@ -210,6 +211,33 @@ def _from_year(column: str | None, doc_year: int | None) -> tuple[int | None, st
     return year, f"overført fra {origin}"
 
 
+def _marked_notes(notes: list[str]) -> dict[str, str]:
+    """`* Førebelse tal.` -> {'*': 'foreløpig'}: the kind a table note gives the cells its marker flags.
+
+    Only notes that say the figures are preliminary or forecasts: other notes (`* Noe differanse mellom tildelt og
+    regnskapsført beløp`) explain, they do not change what a figure is.
+    """
+    out: dict[str, str] = {}
+    for note in notes:
+        m = re.match(r"^\s*(\*+)\s*(.*)", note)
+        if m and (kind := qualifier_in(m.group(2))) in ("foreløpig", "prognose"):
+            out.setdefault(m.group(1), kind)
+    return out
+
+
+def _marks(text: str | None) -> set[str]:
+    return set(re.findall(r"\*+", text or ""))
+
+
+def _scale_unstated(table: Table) -> bool:
+    """Amounts under a bare `Beløp`/`Kroner` with decimals and all below 10 000 (`83,33`, `42,11`): no grant or
+    account is a few kroner and øre, so they are millions whose scale the caption left out."""
+    values = [c for r in table.rows for c in r.cells if c.value is not None and c.unit in (None, "kroner")
+              and not is_year_value(c.value, c.text)]
+    return bool(values) and all(abs(c.value) < 10_000 for c in values if c.value is not None) and \
+        any(re.search(r"\d,\d", c.text) for c in values)
+
+
 def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
     """Every numeric cell of `table` with what its row, column, group and caption say about it."""
     caption = _caption(table)
@@ -218,12 +246,25 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
     accounts_unit = unit_in(caption) if unit_in(caption) not in (None, "antall", "%") else "kroner"
     has_note_column = any(_NOTE_COLUMN.match(clean_label(c)) for c in table.columns if c)
     state = _State(headers=list(table.columns), notes=list(table.notes))
+    marked = _marked_notes(table.notes)
+    unscaled = _scale_unstated(table) and not re.search(r"\b(kr|kroner)\b", caption or "", re.I)
     out: list[CellFact] = []
     for i, row in enumerate(table.rows):
         label = clean_label(row.label)
         head, _, tail = label.partition(" – ")
         if tail and _SUM_LABEL.match(tail):
             label = tail  # `Driftsutgifter … – Sum utbetalingar til drift`: a sum names itself
+        joined_sub = None
+        if tail and _SUBROW.match(tail) and state.split_member and state.split_member[0] == head:
+            # the parser joined the group to each row (`Ventetid … – Einslege mindreårige`, `Ventetid … – - av desse
+            # IMDi`): a sub-row belongs to the member above it, as it does when the group stands on its own row
+            joined_sub = f"{head} – {state.split_member[1]} – {_DASH.sub('', tail)}"
+        elif tail and not _SUBROW.match(tail) and not _SUM_LABEL.match(tail):
+            state.split_member = (head, tail)
+        elif tail and _SUBROW.match(tail):
+            pass  # a sub-row keeps the member above it for the next sub-row
+        else:
+            state.split_member = None
         if has_note_column and not _CODE_LABEL.match(label):
             label = _NOTE_TAIL.sub("", label)
         if _is_header_row(row) or (_HEADER_LABELS.match(label) and _is_header_row(row)):
@@ -239,7 +280,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         coded = bool(_CODE_LABEL.match(label)) and not _YEAR_LABEL.match(label)
         sub = bool(_SUBROW.match(label))
         short = len(label.split()) <= 3
-        if coded:
+        if joined_sub:
+            indicator = joined_sub
+        elif coded:
             indicator = _coded_name(label, row, state.headers)
         elif sub and state.group and state.member:
             # `– av desse Bufetat` under `Einslege mindreårige` in a waiting-time group
@@ -274,6 +317,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             re.search(r"forel[øg]pig|førebels", n, re.I) for n in state.notes)
         for j, cell, share in entries:
             column = _header_of(state.headers, j)
+            raw_header = state.headers[j + 1] if j + 1 < len(state.headers) else None
+            note_kinds = [marked[m] for m in _marks(raw_header) | _marks(row.label) if m in marked]
             assert cell.value is not None
             if column and _NOTE_COLUMN.match(column):
                 continue  # note and account numbers are references
@@ -316,6 +361,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 unit = unit_in(caption)
             if accounts and (unit is None or (unit == "kroner" and not cell.unit)):
                 unit = accounts_unit  # an account statement counts money; its caption may give the scale
+            if unit == "kroner" and not cell.unit and unscaled:
+                unit = "mill. kroner"
             counts_other = re.search(r"\b(antall|tallet på|talet på|tal på)\s+(barnefamili\w+|husstander|hushald\w*|"
                                      r"kommuner|kommunar|saker|søknader)", ind, re.I)
             if counts_other and unit in (None, "personer", "antall"):
@@ -326,7 +373,7 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             if moved and _DISPOSES.search(caption or ""):
                 moved = "disponibelt etter endringene"  # a repeated `Overføring fra 2019` header over new totals
             qualifiers = [q for q in (qualifier_in(column), moved, "endring" if change else None,
-                                      "foreløpig" if preliminary_row else None,
+                                      "foreløpig" if preliminary_row else None, *note_kinds,
                                       # `(inkl. overføringsflyktningar i mottak)` names no group of the row
                                       group_in(re.sub(r"\([^)]*\)", " ", ind)),
                                       "år fra dokumentet" if year_from_doc else None) if q]

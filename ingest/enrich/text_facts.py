@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.records import Entity
 from text.numbers import find_numbers
-from text.terms import YEAR_RE, stance_before
+from text.terms import YEAR_RE, label_stance, stance_before
 
 _ABBREV = {
     "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
@@ -131,7 +131,7 @@ def _split_line(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(text):
         before = text[start:m.start() + 1]
         word = re.search(r"(\S+)$", before)
-        tail = word.group(1).rstrip(".!?»”\")]").lower() if word else ""
+        tail = word.group(1).rstrip(".!?»”\")]").lstrip("([«\"").lower() if word else ""  # `(hhv. 84 …`
         nxt = text[m.end():m.end() + 1]
         if tail in _UNIT_ABBREV and nxt.isupper():
             pass  # `Resultatkrav: 90 pst. Resultater for …`: a unit, then a new sentence
@@ -183,6 +183,26 @@ _COMPARING = re.compile(r"\b(fra|frå|mot|enn|sammenlignet|samanlikna|økning|au
                         r"til sammenligning)\b", re.I)
 
 
+# `2 245 oppføringar per 31.12.2022`, `… ved utgangen av 2022`: a date right after a figure is when it was counted
+_DATED_AFTER = re.compile(r"\s*(?:per|pr\.|ved utgangen av|ved utgongen av)\s+(?:\d{1,2}\.\s?\d{1,2}\.\s?|"
+                          r"\d{1,2}\.\s+[a-zæøå]+\s+|[a-zæøå]+\s+)?((?:19|20)\d\d)\b", re.I)
+# `…, då/da/der …`: a clause about the time just named
+_WHEN_CLAUSE = re.compile(r"\s*(då|da)\b", re.I)
+# A clause that sets its own figure against the one before (`…, mens 3 295 avslutta i 2021`): the kind (`Førebelse
+# tal viser at …`) said before it belongs to the first figure only
+_CONTRAST_CUT = re.compile(r"[,;]\s*(mens|medan|men|enn|mot|då|da)\b", re.I)
+# A bracketed note (`(førebelse tal)`, `(foreløpige tall)`) closing the clause of the number before it
+_PRELIM_NOTE = re.compile(r"\((forel[øg]pig\w*|førebels\w*)[^)]*\)", re.I)
+# Thresholds between a number and such a note (`innan 3 månader`) are part of what is measured, no other figure
+_THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|dager|dagar|timer|timar)\b", re.I)
+# A block that opens with a label (`Resultatkrav:`, `Måleutgangspunkt: …`): the label's kind governs the block
+_LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
+# `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
+_STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
+# A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
+_SAME_MEASURE = re.compile(r"^\s*(tilsvarende|tilsvarande|det samme|det same)\b", re.I)
+
+
 def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
     """The comma/semicolon/colon-delimited clause around `pos`, within its parenthesis group."""
     mine = groups[pos] if pos < len(groups) else 0
@@ -207,6 +227,12 @@ def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, 
     pool = [y for y in years if groups[y[0]] == mine] or ([y for y in years if groups[y[0]] == 0] if mine else [])
     lo, hi = _clause_bounds(sentence, groups, start)
     inside = [y for y in pool if lo <= y[0] < hi]
+    if not inside and lo and _WHEN_CLAUSE.match(sentence[lo:]):
+        # `… frå 2021, då samla tildeling var på 8,9 mrd.`: a `då`/`da` clause tells what held in the year it follows,
+        # even when that year was named as the one compared with
+        before = [y for y in pool if y[1] <= lo and not sentence[y[1]:lo].strip(" ,;")]
+        if before:
+            return before[-1][2]
     if inside:
         pool = inside
     else:
@@ -252,6 +278,16 @@ def _counted_noun(after: str) -> str | None:
             return None
         return _NOUN_BASE.get(word, word)
     return None
+
+
+def _compound(sentence: str, start: int, noun: str) -> str | None:
+    """`11 nye minoritetsrådgiverstillinger …, og 13 nye stillinger`: a compound an earlier number counted, elided
+    to its last part. A compound named otherwise (`overføringsflyktninger utgjorde 3 010 av … flyktningene`) is
+    a part of the whole, not the same thing."""
+    if len(noun) < 4 or not noun.isalpha():
+        return None
+    found = re.findall(rf"\d\s+(?:[a-zæøå]+\s+){{0,2}}([a-zæøå]{{3,}}{re.escape(noun)})\b", sentence[:start], re.I)
+    return found[-1] if found else None
 
 
 def _unit_of_bare_number(sentence: str, start: int, end: int) -> str | None:
@@ -313,11 +349,88 @@ _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fek
                          r"starta|startet|gjennomførte|fullførte)\b", re.I)
 
 
-def _indicator(sentence: str, start: int, end: int) -> str:
+# A separator that coordinates figures (`18,6 pst. av … og 5,6 pst. av …`, `41 flyktninger, 23 arbeidsgivere`): a
+# conjunction or comma the next figure follows at once and that stands between two of them (`rett og plikt til …`,
+# `, ein nedgang på 18 …`, `, ble 33 prosent …` are no item boundaries)
+_COORD = re.compile(r"(?P<conj>,?\s+(og|samt|eller)\s+(?=\d))|;\s+(?=\d)|,\s+(?=\d)", re.I)
+
+
+_PREPOSITIONS = {"fra", "frå", "til", "i", "av", "for", "blant", "på", "med", "hos", "innen", "innan", "under", "over"}
+
+
+def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[int, int, int]],
+                       counted: bool = False) -> str:
+    """`sentence` with the other items of a coordination of figures blanked, so each names its own.
+
+    `I 2017 var 18,6 pst. av deltakerne i grunnskoleopplæring og 5,6 pst. av deltakerne hadde fag i videregående
+    skole`: for 5,6 the first item goes (the words before the first figure stay, they are shared); for 18,6 the
+    second item does. Items are cut at coordinating separators only; figures with none between stay. A later
+    item keeps its tail when this figure has none of its own (`715 overføringsflyktninger og 583 mottaksbeboere
+    gjennomført kartlegging`: the tail is said of both). `others` are (start, end after the unit or counted
+    noun, end of the number).
+    """
+    found = list(_COORD.finditer(sentence))
+    if not found or not others:
+        return sentence
+    seps = [(m.start(), m.end()) for m in found]
+    conj = [(m.start(), m.end()) for m in found if m.group("conj")]
+
+    def between(lo: int, hi: int) -> list[tuple[int, int]]:
+        # a conjunction marks the item boundary; a comma beside it may sit between a label and its figure
+        return [sp for sp in conj if lo <= sp[0] < hi] or [sp for sp in seps if lo <= sp[0] < hi]
+
+    stop_own = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[end:])
+    clause_end = end + (stop_own.start() if stop_own else 0)
+    own_next = min([sp[0] for sp in seps if sp[0] >= end] + [clause_end])
+    own_words = re.findall(r"\w+", sentence[end:own_next])
+    elided = len(own_words) <= 3 or (len(own_words) <= 5 and own_words[0].lower() in _PREPOSITIONS)
+    if not counted and elided and any(b <= start for _, b, _ in others):
+        return sentence  # `78 % av spørsmålene kom fra jenter, 18 % fra gutter`: a short item borrows the first one
+    figures = sorted({(start, end), *((a, b) for a, b, _ in others)})
+    number_end = {a: n for a, _, n in others}
+    chars = list(sentence)
+    for k, (a, b) in enumerate(figures):
+        if (a, b) == (start, end):
+            continue
+        gap = sentence[number_end[a]:start] if a < start else sentence[end:a]
+        if re.fullmatch(r"\s*,?\s*(og|samt|eller|til|[-–])?\s*", gap, re.I):
+            continue  # `henholdsvis 9 og 33 studenter`, `mellom 422 og 948 personer`: one item, two figures
+        if b <= start:
+            cut = between(b, start)
+            if not cut:
+                continue
+            before = between(figures[k - 1][1], a) if k else []
+            lo = before[-1][1] if before else a  # the words before the first item are shared: they stay
+            hi = cut[-1][1]  # this figure's item starts after the last separator before it
+        else:
+            cut = between(end, a)
+            if not cut:
+                continue
+            lo = cut[0][0] if cut[0] in conj else cut[-1][0]
+            nxt = figures[k + 1][0] if k + 1 < len(figures) else len(sentence)
+            after = [sp[0] for sp in seps if b <= sp[0] < nxt]
+            stop = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[b:])
+            own_tail = len(re.findall(r"\w+", sentence[end:own_next]))
+            hi = after[0] if after else (b + (stop.start() if stop else 0) if own_tail >= 2 else b)
+        for i in range(lo, min(hi, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _noun_end(sentence: str, end: int, unit: str | None) -> int:
+    """End of a counted noun right after a figure (`583 mottaksbeboere`), else `end`."""
+    m = re.match(r"\s*([A-Za-zæøåÆØÅ\-]+)", sentence[end:])
+    return end + m.end() if m and unit and m.group(1).lower().startswith(unit[:4].lower()) else end
+
+
+def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int, int]] | None = None,
+               counted: bool = False, same_unit: list[tuple[int, int]] | None = None) -> str:
     """The sentence around a number, minus the number: what it measures, kept readable.
 
     The clause (between commas/semicolons/colons, outside brackets) holding the number is used
-    when it says enough; else the whole sentence. Long text is cut to a word window.
+    when it says enough; else the whole sentence. Long text is cut to a word window. `others` are
+    the other figures the sentence states: items coordinated with this one are left out; `same_unit` are
+    those in the unit of this one, which a bracketed comparison is set against.
     """
     groups = _paren_depth(sentence)
     mine = groups[start] if start < len(groups) else 0
@@ -326,10 +439,15 @@ def _indicator(sentence: str, start: int, end: int) -> str:
         # measures what the main clause measures; read that clause without its own number and year
         outside = "".join(ch if groups[i] == 0 else " " for i, ch in enumerate(sentence))
         paren = sentence.index("(", 0, start + 1) if "(" in sentence[:start + 1] else start
+        for a, b in same_unit or []:
+            if groups[a] == 0:
+                outside = outside[:a] + " " * (b - a) + outside[b:]  # `bosatt 502 voksne … (573 i 2019)`: not 502
         outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
         outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
         return _window(outside, len(outside[:paren].split()))
-    if mine and len(_LIST_ITEM.findall(sentence)) >= 2:
+    items = list(_LIST_ITEM.finditer(sentence))
+    listed = any(len(sentence[x.end():y.start()].split()) <= 5 for x, y in zip(items, items[1:], strict=False))
+    if mine and listed:
         # `kongolesere (27 prosent), afghanere (17 prosent) og sudanere (13 prosent)`: the word before the
         # bracket names the item; the sentence up to the list says what the items are shares of
         opened = sentence.rfind("(", 0, start)
@@ -342,6 +460,7 @@ def _indicator(sentence: str, start: int, end: int) -> str:
             return _window(f"{head.strip()} – {label}", 0)
     # drop other parenthesised asides; keep the one the number sits in
     kept = "".join(ch if groups[i] in (0, mine) else " " for i, ch in enumerate(sentence))
+    kept = _blank_coordinated(kept, start, end, [o for o in others or [] if groups[o[0]] in (0, mine)], counted)
     bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", kept)]
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
@@ -374,15 +493,20 @@ def _window(text: str, anchor: int) -> str:
 
 
 def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
-                   section_year: int | None = None) -> list[SentenceFact]:
+                   section_year: int | None = None, lead_stance: str | None = None) -> list[SentenceFact]:
     """Facts stated in `text` (a block's cleaned text, or a table comment cell).
 
     A number whose sentence names no year takes the year of the sentence before, else the one
     year its section heading names (`Anmodningskriterier for bosetting … i 2019`), else the report's.
+    A label opening the text (`Resultatkrav:`), or `lead_stance` (a label standing alone on the line
+    before), gives the kind of every number whose own sentence names none.
     """
     out: list[SentenceFact] = []
     context_year: int | None = None  # the last year an earlier sentence of this text named
     previous: str | None = None  # the sentence before, for a clause that points back to it
+    lead = _LEAD_LABEL.match(text)
+    block_stance = (label_stance(lead.group(1)) if lead else None) or lead_stance
+    status_year: int | None = None  # the year of a `Status per <date>` earlier in the text
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
         ents = [e.model_copy(update={"start": e.start - s0, "end": e.end - s0})
@@ -395,6 +519,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
         numbers = find_numbers(sentence)
         if _table_like(sentence, numbers):
             continue
+        pending: list[tuple[int, int, SentenceFact]] = []
         last_unit: str | None = None
         last_change = False  # the last unit was a change in per cent (`økte med 26,5 %`)
         ranges = _ranges(sentence, numbers)
@@ -459,19 +584,33 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             u_end = _unit_span_end(sentence, end, unit)
             noun = re.match(r"\s*[A-Za-zæøåÆØÅ\-]+", sentence[u_end:])
             year = _pick_year(sentence, start, u_end + (noun.end() if noun else 0), years, groups)
+            dated = _DATED_AFTER.match(sentence[u_end + (noun.end() if noun else 0):])
+            if dated:
+                year = int(dated.group(1))  # `2 245 oppføringar per 31.12.2022`: the count's own date
             # a comparison in brackets (`(20 968 deltakere i 2019)`) takes no stance from the clause outside
             inner = "".join(ch for i, ch in enumerate(sentence) if groups[i] == groups[start]) if groups[start] else ""
             opened = sentence.rfind("(", 0, start) if YEAR_RE.search(inner) else -1
             stance = stance_before(sentence[opened + 1:start], start - opened - 1)
-            if stance is None and re.match(r"\s*(\S+\s+)?\((forel[øg]pig|førebels)", sentence[end:end + 40], re.I):
-                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`
+            cut = max([m.end() for m in _CONTRAST_CUT.finditer(sentence, 0, start)], default=opened + 1)
+            head_years = {y[2] for y in years if opened < y[0] < cut}
+            if cut > opened + 1 and year is not None and head_years and year not in head_years:
+                stance = stance_before(sentence[cut:start], start - cut)  # the kind was said of another year
+            if stance is None and _prelim_note_after(sentence, end, groups):
+                stance = "foreløpig"  # `13 803 personer (foreløpige tall)`, `48 prosent … innan 3 mnd. (førebelse tal)`
+            if stance is None and block_stance and not groups[start]:
+                stance = block_stance
+            if stance is None and status_year is not None and not years:
+                stance = "utgangspunkt"  # still the status the sentence before dated
             quals = [stance] if stance else []
             if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
                     base := year or context_year or section_year or doc_year):
                 year = base - 1
                 quals.append("året før")
             period = None
-            if year is None and (spans := [e for e in ents if e.label == "PERIOD"]):
+            # a bracketed period names the span of the thing before it (`Handlingsplanen … (2017 – 2020)`),
+            # not the time of a number outside the bracket
+            spans = [e for e in ents if e.label == "PERIOD" and groups[e.start] in (0, groups[start])]
+            if year is None and spans:
                 period = spans[0].text  # `I perioden 2021-2024 ble det bosatt …`: a period, not one year
             elif year is None and context_year is not None:
                 year = context_year
@@ -482,20 +621,46 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             elif year is None and doc_year is not None:
                 year = doc_year
                 quals.append("år fra dokumentet")
-            indicator = _indicator(sentence, start, u_end)
-            if previous and _ANAPHOR.match(indicator):
+            pending.append((start, u_end, SentenceFact(
+                value=value, low=value if high is not None else None, high=high,
+                unit=unit, indicator="", year=year, period=period,
+                qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
+                number_start=s0 + start, number_end=s0 + end, entities=ents,
+            )))
+        # indicators last: each knows the sentence's other figures, to leave out the items coordinated with it
+        for start, u_end, sf in pending:
+            others = [(a, _noun_end(sentence, b, o.unit), o.number_end - s0) for a, b, o in pending
+                      if (a, b) != (start, u_end)]
+            same = [(a, b) for a, b, o in pending if (a, b) != (start, u_end) and o.unit == sf.unit]
+            indicator = _indicator(sentence, start, u_end, others, _noun_end(sentence, u_end, sf.unit) > u_end, same)
+            if sf.unit and (whole := _compound(sentence, start, sf.unit)):
+                indicator = re.sub(rf"\b{re.escape(sf.unit)}\b", whole, indicator, count=1) if re.search(
+                    rf"\b{re.escape(sf.unit)}\b", indicator) else f"{indicator} ({whole})"
+            if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
-            out.append(SentenceFact(
-                value=value, low=value if high is not None else None, high=high,
-                unit=unit, indicator=indicator, year=year, period=period,
-                qualifier="; ".join(quals) or None, sentence=sentence, sentence_start=s0, sentence_end=s1,
-                number_start=s0 + start, number_end=s0 + end, entities=ents,
-            ))
+            sf.indicator = indicator
+            out.append(sf)
         previous = sentence
-        # only the sentence just before lends its year, and not a year it compared with
+        # only the sentence just before lends its year, and not a year it compared with; a dated status lends its
+        # year to the figures after it until a sentence names another
         named = [y for y in years if not _compared(sentence, y[0])]
         named = [y for y in named if not y[3]] or named
-        context_year = named[0][2] if named else None
+        if _STATUS_AT.search(sentence) and years:
+            status_year = years[0][2]
+        elif named:
+            status_year = None
+        context_year = named[0][2] if named else status_year
     return out
+
+
+def _prelim_note_after(sentence: str, end: int, groups: list[int]) -> bool:
+    """A `(foreløpige tall)` note later in the number's own clause, with no other figure before it."""
+    mine = groups[end - 1] if 0 < end <= len(groups) else 0
+    stop = re.search(r"[,;]\s|[.!?]\s*$", sentence[end:])
+    rest = sentence[end:end + stop.start() if stop else len(sentence)]
+    m = _PRELIM_NOTE.search(rest)
+    if not m or groups[end + m.start() - 1 if m.start() else end] != mine:
+        return False
+    return not re.search(r"\d", _THRESHOLD_NUMBER.sub(" ", rest[:m.start()]))

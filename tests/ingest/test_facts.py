@@ -581,12 +581,158 @@ def test_the_committed_audit_is_fully_judged_and_stratified():
     from eval.fact_audit import FIELDS, load, score, wilson
 
     entries = load()
-    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert len(entries) == 160 and set(Counter(e["doc"] for e in entries).values()) == {32}
     assert len({e["seed"] for e in entries}) == 1
     for e in entries:
         assert isinstance(e["correct"], bool) and e["reason"]
         assert e["correct"] == all(e["fields"][f] for f in FIELDS)  # right means every field right
     s = score(entries)
-    assert s["judged"] == 80 and s["wilson"] == wilson(s["right"], 80)
+    assert s["judged"] == 160 and s["wilson"] == wilson(s["right"], 160)
     lo, hi = wilson(95, 100)
     assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval
+
+
+# -- round 6: kinds from labels, notes and clauses; years from the measured clause ----------------
+def test_a_label_heading_a_block_or_list_gives_its_kind():
+    listed = "Resultatkrav:\n- 85 pst. av kandidatene skal ha bestått prøven.\n- Talet skal auke."
+    block = Block(id="t:b0", doc_id="t", kind="list", text=listed, span=Span(start=0, end=len(listed)), lang="nb")
+    facts = extract_facts(_doc(listed, blocks=[block]), listed)
+    assert _one(facts, value=85).qualifier.startswith("krav")
+    # Nynorsk, and a label alone in the block above
+    alone, body = "Måleutgangspunkt:", "I 2019 hadde 41 prosent av kommunane ein plan. 12 kommunar mangla han."
+    text = f"{alone}\n\n{body}"
+    blocks = [Block(id="t:b0", doc_id="t", kind="paragraph", text=alone, span=Span(start=0, end=len(alone)),
+                    lang="nn"),
+              Block(id="t:b1", doc_id="t", kind="paragraph", text=body, span=Span(start=len(alone) + 2, end=len(text)),
+                    lang="nn")]
+    facts = extract_facts(_doc(text, lang="nn", blocks=blocks), text)
+    assert [f.qualifier.split(";")[0] for f in facts] == ["utgangspunkt", "utgangspunkt"]
+    # a label that gives no kind leaves the numbers alone
+    plain = _sentence_facts("Formål: Om lag 300 tolker skal få tilbud om kurs.")
+    assert not (_one(plain, value=300).qualifier or "").startswith(("krav", "utgangspunkt"))
+
+
+def test_a_dated_status_dates_the_figures_after_it():
+    facts = _sentence_facts("Status per 30.06.2018 var at 72 pst. av søkerne hadde fått svar. 15 pst. ventet "
+                            "fortsatt. I 2020 fikk 90 pst. svar.")
+    assert [(f.value, f.year) for f in facts] == [(72, 2018), (15, 2018), (90, 2020)]
+    assert _one(facts, value=15).qualifier.startswith("utgangspunkt")
+    nn = _sentence_facts("Status per 1. mars 2021 var 64 prosent av søknadene ferdig handsama. 20 prosent stod att.",
+                         lang="nn", year=2022)
+    assert [f.year for f in nn] == [2021, 2021]
+
+
+def test_a_preliminary_note_closes_its_own_clause_only():
+    facts = _sentence_facts("Av de 812 deltakerne startet 57 prosent i arbeid innen 6 måneder (foreløpige tall).")
+    assert _one(facts, value=57).qualifier.startswith("foreløpig")
+    # said of 2023's figure, not of the 2022 figure set against it after `mens`
+    nn = _sentence_facts("Førebelse tal viser at 1 204 kandidatar bestod i 2023, mens 1 530 kandidatar bestod i 2022.",
+                         lang="nn", year=2023)
+    assert _one(nn, value=1204).qualifier == "foreløpig"
+    assert "foreløpig" not in (_one(nn, value=1530).qualifier or "")
+    # the same year on both sides: the note holds for both
+    same = _sentence_facts("Foreløpige tall for 2023 viser at 40 prosent fikk jobb, mens 25 prosent tok utdanning.",
+                           year=2023)
+    assert [f.qualifier.split(";")[0] for f in same] == ["foreløpig", "foreløpig"]
+    # a requirement met (`tilfredsstiller kravene`) is no target
+    met = _sentence_facts("Av kommunene tilfredsstiller 44 prosent kravene, mens 31 prosent ikke gjør det.")
+    assert _one(met, value=31).qualifier != "krav"
+
+
+def test_a_then_clause_takes_the_year_it_follows_and_a_bracketed_period_names_its_thing():
+    nb = _sentence_facts("Budsjettet økte med 2,1 mrd. kroner fra 2019, da samlet budsjett var 6,4 mrd. kroner.")
+    assert _one(nb, value=6.4).year == 2019
+    nn = _sentence_facts("Talet auka frå 2020, då 3 100 personar var registrerte.", lang="nn", year=2021)
+    assert _one(nn, value=3100).year == 2020
+    plan = _sentence_facts("Om lag 4 mill. kroner går til tiltak 7 i Strategien for integrering (2019 – 2022).")
+    money = _one(plan, value=4)
+    assert (money.year, money.period) == (2020, None)
+    dated = _sentence_facts("I løpet av året auka talet på oppføringar i det nasjonale registeret kraftig, frå 510 "
+                            "oppføringar per 31.12.2020 til 640 oppføringar per 31.12.2021.", lang="nn", year=2021)
+    assert [(f.value, f.year) for f in dated] == [(510, 2020), (640, 2021)]
+
+
+def test_elided_compounds_same_measure_sentences_and_target_phrases():
+    facts = _sentence_facts("Det ble opprettet 6 nye veilederstillinger i 2019 og 4 nye stillinger i 2020.")
+    assert "veilederstillinger" in _one(facts, value=4).indicator
+    whole = _sentence_facts("Kvoteflyktninger utgjorde 900 av de 2 000 flyktningene.")
+    assert "Kvoteflyktninger" not in (_one(whole, value=2000).indicator.split("flyktningene")[1:] or [""])[0]
+    same = _sentence_facts("I 2021 fullførte 58 prosent kurset i samfunnskunnskap. Tilsvarende tall for 2022 var "
+                           "61 prosent.")
+    assert "samfunnskunnskap" in _one(same, value=61).indicator
+    goal = _sentence_facts("Direktoratet skal nå målet om 10 prosent innen utgangen av året.")
+    assert _one(goal, value=10).qualifier.startswith("krav")
+    nn = _sentence_facts("Kommunen har mål om 30 prosent fleire lærlingar.", lang="nn")
+    assert _one(nn, value=30).qualifier.startswith("krav")
+
+
+def test_column_notes_money_scale_and_joined_sub_rows():
+    src = ("Tal\t2021\t2022*\nKandidatar i alt\t1 210\t1 390\n")
+    lines = src.splitlines()
+    table = _table(src, lines[1:], lines[0].split("\t"), caption="Tabell 2. Kandidatar. Tal på personar",
+                   notes=["* Førebelse tal.", "** Utan privatistar."])
+    facts = extract_facts(_doc(src, year=2022, lang="nn", tables=[table]), src)
+    assert (_one(facts, value=1390).qualifier, _one(facts, value=1210).qualifier) == ("foreløpig", None)
+    # a note that explains, not one that makes a figure preliminary
+    other = table.model_copy(update={"notes": ["* Tala er avrunda."]})
+    assert _one(extract_facts(_doc(src, year=2022, lang="nn", tables=[other]), src), value=1390).qualifier is None
+    money_src = "Ordning\tTildelt 2021\tTildelt 2022\nTilskudd til kurs\t12,5\t14,25\n"
+    ml = money_src.splitlines()
+    grants = _table(money_src, ml[1:], ml[0].split("\t"), caption="Tabell 5. Tilskudd til kurs. Beløp. 2021–2022")
+    assert _one(extract_facts(_doc(money_src, tables=[grants]), money_src), value=14.25).unit == "mill. kroner"
+    whole_src = "Ordning\tTildelt 2021\nTilskudd til kurs\t1 250 000\n"
+    wl = whole_src.splitlines()
+    whole = _table(whole_src, wl[1:], wl[0].split("\t"), caption="Tabell 5. Tilskudd til kurs. Beløp")
+    assert _one(extract_facts(_doc(whole_src, tables=[whole]), whole_src), value=1250000).unit == "kroner"
+    # the parser joined the group to each row: a sub-row keeps the member above it
+    sub_src = ("År\t2021\t2022\nVentetid (månader) – Totalt\t4,1\t3,0\nVentetid (månader) – Barnefamiliar\t5,2\t3,3\n"
+               "Ventetid (månader) – - av desse kommune A\t6,0\t3,9\n")
+    sl = sub_src.splitlines()
+    subs = _table(sub_src, sl[1:], sl[0].split("\t"), caption="Tabell 1. Busetting")
+    got = _one(extract_facts(_doc(sub_src, year=2022, lang="nn", tables=[subs]), sub_src), value=6.0)
+    assert "Barnefamiliar – av desse kommune A" in got.indicator
+
+
+def test_coordinated_figures_each_name_their_own_item():
+    facts = _sentence_facts("I 2019 var 31,5 pst. av elevene i lærlingordningen og 7,2 pst. av elevene tok fagbrev i "
+                            "løpet av skoleåret.")
+    first, second = _one(facts, value=31.5), _one(facts, value=7.2)
+    assert "lærlingordningen" in first.indicator and "fagbrev" not in first.indicator and "7,2" not in first.indicator
+    assert "fagbrev" in second.indicator and "lærlingordningen" not in second.indicator
+    nn = _sentence_facts("Direktoratet intervjua 35 rektorar, 48 lærarar og 12 rådgivarar om overgangen til arbeid.",
+                         lang="nn")
+    assert [f.indicator for f in nn] == ["Direktoratet intervjua rektorar om overgangen til arbeid",
+                                         "Direktoratet intervjua lærarar om overgangen til arbeid",
+                                         "Direktoratet intervjua rådgivarar om overgangen til arbeid"]
+    # a tail said of both subjects stays with each
+    both = _sentence_facts("I 2023 har 410 lærere og 390 assistenter fullført kurset i arbeidsrett.", year=2023)
+    assert _one(both, value=410).indicator == "I 2023 har lærere fullført kurset i arbeidsrett"
+    # a short item (its verb left out) is not cut from the first one; a pair sharing one unit is one item
+    short = _sentence_facts("Av henvendelsene i 2023 kom 64 % fra kommuner i hele landet, 21 % fra skoler.")
+    assert "henvendelsene" in _one(short, value=21).indicator
+    pair = _sentence_facts("Mellom 310 og 540 lærere deltok på hvert av de seks webinarene i 2021.")
+    assert all("lærere" in f.indicator or f.low for f in pair)
+    # a comparison in brackets loses the main clause's figure, not its noun
+    cmp_ = _sentence_facts("Det ble tatt opp 1 214 studenter i 2020 (1 002 i 2019).")
+    assert _one(cmp_, value=1002).indicator == "Det ble tatt opp studenter"
+
+
+def test_rescore_keeps_verdicts_of_unchanged_facts_and_needs_a_new_one_for_changed_facts():
+    from eval.fact_audit import _snapshot, rescore, score
+
+    src = "Det ble bosatt 120 flyktninger i 2021. Prognosen for 2022 er 300 personer."
+    facts = _sentence_facts(src, year=2021)
+    base = {"doc": "t", "column": None, "row": None}
+    old = []
+    for f in facts:
+        entry = {**base, **_snapshot(f), "fact_id": f.id, "span": [f.span.start, f.span.end], "sentence": f.sentence,
+                 "correct": False, "fields": {"value": False}}
+        old.append(entry)
+    old[1] = {**old[1], "qualifier": None}  # judged when the extractor gave no qualifier: changed since
+    gone = {**old[0], "fact_id": "t:gone", "span": [500, 510]}
+    r = rescore([*old, gone], facts)
+    assert (r["same"], r["changed"], r["gone"], r["rejudged"]) == ([facts[0].id], [facts[1].id], ["t:gone"], [])
+    assert score(r["scored"])["judged"] == 1  # the changed fact waits for a new judgement
+    old[1]["rejudged"] = {"fact": _snapshot(facts[1]), "correct": True, "fields": {"value": True}}
+    r = rescore(old, facts)
+    assert r["rejudged"] == [facts[1].id] and score(r["scored"])["right"] == 1
