@@ -22,7 +22,7 @@ import typer
 
 from answer.compose import Pool, decide, gather
 from answer.facts import FACT_FEATURES
-from answer.ranker import MODEL_FILE, Family, Ranker
+from answer.ranker import MODEL_FILE, Family, Ranker, Tree, relative
 from answer.reasons import SENTENCE_FEATURES
 from answer.settings import AnswerSettings
 from answer.spans import FEATURES as SPAN_FEATURES
@@ -159,13 +159,14 @@ def conditional_logit(gs: list[Group], d: int, l2: float, init: np.ndarray) -> n
     return minimize(loss, init, jac=True, method="L-BFGS-B").x
 
 
-def calibration(gs: list[Group], w: np.ndarray) -> tuple[float, float, float]:
-    """A logistic over (score, lead over the best rival) of each question's top candidate: is it right?"""
+def calibration(gs: list[Group], w: np.ndarray, family: Family | None = None) -> tuple[float, float, float]:
+    """A logistic over (score, lead over the best rival) of each question's top candidate: is it right?
+    The score is `family`'s when given (trees, within-question weights), else the linear one of `w`."""
     from sklearn.linear_model import LogisticRegression
 
     rows, ys = [], []
     for g in gs:
-        s = g.x @ w
+        s = g.x @ w if family is None else scores(family, g.x)
         top = int(np.argmax(s))
         rivals = [x for x, k in zip(s, g.keys, strict=True) if k != g.keys[top]]
         rows.append([s[top], s[top] - max(rivals) if rivals else 1.0])
@@ -183,21 +184,90 @@ def calibration(gs: list[Group], w: np.ndarray) -> tuple[float, float, float]:
 L2 = {"fact": 1.0, "span": 10.0, "sentence": 10.0}
 
 
-def fit_ranker(items: Sequence[Item], base: Ranker, l2: dict[str, float] | None = None) -> Ranker:
+def scores(family: Family, x: np.ndarray) -> np.ndarray:
+    """One question's candidate scores under `family`, from the feature matrix (columns in weight order)."""
+    return np.array(family.raws([dict(zip(family.weights, r, strict=True)) for r in x.tolist()]))
+
+
+def boost(gs: list[Group], family: Family, settings: AnswerSettings) -> list[Tree]:
+    """Shallow regression trees added to `family`'s score, each a Newton step on the same within-question
+    softmax loss as the conditional logit (gradient boosting of a listwise ranker, started from the linear
+    one). Trees see every feature, its gap to the question's best and its rank share (`relative`)."""
+    from sklearn.tree import DecisionTreeRegressor
+
+    useful = [g for g in gs if g.y.any() and not g.y.all()]
+    if not useful or not settings.ranker_trees:
+        return []
+    z = np.vstack([relative(g.x) for g in useful])
+    cuts = np.cumsum([len(g.y) for g in useful])[:-1]
+    s = np.concatenate([scores(family, g.x) for g in useful])
+    y = np.concatenate([g.y for g in useful])
+    trees = []
+    for _ in range(settings.ranker_trees):
+        res, hess = [], []
+        for si, yi in zip(np.split(s, cuts), np.split(y, cuts), strict=True):
+            e = np.exp(si - si.max())
+            p = e / e.sum()
+            q = np.where(yi, e, 0.0)
+            res.append(q / q.sum() - p)
+            hess.append(p * (1 - p))
+        r, h = np.concatenate(res), np.concatenate(hess)
+        t = DecisionTreeRegressor(max_depth=settings.ranker_tree_depth, min_samples_leaf=settings.ranker_min_leaf,
+                                  random_state=0).fit(z, r)
+        leaf = t.apply(z)
+        value = np.zeros(t.tree_.node_count)
+        for node in np.unique(leaf):
+            m = leaf == node
+            # a leaf's step is shrunk by the learning rate and by a unit of curvature (few, confident rows move little)
+            value[node] = settings.ranker_learning_rate * r[m].sum() / (h[m].sum() + 1.0)
+        s = s + value[leaf]
+        trees.append(Tree(feature=[max(int(f), 0) for f in t.tree_.feature],
+                          threshold=t.tree_.threshold.tolist(),  # unrounded: a rounded cut can move a row
+                          left=t.tree_.children_left.tolist(), right=t.tree_.children_right.tolist(),
+                          value=[round(float(v), 6) for v in value]))
+    return trees
+
+
+def fit_family(gs: list[Group], names: Sequence[str], prior: Family, l2: float, settings: AnswerSettings) -> Family:
+    """Conditional-logit weights started from the prior ones (and, as set, within-question weights and
+    boosted trees on top), then the calibration of the result."""
+    d = len(names)
+    init = np.array([prior.weights.get(n, 0.0) for n in names])
+    if settings.ranker_relative:
+        rel = [Group(np.hstack([g.x, relative(g.x)[:, d:]]), g.y, g.keys) for g in gs]
+        full = conditional_logit(rel, 3 * d, l2, np.concatenate([init, np.zeros(2 * d)]))
+        w, rw = full[:d], [round(float(v), 4) for v in full[d:]]
+    else:
+        w, rw = conditional_logit(gs, d, l2, init), []
+    fam = Family(weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True)}, intercept=0.0,
+                 relative_weights=rw)
+    fam = fam.model_copy(update={"trees": boost(gs, fam, settings)})
+    if not gs:
+        return fam.model_copy(update={"calibration": prior.calibration})
+    plain = not (fam.trees or fam.relative_weights)
+    return fam.model_copy(update={"calibration": calibration(gs, np.asarray(w), None if plain else fam)})
+
+
+def fit_ranker(items: Sequence[Item], base: Ranker, l2: dict[str, float] | None = None,
+               settings: AnswerSettings | None = None) -> Ranker:
     """Per family: conditional-logit weights started from the hand-set ones, then their calibration."""
+    settings = settings or AnswerSettings()
     all_groups: dict[str, list[Group]] = {f: [] for f in FAMILIES}
     for it in items:
         for fam, gs in it.groups.items():
             all_groups[fam] += gs
-    fams = {}
-    for fam, names in FAMILIES.items():
-        prior: Family = getattr(base, fam)
-        init = np.array([prior.weights.get(n, 0.0) for n in names])
-        w = conditional_logit(all_groups[fam], len(names), (l2 or L2)[fam], init)
-        gs = all_groups[fam]
-        fams[fam] = Family(weights={n: round(float(x), 4) for n, x in zip(names, w, strict=True)}, intercept=0.0,
-                           calibration=calibration(gs, w) if gs else prior.calibration)
-    return Ranker(**fams, threshold=0.0, fitted="conditional logit per question + logistic calibration (answer/fit.py)")
+    fams = {fam: fit_family(all_groups[fam], names, getattr(base, fam), (l2 or L2)[fam],
+                            settings if fam in settings.ranker_tree_families else
+                            settings.model_copy(update={"ranker_trees": 0}))
+            for fam, names in FAMILIES.items()}
+    how = "conditional logit per question"
+    if settings.ranker_relative:
+        how += " with within-question ranks"
+    if settings.ranker_trees:
+        how += (f" + {settings.ranker_trees} boosted trees for {'/'.join(settings.ranker_tree_families)} (depth "
+                f"{settings.ranker_tree_depth}, learning rate "
+                f"{settings.ranker_learning_rate}, leaves >= {settings.ranker_min_leaf} candidates)")
+    return Ranker(**fams, threshold=0.0, fitted=how + " + logistic calibration (answer/fit.py)")
 
 
 @dataclass
@@ -288,7 +358,8 @@ def plot_reliability(rows: list[dict], path: Path) -> None:
     plt.close(fig)
 
 
-def cross_validate(items: list[Item], index_for: dict, k: int, seed: int = 13) -> list[Outcome]:
+def cross_validate(items: list[Item], index_for: dict, k: int, seed: int = 13,
+                   settings: AnswerSettings | None = None) -> list[Outcome]:
     """Each question answered by a ranker (and threshold) fitted on the other folds only."""
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
@@ -296,7 +367,7 @@ def cross_validate(items: list[Item], index_for: dict, k: int, seed: int = 13) -
     for test in (order[i::k] for i in range(k)):
         held = set(test)
         train = [items[i] for i in order if i not in held]
-        ranker = fit_ranker(train, Ranker())
+        ranker = fit_ranker(train, Ranker(), settings=settings)
         t = best_threshold(outcomes(train, ranker, index_for))
         outs += with_threshold(outcomes([items[i] for i in test], ranker, index_for), t)
     return outs
@@ -309,10 +380,15 @@ def main(
     out: Path = typer.Option(Path("eval/answer_fit.json"), "--out"),
     plot: Path = typer.Option(Path("eval/answer_reliability.png"), "--plot"),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the ranker fitted on everything."),
+    trees: int = typer.Option(0, "--trees", min=0, help="Boosted trees per family on top of the linear score "
+                              "(an option: CV did not show a gain on both sets, eval/REPORT.md)."),
+    tree_depth: int = typer.Option(3, "--tree-depth", min=1, max=6),
+    relative: bool = typer.Option(False, "--relative/--no-relative",
+                                  help="Linear weights also on each feature's rank within the question."),
 ) -> None:
     from index.search import open_index
 
-    settings = AnswerSettings()
+    settings = AnswerSettings(ranker_trees=trees, ranker_tree_depth=tree_depth, ranker_relative=relative)
     items: list[Item] = []
     index_for: dict[str, object] = {}
     for spec in sets:
@@ -321,8 +397,8 @@ def main(
         index_for[name] = open_index(Path(data))
         items += load_pools(name, Path(qpath), index_for[name], Path(data), cache, settings)
     hand = with_threshold(outcomes(items, Ranker(), index_for), Ranker().threshold)
-    cv = cross_validate(items, index_for, folds)
-    final = fit_ranker(items, Ranker())
+    cv = cross_validate(items, index_for, folds, settings=settings)
+    final = fit_ranker(items, Ranker(), settings=settings)
     in_sample = outcomes(items, final, index_for)
     final = final.model_copy(update={"threshold": best_threshold(in_sample)})
     in_sample = with_threshold(in_sample, final.threshold)

@@ -9,7 +9,11 @@ chosen candidate, and below `threshold` the answer says it found nothing.
 
 The weights are fitted by `python -m answer.fit` (k-fold cross-validation over
 the dev questions and the outside set) and stored in answer/data/ranker.json;
-without that file the hand-set weights below apply.
+without that file the hand-set weights below apply. A family may also carry
+weights on each feature's rank within the question and shallow boosted trees
+(`AnswerSettings.ranker_relative`, `ranker_trees`; off by default): the trees
+are stored as plain node arrays in the same JSON and evaluated here, so the
+file stays reviewable and loading it needs no pickled scikit-learn object.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
 _ZEROS = repeat(0.0)  # an endless default for features.get: a feature a candidate lacks counts 0
@@ -44,17 +49,72 @@ HAND_SPAN = {
 HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "length": 0.0, "first": 0.2}
 
 
+def relative(x: np.ndarray) -> np.ndarray:
+    """Each feature beside its place among the question's candidates: the gap to the question's best value
+    and the share of candidates above it (0 for the best). A tree over these can say "the best year match of
+    this question" where the raw value means different things in different questions."""
+    n, d = x.shape
+    if not n:
+        return np.zeros((0, 3 * d))
+    srt = np.sort(x, axis=0)
+    above = np.stack([n - np.searchsorted(srt[:, j], x[:, j], side="right") for j in range(d)], axis=1) / n
+    return np.hstack([x, x - srt[-1], above])
+
+
+class Tree(BaseModel):
+    """One regression tree as parallel node arrays (sklearn's layout); a leaf has left = right = -1."""
+
+    feature: list[int]
+    threshold: list[float]
+    left: list[int]
+    right: list[int]
+    value: list[float]
+
+    def predict(self, z: np.ndarray) -> np.ndarray:
+        node = np.zeros(len(z), dtype=int)
+        feature, threshold = np.array(self.feature), np.array(self.threshold)
+        left, right = np.array(self.left), np.array(self.right)
+        for _ in range(len(self.feature)):  # at most one step per node; stops as soon as every row is at a leaf
+            inner = left[node] >= 0
+            if not inner.any():
+                break
+            f = feature[node[inner]]
+            go_left = z[inner, f] <= threshold[node[inner]]
+            node[inner] = np.where(go_left, left[node[inner]], right[node[inner]])
+        return np.array(self.value)[node]
+
+
 class Family(BaseModel):
     """A linear score over a candidate's features, ranked within the question (a conditional logit), and a
-    calibration that turns a candidate's score and its lead over the best other candidate into a probability."""
+    calibration that turns a candidate's score and its lead over the best other candidate into a probability.
+    Optional `trees` add a boosted correction over the features and their place within the question
+    (`relative`); they see the features in the order of `weights`."""
 
     weights: dict[str, float]
     intercept: float = 0.0
     calibration: tuple[float, float, float] = (1.0, 1.0, 0.0)  # (score, lead, intercept) of a logistic
+    # weights of the within-question columns of `relative` (gap to the best, then share above), feature by feature
+    relative_weights: list[float] = Field(default_factory=list)
+    trees: list[Tree] = Field(default_factory=list)
 
     def raw(self, features: dict[str, float]) -> float:
+        if self.trees or self.relative_weights:
+            return float(self.raws([features])[0])
         # map() keeps the loop in C: a question scores a few hundred candidates, each over ~25 features
         return self.intercept + sum(map(mul, self.weights.values(), map(features.get, self.weights, _ZEROS)))
+
+    def raws(self, rows: list[dict[str, float]]) -> list[float]:
+        """The scores of one question's candidates (the trees compare each with the others)."""
+        if not rows or not (self.trees or self.relative_weights):
+            return [self.raw(f) for f in rows]
+        x = np.array([[f.get(n, 0.0) for n in self.weights] for f in rows], dtype=float)
+        s = self.intercept + x @ np.array(list(self.weights.values()))
+        z = relative(x)
+        if self.relative_weights:
+            s += z[:, x.shape[1]:] @ np.array(self.relative_weights)
+        for t in self.trees:
+            s += t.predict(z)
+        return s.tolist()
 
     def probability(self, features: dict[str, float]) -> float:
         """The calibrated probability of one candidate standing alone (no rival)."""
@@ -68,7 +128,7 @@ class Family(BaseModel):
     def probabilities(self, rows: list[dict[str, float]], keys: list[str]) -> list[float]:
         """Each candidate's probability of being the answer, given its rivals: the lead is over the best
         candidate with another text (the same value found twice is no rival)."""
-        raws = [self.raw(f) for f in rows]
+        raws = self.raws(rows)
         if not raws:
             return []
         best = max(range(len(raws)), key=raws.__getitem__)

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from answer.fit import Group, Outcome, best_threshold, calibration, conditional_logit, reliability
-from answer.ranker import Family, Ranker
+from answer.fit import Group, Outcome, best_threshold, calibration, conditional_logit, fit_family, reliability, scores
+from answer.ranker import Family, Ranker, Tree, relative
+from answer.settings import AnswerSettings
 
 
 def _groups(n: int = 40, seed: int = 1, noise: float = 0.0) -> list[Group]:
@@ -55,3 +56,65 @@ def test_ranker_threshold_is_validated():
 
     with pytest.raises(ValidationError):
         Ranker(threshold=1.5)
+
+
+def _middle_groups(n: int, seed: int) -> list[Group]:
+    """Questions of 8 candidates whose right one has its first feature nearest 0.5: a score linear in the
+    feature cannot put it first, trees can."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        x = rng.random((8, 2))
+        y = np.zeros(8, dtype=bool)
+        y[int(np.argmin(abs(x[:, 0] - 0.5)))] = True
+        out.append(Group(x, y, [str(i) for i in range(8)]))
+    return out
+
+
+def _top_right(fam: Family, gs: list[Group]) -> float:
+    return float(np.mean([g.y[int(np.argmax(scores(fam, g.x)))] for g in gs]))
+
+
+def test_boosted_trees_rank_first_what_a_linear_score_cannot():
+    train, test = _middle_groups(300, 1), _middle_groups(100, 2)
+    prior = Family(weights={"a": 0.0, "b": 0.0})
+    linear = fit_family(train, ["a", "b"], prior, 1.0, AnswerSettings())
+    boosted = fit_family(train, ["a", "b"], prior, 1.0,
+                         AnswerSettings(ranker_trees=40, ranker_tree_depth=2, ranker_learning_rate=0.3,
+                                        ranker_min_leaf=20))
+    assert boosted.trees and not linear.trees
+    assert _top_right(linear, test) < 0.4
+    assert _top_right(boosted, test) > 0.6
+    # the clearly right candidate of a small pool comes first and gets the higher probability
+    probs = boosted.probabilities([{"a": 0.02, "b": 0.5}, {"a": 0.5, "b": 0.5}, {"a": 0.97, "b": 0.5}],
+                                  ["x", "y", "z"])
+    assert probs[1] == max(probs)
+
+
+def test_boosted_family_survives_json_round_trip():
+    train = _middle_groups(100, 3)
+    fam = fit_family(train, ["a", "b"], Family(weights={"a": 0.0, "b": 0.0}), 1.0,
+                     AnswerSettings(ranker_trees=5, ranker_relative=True, ranker_min_leaf=20))
+    back = Family.model_validate_json(fam.model_dump_json())
+    rows = [{"a": float(a), "b": float(b)} for a, b in np.random.default_rng(4).random((30, 2))]
+    assert back.raws(rows) == fam.raws(rows)
+    assert back.probabilities(rows, [str(i) for i in range(30)]) == fam.probabilities(rows, [str(i) for i in range(30)])
+
+
+def test_tree_evaluates_like_sklearn():
+    from sklearn.tree import DecisionTreeRegressor
+
+    rng = np.random.default_rng(5)
+    z = rng.random((200, 3))
+    t = DecisionTreeRegressor(max_depth=3).fit(z, np.sin(6 * z[:, 0]) + z[:, 2])
+    tree = Tree(feature=[max(int(f), 0) for f in t.tree_.feature], threshold=t.tree_.threshold.tolist(),
+                left=t.tree_.children_left.tolist(), right=t.tree_.children_right.tolist(),
+                value=t.tree_.value[:, 0, 0].tolist())
+    probe = rng.random((50, 3))
+    assert np.allclose(tree.predict(probe), t.predict(probe))
+
+
+def test_relative_gives_gap_to_best_and_share_above():
+    z = relative(np.array([[1.0], [3.0], [2.0], [3.0]]))
+    assert z[:, 1].tolist() == [-2.0, 0.0, -1.0, 0.0]
+    assert z[:, 2].tolist() == [0.75, 0.0, 0.5, 0.0]
