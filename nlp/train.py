@@ -27,13 +27,16 @@ from spacy.cli.train import train as spacy_train  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
-from nlp.convert import LABELS, convert  # noqa: E402
+from nlp.convert import DEFAULT_NORNE, LABELS, convert  # noqa: E402
 from nlp.timing import best_pass_seconds  # noqa: E402
+from nlp.vectors import DIMS as VECTOR_DIMS  # noqa: E402
+from nlp.vectors import METHODS as VECTOR_METHODS  # noqa: E402
+from nlp.vectors import build as build_vectors  # noqa: E402
+from nlp.vectors import to_spacy  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / "models"
 CONFIGS = HERE / "configs"
-DEFAULT_NORNE = HERE.parent.parent / "shared" / "norne"
 # Files of model-best that inference does not need.
 JUNK = ("optimizer", "training", "vectors")
 
@@ -77,8 +80,15 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def uses_static_vectors(config: Path) -> bool:
+    """Whether the config's tok2vec reads static vectors (then `[initialize] vectors` must be given)."""
+    cfg = spacy.util.load_config(config)
+    return bool(cfg["components"]["tok2vec"]["model"]["embed"].get("include_static_vectors"))
+
+
 def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
-               adopt_seconds: float | None = None) -> dict:
+               adopt_seconds: float | None = None, vectors_method: str = "distilled",
+               vectors_dims: int = VECTOR_DIMS) -> dict:
     """Convert, train, evaluate and store one pipeline; returns the training record.
 
     `adopt` takes the model-best of an earlier run of the same config instead of training (for a run
@@ -87,6 +97,7 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
     """
     config = CONFIGS / f"{lang}.cfg"
     out_dir = MODELS / lang
+    vectors = build_vectors(norne, dims=vectors_dims, method=vectors_method) if uses_static_vectors(config) else None
     with tempfile.TemporaryDirectory(prefix=f"nlp-{lang}-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
@@ -94,6 +105,8 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
         if adopt is None:
             t0 = time.perf_counter()
             paths = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
+            if vectors:
+                paths["paths.vectors"] = str(to_spacy(vectors[0], lang, work / "vectors"))
             spacy_train(config, work / "out", overrides=paths)
             seconds = time.perf_counter() - t0
             best = work / "out" / "model-best"
@@ -115,6 +128,7 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
             "trained_on_both_standards": both,
             "adopted_checkpoint": adopt is not None,
             **data,
+            "static_vectors": vectors[1] if vectors else None,
             "test": evaluate(nlp, corpus / "test.spacy"),
             "dev": evaluate(nlp, corpus / "dev.spacy"),
             "words_per_second": words_per_second(nlp, corpus / "test.spacy"),
@@ -132,16 +146,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--own-only", action="store_true", help="train on this standard's sentences only")
     ap.add_argument("--adopt", type=Path, help="record this model-best of a stopped run instead of training")
     ap.add_argument("--adopt-seconds", type=float, help="wall time the adopted run took to reach it")
+    ap.add_argument("--vectors-method", choices=sorted(VECTOR_METHODS), default="distilled",
+                    help="static vectors (if the config reads them): e5 distilled (a) or piece embeddings (b)")
+    ap.add_argument("--vectors-dims", type=int, default=VECTOR_DIMS, help="PCA dims of the static vectors")
     args = ap.parse_args(argv)
+    vec = {"vectors_method": args.vectors_method, "vectors_dims": args.vectors_dims}
     if args.lang == "all" and not args.adopt:
         # One process per standard, one core each.
         cmd = [sys.executable, "-m", "nlp.train", "--norne", str(args.norne)]
         cmd += ["--own-only"] if args.own_only else []
+        cmd += ["--vectors-method", args.vectors_method, "--vectors-dims", str(args.vectors_dims)]
+        # built once here, not by both children at the same time
+        if any(uses_static_vectors(CONFIGS / f"{lang}.cfg") for lang in ("nb", "nn")):
+            build_vectors(args.norne, dims=args.vectors_dims, method=args.vectors_method)
         procs = [subprocess.Popen([*cmd, "--lang", lang]) for lang in ("nb", "nn")]
         return max(p.wait() for p in procs)
     if args.adopt and args.lang == "all":
         ap.error("--adopt needs --lang nb or nn")
-    rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds)
+    rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds,
+                     **vec)
     print(json.dumps({k: rec[k] for k in ("lang", "training_seconds", "words_per_second", "size_bytes")}))
     print(f"{args.lang}: test F1 {rec['test']['f']:.4f} (P {rec['test']['p']:.4f} R {rec['test']['r']:.4f})")
     return 0
