@@ -8,6 +8,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 MANIFEST = CORPUS_DIR / "manifest.toml"
+# the data shared beside the project (not shipped with it): NorNE to train the NER and the OCR context model,
+# the outside question set
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+NORNE_DIR = SHARED_DIR / "norne"
+OUTSIDE_DIR = SHARED_DIR / "outside"
 DATA_ENV = "KB_DATA"
 
 

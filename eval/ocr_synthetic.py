@@ -27,11 +27,11 @@ import argparse
 import random
 from pathlib import Path
 
-from core.config import PROJECT_ROOT
+from core.config import OUTSIDE_DIR
 from ingest.formats.ocr.repair import TOKEN_RE, apply, lexicon, repair_text
 from ingest.formats.ocr.substitutions import SUBSTITUTIONS
 
-CORPUS = PROJECT_ROOT.parent / "shared" / "outside" / "norquad-val" / "corpus"
+CORPUS = OUTSIDE_DIR / "norquad-val" / "corpus"
 SEED = 13
 # Damage that the report shows for letters other than æ/ø/å (o -> 0, l -> I) is left out: it is rare
 # and the repair treats it as a separate rule.

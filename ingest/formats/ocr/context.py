@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from core.config import CORPUS_DIR
+from core.config import CORPUS_DIR, NORNE_DIR
 from ingest.formats.ocr.lexicon import SENTENCE_BREAK, clean_source, words
 from ingest.formats.ocr.substitutions import damaged_forms
 from ingest.manifest import load_manifest
@@ -36,7 +36,7 @@ from ingest.manifest import load_manifest
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TABLE = DATA_DIR / "context_ngrams.tsv.gz"
 META = DATA_DIR / "context_ngrams.json"
-NORNE = CORPUS_DIR.parent.parent / "shared" / "norne" / "ndt"
+NORNE = NORNE_DIR / "ndt"
 NB_DOCS = ("imdi-arsrapport-2020", "kd-tildelingsbrev-2020", "imdi-fou-2020")
 NN_DOCS = ("imdi-arsrapport-2022",)
 START, END = "<s>", "</s>"

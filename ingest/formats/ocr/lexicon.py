@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from core.config import CORPUS_DIR
+from core.config import CORPUS_DIR, NORNE_DIR
 from ingest.manifest import load_manifest
 from text.clean import strip_markup
 
@@ -59,7 +59,7 @@ def _read(doc_ids: tuple[str, ...]) -> list[str]:
 
 
 GENERAL_NB_WORDS = 60000
-NORNE_NN = CORPUS_DIR.parent.parent / "shared" / "norne" / "ndt" / "nno"
+NORNE_NN = NORNE_DIR / "ndt" / "nno"
 _PLAIN = re.compile(r"[a-zæøåéèüöäàáô]+")
 
 
