@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.config import OUTSIDE_DIR
 from index.build import build_index, index_texts
 from index.embedders import get_embedder
 from index.retrievers.dense import DenseIndex, DenseSettings
@@ -249,7 +250,7 @@ def print_table(r: dict) -> None:
 # -- torch vs ONNX fp32 vs ONNX int8 ------------------------------------------------------------------------
 
 BACKENDS = {"torch": ("st", "none"), "onnx-fp32": ("onnx", "none"), "onnx-int8": ("onnx", "int8")}
-OUTSIDE_QUESTIONS = Path("/work/shared/outside/norquad-val/questions.jsonl")
+OUTSIDE_QUESTIONS = OUTSIDE_DIR / "norquad-val" / "questions.jsonl"
 PROBE = """
 import json, sys, time
 from index.embedders import get_embedder
