@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.config import OUTSIDE_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -210,7 +212,7 @@ def main() -> None:
     ap.add_argument("--dev-data", type=Path, default=Path("/work/base-data"))
     ap.add_argument("--outside-data", type=Path, default=Path("/work/nq-data"))
     ap.add_argument("--outside-questions", type=Path,
-                    default=Path("/work/shared/outside/norquad-val/questions.jsonl"))
+                    default=OUTSIDE_DIR / "norquad-val" / "questions.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "eval" / "scale_results.json")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
