@@ -41,7 +41,6 @@ FACTS_GRID = (0.0, 0.5, 1.0)
 FUSION_GRID = (("rrf", 5), ("rrf", 20), ("rrf", 60), ("score", 60))
 YEAR_GRID = (0.0, 0.1, 0.3, 0.6)
 RERANK_GRID = (0.0, 0.1, 0.25, 0.5, 1.0)
-MAX_PASSES = 4
 
 
 # The "before" row: the hand settings this replaced (RRF k=60, equal weights, facts for
@@ -56,11 +55,7 @@ HAND = SearchSettings(
 # The fit's starting point: RRF k=60, every retriever at weight 1 but facts off, year prior 0.3, second stage on
 # with zero weights. Fixed here so that a re-run does not start from its own result.
 START = SearchSettings(fusion="rrf", rrf_k=60, year_prior=0.3, weights={t: FusionWeights() for t in QueryType},
-                       rerank=RerankSettings(enabled=True, proximity=0.0, section=0.0, dedup=False))
-# A second start with the second stage already weighing in (grid midpoints): the first-stage weights that suit a
-# re-ranked list differ from those that suit the list alone, and coordinate ascent cannot move both at once. The fit
-# keeps whichever start ends higher.
-START_RERANKED = replace(START, rerank=replace(START.rerank, proximity=0.25, section=0.1, sentence=0.5))
+                       rerank=RerankSettings(enabled=True, proximity=0.0, section=0.0, sentence=0.0, dedup=False))
 
 
 @dataclass
@@ -211,11 +206,23 @@ def weight_grid(space: Space) -> list[FusionWeights]:
     return out
 
 
-def _one_pass(items: list[Item], sets: list[str], space: Space, s: SearchSettings, grid: list[FusionWeights],
-              by_type: dict[QueryType, list[Item]], sizes: dict[str, int]) -> SearchSettings:
-    """One coordinate-ascent pass: the weights of each query type (separable: a question has one type), the
-    fusion method, the weights again (they depend on the method), then year prior and second stage. Each step
-    keeps the current value among its choices, so a pass never lowers the objective."""
+def fit(items: list[Item], sets: list[str], space: Space, start: SearchSettings | None = None) -> SearchSettings:
+    """Coordinate ascent, one pass: the weights of each query type (separable: a question has one type), the
+    fusion method, the weights again (they depend on the method), then year prior and second stage."""
+    s = start or START
+    if not space.facts:
+        s = replace(s, weights={t: replace(w, facts=0.0) for t, w in s.weights.items()})
+    if not space.year_prior:
+        s = replace(s, year_prior=0.0)
+    if not space.rerank:
+        s = replace(s, rerank=replace(s.rerank, proximity=0.0, section=0.0, sentence=0.0))
+    if not space.sentence:  # the "− best-matching sentence" row
+        s = replace(s, rerank=replace(s.rerank, sentence=0.0))
+    if space.dedup is not None:
+        s = replace(s, rerank=replace(s.rerank, dedup=space.dedup))
+    sizes = {n: sum(1 for it in items if it.set_name == n) for n in sets}
+    grid = weight_grid(space)
+    by_type = {t: [it for it in items if it.qtype is t] for t in QueryType}
     for step in range(2):
         if space.per_type:
             new = dict(s.weights)
@@ -240,37 +247,6 @@ def _one_pass(items: list[Item], sets: list[str], space: Space, s: SearchSetting
         if space.dedup is None:
             s = max((replace(s, rerank=replace(s.rerank, dedup=d)) for d in (False, True)),
                     key=lambda c: objective(items, c, sets))
-    return s
-
-
-def fit(items: list[Item], sets: list[str], space: Space, start: SearchSettings | None = None) -> SearchSettings:
-    """Coordinate ascent from each start (START, START_RERANKED), pass after pass (see _one_pass); the better end
-    point, with the facts retriever and the year prior kept only where they help both sets."""
-    starts = [start] if start is not None else [START, START_RERANKED]
-    return max((_ascend(items, sets, space, s) for s in starts), key=lambda s: objective(items, s, sets))
-
-
-def _ascend(items: list[Item], sets: list[str], space: Space, s: SearchSettings) -> SearchSettings:
-    if not space.facts:
-        s = replace(s, weights={t: replace(w, facts=0.0) for t, w in s.weights.items()})
-    if not space.year_prior:
-        s = replace(s, year_prior=0.0)
-    if not space.rerank:
-        s = replace(s, rerank=replace(s.rerank, proximity=0.0, section=0.0, sentence=0.0))
-    if space.dedup is not None:
-        s = replace(s, rerank=replace(s.rerank, dedup=space.dedup))
-    sizes = {n: sum(1 for it in items if it.set_name == n) for n in sets}
-    grid = weight_grid(space)
-    by_type = {t: [it for it in items if it.qtype is t] for t in QueryType}
-    # passes until one gains nothing: the weights were chosen with the second stage still off, and one pass
-    # left them there (a data change could then strand the fit on a worse point than the settings it replaced)
-    best = -1.0
-    for _ in range(MAX_PASSES):
-        s = _one_pass(items, sets, space, s, grid, by_type, sizes)
-        score = objective(items, s, sets)
-        if score <= best + 1e-12:
-            break
-        best = score
     return keep_where_both_help(items, sets, s, by_type) if space.both_sets else s
 
 

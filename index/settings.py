@@ -52,10 +52,10 @@ class RerankSettings:
 
     enabled: bool = True
     pool: int = 50
-    # fitted (eval/fusion_fit.py, two starts): proximity, section/caption match and the best-matching sentence all
-    # carry weight; the collapse did not help
-    proximity: float = 0.5  # the query's rarest terms close together in the chunk
-    section: float = 0.25  # query terms in the section path or table caption
+    # fitted (eval/fusion_fit.py): proximity and the best-matching sentence help on both sets; section/caption
+    # match and the collapse did not
+    proximity: float = 0.25  # the query's rarest terms close together in the chunk
+    section: float = 0.0  # query terms in the section path or table caption
     sentence: float = 0.5  # the chunk's best-matching sentence (sentence vectors, index/sentences.py)
     dedup: bool = False  # collapse row groups of one table / the same passage in two letters into one hit
 
@@ -73,12 +73,11 @@ class RerankSettings:
 
 def _default_weights() -> dict[QueryType, FusionWeights]:
     """Fitted by 5-fold CV on the dev set and the outside set together (python -m eval.fusion_fit; eval/REPORT.md):
-    number questions lean on exact words and the table rows the facts point at (the second stage's sentence
-    vectors bring the model back in); English questions on the multilingual model alone (keyword search cannot
-    read them); short keyword queries on BM25 and facts."""
+    number questions lean on exact words and the table rows the facts point at; English questions on the
+    multilingual model alone (keyword search cannot read them); short keyword queries on BM25 and facts."""
     return {
-        QueryType.number: FusionWeights(keyword=1.0, semantic=0.0, facts=0.5),
-        QueryType.english: FusionWeights(keyword=0.0, semantic=1.0, facts=0.0),
+        QueryType.number: FusionWeights(keyword=2.0, semantic=1.0, facts=1.0),
+        QueryType.english: FusionWeights(keyword=0.0, semantic=1.0, facts=0.5),
         QueryType.keyword: FusionWeights(keyword=1.0, semantic=0.0, facts=1.0),
         QueryType.passage: FusionWeights(keyword=2.0, semantic=1.0, facts=0.0),
     }
@@ -89,11 +88,11 @@ class SearchSettings:
     """Query-time settings of hybrid search: fusion method and weights per query type, year prior, second stage."""
 
     fusion: str = "rrf"  # rrf | score (min-max normalised scores, weighted sum)
-    rrf_k: int = 60
+    rrf_k: int = 20
     weights: dict[QueryType, FusionWeights] = field(default_factory=_default_weights)
     # relative lift of chunks from the report of a year the question names; kept by the fit on the current
     # ingest because no question set does worse with it (eval/REPORT.md: on the older ingest it cost the outside set)
-    year_prior: float = 0.6
+    year_prior: float = 0.3
     pool: int = 50  # depth each retriever is read to before fusion
     rerank: RerankSettings = field(default_factory=RerankSettings)
 
