@@ -1,5 +1,5 @@
-"""Publish a folder built beside its destination in one rename: a crash leaves the old folder or the new, never a
-half-written one."""
+"""Publish a file or a folder built beside its destination in one rename: a crash leaves the old one or the new,
+never a half-written one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,24 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def write_file(path: Path, data: bytes | str, mode: int | None = None) -> None:
+    """Write `data` to a temp file beside `path`, fsync, then rename over it; `mode` sets its permissions (a temp
+    file is created private)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def replace_folder(tmp: Path, dest: Path) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.atomic import write_file
 from core.config import docs_dir, sources_dir
 from core.records import (
     Block,
@@ -31,22 +30,6 @@ _KINDS: dict[str, type] = {
 }
 _FIELD = {"page": "pages", "section": "sections", "block": "blocks", "table": "tables",
           "figure": "figures", "fact": "facts"}
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temp file beside `path`, fsync, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class DocumentStore:
@@ -83,8 +66,8 @@ class DocumentStore:
         for kind, field in _FIELD.items():
             for rec in getattr(doc, field):
                 lines.append(json.dumps({"type": kind, **rec.model_dump(mode="json")}, ensure_ascii=False))
-        atomic_write_text(self.source_path(doc.meta.id), source_text)
-        atomic_write_text(self.path(doc.meta.id), "\n".join(lines) + "\n")
+        write_file(self.source_path(doc.meta.id), source_text)
+        write_file(self.path(doc.meta.id), "\n".join(lines) + "\n")
 
     def read(self, doc_id: str) -> Document:
         fields: dict[str, list] = {f: [] for f in _FIELD.values()}

@@ -20,14 +20,13 @@ import gzip
 import hashlib
 import json
 import math
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from core.atomic import write_file
 from core.config import CORPUS_DIR, NORNE_DIR
 from ingest.formats.ocr.lexicon import SENTENCE_BREAK, clean_source, words
 from ingest.formats.ocr.substitutions import damaged_forms
@@ -140,12 +139,12 @@ def build(out: Path = TABLE, meta: Path = META) -> dict[str, int]:
     rows = sorted(counts.items(), key=lambda kv: (len(kv[0]), kv[0]))
     body = "".join(f"{' '.join(g)}\t{c}\n" for g, c in rows if c > 0)
     # mtime 0 so the same counts give the same bytes, and the recorded hash only moves when they do
-    _atomic_write(out, gzip.compress(body.encode("utf-8"), mtime=0))
+    write_file(out, gzip.compress(body.encode("utf-8"), mtime=0), mode=0o644)
     sizes = {"tokens": n_tokens, "bokmaal_tokens": prior_total, "rows": body.count("\n"), "confusable_forms": len(conf)}
     record = {"sha256": _sha256(out), **sizes,
               "sources": ["shared/norne/ndt/nob", "shared/norne/ndt/nno", *NB_DOCS, *NN_DOCS],
               "pairs": {d: " ".join(ws) for d, ws in sorted(conf.items())}}
-    _atomic_write(meta, (json.dumps(record, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
+    write_file(meta, json.dumps(record, ensure_ascii=False, indent=0) + "\n", mode=0o644)
     return sizes
 
 
@@ -177,19 +176,6 @@ def _general() -> dict[str, float]:
     return out
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """A reader never sees half a table: write beside it, then rename over it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -200,9 +186,9 @@ class ContextModel:
     """Interpolated trigram probabilities over the kept n-grams (Dirichlet smoothing, unigram floor)."""
 
     def __init__(self, table: Path = TABLE, meta: Path = META):
-        if _sha256(table) != json.loads(meta.read_text(encoding="utf-8"))["sha256"]:
-            raise ValueError(f"{table} does not match the sha256 in {meta}; rebuild it")
         record = json.loads(meta.read_text(encoding="utf-8"))
+        if _sha256(table) != record["sha256"]:
+            raise ValueError(f"{table} does not match the sha256 in {meta}; rebuild it")
         self.pairs: dict[str, list[str]] = {d: ws.split() for d, ws in record["pairs"].items()}
         self.bokmaal_tokens: int = record["bokmaal_tokens"]
         self.n: dict[tuple[str, ...], int] = {}
