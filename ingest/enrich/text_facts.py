@@ -410,8 +410,7 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
             nxt = figures[k + 1][0] if k + 1 < len(figures) else len(sentence)
             after = [sp[0] for sp in seps if b <= sp[0] < nxt]
             stop = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[b:])
-            own_tail = len(re.findall(r"\w+", sentence[end:own_next]))
-            hi = after[0] if after else (b + (stop.start() if stop else 0) if own_tail >= 2 else b)
+            hi = after[0] if after else (b + (stop.start() if stop else 0) if len(own_words) >= 2 else b)
         for i in range(lo, min(hi, len(chars))):
             chars[i] = " "
     return "".join(chars)
@@ -634,8 +633,9 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             same = [(a, b) for a, b, o in pending if (a, b) != (start, u_end) and o.unit == sf.unit]
             indicator = _indicator(sentence, start, u_end, others, _noun_end(sentence, u_end, sf.unit) > u_end, same)
             if sf.unit and (whole := _compound(sentence, start, sf.unit)):
-                indicator = re.sub(rf"\b{re.escape(sf.unit)}\b", whole, indicator, count=1) if re.search(
-                    rf"\b{re.escape(sf.unit)}\b", indicator) else f"{indicator} ({whole})"
+                indicator, named = re.subn(rf"\b{re.escape(sf.unit)}\b", whole, indicator, count=1)
+                if not named:
+                    indicator = f"{indicator} ({whole})"
             if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
