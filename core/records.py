@@ -147,6 +147,8 @@ class TableRow(Record):
     label: str  # first column, cleaned ("SP13: Andel ... innen 6 måneder")
     cells: list[Cell]  # the remaining columns, aligned with Table.columns[1:]
     span: Span | None = None
+    # where the row itself lies: a table running over pages has rows on each of them
+    page: PageRef = Field(default_factory=PageRef)
 
 
 class Table(Record):
@@ -164,6 +166,13 @@ class Table(Record):
     page: PageRef = Field(default_factory=PageRef)
     span: Span
     style: Literal["tab", "space", "ocr", "pdf", "text"] = "text"
+
+    def row_page(self, i: int) -> PageRef:
+        """Where row `i` lies: its own page where the evidence gives one, else the table's."""
+        own = self.rows[i].page
+        if own.certainty != PageCertainty.unknown or own.estimate is not None:
+            return own
+        return self.page
 
 
 class NamedFigure(Record):
@@ -272,6 +281,10 @@ class ParsedDocument(Record):
     warnings: list[str] = Field(default_factory=list)
     # offsets where a page ends without a number, where the export shows it (pdftotext's blank page bottoms)
     page_bottoms: list[int] = Field(default_factory=list)
+    # where a part with its own page numbering begins (a letter bundle's next letter or appendix, at its p. 1)
+    numbering_starts: list[int] = Field(default_factory=list)
+    # page starts the format's own evidence gives inside those parts: (offset, page, exact)
+    page_starts: list[tuple[int, int, bool]] = Field(default_factory=list)
 
 
 Block.model_rebuild()

@@ -80,6 +80,13 @@ def merge_pages(refs: Iterable[PageRef]) -> PageRef:
     return merged
 
 
+def rows_page(table: Table, rows: list[int]) -> PageRef:
+    """Where a group of a table's rows lies: from the rows' own pages where the evidence gives them (a long
+    table runs over pages), else the table's."""
+    refs = [table.row_page(i) for i in rows]
+    return table.page if all(r is table.page for r in refs) else merge_pages(refs)
+
+
 def _hull(refs: list[PageRef]) -> PageRef:
     """The evidence of all parts together: one page, or the range from the lowest to the highest."""
     # an estimate alone is not evidence of where the chunk lies: only pages and ranges the source gave
@@ -342,7 +349,8 @@ class _DocChunker:
                 if gi == len(groups) - 1:
                     body += tail
                 self._add(
-                    text="\n".join([caption, *body]), span=union_span(s for _, _, s in group), page=t.page,
+                    text="\n".join([caption, *body]), span=union_span(s for _, _, s in group),
+                    page=rows_page(t, [i for i, _, _ in group]),
                     section_path=t.section_path, kinds=["table"], lang=self._section_lang(t.section_id),
                     table_id=t.id, figure_ids=self.figures_by_table.get(t.id, []),
                     rows=[i for i, _, _ in group], row_spans=[s for _, _, s in group],

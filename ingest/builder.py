@@ -143,12 +143,18 @@ class DocBuilder:
             for rec in [*self.sections, *self.blocks, *self.tables, *self.figures]:
                 if rec.page.certainty == PageCertainty.unknown:
                     rec.page = pages.for_span(rec.span)
+            for row in (r for t in self.tables for r in t.rows):
+                if row.span is not None and row.page.certainty == PageCertainty.unknown:
+                    row.page = pages.for_span(row.span)
             for t in self.tables:
                 for f in self.figures:
                     if f.table_id == t.id and f.page.certainty == PageCertainty.unknown:
                         f.page = t.page
         return ParsedDocument(
             pages=pages.pages(source) if pages is not None else [],
+            numbering_starts=list(pages.restarts) if pages is not None else [],
+            page_starts=pages.page_starts(source) if pages is not None and source is not None and pages.restarts
+            else [],
             sections=self.sections,
             blocks=self.blocks,
             tables=self.tables,

@@ -227,9 +227,10 @@ class PageEstimator:
     """
 
     def __init__(self, items: Sequence[Item], pins: Sequence[Pin], n_chars: int, newlines: np.ndarray | None = None,
-                 uniform: bool = False, bottoms: Sequence[int] = ()):
+                 uniform: bool = False, bottoms: Sequence[int] = (), theta: np.ndarray | None = None):
         self.mass = Mass(items, n_chars, newlines)
-        self.theta = fit_weights(self.mass, pins, uniform=uniform)
+        # `theta`: weights fitted elsewhere in the same document, for a stretch with too few pins of its own
+        self.theta = fit_weights(self.mass, pins, uniform=uniform) if theta is None else theta
         self._set_pins(clean_pins(pins))
         self.anchors = list(self.pins)
         self.reach = (0, 2**62)  # the source stretch whose page numbering the pins speak for

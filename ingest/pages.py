@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.records import WIDEST_ESTIMATE, Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from core.records import WIDEST_ESTIMATE, Page, PageCertainty, PageRef, ParsedDocument, Span
 from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, error_bound, newline_offsets
 
 
@@ -21,6 +22,7 @@ class PageMap:
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     refs: list[PageRef] = field(default_factory=list)
+    restarts: list[int] = field(default_factory=list)  # offsets where a part restarts its numbering at p. 1
 
     def add(self, start: int, end: int, ref: PageRef) -> None:
         if end <= start:
@@ -55,6 +57,19 @@ class PageMap:
         if first == last:
             return a
         return PageRef(certainty=PageCertainty.range, first=min(first, last), last=max(first, last))
+
+    def page_starts(self, source: str) -> list[tuple[int, int, bool]]:
+        """Where a page begins by this evidence: a one-page segment right after (blank text between) the
+        segment of the page before; exact when both are."""
+        singles = [(s, e, r) for s, e, r in zip(self.starts, self.ends, self.refs, strict=True)
+                   if r.page is not None and r.certainty in (PageCertainty.exact, PageCertainty.estimated)
+                   and r.first in (None, r.page) and r.last in (None, r.page)]
+        out = []
+        for (_, e1, r1), (s2, _, r2) in zip(singles, singles[1:], strict=False):
+            if r2.page == r1.page + 1 and s2 >= e1 and not source[e1:s2].strip():  # type: ignore[operator]
+                exact = r1.certainty == PageCertainty.exact and r2.certainty == PageCertainty.exact
+                out.append((s2, r2.page, exact))
+        return out
 
     def pages(self, source: str | None = None) -> list[Page]:
         """Pages with an exact or estimated single number, in order."""
@@ -150,18 +165,58 @@ LAST_PAGE_SLACK = 1.2  # a last page a little fuller than any other is still one
 
 
 def estimate_document(parsed: ParsedDocument, source: str, fmt: str,
-                      table: dict[str, dict[str, int]] | None = None) -> PageEstimator:
-    """Give every record that is not exact a best-estimate page and its measured error bound."""
-    est = PageEstimator(document_items(parsed), document_pins(parsed, source, fmt), len(source),
-                        newline_offsets(source), bottoms=document_bottoms(parsed, source, fmt))
-    est.reach = numbering_reach(parsed.blocks, est.anchors)
-    est.last_page = page_count(parsed, source)
-    estimate_records([*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures], est, table)
-    parsed.pages = estimated_pages(parsed, source, est, table)
-    return est
+                      table: dict[str, dict[str, int]] | None = None) -> RunEstimator:
+    """Give every record that is not exact a best-estimate page and its measured error bound.
+
+    A document whose parts restart their page numbering (a letter bundle's letters and appendices)
+    is estimated part by part: the first numbering from the document's page records, each later part
+    from the page starts its own evidence gives, at the rate calibrated on the first."""
+    items, nl = document_items(parsed), newline_offsets(source)
+    runs = numbering_runs(parsed, len(source))
+    first_end = runs[0][1]
+    est = PageEstimator(items, [p for p in document_pins(parsed, source, fmt) if p.offset < first_end], len(source),
+                        nl, bottoms=[b for b in document_bottoms(parsed, source, fmt) if b < first_end])
+    est.reach = (0, first_end)
+    est.last_page = page_count(parsed, source) if len(runs) == 1 else None
+    ests = [est]
+    for start, end in runs[1:]:
+        pins = [Pin(start, 1, False, "counted")]  # a part with its own numbering opens its page 1
+        pins += [Pin(o, n, exact, "counted") for o, n, exact in parsed.page_starts if start < o < end]
+        run = PageEstimator(items, pins, len(source), nl, theta=est.theta)
+        run.reach = (start, end)
+        ests.append(run)
+    runner = RunEstimator(ests)
+    records = [*parsed.blocks, *parsed.sections, *parsed.tables, *parsed.figures]
+    records += [r for t in parsed.tables for r in t.rows if r.span is not None]
+    estimate_records(records, runner, table)
+    parsed.pages = estimated_pages(parsed, source, est, table)  # page numbers name the first numbering's pages
+    return runner
 
 
-def estimate_records(records: list, est: PageEstimator, table: dict[str, dict[str, int]] | None = None) -> None:
+class RunEstimator:
+    """Estimates from one PageEstimator per numbering run, each answering inside its own stretch."""
+
+    def __init__(self, runs: list[PageEstimator]):
+        self.runs = runs
+        self.starts = [r.reach[0] for r in runs]
+        self.reach = (runs[0].reach[0], runs[-1].reach[1])
+
+    def at(self, offsets: Sequence[int]) -> list[Estimate]:
+        out: list[Estimate | None] = [None] * len(offsets)
+        by_run: dict[int, list[int]] = {}
+        for i, x in enumerate(offsets):
+            by_run.setdefault(bisect.bisect_right(self.starts, x) - 1, []).append(i)
+        for k, idx in by_run.items():
+            run = self.runs[k] if k >= 0 else None
+            if run is None or not all(run.reach[0] <= offsets[i] < run.reach[1] for i in idx):
+                raise ValueError("an offset outside the document's numbering runs")
+            for i, e in zip(idx, run.at([offsets[i] for i in idx]), strict=True):
+                out[i] = e
+        return out  # type: ignore[return-value]
+
+
+def estimate_records(records: list, est: PageEstimator | RunEstimator,
+                     table: dict[str, dict[str, int]] | None = None) -> None:
     """Each record that is not exact gets the estimate at its span's start, inside its own evidence."""
     lo, hi = est.reach
     todo = [r for r in records if r.page.certainty != PageCertainty.exact and lo <= r.span.start < hi]
@@ -171,19 +226,25 @@ def estimate_records(records: list, est: PageEstimator, table: dict[str, dict[st
             rec.page = ref
 
 
-def numbering_reach(blocks: list[Block], pins: list[Pin]) -> tuple[int, int]:
-    """The source stretch the pins' page numbering covers: it ends where a later block's own evidence
-    gives a page well below the last pin (a letter bundle's next letter restarts at page 1)."""
-    if not pins:
-        return 0, 0
-    last = pins[-1]
-    hi = min((b.span.start for b in blocks if b.span.start > last.offset
-              and (p := b.page.page if b.page.page is not None else b.page.first) is not None
-              and p < last.page - RESTART_DROP), default=2**62)
-    return 0, hi
+def numbering_runs(parsed: ParsedDocument, n_chars: int) -> list[tuple[int, int]]:
+    """Source stretches with one page numbering each: the format's own part starts where it knows them,
+    else the first numbering runs until a block's own evidence falls well below the highest page so
+    far (a next letter that restarts at page 1), and the rest is left without estimates."""
+    if parsed.numbering_starts:
+        cuts = sorted(o for o in set(parsed.numbering_starts) if 0 < o < n_chars)
+        return list(zip([0, *cuts], [*cuts, n_chars], strict=True))
+    top = None
+    for b in sorted(parsed.blocks, key=lambda b: b.span.start):
+        p = b.page.page if b.page.page is not None else b.page.first
+        if p is None:
+            continue
+        if top is not None and p < top - RESTART_DROP:
+            return [(0, b.span.start)]
+        top = p if top is None else max(top, p)
+    return [(0, n_chars)]
 
 
-RESTART_DROP = 5  # pages below the last pin that mean a new numbering, not a rough range
+RESTART_DROP = 5  # pages below the highest so far that mean a new numbering, not a rough range
 
 
 def estimate_ref(ref: PageRef, e: Estimate, table: dict[str, dict[str, int]] | None = None) -> PageRef | None:

@@ -48,8 +48,8 @@ def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]
             id="", doc_id=doc.meta.id, indicator=cf.indicator, value=cf.value, unit=cf.unit, year=cf.year,
             period=cf.period, qualifier=cf.qualifier, context=cf.context, source_kind="table",
             table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
-            block_id=block.id if block else None, section_path=list(table.section_path), page=table.page,
-            span=row.span or table.span, entities=ents,
+            block_id=block.id if block else None, section_path=list(table.section_path),
+            page=table.row_page(cf.row), span=row.span or table.span, entities=ents,
         ))
     return out
 
@@ -75,7 +75,7 @@ def _comment_facts(doc: Document, table: Table, block: Block | None, source: str
                 out.append(_text_fact(doc, sf, span, exact, block).model_copy(update={
                     "source_kind": "table", "table_id": table.id, "row": i, "column": column,
                     "context": table.title or table.caption, "section_path": list(table.section_path),
-                    "page": table.page,
+                    "page": table.row_page(i),
                 }))
     return out
 

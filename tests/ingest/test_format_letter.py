@@ -308,7 +308,7 @@ def test_tillegg_pages_restart_per_letter(doc, source):
 
 def test_statistics_pages_only_next_to_their_footer(source):
     """Vedlegg 2's footer `5` dates the row it ends (p. 5) and the row it splits (p. 6); the rows above it lie
-    on the appendix's own pp. 1–5, the rows below on no known page."""
+    on the appendix's own pp. 1–5, the rows below on no page the evidence gives."""
     lines = split_lines(source)
     parts = split_parts(lines, mark_debris(lines))
     pages = build_page_map(lines, parts)
@@ -319,6 +319,15 @@ def test_statistics_pages_only_next_to_their_footer(source):
     assert pages.at(row_13b) == PageRef.exact(6)
     assert pages.at(source.index("14 Deltakere registrert i NIR")).certainty == PageCertainty.unknown
     assert pages.at(source.index("1 Totalt antall personer i mottak")) == PageRef.span_of(1, 5)
+
+
+def test_each_part_restarts_its_numbering_with_page_starts_of_its_own(doc, source):
+    """The parser says where a part with its own numbering begins, and which page starts its evidence
+    gives inside it (Vedlegg 2's footer `5`: page 6 begins after it, exact on both sides)."""
+    assert len(doc.numbering_starts) == 11  # vedlegg 1–3 and tillegg nr. 1–8
+    assert source[doc.numbering_starts[1]:].lstrip().startswith("Statistikkrapportering 2020")
+    five = _line_offset(source, "5")
+    assert (source.index("B: Deltakere registrert i NIR", five), 6, True) in doc.page_starts
 
 
 def test_other_letter_shaped_text_gets_no_bundle_structure():

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span
+from core.records import Block, Page, PageCertainty, PageRef, ParsedDocument, Span, Table, TableRow
 from eval.ingest_fixtures import FIXTURES
-from index.chunking import merge_pages
+from index.chunking import merge_pages, rows_page
 from ingest.formats import get_parser
 from ingest.page_estimate import Estimate, Item, PageEstimator, Pin, clean_pins, error_bound, snap_subset
-from ingest.pages import document_pins, estimate_ref, numbering_reach, page_count
+from ingest.pages import PageMap, document_pins, estimate_document, estimate_ref, numbering_runs, page_count
 
 PAGE = 3000  # characters of prose that fill a page in the made-up documents below
 
@@ -194,5 +194,45 @@ def test_pins_come_from_neighbouring_page_records_and_exact_only_when_both_are()
 def test_estimates_stop_where_the_next_letter_restarts_at_page_one():
     blocks = [_block(0, 0, 100, PageRef.exact(20)), _block(1, 100, 200, PageRef.estimated(21)),
               _block(2, 200, 300, PageRef.estimated(1))]
-    lo, hi = numbering_reach(blocks, [Pin(0, 20, True)])
-    assert (lo, hi) == (0, 200)
+    assert numbering_runs(ParsedDocument(blocks=blocks), 300) == [(0, 200)]  # the rest: no estimates
+    # a rough range a few pages below the highest page is not a new numbering
+    rough = [_block(0, 0, 100, PageRef.exact(20)), _block(1, 100, 200, PageRef.span_of(17, 21))]
+    assert numbering_runs(ParsedDocument(blocks=rough), 200) == [(0, 200)]
+
+
+def test_parts_the_format_numbers_apart_are_estimated_each_from_its_own_page_starts():
+    """Three pages of prose, then an appendix numbered from 1 whose page 3 begins at a known offset: its text
+    past that is extrapolated from page 3 of the appendix, not from the main document's pages."""
+    main = [_block(i, i * PAGE, (i + 1) * PAGE, PageRef.exact(i + 1)) for i in range(3)]
+    appendix = [_block(3 + i, (3 + i) * PAGE, (4 + i) * PAGE, PageRef.unknown()) for i in range(4)]
+    source = "x" * (7 * PAGE)
+    parsed = ParsedDocument(
+        blocks=main + appendix,
+        pages=[Page(number=i + 1, certainty=PageCertainty.exact, span=Span(start=i * PAGE, end=(i + 1) * PAGE))
+               for i in range(3)],
+        numbering_starts=[3 * PAGE], page_starts=[(5 * PAGE, 3, True)])
+    assert numbering_runs(parsed, len(source)) == [(0, 3 * PAGE), (3 * PAGE, 7 * PAGE)]
+    estimate_document(parsed, source, "text")
+    assert [b.page.turn_to for b in appendix] == [1, 2, 3, 4]
+    assert all(b.page.error is not None for b in appendix)
+    assert [b.page.turn_to for b in main] == [1, 2, 3]
+
+
+def test_page_starts_of_a_page_map_need_the_page_before_right_above():
+    pm = PageMap()
+    source = "a" * 100 + "\n \n" + "b" * 100 + "c" * 100
+    pm.add(0, 100, PageRef.exact(5))
+    pm.add(103, 203, PageRef.exact(6))
+    pm.add(203, 303, PageRef.estimated(8))  # a page skipped: no start
+    pm.add(0, 303, PageRef.span_of(1, 9))  # a range is no page start
+    assert pm.page_starts(source) == [(103, 6, True)]
+
+
+def test_a_group_of_table_rows_cites_where_its_rows_lie_not_where_the_table_begins():
+    rows = [TableRow(label=f"r{i}", cells=[], span=Span(start=i * 10, end=i * 10 + 9)) for i in range(4)]
+    table = Table(id="d:t000", doc_id="d", rows=rows, span=Span(start=0, end=40), page=PageRef.span_of(1, 5))
+    assert rows_page(table, [2, 3]) is table.page  # rows without pages of their own: the table's
+    rows[2].page = PageRef.exact(6)
+    rows[3].page = PageRef.unknown().with_estimate(7, 2)
+    assert rows_page(table, [2, 3]) == PageRef.exact(6)  # where the group begins
+    assert rows_page(table, [3]).label() == "ca. s. 7 (±2)"

@@ -40,3 +40,18 @@ def test_every_block_of_the_2022_report_gets_an_estimate_no_wider_than_five_page
     pages = [b.page.turn_to for b in sorted(parsed.blocks, key=lambda b: b.span.start) if b.page.turn_to]
     assert sum(1 for a, b in zip(pages, pages[1:], strict=False) if b < a) <= 3
     assert {p.number for p in parsed.pages} >= set(range(5, 120, 10))
+
+
+def test_every_part_of_the_letter_bundle_gets_a_bounded_page_and_a_long_table_its_rows_pages():
+    """Each letter and appendix is estimated from its own page starts; Vedlegg 2's rows below its footer `5`
+    lie on its pp. 6 ff. although the table they belong to begins on pp. 1–5."""
+    fmt, text, parsed = parse_corpus(["kd-tildelingsbrev-2020"])["kd-tildelingsbrev-2020"]
+    estimate_document(parsed, text, fmt)
+    assert all(b.page.certainty == PageCertainty.exact or b.page.error is not None for b in parsed.blocks)
+    assert all((b.page.error or 0) <= 5 for b in parsed.blocks)
+    five = text.index("\n5 \n", text.index("Statistikkrapportering 2020"))
+    table = next(t for t in parsed.tables if t.span.start < five < t.span.end)
+    assert table.page.first == 1
+    below = [r.page.turn_to for r in table.rows if r.span is not None and r.span.start > five]
+    above = [r.page.turn_to for r in table.rows if r.span is not None and r.span.end < five]
+    assert below and min(below) >= 6 and max(above) <= 5

@@ -11,7 +11,11 @@
   from indented lines alone are `estimated`.
 * Vedlegg 2 (table cells are indented too): only the footer `5` is used, for
   the table row it ends (p. 5) and the row it splits (p. 6); the appendix numbers its
-  own pages, so the rows above its footer lie on pp. 1–5. Below it no page is known.
+  own pages, so the rows above its footer lie on pp. 1–5. Below it the evidence gives no page;
+  the estimate runs on from p. 6 (ingest/pages.py).
+
+Every part after the main letter restarts the numbering (`PageMap.restarts`), so the page
+estimates work part by part.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ def build_page_map(lines: list[Line], parts: list[Part], kinds: tuple[str, ...] 
     for p in parts:
         if kinds is not None and p.kind not in kinds:
             continue
+        if p.kind != MAIN and p.first < len(lines):
+            pm.restarts.append(lines[p.first].start)  # every appendix and later letter numbers its own pages
         if p.kind == MAIN:
             _anchored(pm, lines, p)
         elif p.kind in (INSTRUCTION, SUPPLEMENT):
