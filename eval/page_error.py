@@ -3,7 +3,7 @@
     python -m eval.page_error                 # measure, write ingest/page_error.json and eval/page_error.png
     python -m eval.page_error --chunks DATA   # also count chunks exact / ±2 / ±5 / wider in an ingested data folder
 
-Two measurements, each for the density model and for a straight line (every source character the
+Three measurements, each for the density model and for a straight line (every source character the
 same weight) between the same pins:
 
 * leave-one-out over the exact pins of the bundled corpus (the footers of the 2022 report, the
@@ -11,11 +11,14 @@ same weight) between the same pins:
   the blocks it made exact (the pages on both sides of it) are estimated from the other exact pins,
   and so is the held-out page break itself (its last character and its first: every anchor counts);
   TOC entries (2020 report, FoU appendix) are held out the same way against their TOC page;
+* extrapolation on the same documents: the evidence cut off at each exact anchor (every pin after
+  it, or before it, dropped) and the exact pages up to 12 pages beyond estimated, as the text after
+  a report's last page number is;
 * generated PDFs turned into text without page breaks (eval/page_synth.py), where every page is
   known, with surviving anchors every K pages.
 
 The bound per kind of stretch (between exact pins / next to a soft pin / extrapolated, by distance
-to the nearest pin) is the 90th percentile of |estimate − truth| over both.
+to the nearest pin) is the 90th percentile of |estimate − truth| over all three.
 """
 
 from __future__ import annotations
@@ -108,6 +111,43 @@ def corpus_loo(corpus: dict[str, tuple[str, str, ParsedDocument]]) -> list[dict]
     return out
 
 
+def corpus_extrapolation(corpus: dict[str, tuple[str, str, ParsedDocument]], reach: int = 12) -> list[dict]:
+    """Extrapolation measured on the corpus: the evidence is cut off at each exact anchor in turn (every pin
+    after it dropped, or every pin before it), and the exact pages up to `reach` pages beyond it are
+    estimated from what is left, as the text after a report's last page number is (one sample per page:
+    its median block). No page-break signs beyond the cut: the worst case, an export without them."""
+    out: list[dict] = []
+    for doc_id in (d for d in LOO_DOCS if d in corpus):
+        fmt, text, parsed = corpus[doc_id]
+        items = document_items(parsed)
+        nl = newline_offsets(text)
+        pins = clean_pins(document_pins(parsed, text, fmt))
+        exact_blocks = [b for b in parsed.blocks if b.page.certainty == PageCertainty.exact and b.page.page]
+        for cut in (p for p in pins if p.exact):
+            for forward in (True, False):
+                kept = [p for p in pins if (p.offset <= cut.offset if forward else p.offset >= cut.offset)]
+                truth = [b for b in exact_blocks if beyond(b, cut, forward, reach)]
+                if not truth:
+                    continue
+                for method in METHODS:
+                    est = PageEstimator(items, kept, len(text), nl, uniform=method == "line")
+                    by_page: dict[int, list] = {}
+                    for b, e in zip(truth, est.at([b.span.start for b in truth]), strict=True):
+                        by_page.setdefault(b.page.page, []).append(e)
+                    for page, es in by_page.items():
+                        es.sort(key=lambda e, page=page: abs(e.page - page))
+                        e = es[len(es) // 2]
+                        out.append(sample("extrap", method, e.page, page, e.mode, e.distance, doc_id))
+    return out
+
+
+def beyond(b, cut: Pin, forward: bool, reach: int) -> bool:
+    """An exact block on a page past the cut (after it, or before the page that ends at it), within reach."""
+    if forward:
+        return b.span.start > cut.offset and cut.page < b.page.page <= cut.page + reach
+    return b.span.start < cut.offset and cut.page - reach <= b.page.page < cut.page - 1
+
+
 def synth_docs() -> list:
     from eval.page_synth import corpus
 
@@ -170,7 +210,9 @@ def error_table(samples: list[dict]) -> dict:
     order = [*map(str, BUCKETS), "inf"]
     # the held-out page breaks repeat the leave-one-out anchors at their most ambiguous point: they are
     # reported, but would count each anchor twice here
-    density = [s for s in samples if s["method"] == "density" and s["mode"] != "none" and s["source"] != "break"]
+    # a spread estimate's bound is the pages its pin leaves open (ingest/page_estimate.py), not measured
+    density = [s for s in samples if s["method"] == "density" and s["mode"] not in ("none", "spread")
+               and s["source"] != "break"]
     table: dict[str, dict[str, dict]] = {}
     for mode in sorted({s["mode"] for s in density}):
         rows: dict[str, dict] = {}
@@ -204,7 +246,7 @@ def error_table(samples: list[dict]) -> dict:
 
 def summary(samples: list[dict]) -> dict:
     out: dict = {}
-    for src in ("loo", "break", "toc", "synth"):
+    for src in ("loo", "break", "extrap", "toc", "synth"):
         for method in METHODS:
             errs = [s["error"] for s in samples if s["source"] == src and s["method"] == method]
             out[f"{src}/{method}"] = stats(errs)
@@ -226,10 +268,11 @@ def plot(samples: list[dict], path: Path = PLOT) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 5, figsize=(21, 4))
+    fig, axes = plt.subplots(1, 6, figsize=(25, 4))
     panels = (("loo", None, "Leave-one-out, all exact anchors (corpus)"),
               ("loo", "imdi-arsrapport-2022", "Leave-one-out, 2022 report (7 footers)"),
               ("break", "imdi-arsrapport-2022", "Held-out page breaks, 2022 report"),
+              ("extrap", None, "Extrapolated past a cut-off anchor (corpus)"),
               ("synth", None, "Generated PDFs as text (5 layouts)"),
               ("toc", None, "Held-out TOC entries (2020, FoU)"))
     for ax, (src, doc, title) in zip(axes, panels, strict=True):
@@ -296,7 +339,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-write", action="store_true", help="measure only, do not rewrite the error table")
     args = ap.parse_args(argv)
     if not args.chunks:
-        samples = corpus_loo(parse_corpus()) + synth_samples(synth_docs())
+        corpus = parse_corpus()
+        samples = corpus_loo(corpus) + corpus_extrapolation(corpus) + synth_samples(synth_docs())
         table = error_table(samples)
         result = {"summary": summary(samples), "by_stretch": table,
                   "p90": {m: {b: {"p90": v["p90"], "n": v["n"]} for b, v in bs.items()} for m, bs in table.items()}}

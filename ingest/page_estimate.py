@@ -81,7 +81,8 @@ class Pin:
 @dataclass(frozen=True)
 class Estimate:
     coord: float  # continuous page position: 63.4 is 40 % down page 63
-    mode: str  # "exact" (between two exact pins), "soft" (a soft pin on a side), "extrapolated", "none"
+    mode: str  # "exact" (between two exact pins), "soft" (a soft pin on a side), "extrapolated", "none",
+    # "spread" (before the first pin, with more text than the pages before it hold at the rate: see _coords)
     # (snapped page bottoms refine the position but do not name the stretch)
     distance: float  # pages to the nearest pin used
     # the pages the evidence itself leaves open: after the pin before (or page 1), up to the pin after
@@ -284,7 +285,8 @@ class PageEstimator:
             else:
                 near = a if a is not None else b
                 assert near is not None
-                out.append(Estimate(coord, "extrapolated", abs(coord - near.page), lo, hi))
+                mode = "spread" if a is None and self.front_spread() else "extrapolated"
+                out.append(Estimate(coord, mode, abs(coord - near.page), lo, hi))
         return out
 
     def _open_pages(self, x: int, exact: list[Pin]) -> tuple[int, int | None]:
@@ -302,6 +304,10 @@ class PageEstimator:
             hi = soft_hi if hi is None else min(hi, soft_hi)
         return lo, None if hi is None else max(hi, lo)
 
+    def front_spread(self) -> bool:
+        """The text before the first pin is more than the pages that pin leaves before it hold at the fitted rate."""
+        return bool(self.pins) and self.pin_mass[0] > 0 and self.pins[0].page - self.pin_mass[0] < 1.0
+
     def _coords(self, offsets: Sequence[int]) -> list[float]:
         m = self.mass.at(list(offsets)) @ self.theta
         out = []
@@ -318,7 +324,13 @@ class PageEstimator:
                 out.append(a.page + max(0.0, mx - self.pin_mass[j - 1]))
             else:
                 assert b is not None
-                out.append(max(b.page - max(0.0, self.pin_mass[j] - mx), 1.0))
+                before = self.pin_mass[j]  # pages' worth of text before the first pin
+                if self.front_spread():
+                    # more text than those pages hold at the rate fitted elsewhere (denser front matter: key
+                    # figure tables, small type): squeeze it evenly into them rather than pile the excess on p. 1
+                    out.append(1.0 + (b.page - 1.0) * max(0.0, mx) / before)
+                else:
+                    out.append(max(b.page - max(0.0, before - mx), 1.0))
         if self.last_page is not None:  # extrapolation never runs past the page count the export gives
             out = [min(c, self.last_page + 0.999) for c in out]
         return out
@@ -380,6 +392,10 @@ def error_table() -> dict[str, dict[str, int]]:
 
 def error_bound(est: Estimate, table: dict[str, dict[str, int]] | None = None) -> int | None:
     """The measured bound for this kind of stretch; a farther bucket's when this one was never measured."""
+    if est.mode == "spread":
+        # the fitted rate is known to be wrong there and nothing measures by how much, so the bound is every
+        # page the first pin leaves open
+        return None if est.hi is None else est.hi - est.lo
     table = error_table() if table is None else table
     row = table.get(est.mode)
     if not row:

@@ -78,6 +78,21 @@ def test_extrapolation_uses_the_fitted_rate_and_says_so():
     assert e.mode == "extrapolated" and e.page == 35 and 14 < e.distance < 16
 
 
+def test_more_text_before_the_first_pin_than_its_pages_hold_is_squeezed_into_them_with_all_as_bound():
+    """Page 4 begins after six pages' worth of text at the fitted rate (denser front matter): that text is
+    squeezed into pages 1–3, not piled on page 1, and no measured bound is claimed for it."""
+    items, starts = _doc(13, figure_every=0)
+    est = PageEstimator(items, [Pin(starts[6], 4, True), Pin(starts[9], 7, True)], items[-1].end)
+    first, middle, last = est.at([starts[0], starts[3], starts[6] - 1])
+    assert est.front_spread() and {first.mode, middle.mode, last.mode} == {"spread"}
+    assert (first.page, middle.page, last.page) == (1, 2, 3)
+    assert error_bound(middle, TABLE) == 2  # pages 1–3 left open by the pin
+    assert estimate_ref(PageRef.unknown(), middle, TABLE).label() == "ca. s. 2 (±1)"
+    # text that fits: ordinary extrapolation, with its measured bound
+    plain = PageEstimator(items, [Pin(starts[6], 10, True), Pin(starts[9], 13, True)], items[-1].end)
+    assert not plain.front_spread() and plain.at([starts[1]])[0].mode == "extrapolated"
+
+
 def test_pins_must_rise_and_an_exact_pin_beats_a_soft_one():
     pins = clean_pins([Pin(0, 3, False), Pin(100, 2, False), Pin(200, 5, False), Pin(300, 4, True), Pin(400, 6, True)])
     assert [(p.offset, p.page) for p in pins] == [(0, 3), (300, 4), (400, 6)]
