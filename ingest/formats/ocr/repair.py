@@ -28,7 +28,7 @@ from pathlib import Path
 
 from core.records import OcrRepairStats
 from ingest.formats.ocr import context
-from ingest.formats.ocr.language import OTHER_RATIO, document_language, other_standard_form
+from ingest.formats.ocr.language import document_language, other_standard_form
 from ingest.formats.ocr.substitutions import SUBSTITUTIONS, damaged_forms
 from text.years import YEAR_RE
 
@@ -79,6 +79,8 @@ REAL_WORD_MARGIN = 6.0  # how much likelier a reading of a real word must be, da
 # is that much likelier for a token that only reads as a compound of other words (`formidlingsbyrder`):
 # a document repeats its own words far more often than the general lists expect.
 DOC_BONUS = math.log(20.0)
+# how much more frequent in the document's standard an æ/ø/å reading of its other-standard word must be
+VARIANT_RATIO = 5.0
 # One capital and a 3/8, the OCR's form of `Så`, `Nå`, `Få`; codes look the same (`K3`, `S3`), so context decides.
 _CODED_WORD = re.compile(r"[A-ZÆØÅ][38]")
 SHORT_VERBS = {"gi", "ta", "få", "gå", "nå", "se", "bo", "ha", "slå", "stå", "tro", "be", "dø", "si", "la"}
@@ -313,6 +315,7 @@ def repair_text(text: str, lang: str | None = None) -> tuple[str, list[Repair]]:
     lang = lang or document_language(text)
     toks = _tokenise(text, lex)
     _choose(toks, lex, text, lang)
+    _other_standard(toks, lex, text, lang)
     _function_words(toks, lex, text)
     _coded_words(toks, lex, text, lang)
     _real_words(toks, text, lex, lang)
@@ -459,9 +462,6 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None, lang: str = 
     options = [r for r in options if not r.weak or any(own.get(p, 0) for p in r.parts)]
     if not options:
         return None
-    variant = _own_standard_variant(raw_l, plain_reading, options, lex, lang)
-    if variant is not None:
-        return variant.text
     best = max(options, key=ctx)
     if best.text == raw_l or best.subs == 0:
         return None
@@ -490,18 +490,26 @@ def _head_repair(r: Reading, plain: Reading | None, own: dict[str, float]) -> bo
         and r.parts[:-1] == plain.parts[:-1] and all(own.get(p, 0) > 0 for p in r.parts[:-1])
 
 
-def _own_standard_variant(raw_l: str, plain: Reading | None, options: list[Reading], lex: Lexicon,
-                          lang: str) -> Reading | None:
+def _other_standard(toks: list[_Tok], lex: Lexicon, text: str, lang: str) -> None:
     """`handtere` in a Bokmål report is `håndtere`, `fra` in a Nynorsk one `frå`: a word of the other standard
-    whose æ/ø/å reading is a word of the document's own standard, OTHER_RATIO times as frequent there."""
-    if plain is None or len(plain.parts) != 1 or not lex.other_standard(raw_l, lang):
-        return None
-    floor = OTHER_RATIO * lex.share(raw_l, lang)
-    # only æ/ø/å readings: the standards differ there, and that is where the OCR hides a letter
-    variants = [r for r in options if r.subs and len(r.parts) == 1 and r.text == r.first
-                and _channel(raw_l, r.text) is not None
-                and lex.share(r.text, lang) > floor and not lex.other_standard(r.text, lang)]
-    return max(variants, key=lambda r: r.score, default=None)
+    whose æ/ø/å reading is a word of the document's own standard, VARIANT_RATIO times as frequent there.
+
+    Names and foreign words (`Hold Your Hand`) are left alone: capitalised inside a sentence.
+    """
+    for i, t in enumerate(toks):
+        if t.choice is not None or not t.options or t.raw[:1].isupper() and _name_like(toks, i, text):
+            continue
+        raw_l = t.key.replace(_CAP_I, "i")
+        plain = t.identity
+        if plain is None or len(plain.parts) != 1 or not lex.other_standard(raw_l, lang):
+            continue
+        floor = VARIANT_RATIO * lex.share(raw_l, lang)
+        # only æ/ø/å readings: the standards differ there, and that is where the OCR hides a letter
+        variants = [r for r in t.options if r.subs and len(r.parts) == 1 and r.text == r.first
+                    and r.damage >= MIN_DAMAGE and _channel(raw_l, r.text) is not None
+                    and lex.share(r.text, lang) > floor and not lex.other_standard(r.text, lang)]
+        if variants:
+            t.choice = max(variants, key=lambda r: r.score).text
 
 
 def _context_supports(r: Reading, prev: str | None, nxt: str | None, lex: Lexicon) -> bool:
