@@ -285,8 +285,10 @@ def match_case(raw: str, fixed: str, sentence_start: bool = False) -> str:
     if len(letters) > 1 and all(c.isupper() for c in letters) and len(raw) > 1:
         return fixed.upper()
     first = raw[0]
-    if first == "@":
+    if first == "@" and len(raw) > 1:
         return fixed[:1].upper() + fixed[1:]  # `@` is how the OCR read a capital Ø (`@verland`, `@kt`)
+    if raw == "@" and not sentence_start:
+        return fixed  # alone inside a sentence it is the infinitive marker (`for @ komme`): `å`
     if first == "I" and fixed.startswith("l") and not sentence_start:
         return fixed  # `Igpet` is `løpet`: the capital was an l
     if first.isupper() or (not first.isalpha() and first not in "0" and sentence_start):
