@@ -18,7 +18,7 @@ is `far`, as in the report. They are counted apart (`real_*`): a damaged word wh
 itself a Bokmål word of the lexicon, and a change made to a token that is a Bokmål word.
 
 Seeds: 13 (40 articles) and 5 (60 articles) were used while developing; 77 (second pass) and 2718
-(real-word pass) were run once, for the held-out figures.
+(real-word pass) were run once, for the held-out figures; 8080 for the document-evidence pass.
 """
 
 from __future__ import annotations

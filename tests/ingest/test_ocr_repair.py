@@ -131,6 +131,10 @@ def test_words_the_reports_never_use_come_from_the_general_lists(raw, fixed):
     ("Det er viktig d spille godt.", "Det er viktig å spille godt."),
     ("Det gjelder for 8 ukrainske pasienter.", "Det gjelder for 8 ukrainske pasienter."),
     ("Mari Bore @verland skrev den.", "Mari Bore Øverland skrev den."),
+    # a lone `@` inside a sentence is the infinitive marker, lower case; at a sentence start a capital
+    ("De trenger kvalifisering for @ komme i arbeid.", "De trenger kvalifisering for å komme i arbeid."),
+    ("Dei treng kvalifisering for @ kome i arbeid.", "Dei treng kvalifisering for å kome i arbeid."),
+    ("Det er slik. @ komme i arbeid er målet.", "Det er slik. Å komme i arbeid er målet."),
 ])
 def test_infinitive_marker_after_its_governor_and_capital_o(text, want):
     _, repairs = repair_text(text)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from core.records import OcrRepairStats
 from ingest.formats.ocr import context
+from ingest.formats.ocr.language import document_language, other_standard_form
 from ingest.formats.ocr.substitutions import SUBSTITUTIONS, damaged_forms
 from text.years import YEAR_RE
 
@@ -74,6 +75,14 @@ AA_GOVERNORS = {"for", "til", "ved", "om", "med", "uten", "enn", "av", "begynt",
                 "besluttet", "bestemte", "lov", "tid", "måte", "mål", "behov", "ansvar", "rett", "plikt", "sjanse",
                 "muligheten", "mulighet", "nok", "fortsette", "fortsatte", "lære", "lærte", "synes", "og"}
 REAL_WORD_MARGIN = 6.0  # how much likelier a reading of a real word must be, damage and context together
+# A reading the same document holds elsewhere as a certain repair (`formidlingsbyrader` -> `formidlingsbyråer`)
+# is that much likelier for a token that only reads as a compound of other words (`formidlingsbyrder`):
+# a document repeats its own words far more often than the general lists expect.
+DOC_BONUS = math.log(20.0)
+# how much more frequent in the document's standard an æ/ø/å reading of its other-standard word must be
+VARIANT_RATIO = 5.0
+# One capital and a 3/8, the OCR's form of `Så`, `Nå`, `Få`; codes look the same (`K3`, `S3`), so context decides.
+_CODED_WORD = re.compile(r"[A-ZÆØÅ][38]")
 SHORT_VERBS = {"gi", "ta", "få", "gå", "nå", "se", "bo", "ha", "slå", "stå", "tro", "be", "dø", "si", "la"}
 
 
@@ -92,7 +101,8 @@ class Lexicon:
 
     def __init__(self, data_dir: Path = DATA_DIR):
         self.nb: dict[str, float] = dict(_read_counts(data_dir / "unigrams_nb.txt"))
-        nn: dict[str, float] = dict(_read_counts(data_dir / "unigrams_nn.txt"))
+        self.nn: dict[str, float] = dict(_read_counts(data_dir / "unigrams_nn.txt"))
+        nn = self.nn
         self.bigrams: Counter[tuple[str, str]] = Counter()
         for key, c in _read_counts(data_dir / "bigrams_nb.txt").items():
             a, _, b = key.partition(" ")
@@ -114,6 +124,8 @@ class Lexicon:
         for w, c in nn.items():
             self.counts[w] = self.counts.get(w, 0.0) + 0.3 * c
         self.total = sum(self.counts.values())
+        self.nb_total = sum(self.nb.values())
+        self.nn_total = sum(nn.values())
         self.left: Counter[str] = Counter()
         for (a, _b), c in self.bigrams.items():
             self.left[a] += c
@@ -124,6 +136,20 @@ class Lexicon:
             for ch in w:
                 node = node.setdefault(ch, {})
             node["$"] = w
+
+    def own(self, lang: str) -> dict[str, float]:
+        """The word counts of the document's standard ('nb' or 'nn')."""
+        return self.nn if lang == "nn" else self.nb
+
+    def share(self, word: str, lang: str) -> float:
+        """Relative frequency of `word` in the word list of standard `lang`."""
+        return self.own(lang).get(word, 0.0) / (self.nn_total if lang == "nn" else self.nb_total)
+
+    def other_standard(self, word: str, lang: str) -> bool:
+        """`handtere` in a Bokmål document, `fra` in a Nynorsk one: a word of the other standard."""
+        other = "nb" if lang == "nn" else "nn"
+        return other_standard_form(word, self.own(lang), self.own(other), self.nb_total if lang == "nb" else
+                                   self.nn_total, self.nn_total if lang == "nb" else self.nb_total)
 
     def logp(self, word: str) -> float:
         return math.log((self.counts.get(word, 0.0) + 0.1) / self.total)
@@ -259,8 +285,10 @@ def match_case(raw: str, fixed: str, sentence_start: bool = False) -> str:
     if len(letters) > 1 and all(c.isupper() for c in letters) and len(raw) > 1:
         return fixed.upper()
     first = raw[0]
-    if first == "@":
+    if first == "@" and len(raw) > 1:
         return fixed[:1].upper() + fixed[1:]  # `@` is how the OCR read a capital Ø (`@verland`, `@kt`)
+    if raw == "@" and not sentence_start:
+        return fixed  # alone inside a sentence it is the infinitive marker (`for @ komme`): `å`
     if first == "I" and fixed.startswith("l") and not sentence_start:
         return fixed  # `Igpet` is `løpet`: the capital was an l
     if first.isupper() or (not first.isalpha() and first not in "0" and sentence_start):
@@ -280,13 +308,19 @@ class _Tok:
     exact: bool = False  # `choice` already has its final case
 
 
-def repair_text(text: str) -> tuple[str, list[Repair]]:
-    """The repaired text and every change, with offsets into `text`."""
+def repair_text(text: str, lang: str | None = None) -> tuple[str, list[Repair]]:
+    """The repaired text and every change, with offsets into `text`.
+
+    `lang` is the document's standard, 'nb' or 'nn'; by default it is read from the text itself.
+    """
     lex = lexicon()
+    lang = lang or document_language(text)
     toks = _tokenise(text, lex)
-    _choose(toks, lex, text)
+    _choose(toks, lex, text, lang)
+    _other_standard(toks, lex, text, lang)
     _function_words(toks, lex, text)
-    _real_words(toks, text)
+    _coded_words(toks, lex, text, lang)
+    _real_words(toks, text, lex, lang)
     addresses = [(m.start(), m.end()) for m in _ADDRESS.finditer(text)]
     repairs = []
     for t in toks:
@@ -362,19 +396,34 @@ def _is_code(raw: str) -> bool:
     return False
 
 
-def _choose(toks: list[_Tok], lex: Lexicon, text: str) -> None:
-    """Pick a reading per token: by score alone first, then with the neighbours' choices as context."""
+def _choose(toks: list[_Tok], lex: Lexicon, text: str, lang: str = "nb") -> None:
+    """Pick a reading per token: by score alone first, then with the neighbours' choices and the
+    document's own certain repairs as context."""
     for t in toks:
-        t.choice = _best(t, lex, None, None)
+        t.choice = _best(t, lex, None, None, lang)
         if t.choice is None and not t.options:
             t.choice = _glyph_fallback(t.raw, lex)
             t.exact = t.choice is not None
+    doc = _certain_repairs(toks)
     for t_prev, t, t_next in zip([None, *toks[:-1]], toks, [*toks[1:], None], strict=True):
         if len(t.options) < 2 and not (t.options and t.identity is None):
             continue
         prev = _form(t_prev) if t_prev is not None and _adjacent(text, t_prev, t) else None
         nxt = _form(t_next) if t_next is not None and _adjacent(text, t, t_next) else None
-        t.choice = _best(t, lex, prev, nxt)
+        t.choice = _best(t, lex, prev, nxt, lang, doc)
+
+
+def _certain_repairs(toks: list[_Tok]) -> set[str]:
+    """Words the document surely holds: the repairs of tokens that are no word as printed, and the last
+    part of those read as compounds (`formidlingsbyrader` gives `formidlingsbyråer` and `byråer`)."""
+    out: set[str] = set()
+    for t in toks:
+        if t.identity is None and t.options and t.choice is not None:
+            r = next((r for r in t.options if r.text == t.choice), None)
+            out.add(t.choice)
+            if r is not None and len(r.parts) > 1:
+                out.add(r.last)
+    return out
 
 
 def _form(t: _Tok) -> str:
@@ -386,10 +435,16 @@ def _adjacent(text: str, a: _Tok, b: _Tok) -> bool:
     return len(gap) <= 3 and not re.search(r"[.!?:;()|«»]", gap) and gap.strip(" \n-,") == ""
 
 
-def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | None:
+def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None, lang: str = "nb",
+          doc: set[str] | None = None) -> str | None:
     if not t.options:
         return None
     raw_l = t.key.replace(_CAP_I, "i")
+    own = lex.own(lang)
+    # a raw token that reads as itself (a word or a compound of words)
+    plain_reading = next((r for r in t.options if r.subs == 0), None)
+    # only a compound of other words as printed: the document's own certain repairs may outweigh it
+    compound_only = plain_reading is not None and len(plain_reading.parts) > 1 and bool(doc)
 
     def ctx(r: Reading) -> float:
         s = r.score
@@ -397,24 +452,24 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
             s += lex.bonus(prev, r.first)
         if nxt is not None:
             s += lex.bonus(r.last, nxt)
+        if compound_only and _head_repair(r, plain_reading, own) and (r.text in doc or r.last in doc):
+            s += DOC_BONUS
         return s
 
-    # a raw token that reads as itself (a word or a compound of words)
-    plain_reading = next((r for r in t.options if r.subs == 0), None)
     options = [r for r in t.options if r.subs == 0 or r.damage >= MIN_DAMAGE]
     if plain_reading is not None:
-        # a Nynorsk-only word must not replace a Bokmål reading of the token
-        options = [r for r in options if r.subs == 0 or any(lex.nb.get(p, 0) for p in r.parts)]
-    # a Nynorsk-only word reached by a substitution that is also a spelling difference is a guess
-    options = [r for r in options if not r.weak or any(lex.nb.get(p, 0) for p in r.parts)]
+        # a word of the other standard must not replace a reading of the token in the document's own
+        options = [r for r in options if r.subs == 0 or any(own.get(p, 0) for p in r.parts)]
+    # a word of the other standard reached by a substitution that is also a spelling difference is a guess
+    options = [r for r in options if not r.weak or any(own.get(p, 0) for p in r.parts)]
     if not options:
         return None
     best = max(options, key=ctx)
     if best.text == raw_l or best.subs == 0:
         return None
-    # a token that is a word only in Nynorsk or as a rare general word (`handtere`, `mater`) yields to a reading
-    # the clean Bokmål reports use (`håndtere`, `måter`): in a Bokmål report that reading is the likelier one
-    rare = lex.nb.get(raw_l, 0) < RARE and len(best.parts) == 1 and lex.nb.get(best.text, 0) >= ATTESTED
+    # a token that is a word only as a rare general word (`mater`) yields to a reading the clean reports use
+    # (`måter`): in a report that reading is the likelier one
+    rare = own.get(raw_l, 0) < RARE and len(best.parts) == 1 and own.get(best.text, 0) >= ATTESTED
     if plain_reading is not None and not rare:
         if ctx(best) - ctx(plain_reading) < MARGIN:
             return None
@@ -428,6 +483,35 @@ def _best(t: _Tok, lex: Lexicon, prev: str | None, nxt: str | None) -> str | Non
         # unless every change is one the OCR makes most of the time (`sgknadsbelgp`: g for ø twice)
         return None
     return best.text
+
+
+def _head_repair(r: Reading, plain: Reading | None, own: dict[str, float]) -> bool:
+    """`formidlings|byråer` for `formidlings|byrder`: only the last part changed, and the parts before it
+    are words of the document's standard as printed (`sprak|nivå` keeps a damaged `sprak`: no)."""
+    return plain is not None and r.subs > 0 and len(r.parts) == len(plain.parts) > 1 \
+        and r.parts[:-1] == plain.parts[:-1] and all(own.get(p, 0) > 0 for p in r.parts[:-1])
+
+
+def _other_standard(toks: list[_Tok], lex: Lexicon, text: str, lang: str) -> None:
+    """`handtere` in a Bokmål report is `håndtere`, `fra` in a Nynorsk one `frå`: a word of the other standard
+    whose æ/ø/å reading is a word of the document's own standard, VARIANT_RATIO times as frequent there.
+
+    Names and foreign words (`Hold Your Hand`) are left alone: capitalised inside a sentence.
+    """
+    for i, t in enumerate(toks):
+        if t.choice is not None or not t.options or t.raw[:1].isupper() and _name_like(toks, i, text):
+            continue
+        raw_l = t.key.replace(_CAP_I, "i")
+        plain = t.identity
+        if plain is None or len(plain.parts) != 1 or not lex.other_standard(raw_l, lang):
+            continue
+        floor = VARIANT_RATIO * lex.share(raw_l, lang)
+        # only æ/ø/å readings: the standards differ there, and that is where the OCR hides a letter
+        variants = [r for r in t.options if r.subs and len(r.parts) == 1 and r.text == r.first
+                    and r.damage >= MIN_DAMAGE and _channel(raw_l, r.text) is not None
+                    and lex.share(r.text, lang) > floor and not lex.other_standard(r.text, lang)]
+        if variants:
+            t.choice = max(variants, key=lambda r: r.score).text
 
 
 def _context_supports(r: Reading, prev: str | None, nxt: str | None, lex: Lexicon) -> bool:
@@ -468,7 +552,7 @@ def _function_words(toks: list[_Tok], lex: Lexicon, text: str) -> None:
     _capital_i(toks, text)
 
 
-def _real_words(toks: list[_Tok], text: str) -> None:
+def _real_words(toks: list[_Tok], text: str, lex: Lexicon | None = None, lang: str = "nb") -> None:
     """Words that are valid but may be a damaged æ/ø/å word (`far` for `får`): the n-gram context decides.
 
     Noisy channel: each reading is scored by the likelihood of the damage that would turn it into the token
@@ -483,12 +567,16 @@ def _real_words(toks: list[_Tok], text: str) -> None:
             continue
         if t.raw in INFINITIVE_MARKS and t.choice is not None:
             continue  # the infinitive rule already decided
+        if lex is not None and t.choice is not None and lex.other_standard(t.key, lang):
+            continue  # the document's standard decided (`handtere` in Bokmål); the context prior is Bokmål only
         left = _neighbours(toks, words, text, i, -1)
         right = _neighbours(toks, words, text, i, 1)
         if left[1] == context.START and right[0] == context.END and not _sentence_start(text, t.start):
             continue  # chart labels and table debris: no context to decide from, only the prior
         scores = {t.key: cm.score(left, t.key, right)}
         for c in cands:
+            if lex is not None and lex.other_standard(c, lang):
+                continue  # `håndtere` for `handtere` in a Nynorsk document: the context prior is Bokmål only
             lp = _channel(t.key, c)
             if lp is not None:
                 scores[c] = lp + cm.score(left, c, right)
@@ -500,6 +588,32 @@ def _real_words(toks: list[_Tok], text: str) -> None:
                 t.choice = None
         elif before is None and best != t.key and scores[best] - scores[t.key] >= REAL_WORD_MARGIN:
             t.choice, t.exact = best, False
+
+
+def _coded_words(toks: list[_Tok], lex: Lexicon, text: str, lang: str) -> None:
+    """`S3 godt som alle`: a capital and a 3/8 opening a sentence before a lower-case word is `Så`.
+
+    `_is_code` keeps such tokens as codes (`K3`, `S3`); they are read as a word only when every
+    occurrence in the document stands so, the å-word is common in the document's standard and
+    clean text has it before the next word.
+    """
+    cm = context.model()
+    spots: dict[str, list[str | None]] = {}
+    for i, t in enumerate(toks):
+        if not _CODED_WORD.fullmatch(t.raw) or t.raw.lower() in PAA_FORMS:
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        prose = nxt is not None and _sentence_start(text, t.start) and text[t.end:nxt.start] == " " \
+            and nxt.raw.isalpha() and nxt.raw.islower()
+        spots.setdefault(t.raw, []).append(_form(nxt).lower() if prose and nxt is not None else None)
+    for i, t in enumerate(toks):
+        nexts = spots.get(t.raw)
+        if not nexts or None in nexts:
+            continue  # used as a code somewhere in the document
+        word = t.raw[0].lower() + "å"
+        after = _form(toks[i + 1]).lower()
+        if lex.own(lang).get(word, 0) >= ATTESTED and (lex.bigrams.get((word, after), 0) or cm.n.get((word, after))):
+            t.choice, t.exact = t.raw[0] + "å", True
 
 
 def _name_like(toks: list[_Tok], i: int, text: str) -> bool:
