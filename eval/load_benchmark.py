@@ -3,6 +3,7 @@
     python -m eval.load_benchmark [--url http://127.0.0.1:8000] [--clients 32] [--duration 60] [--json]
     python -m eval.load_benchmark --data data          # starts `kb serve` on a free port, stops it after
     python -m eval.load_benchmark --data d-torch --data d-onnx --rounds 2 --fresh   # servers compared, interleaved
+    python -m eval.load_benchmark --data d-onnx --data d-onnx --workers 1 --workers 2   # `kb serve --workers N`
 
 With several --data folders (say, one indexed per embedding backend) each round runs every folder's server in
 turn for --duration seconds, so a busy machine slows all of them alike; the report merges the rounds per folder
@@ -187,12 +188,12 @@ def wait_ready(url: str, timeout: float = 300.0, proc: subprocess.Popen | None =
     raise BenchmarkError(f"the server at {url} is not ready ({last})")
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "kb.cli", "serve", "--data", str(data), "--port", str(port),
-           "--log-level", "warning"]
+           "--log-level", "warning", "--workers", str(workers)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return proc, f"http://127.0.0.1:{port}"
@@ -208,9 +209,9 @@ def format_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def serve_and_load(data: Path, questions: list[str], args, endpoints: tuple[str, ...]) -> Result:
-    """Start `kb serve --data DATA`, put it under load, stop it."""
-    proc, url = start_server(data)
+def serve_and_load(data: Path, questions: list[str], args, endpoints: tuple[str, ...], workers: int = 1) -> Result:
+    """Start `kb serve --data DATA --workers N`, put it under load, stop it."""
+    proc, url = start_server(data, workers)
     try:
         check_loopback(url)
         wait_ready(url, proc=proc)
@@ -241,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, action="append",
                     help="start `kb serve --data DATA` on a free port instead of --url (repeat to compare)")
     ap.add_argument("--rounds", type=int, default=1, help="with --data: runs per folder, interleaved")
+    ap.add_argument("--workers", type=int, action="append",
+                    help="with --data: `kb serve --workers N`, once for every folder or once per --data")
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds")
     ap.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated: search,answer,facts")
@@ -271,11 +274,17 @@ def main(argv: list[str] | None = None) -> int:
             summary = result.summary()
             print(json.dumps(summary, indent=2) if args.json else format_table(summary))
             return 0
+        workers = args.workers or [1]
+        if len(workers) == 1:
+            workers = workers * len(args.data)
+        if len(workers) != len(args.data) or min(workers) < 1:
+            raise BenchmarkError("--workers must be given once, or once per --data, and be at least 1")
         merged: dict[str, Result] = {}
         for _ in range(args.rounds):
-            for data in args.data:
-                r = serve_and_load(data, questions, args, endpoints)
-                m = merged.setdefault(str(data), Result(args.clients, 0.0, r.url))
+            for data, n in zip(args.data, workers, strict=True):
+                r = serve_and_load(data, questions, args, endpoints, n)
+                name = str(data) if n == 1 else f"{data} ({n} workers)"
+                m = merged.setdefault(name, Result(args.clients, 0.0, r.url))
                 m.samples += r.samples
                 m.duration_s += r.duration_s
     except BenchmarkError as exc:

@@ -38,6 +38,11 @@ source span. Read-only. Every error is `{"error": {"code": ..., "message": ...}}
 The staff page is at [/](/)."""
 
 
+def app_from_env() -> FastAPI:
+    """The app of one worker process of `kb serve --workers N`: its config comes from the environment."""
+    return create_app(ServerConfig.from_env())
+
+
 def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
     """The app; the index and documents load in its lifespan (once), and the index reloads after `kb index`."""
     metrics = Metrics()

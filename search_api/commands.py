@@ -20,6 +20,8 @@ def serve(
     store: str = typer.Option("local", "--store", help="local (the index folder) or milvus (the index at --uri)."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Server processes; each loads the index and embeds with its share of the cores."),
 ) -> None:
     """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,7 +30,7 @@ def serve(
 
     from index.stores import check_store
     from search_api.app import create_app
-    from search_api.config import ServerConfig
+    from search_api.config import CONFIG_ENV, ServerConfig
 
     try:
         check_store(store, uri)
@@ -36,10 +38,21 @@ def serve(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection)
+    # several processes share the cores: each embeds with its share of threads, so they do not oversubscribe
+    share = max(1, (os.cpu_count() or 1) // workers)
+    if workers > 1:
+        os.environ.setdefault("OMP_NUM_THREADS", str(share))
+    config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection,
+                          cpu_slots=share if workers > 1 else ServerConfig.cpu_slots)
     where = f"Milvus {uri} ({collection})" if store == "milvus" else str(config.index_path())
-    typer.echo(f"serving {config.data} (index {where}) on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(config), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10)
+    typer.echo(f"serving {config.data} (index {where}) on http://{host}:{port}/"
+               + (f" with {workers} worker processes" if workers > 1 else ""), err=True)
+    run = {"host": host, "port": port, "log_level": log_level.lower(), "timeout_graceful_shutdown": 10}
+    if workers == 1:
+        uvicorn.run(create_app(config), **run)
+    else:  # uvicorn starts the workers itself, each building its app from the config in its environment
+        os.environ[CONFIG_ENV] = config.to_env()
+        uvicorn.run("search_api.app:app_from_env", factory=True, workers=workers, **run)
 
 
 def register(app: typer.Typer) -> None:

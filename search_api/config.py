@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.config import index_dir
@@ -30,3 +31,18 @@ class ServerConfig:
         if not (path / MANIFEST).exists() and (index_dir(path) / MANIFEST).exists():
             return index_dir(path)
         return path
+
+    def to_env(self) -> str:
+        """This config for the environment of worker processes (`kb serve --workers`), which build their own app."""
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()})
+
+    @classmethod
+    def from_env(cls, value: str | None = None) -> ServerConfig:
+        raw = json.loads(value if value is not None else os.environ[CONFIG_ENV])
+        for key in ("data", "index"):
+            if raw.get(key) is not None:
+                raw[key] = Path(raw[key])
+        return cls(**raw)
+
+
+CONFIG_ENV = "KB_SERVER_CONFIG"  # how `kb serve --workers N` hands its config to each worker process

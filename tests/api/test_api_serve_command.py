@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from apisupport import free_port
 from typer.testing import CliRunner
 
 from kb.cli import app
+from search_api.config import CONFIG_ENV, ServerConfig
 
 
 def test_kb_serve_passes_host_port_data_and_index(monkeypatch, tmp_path):
@@ -27,3 +37,71 @@ def test_kb_serve_passes_host_port_data_and_index(monkeypatch, tmp_path):
 def test_kb_serve_refuses_a_bad_port():
     result = CliRunner().invoke(app, ["serve", "--port", "70000"])
     assert result.exit_code != 0
+
+
+def test_kb_serve_with_workers_hands_its_config_to_every_worker(monkeypatch, tmp_path):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(target=target, kw=kw))
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert seen["target"] == "search_api.app:app_from_env" and seen["kw"]["factory"] is True
+    assert seen["kw"]["workers"] == 2 and seen["kw"]["port"] == 8124
+    config = ServerConfig.from_env(os.environ[CONFIG_ENV])
+    assert config.data == tmp_path and config.cpu_slots == 2  # each worker: its share of the four cores
+    assert os.environ["OMP_NUM_THREADS"] == "2"
+    assert CliRunner().invoke(app, ["serve", "--workers", "0"]).exit_code != 0
+
+
+def test_server_config_round_trips_through_the_environment(tmp_path):
+    config = ServerConfig(data=tmp_path, index=tmp_path / "idx", store="milvus", uri="http://m:19530", cpu_slots=3)
+    assert ServerConfig.from_env(config.to_env()) == config
+
+
+def _children(pid: int) -> set[int]:
+    out: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        kids = (task / "children").read_text().split()
+        out |= {int(k) for k in kids}
+    return out
+
+
+@pytest.mark.slow
+def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
+    """`kb serve --workers 2` as a user starts it: two processes, each with the index, answering the reference
+    question with the 2020 report's 49 %."""
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    env.pop("OMP_NUM_THREADS", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--data", str(data_dir), "--index",
+                             str(real_index_dir), "--port", str(port), "--workers", "2", "--log-level", "warning"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                if httpx.get(f"{url}/health", timeout=5).json().get("index", {}).get("loaded"):
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            assert time.monotonic() < deadline, "the server did not get ready"
+            time.sleep(0.5)
+        # uvicorn's supervisor keeps two workers (the multiprocessing helper may be a third child)
+        assert len(_children(proc.pid)) >= 2
+        for _ in range(4):  # new connections, whichever worker takes them
+            r = httpx.get(f"{url}/answer", params={"q": "hva var andel bosatt innen 6 måneder i 2020"}, timeout=60)
+            assert r.status_code == 200
+            body = r.json()
+            assert body["value_text"] == "49 %" and body["citation"]["doc_id"] == "imdi-arsrapport-2020"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
