@@ -146,6 +146,8 @@ def search(
     store: str = typer.Option("local", "--store", help="local or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
+    milvus_fusion: str = typer.Option("local", "--milvus-fusion", help="Milvus: hybrid search fused here with the "
+                                      "fitted fusion (local) or by Milvus' hybrid search and ranker (native)."),
 ) -> None:
     """Search the index and print ranked hits with citations."""
     from core.errors import IndexError_
@@ -156,7 +158,7 @@ def search(
                # a list, so that a name with a comma (`kap. 291, post 60`) stays one name
                "entity": [entity] if entity else None, "entity_label": entity_label}
     try:
-        idx = open_index(data_dir(data), store=store, uri=uri, collection=collection)
+        idx = open_index(data_dir(data), store=store, uri=uri, collection=collection, store_fusion=milvus_fusion)
         hits = idx.search(query, k=k, mode=mode, filters=filters)
     except (IndexError_, ValueError, MissingExtraError) as exc:
         _fail(str(exc))

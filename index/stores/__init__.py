@@ -11,8 +11,11 @@ STORES = ("local", "milvus")
 REMOTE_STORES = {"milvus": ("index.stores.serving", "open_milvus_index")}
 
 
-def check_store(store: str, uri: str | None) -> None:
-    """A store name this program knows, and a URI exactly when the store needs one."""
+STORE_FUSIONS = ("local", "native")  # who fuses a hybrid query's keyword and semantic lists (index/stores/milvus.py)
+
+
+def check_store(store: str, uri: str | None, fusion: str = "local") -> None:
+    """A store name this program knows, a URI exactly when the store needs one, and a fusion it can do."""
     if store not in STORES:
         raise ValueError(f"unknown store {store!r}; expected one of {', '.join(STORES)}")
     if store == "milvus" and not uri:
@@ -20,3 +23,7 @@ def check_store(store: str, uri: str | None) -> None:
                          "address (http://host:19530)")
     if store == "local" and uri:
         raise ValueError("--uri is only for --store milvus")
+    if fusion not in STORE_FUSIONS:
+        raise ValueError(f"unknown --milvus-fusion {fusion!r}; expected one of {', '.join(STORE_FUSIONS)}")
+    if store == "local" and fusion != "local":
+        raise ValueError("--milvus-fusion native is only for --store milvus")
