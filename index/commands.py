@@ -146,8 +146,8 @@ def search(
     store: str = typer.Option("local", "--store", help="local or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
-    milvus_fusion: str = typer.Option("local", "--milvus-fusion", help="Milvus: hybrid search fused here with the "
-                                      "fitted fusion (local) or by Milvus' hybrid search and ranker (native)."),
+    milvus_fusion: str | None = typer.Option(None, "--milvus-fusion", help="Milvus: keyword and semantic fused by "
+                                             "Milvus' hybrid search and ranker (native, the default) or here (local)."),
 ) -> None:
     """Search the index and print ranked hits with citations."""
     from core.errors import IndexError_

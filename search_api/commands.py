@@ -20,15 +20,15 @@ def serve(
     store: str = typer.Option("local", "--store", help="local (the index folder) or milvus (the index at --uri)."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
-    milvus_fusion: str = typer.Option("local", "--milvus-fusion", help="Milvus: hybrid search fused here with the "
-                                      "fitted fusion (local) or by Milvus' hybrid search and ranker (native)."),
+    milvus_fusion: str | None = typer.Option(None, "--milvus-fusion", help="Milvus: keyword and semantic fused by "
+                                             "Milvus' hybrid search and ranker (native, the default) or here (local)."),
 ) -> None:
     """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import uvicorn
 
-    from index.stores import check_store
+    from index.stores import DEFAULT_FUSION, check_store
     from search_api.app import create_app
     from search_api.config import ServerConfig
 
@@ -39,8 +39,9 @@ def serve(
         raise typer.Exit(2) from None
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection,
-                          milvus_fusion=milvus_fusion)
-    where = f"Milvus {uri} ({collection}, {milvus_fusion} fusion)" if store == "milvus" else str(config.index_path())
+                          milvus_fusion=milvus_fusion or DEFAULT_FUSION)
+    where = f"Milvus {uri} ({collection}, {config.milvus_fusion} fusion)" if store == "milvus" \
+        else str(config.index_path())
     typer.echo(f"serving {config.data} (index {where}) on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(config), host=host, port=port, log_level=log_level.lower(), timeout_graceful_shutdown=10)
 

@@ -14,6 +14,7 @@ in one step and a replica never reads half an index. The meta collection names i
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -29,7 +30,7 @@ from core.records import Chunk, Fact
 from index.filters import SearchFilters
 from index.filters import entity_keys as filter_keys
 from index.sentences import SentenceVectors
-from index.stores import STORE_FUSIONS
+from index.stores import DEFAULT_FUSION, STORE_FUSIONS
 from index.stores.base import Ranking
 
 INDEX_TYPES = ("FLAT", "HNSW", "IVF_FLAT", "IVF_PQ", "AUTOINDEX")
@@ -56,9 +57,9 @@ class MilvusSettings:
     pq_m: int = 48  # sub-quantizers for IVF_PQ; must divide the vector dimension
     insert_batch: int = 256
     token: str = ""  # a cluster's credentials ("user:password" or an API key); empty for Milvus Lite
-    # hybrid mode: keyword and semantic fused in the reader with the fitted fusion (local), or by Milvus' hybrid
-    # search and ranker (native); facts and the second stage run in the reader either way. Not published.
-    fusion: str = "local"
+    # hybrid mode: keyword and semantic fused by Milvus' hybrid search and ranker (native), or in the reader with
+    # the fitted fusion (local); facts and the second stage run in the reader either way. Not published.
+    fusion: str = DEFAULT_FUSION
 
     def __post_init__(self):
         if not self.uri:
@@ -74,7 +75,7 @@ class MilvusSettings:
 
     @classmethod
     def for_dense(cls, uri: str, dense_kind: str = "flat", collection: str = "kb",
-                  fusion: str = "local") -> MilvusSettings:
+                  fusion: str = DEFAULT_FUSION) -> MilvusSettings:
         """From `kb index --dense`: flat → FLAT, hnsw → HNSW, ivf → IVF_FLAT."""
         kinds = {"flat": "FLAT", "hnsw": "HNSW", "ivf": "IVF_FLAT"}
         return cls(uri=uri, collection=collection, index_type=kinds[dense_kind],
@@ -107,10 +108,20 @@ def connect(settings: MilvusSettings):
     pymilvus = require("pymilvus", feature="the Milvus store")
     if "://" not in settings.uri:
         Path(settings.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    lite_log = logging.getLogger("milvus_lite")
+    level = lite_log.level
+    if "://" not in settings.uri:  # Lite logs a locked file as a traceback; the error below says it in one line
+        lite_log.setLevel(logging.CRITICAL)
     try:
         return pymilvus.MilvusClient(uri=settings.uri, token=settings.token)
     except pymilvus.MilvusException as exc:
-        raise IndexUnavailableError(f"cannot reach Milvus at {settings.uri}: {exc.message}") from None
+        # Milvus Lite locks its file: a second process cannot open it (its own error names no cause)
+        hint = "" if "://" in settings.uri else (" (a Milvus Lite file opens in one process at a time; for several, "
+                                                 "run `milvus-lite server --data-dir FILE --port 19530` and use "
+                                                 "--uri http://127.0.0.1:19530)")
+        raise IndexUnavailableError(f"cannot reach Milvus at {settings.uri}: {exc.message}{hint}") from None
+    finally:
+        lite_log.setLevel(level)
 
 
 def route_repeats(weights: tuple[float, float]) -> tuple[tuple[int, int], int]:

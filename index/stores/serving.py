@@ -24,6 +24,7 @@ from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
 from index.search import Index
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
+from index.stores import DEFAULT_FUSION
 from index.stores.base import ChunkStore, Ranking
 from ingest.store import DocumentStore
 from text.query import classify
@@ -67,7 +68,7 @@ class StoreIndex(Index):
 
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], store: ChunkStore,
                  sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None,
-                 fusion: str = "local"):
+                 fusion: str = DEFAULT_FUSION):
         settings = IndexSettings.from_manifest(manifest)
         tokenizer = NorwegianTokenizer(settings.tokenizer)
         offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
@@ -146,11 +147,13 @@ def check_native(s: SearchSettings) -> None:
 
 
 def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", embedder: Embedder | None = None,
-                      model: str | None = None, dense: str | None = None, fusion: str = "local") -> StoreIndex:
+                      model: str | None = None, dense: str | None = None, fusion: str | None = None) -> StoreIndex:
     """The index published to Milvus at `uri`; `data` is the data folder whose document store holds the sources.
-    `fusion` "native" fuses a hybrid query's keyword and semantic lists with Milvus' hybrid search and ranker."""
+    `fusion` "native" (the default) fuses a hybrid query's keyword and semantic lists with Milvus' hybrid search and
+    ranker, "local" here with the fitted fusion."""
     from index.stores.milvus import MilvusSettings, MilvusStore
 
+    fusion = fusion or DEFAULT_FUSION
     settings = MilvusSettings.for_dense(uri, collection=collection, fusion=fusion)
     try:
         store = MilvusStore(settings)

@@ -106,9 +106,11 @@ def test_two_kb_serve_processes_share_a_milvus_lite_server(tmp_path):
         assert "published to Milvus" in kb("index", "--data", str(data), "--store", "milvus", "--uri", uri).stdout
 
         ports = [free_port(), free_port()]
-        for port in ports:
+        # the second replica fuses in its own process (--milvus-fusion local): both fusions answer alike
+        for port, fusion in zip(ports, ("native", "local"), strict=True):
             procs.append(start(["-m", "kb.cli", "serve", "--data", str(data), "--port", str(port), "--store",
-                                "milvus", "--uri", uri, "--log-level", "warning"], tmp_path / f"serve-{port}.log"))
+                                "milvus", "--uri", uri, "--milvus-fusion", fusion, "--log-level", "warning"],
+                               tmp_path / f"serve-{port}.log"))
         for port, proc in zip(ports, procs[1:], strict=True):
             wait_for(lambda p=port: get(p, "/health")["index"]["loaded"], f"kb serve on {port}", 240, proc,
                      tmp_path / f"serve-{port}.log")

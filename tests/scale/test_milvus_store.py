@@ -27,8 +27,11 @@ def test_top10_overlap_per_mode(fake_index, milvus_index, mode):
     assert top_overlap(fake_index, milvus_index, dev_questions(60), mode) >= 0.95
 
 
-def test_dev_set_parity(fake_index, milvus_index, data_dir):
-    p = compare(fake_index, milvus_index, DEV, sources_from_store(data_dir), mode="hybrid")
+@pytest.mark.parametrize("fusion", ["native", "local"])
+def test_dev_set_parity(fake_index, data_dir, fusion, request):
+    idx = request.getfixturevalue(f"milvus_{fusion}_index")
+    assert idx.fusion == fusion
+    p = compare(fake_index, idx, DEV, sources_from_store(data_dir), mode="hybrid")
     assert p.questions > 150
     assert p.overlap10 >= 0.9
     assert p.recall5_gap <= 0.01
@@ -195,10 +198,14 @@ def test_native_fusion_is_milvus_hybrid_search(milvus_native_index, monkeypatch)
     assert "milvus" in hits[0].scores and "keyword" not in hits[0].ranks
 
 
-def test_native_fusion_ranks_as_local_fusion(fake_index, milvus_index, milvus_native_index, data_dir):
+def test_native_fusion_is_the_default(milvus_index):
+    assert milvus_index.fusion == "native"
+
+
+def test_native_fusion_ranks_as_local_fusion(fake_index, milvus_local_index, milvus_native_index, data_dir):
     """Milvus' RRF with repeated routes is the fitted weighted RRF: the same hits, but for float ties."""
     qs = dev_questions(80)
-    assert top_overlap(milvus_index, milvus_native_index, qs, "hybrid") >= 0.98
+    assert top_overlap(milvus_local_index, milvus_native_index, qs, "hybrid") >= 0.98
     p = compare(fake_index, milvus_native_index, DEV, sources_from_store(data_dir), mode="hybrid")
     assert p.overlap10 >= 0.95 and p.recall5_gap <= 0.01 and p.mrr10_gap <= 0.01
 
@@ -247,6 +254,21 @@ def test_native_fusion_only_for_milvus(data_dir):
     from index.search import open_index
 
     with pytest.raises(ValueError, match="only for --store milvus"):
-        open_index(data_dir, store_fusion="native")
+        open_index(data_dir, store_fusion="local")
     with pytest.raises(ValueError, match="unknown --milvus-fusion"):
         open_index(data_dir, store="milvus", uri="x.db", store_fusion="milvus")
+
+
+def test_lite_file_held_by_another_process_is_one_clear_line(milvus_index, milvus_uri, data_dir):
+    """This test process holds the Milvus Lite file (milvus_index opened it): a second process cannot open it,
+    and says how several processes share one index."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "kb.cli", "search", "tolk", "--data", str(data_dir), "--store", "milvus",
+                        "--uri", milvus_uri], capture_output=True, text=True, cwd=root, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 1
+    assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "one process at a time" in r.stderr and "milvus-lite server" in r.stderr
