@@ -66,6 +66,8 @@ def index(
         _fail(str(exc), 2)
     if not (folder / "docs").exists():
         _fail(f"no ingested documents in {folder}; run `kb ingest` first")
+    if store == "milvus":
+        _check_milvus(uri or "", dense, collection)  # before minutes of embedding, not after
     with Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -112,6 +114,18 @@ def index(
         tail = "keyword search and its sentences' vectors" if settings.sentences else "keyword search only"
         console.print(f"[yellow]note[/yellow] {len(report.truncated)} chunk(s) exceed the model's 512 tokens: their "
                       f"tail is not in the chunk's vector and is found by {tail} ({shown})")
+
+
+def _check_milvus(uri: str, dense: str, collection: str) -> None:
+    """Stop with one line when Milvus is not there (the extra missing, nothing answering at the address)."""
+    from core.errors import IndexError_
+    from core.extras import MissingExtraError
+    from index.stores.milvus import MilvusSettings, connect
+
+    try:
+        connect(MilvusSettings.for_dense(uri, dense, collection))
+    except (IndexError_, MissingExtraError) as exc:
+        _fail(str(exc))
 
 
 def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:

@@ -248,6 +248,11 @@ def test_unreachable_milvus_is_one_clear_line(data_dir):
     assert "\n" not in str(exc.value)
     r = CliRunner().invoke(app, ["search", "tolk", "--data", str(data_dir), "--store", "milvus", "--uri", uri])
     assert r.exit_code == 1 and "cannot reach Milvus" in r.output and "Traceback" not in r.output
+    # kb index finds out before it builds (embedding a real collection takes minutes to hours)
+    assert not (data_dir / "index").exists()
+    r = CliRunner().invoke(app, ["index", "--data", str(data_dir), "--store", "milvus", "--uri", uri])
+    assert r.exit_code == 1 and "cannot reach Milvus" in r.output
+    assert not (data_dir / "index").exists()
 
 
 def test_native_fusion_only_for_milvus(data_dir):
