@@ -23,5 +23,9 @@ class IndexMismatchError(IndexError_):
     """The index was built with another model or other settings than asked for."""
 
 
+class IndexUnavailableError(IndexError_):
+    """The store holding the index (a Milvus server) does not answer."""
+
+
 class IndexCorruptError(IndexError_):
     """The index folder is incomplete or unreadable."""

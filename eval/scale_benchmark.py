@@ -9,8 +9,12 @@ Stages (each writes its figures into --out as JSON, so they can run one at a tim
              seeded by the text) standing in for the model's, for passages and queries alike
 * cost     — CPU-seconds per chunk embedded and per document ingested in one thread: per-core costs that a
              busy machine's contention does not change (wall-clock ratios above do change with it)
-* parity   — top-10 overlap and recall@5, Milvus vs. FAISS, on the dev set (bundled corpus) and the outside set
-             (NorQuAD), with the real vectors of already built indexes and the real model for queries
+* parity   — top-10 overlap, recall@5 and MRR@10, Milvus vs. FAISS, on the dev set (bundled corpus) and the
+             outside set (NorQuAD), with the real vectors of already built indexes and the real model for queries;
+             hybrid mode also with Milvus' own hybrid search and ranker (--milvus-fusion native) against FAISS
+* rankers  — after `parity` (its published collections): Milvus' rankers as they come (RRFRanker without the
+             repeated routes that carry the fitted weights; WeightedRanker with the fitted weights), and hybrid
+             latency p50/p95 of FAISS, Milvus with local fusion and Milvus with its ranker (query vectors cached)
 """
 
 from __future__ import annotations
@@ -193,15 +197,64 @@ def stage_parity(name: str, data: Path, questions: Path, work: Path) -> dict:
     uri = str(work / f"parity-{name}.db")
     publish(payload_from_folder(data / "index"), MilvusSettings(uri=uri))
     local = open_index(data)
-    milvus = open_index(data, store="milvus", uri=uri, embedder=local.embedder)
+    milvus = open_index(data, store="milvus", uri=uri, embedder=local.embedder, store_fusion="local")
+    native = open_index(data, store="milvus", uri=uri, embedder=local.embedder, store_fusion="native")
     docs = sources_from_store(data)
-    modes = ("hybrid", "keyword", "semantic")
-    return {mode: compare(local, milvus, questions, docs, mode=mode).row() for mode in modes}
+    out = {mode: compare(local, milvus, questions, docs, mode=mode).row() for mode in ("hybrid", "keyword", "semantic")}
+    # keyword and semantic modes never fuse: only hybrid differs with Milvus' ranker
+    out["hybrid native"] = compare(local, native, questions, docs, mode="hybrid").row()
+    return out
+
+
+def stage_rankers(name: str, data: Path, questions: Path, work: Path) -> dict:
+    from dataclasses import replace
+
+    import index.stores.milvus as milvus_store
+    from eval.harness import sources_from_store
+    from eval.questions_format import parse_questions
+    from eval.scale_parity import compare
+    from index.search import open_index
+
+    uri = str(work / f"parity-{name}.db")
+    local = open_index(data)
+    milvus = open_index(data, store="milvus", uri=uri, embedder=local.embedder, store_fusion="local")
+    native = open_index(data, store="milvus", uri=uri, embedder=local.embedder, store_fusion="native")
+    docs = sources_from_store(data)
+    out: dict = {}
+    repeats = milvus_store.route_repeats
+    milvus_store.route_repeats = lambda w: ((1, 1), 1)  # RRFRanker as it comes: every route weighs the same
+    try:
+        out["native rrf unweighted"] = compare(local, native, questions, docs, mode="hybrid").row()
+    finally:
+        milvus_store.route_repeats = repeats
+    fitted = native.search_settings
+    native.search_settings = replace(fitted, fusion="score")  # WeightedRanker(keyword, semantic weights)
+    try:
+        out["native weighted ranker"] = compare(local, native, questions, docs, mode="hybrid").row()
+    finally:
+        native.search_settings = fitted
+    qs = [q.question for q in parse_questions(questions.read_text(encoding="utf-8")).questions]
+    paths = {"faiss": local, "milvus local fusion": milvus, "milvus native fusion": native}
+    for idx in paths.values():
+        for q in qs:  # warm: query vectors cached, so the store and the fusion are timed, not the model
+            idx.search(q, k=10)
+    ms: dict[str, list[float]] = {label: [] for label in paths}
+    # interleaved, in a rotating order, twice over: the others' load on this shared machine drifts, and timing
+    # one path after the other measured that drift (two sequential runs disagreed on which path was faster)
+    for i, q in enumerate(qs * 2):
+        labels = list(paths)
+        for label in labels[i % 3:] + labels[:i % 3]:
+            t = time.perf_counter()
+            paths[label].search(q, k=10)
+            ms[label].append((time.perf_counter() - t) * 1000)
+    for label, values in ms.items():
+        out[f"latency hybrid {label}"] = _pcts(values)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity"])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers"])
     ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
     ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
@@ -225,6 +278,10 @@ def main() -> None:
         _save(args.out, f"store_{args.index_type.lower()}", stage_store(args.data, args.work, dev, args.index_type))
     elif args.stage == "cost":
         _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
+    elif args.stage == "rankers":
+        _save(args.out, "rankers_dev", stage_rankers("dev", args.dev_data, dev, args.work))
+        _save(args.out, "rankers_outside", stage_rankers("outside", args.outside_data, args.outside_questions,
+                                                         args.work))
     else:
         _save(args.out, "parity_dev", stage_parity("dev", args.dev_data, dev, args.work))
         _save(args.out, "parity_outside", stage_parity("outside", args.outside_data, args.outside_questions, args.work))

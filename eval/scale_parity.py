@@ -1,4 +1,5 @@
-"""Parity of two searchers over one question file: top-10 overlap and recall@5 (the Milvus store vs. FAISS)."""
+"""Parity of two searchers over one question file: top-10 overlap, recall@5 and MRR@10 (the Milvus store vs. FAISS,
+or Milvus' own fusion vs. the local one)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,22 @@ class Parity:
     overlap10: float  # mean |top-10 A ∩ top-10 B| / |top-10 A| over all questions
     recall5_a: float
     recall5_b: float
+    mrr10_a: float = 0.0
+    mrr10_b: float = 0.0
 
     @property
     def recall5_gap(self) -> float:
         return abs(self.recall5_a - self.recall5_b)
 
+    @property
+    def mrr10_gap(self) -> float:
+        return abs(self.mrr10_a - self.mrr10_b)
+
     def row(self) -> dict:
         return {"mode": self.mode, "questions": self.questions, "overlap@10": round(self.overlap10, 4),
                 "recall@5 A": round(self.recall5_a, 4), "recall@5 B": round(self.recall5_b, 4),
-                "gap": round(self.recall5_gap, 4)}
+                "gap": round(self.recall5_gap, 4), "mrr@10 A": round(self.mrr10_a, 4),
+                "mrr@10 B": round(self.mrr10_b, 4), "mrr gap": round(self.mrr10_gap, 4)}
 
 
 def top_overlap(a: Searcher, b: Searcher, questions: Sequence[str], mode: str, k: int = 10) -> float:
@@ -49,6 +57,7 @@ def compare(a: Searcher, b: Searcher, questions_file: Path, docs: Sequence[Sourc
     prepared = [p for p in prepare(qf, docs) if p.status == "ok"]
     ra = run_search(a, prepared, 10, mode)
     rb = run_search(b, prepared, 10, mode)
-    r5 = lambda rs: metrics.rank_metrics([r.rank for r in rs], 10)["recall@5"] if rs else 0.0  # noqa: E731
+    m = lambda rs, key: metrics.rank_metrics([r.rank for r in rs], 10)[key] if rs else 0.0  # noqa: E731
     overlap = top_overlap(a, b, [q.question for q in qf.questions], mode)
-    return Parity(mode, len(prepared), overlap, r5(ra), r5(rb))
+    return Parity(mode, len(prepared), overlap, m(ra, "recall@5"), m(rb, "recall@5"), m(ra, "mrr@10"),
+                  m(rb, "mrr@10"))

@@ -66,6 +66,8 @@ def index(
         _fail(str(exc), 2)
     if not (folder / "docs").exists():
         _fail(f"no ingested documents in {folder}; run `kb ingest` first")
+    if store == "milvus":
+        _check_milvus(uri or "", dense, collection)  # before minutes of embedding, not after
     with Progress(TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -114,6 +116,18 @@ def index(
                       f"tail is not in the chunk's vector and is found by {tail} ({shown})")
 
 
+def _check_milvus(uri: str, dense: str, collection: str) -> None:
+    """Stop with one line when Milvus is not there (the extra missing, nothing answering at the address)."""
+    from core.errors import IndexError_
+    from core.extras import MissingExtraError
+    from index.stores.milvus import MilvusSettings, connect
+
+    try:
+        connect(MilvusSettings.for_dense(uri, dense, collection))
+    except (IndexError_, MissingExtraError) as exc:
+        _fail(str(exc))
+
+
 def _publish(index_dir, uri: str, dense: str, collection: str) -> str | None:
     """Publish the built index to Milvus, unless Milvus holds this very build already; a description or None."""
     from index.build import read_manifest
@@ -146,6 +160,8 @@ def search(
     store: str = typer.Option("local", "--store", help="local or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
+    milvus_fusion: str | None = typer.Option(None, "--milvus-fusion", help="Milvus: keyword and semantic fused by "
+                                             "Milvus' hybrid search and ranker (native, the default) or here (local)."),
 ) -> None:
     """Search the index and print ranked hits with citations."""
     from core.errors import IndexError_
@@ -156,7 +172,7 @@ def search(
                # a list, so that a name with a comma (`kap. 291, post 60`) stays one name
                "entity": [entity] if entity else None, "entity_label": entity_label}
     try:
-        idx = open_index(data_dir(data), store=store, uri=uri, collection=collection)
+        idx = open_index(data_dir(data), store=store, uri=uri, collection=collection, store_fusion=milvus_fusion)
         hits = idx.search(query, k=k, mode=mode, filters=filters)
     except (IndexError_, ValueError, MissingExtraError) as exc:
         _fail(str(exc))

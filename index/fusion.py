@@ -50,6 +50,23 @@ def score_fusion(
     return _ordered(scores)
 
 
+def extend(
+    fused: Sequence[tuple[int, float]],
+    scored: Mapping[str, tuple[Sequence[int], Sequence[float]]],
+    method: str = "rrf",
+    k: int = DEFAULT_RRF_K,
+    weights: Mapping[str, float] | None = None,
+) -> list[tuple[int, float]]:
+    """A fusion computed elsewhere (Milvus' ranker over keyword and semantic) plus more lists, each adding what
+    `rrf` or `score_fusion` would add for it; ties keep `fused`'s order, then first appearance."""
+    scores = {int(item): float(s) for item, s in fused}
+    extra = rrf({n: items for n, (items, _) in scored.items()}, k, weights) if method == "rrf" \
+        else score_fusion(scored, weights)
+    for item, s in extra:
+        scores[item] = scores.get(item, 0.0) + s
+    return _ordered(scores)
+
+
 def _ordered(scores: dict[int, float]) -> list[tuple[int, float]]:
     order = {item: i for i, item in enumerate(scores)}
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.records import Chunk
-from index.fusion import rrf, score_fusion
+from index.fusion import extend, rrf, score_fusion
 from index.offsets import TokenOffsets, row_items
 from index.sentences import SentenceScorer
 from index.settings import SearchSettings
@@ -34,6 +34,9 @@ class Candidates:
     section: dict[int, float] = field(default_factory=dict)
     qvec: np.ndarray | None = None  # the query's vector, when the second stage weighs sentences
     sentence: dict[int, float] = field(default_factory=dict)
+    # keyword and semantic fused already by the store (Milvus' hybrid search and ranker); `lists` then holds
+    # only what the store does not search (facts)
+    fused: list[tuple[int, float]] | None = None
 
 
 @dataclass
@@ -137,7 +140,10 @@ class Ranker:
     def rank(self, cands: Candidates, k: int, s: SearchSettings) -> list[Ranked]:
         w = s.weights_for(cands.info.type).as_dict()
         lists = {n: lst for n, lst in cands.lists.items() if w.get(n, 0) > 0}
-        if s.fusion == "rrf":
+        if cands.fused is not None:
+            order = extend(cands.fused, {n: (ids.tolist(), sc.tolist()) for n, (ids, sc) in lists.items()},
+                           s.fusion, s.rrf_k, w)
+        elif s.fusion == "rrf":
             order = rrf({n: ids.tolist() for n, (ids, _) in lists.items()}, k=s.rrf_k, weights=w)
         else:
             order = score_fusion({n: (ids.tolist(), sc.tolist()) for n, (ids, sc) in lists.items()}, weights=w)

@@ -282,15 +282,18 @@ def _describe(s: IndexSettings) -> dict[str, str]:
 
 def open_index(path: Path | str, *, model: str | None = None, backend: str | None = None, dense: str | None = None,
                stem: bool | None = None, embedder: Embedder | None = None, store: str = "local",
-               uri: str | None = None, collection: str = "kb") -> Index:
+               uri: str | None = None, collection: str = "kb", store_fusion: str | None = None) -> Index:
     """Load the index of a data folder (or an index folder). Arguments left None accept what was built;
     any other value must match the build, else IndexMismatchError says what differs. With store="milvus" the
-    index is the one published to Milvus at `uri` and `path` the data folder holding the documents."""
-    if store != "local" or uri is not None:
-        check_store(store, uri)
+    index is the one published to Milvus at `uri` and `path` the data folder holding the documents;
+    `store_fusion` says who fuses a hybrid query's keyword and semantic lists: "native" the store's own ranker
+    (the default), "local" this process."""
+    if store != "local" or uri is not None or store_fusion is not None:
+        check_store(store, uri, store_fusion)
         # a remote store's module subclasses Index (and needs an optional extra): found by name, like a parser
         opener = getattr(importlib.import_module(REMOTE_STORES[store][0]), REMOTE_STORES[store][1])
-        return opener(path, uri, collection=collection, embedder=embedder, model=model, dense=dense)
+        return opener(path, uri, collection=collection, embedder=embedder, model=model, dense=dense,
+                      fusion=store_fusion)
     folder = _readable(resolve_index_dir(Path(path)))
     manifest = read_manifest(folder)
     if manifest is None:

@@ -20,6 +20,8 @@ def serve(
     store: str = typer.Option("local", "--store", help="local (the index folder) or milvus (the index at --uri)."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a file (Milvus Lite) or http://host:19530."),
     collection: str = typer.Option("kb", "--collection", help="Milvus collection prefix."),
+    milvus_fusion: str | None = typer.Option(None, "--milvus-fusion", help="Milvus: keyword and semantic fused by "
+                                             "Milvus' hybrid search and ranker (native, the default) or here (local)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Server processes; each loads the index and embeds with its share of the cores."),
 ) -> None:
@@ -28,12 +30,12 @@ def serve(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import uvicorn
 
-    from index.stores import check_store
+    from index.stores import DEFAULT_FUSION, check_store
     from search_api.app import create_app
     from search_api.config import CONFIG_ENV, ServerConfig
 
     try:
-        check_store(store, uri)
+        check_store(store, uri, milvus_fusion)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -43,8 +45,10 @@ def serve(
     if workers > 1:
         os.environ.setdefault("OMP_NUM_THREADS", str(share))
     config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection,
+                          milvus_fusion=milvus_fusion or DEFAULT_FUSION,
                           cpu_slots=share if workers > 1 else ServerConfig.cpu_slots)
-    where = f"Milvus {uri} ({collection})" if store == "milvus" else str(config.index_path())
+    where = f"Milvus {uri} ({collection}, {config.milvus_fusion} fusion)" if store == "milvus" \
+        else str(config.index_path())
     typer.echo(f"serving {config.data} (index {where}) on http://{host}:{port}/"
                + (f" with {workers} worker processes" if workers > 1 else ""), err=True)
     run = {"host": host, "port": port, "log_level": log_level.lower(), "timeout_graceful_shutdown": 10}

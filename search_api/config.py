@@ -21,6 +21,7 @@ class ServerConfig:
     store: str = "local"  # or "milvus": the index published at `uri` (any number of servers may share it)
     uri: str | None = None
     collection: str = "kb"
+    milvus_fusion: str = "native"  # Milvus' hybrid search and ranker fuse keyword and semantic; "local": this process
 
     def index_path(self) -> Path:
         """The index folder to watch. An explicit path that holds no index but whose `index/` does is a data

@@ -42,7 +42,7 @@ def milvus_loader(config: ServerConfig) -> Loader:
 
         embedder = previous.loaded_embedder if previous is not None else None
         index = open_index(config.data, store="milvus", uri=config.uri, collection=config.collection,
-                           embedder=embedder)
+                           embedder=embedder, store_fusion=config.milvus_fusion)
         if config.warm_model:
             warm_up(index)
         return index

@@ -16,9 +16,10 @@ Ranking = list[tuple[int, float]]
 class ChunkStore(Protocol):
     """Keyword and semantic search over one index's chunks, and its sentence vectors, kept outside this process.
 
-    Fusion, the facts retriever and the second stage run in the process that asks (index/rerank.py), with the
-    weights fitted per query type: a store's own fusion ranker (Milvus' RRFRanker) cannot weigh retrievers
-    per query type, so both paths rank alike only if neither store fuses."""
+    By default fusion, the facts retriever and the second stage run in the process that asks (index/rerank.py),
+    with the weights fitted per query type. `hybrid` lets the store fuse keyword and semantic itself (Milvus'
+    hybrid search, its ranker built per request with that query type's weights); facts and the second stage
+    still run in the asking process."""
 
     has_sentences: bool  # whether the published index carries sentence vectors
 
@@ -28,6 +29,11 @@ class ChunkStore(Protocol):
 
     def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
         """Inner product with normalised passage vectors."""
+        ...
+
+    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
+               weights: tuple[float, float], method: str = "rrf", rrf_k: int = 60) -> Ranking:
+        """Keyword and semantic (each `k` deep) fused by the store's ranker with (keyword, semantic) weights."""
         ...
 
     def best_sentences(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:

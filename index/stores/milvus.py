@@ -14,6 +14,7 @@ in one step and a replica never reads half an index. The meta collection names i
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -23,14 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import IndexUnavailableError
 from core.extras import require
 from core.records import Chunk, Fact
 from index.filters import SearchFilters
 from index.filters import entity_keys as filter_keys
 from index.sentences import SentenceVectors
+from index.stores import DEFAULT_FUSION, STORE_FUSIONS
 from index.stores.base import Ranking
 
 INDEX_TYPES = ("FLAT", "HNSW", "IVF_FLAT", "IVF_PQ", "AUTOINDEX")
+MAX_REPEATS = 12  # requests per route in one hybrid search, when RRF weights are expressed by repeating a route
 VARCHAR_MAX = 65_535  # bytes: Milvus' limit for one VARCHAR value
 BLOB_PIECE = 16_000  # characters per meta row: at most 4 bytes each in UTF-8, so always under VARCHAR_MAX
 ARRAY_MAX = 4_096  # Milvus' limit for the elements of one ARRAY value
@@ -53,6 +57,9 @@ class MilvusSettings:
     pq_m: int = 48  # sub-quantizers for IVF_PQ; must divide the vector dimension
     insert_batch: int = 256
     token: str = ""  # a cluster's credentials ("user:password" or an API key); empty for Milvus Lite
+    # hybrid mode: keyword and semantic fused by Milvus' hybrid search and ranker (native), or in the reader with
+    # the fitted fusion (local); facts and the second stage run in the reader either way. Not published.
+    fusion: str = DEFAULT_FUSION
 
     def __post_init__(self):
         if not self.uri:
@@ -61,15 +68,18 @@ class MilvusSettings:
             raise ValueError(f"unknown Milvus index type {self.index_type!r}; expected one of {', '.join(INDEX_TYPES)}")
         if not self.collection.replace("_", "").isalnum() or not self.collection[0].isalpha():
             raise ValueError(f"collection name {self.collection!r}: letters, digits and _ only, starting with a letter")
+        if self.fusion not in STORE_FUSIONS:
+            raise ValueError(f"unknown Milvus fusion {self.fusion!r}; expected one of {', '.join(STORE_FUSIONS)}")
         if min(self.hnsw_m, self.hnsw_ef, self.ivf_nlist, self.ivf_nprobe, self.pq_m, self.insert_batch) < 1:
             raise ValueError("Milvus index parameters must be positive")
 
     @classmethod
-    def for_dense(cls, uri: str, dense_kind: str = "flat", collection: str = "kb") -> MilvusSettings:
+    def for_dense(cls, uri: str, dense_kind: str = "flat", collection: str = "kb",
+                  fusion: str = DEFAULT_FUSION) -> MilvusSettings:
         """From `kb index --dense`: flat → FLAT, hnsw → HNSW, ivf → IVF_FLAT."""
         kinds = {"flat": "FLAT", "hnsw": "HNSW", "ivf": "IVF_FLAT"}
         return cls(uri=uri, collection=collection, index_type=kinds[dense_kind],
-                   token=os.environ.get("KB_MILVUS_TOKEN", ""))
+                   token=os.environ.get("KB_MILVUS_TOKEN", ""), fusion=fusion)
 
     @property
     def alias(self) -> str:
@@ -93,11 +103,39 @@ class MilvusSettings:
 
 
 def connect(settings: MilvusSettings):
-    """A client for the URI; a Milvus Lite file's folder is created first."""
+    """A client for the URI; a Milvus Lite file's folder is created first. An address nothing answers at is
+    an IndexUnavailableError of one line (pymilvus' own error is a traceback with a generic message)."""
     pymilvus = require("pymilvus", feature="the Milvus store")
     if "://" not in settings.uri:
         Path(settings.uri).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    return pymilvus.MilvusClient(uri=settings.uri, token=settings.token)
+    lite_log = logging.getLogger("milvus_lite")
+    level = lite_log.level
+    if "://" not in settings.uri:  # Lite logs a locked file as a traceback; the error below says it in one line
+        lite_log.setLevel(logging.CRITICAL)
+    try:
+        return pymilvus.MilvusClient(uri=settings.uri, token=settings.token)
+    except pymilvus.MilvusException as exc:
+        # Milvus Lite locks its file: a second process cannot open it (its own error names no cause)
+        hint = "" if "://" in settings.uri else (" (a Milvus Lite file opens in one process at a time; for several, "
+                                                 "run `milvus-lite server --data-dir FILE --port 19530` and use "
+                                                 "--uri http://127.0.0.1:19530)")
+        raise IndexUnavailableError(f"cannot reach Milvus at {settings.uri}: {exc.message}{hint}") from None
+    finally:
+        lite_log.setLevel(level)
+
+
+def route_repeats(weights: tuple[float, float]) -> tuple[tuple[int, int], int]:
+    """(keyword, semantic) weights as whole repeats of each route, and the factor they were scaled by.
+
+    Milvus' RRFRanker has no weights: a route sent n times adds n/(k + rank), so repeats are the weights
+    times the smallest factor that makes both whole (2 and 1 stay 2 and 1; 1.5 and 1 become 3 and 2, the
+    fused scores then divided by 2)."""
+    for scale in range(1, MAX_REPEATS + 1):
+        n = tuple(round(w * scale) for w in weights)
+        if all(abs(w * scale - r) < 1e-9 for w, r in zip(weights, n, strict=True)) and sum(n) <= MAX_REPEATS:
+            return (n[0], n[1]), scale
+    raise ValueError(f"Milvus' RRF ranker cannot weigh keyword {weights[0]} against semantic {weights[1]} with "
+                     f"at most {MAX_REPEATS} repeated requests; use --milvus-fusion local")
 
 
 # -- filters -----------------------------------------------------------------------------------------
@@ -283,6 +321,38 @@ class MilvusStore:
 
     def semantic(self, vector: np.ndarray, k: int, filters: SearchFilters) -> Ranking:
         return self._search("dense", np.asarray(vector, dtype=np.float32).tolist(), k, filters, self.search_params)
+
+    def hybrid(self, terms: list[str], vector: np.ndarray, k: int, filters: SearchFilters,
+               weights: tuple[float, float], method: str = "rrf", rrf_k: int = 60) -> Ranking:
+        """Keyword and semantic fused by Milvus (one hybrid search, both routes `k` deep, the same filter):
+        RRFRanker(rrf_k) with each route repeated by its weight (route_repeats), or WeightedRanker with the
+        weights (Milvus normalises each route's scores by arctan, where the local score fusion uses min-max).
+        Every row of either route is returned, so the fused list is whole, as the local fusion's is."""
+        pymilvus = require("pymilvus", feature="the Milvus store")
+        if k <= 0:
+            return []
+        expr = filter_expression(filters)
+        q = query_sparse(terms, self.vocab)
+        routes = []  # (field, query, params, weight)
+        if q and weights[0] > 0:  # no known term: Milvus rejects an empty sparse query, bm25s finds nothing
+            routes.append(("sparse", q, {"metric_type": "IP", "params": {}}, weights[0]))
+        if weights[1] > 0:
+            routes.append(("dense", np.asarray(vector, dtype=np.float32).tolist(), self.search_params, weights[1]))
+        if not routes:
+            return []
+        scale = 1
+        if method == "rrf":
+            ranker = pymilvus.RRFRanker(rrf_k)
+            repeats, scale = route_repeats(weights)
+            counts = {"sparse": repeats[0], "dense": repeats[1]}
+            routes = [r for r in routes for _ in range(counts[r[0]])]
+        else:
+            ranker = pymilvus.WeightedRanker(*(w for *_, w in routes))
+        reqs = [pymilvus.AnnSearchRequest(data=[query], anns_field=field, param=params, limit=k, expr=expr or None)
+                for field, query, params, _ in routes]
+        res = self.client.hybrid_search(self.chunks_collection, reqs, ranker, limit=min(2 * k, 16_384),
+                                        output_fields=["row"])
+        return [(int(h["entity"]["row"]), float(h["distance"]) / scale) for h in res[0]]
 
 
 # -- publishing ---------------------------------------------------------------------------------------

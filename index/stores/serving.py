@@ -19,12 +19,15 @@ from core.records import Chunk, Fact
 from index.embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.offsets import TokenOffsets
+from index.rerank import Candidates
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
 from index.search import Index
-from index.settings import INDEX_FORMAT, IndexSettings
+from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
+from index.stores import DEFAULT_FUSION
 from index.stores.base import ChunkStore, Ranking
 from ingest.store import DocumentStore
+from text.query import classify
 from text.tokenizer import NorwegianTokenizer
 
 
@@ -64,7 +67,8 @@ class StoreIndex(Index):
     """Keyword, semantic and fused retrieval (with filters) in `store`; facts, citations and answers here."""
 
     def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], store: ChunkStore,
-                 sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None):
+                 sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None,
+                 fusion: str = DEFAULT_FUSION):
         settings = IndexSettings.from_manifest(manifest)
         tokenizer = NorwegianTokenizer(settings.tokenizer)
         offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
@@ -75,12 +79,34 @@ class StoreIndex(Index):
                          DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts,
                          sentences=sentences)
         self.store = store
+        self.fusion = fusion  # "native": a hybrid query's keyword and semantic lists fused by the store
+
+    def candidates(self, query: str, depth: int, mask: np.ndarray | None = None,
+                   retrievers: tuple[str, ...] | None = None, filters: SearchFilters | None = None) -> Candidates:
+        """With native fusion, a hybrid query whose type weighs both keyword and semantic is one hybrid search
+        in the store, fused by its ranker (Candidates.fused); the facts retriever and the second stage stay
+        here. Hits then carry the fused score under "milvus" instead of per-retriever keyword/semantic ranks."""
+        s = self.search_settings
+        w = s.weights_for(classify(query).type)
+        if self.fusion != "native" or retrievers is not None or not (w.keyword > 0 and w.semantic > 0):
+            return super().candidates(query, depth, mask, retrievers, filters)
+        cands = super().candidates(query, depth, mask, retrievers=("facts",) if w.facts > 0 else (),
+                                   filters=filters)
+        depth = min(depth, max(1, len(self.chunks)))
+        qvec = self.embed_query(query.strip())
+        fused = self.store.hybrid(self.tokenizer.tokens(query), qvec, depth, filters or SearchFilters(),
+                                  (w.keyword, w.semantic), s.fusion, s.rrf_k)
+        cands.fused = fused
+        cands.lists["milvus"] = _arrays(fused)  # shown on hits; the ranker reads `fused`
+        if self.ranker.sentences is not None and s.rerank.sentence > 0:
+            cands.qvec = qvec
+        return cands
 
     def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
                  filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Keyword and semantic lists come from the store (its filters are Milvus expressions); the fitted
-        fusion, the facts retriever, the re-rank and the year prior then run here exactly as in-process, so
-        both paths rank alike. (Milvus' own RRF ranker cannot weigh retrievers per query type.)"""
+        """Keyword and semantic lists come from the store (its filters are Milvus expressions); with local
+        fusion the fitted fusion, the facts retriever, the re-rank and the year prior then run here exactly as
+        in-process, so both paths rank alike."""
         f = filters or SearchFilters()
         if name == "keyword":
             ranking = self.store.keyword(terms, depth, f)
@@ -106,12 +132,29 @@ def _arrays(ranking: Ranking) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.array([score for _, score in ranking], dtype=np.float32)
 
 
+def check_native(s: SearchSettings) -> None:
+    """Milvus' ranker can express these settings' fusion for every query type (ValueError naming it if not)."""
+    from index.stores.milvus import route_repeats
+
+    if s.fusion != "rrf":
+        return
+    for qtype, w in s.weights.items():
+        if w.keyword > 0 and w.semantic > 0:
+            try:
+                route_repeats((w.keyword, w.semantic))
+            except ValueError as exc:
+                raise ValueError(f"query type {qtype.value}: {exc}") from None
+
+
 def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", embedder: Embedder | None = None,
-                      model: str | None = None, dense: str | None = None) -> StoreIndex:
-    """The index published to Milvus at `uri`; `data` is the data folder whose document store holds the sources."""
+                      model: str | None = None, dense: str | None = None, fusion: str | None = None) -> StoreIndex:
+    """The index published to Milvus at `uri`; `data` is the data folder whose document store holds the sources.
+    `fusion` "native" (the default) fuses a hybrid query's keyword and semantic lists with Milvus' hybrid search and
+    ranker, "local" here with the fitted fusion."""
     from index.stores.milvus import MilvusSettings, MilvusStore
 
-    settings = MilvusSettings.for_dense(uri, collection=collection)
+    fusion = fusion or DEFAULT_FUSION
+    settings = MilvusSettings.for_dense(uri, collection=collection, fusion=fusion)
     try:
         store = MilvusStore(settings)
     except LookupError as exc:
@@ -138,6 +181,8 @@ def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", emb
                                      f"run `kb index --store milvus --uri {uri}`")
     chunks = list(store.iter_chunks())
     sources = StoreSources(Path(data), [d["id"] for d in manifest.get("documents", [])])
-    index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, facts=store.facts())
+    index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, facts=store.facts(), fusion=fusion)
+    if fusion == "native":
+        check_native(index.search_settings)
     index.generation = store.generation
     return index

@@ -21,3 +21,19 @@ def milvus_index(milvus_uri, data_dir, fake_embedder):
     from index.search import open_index
 
     return open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder)
+
+
+@pytest.fixture(scope="session")
+def milvus_native_index(milvus_uri, data_dir, fake_embedder):
+    """The same published index, hybrid queries fused by Milvus' hybrid search and ranker (the default)."""
+    from index.search import open_index
+
+    return open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder, store_fusion="native")
+
+
+@pytest.fixture(scope="session")
+def milvus_local_index(milvus_uri, data_dir, fake_embedder):
+    """The same published index, keyword and semantic lists fused in this process (--milvus-fusion local)."""
+    from index.search import open_index
+
+    return open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder, store_fusion="local")

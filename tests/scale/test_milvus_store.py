@@ -27,8 +27,11 @@ def test_top10_overlap_per_mode(fake_index, milvus_index, mode):
     assert top_overlap(fake_index, milvus_index, dev_questions(60), mode) >= 0.95
 
 
-def test_dev_set_parity(fake_index, milvus_index, data_dir):
-    p = compare(fake_index, milvus_index, DEV, sources_from_store(data_dir), mode="hybrid")
+@pytest.mark.parametrize("fusion", ["native", "local"])
+def test_dev_set_parity(fake_index, data_dir, fusion, request):
+    idx = request.getfixturevalue(f"milvus_{fusion}_index")
+    assert idx.fusion == fusion
+    p = compare(fake_index, idx, DEV, sources_from_store(data_dir), mode="hybrid")
     assert p.questions > 150
     assert p.overlap10 >= 0.9
     assert p.recall5_gap <= 0.01
@@ -165,3 +168,112 @@ def test_hnsw_index_is_searched_with_its_published_parameters(fake_index_dir, da
     assert idx.store.search_params == {"metric_type": "IP", "params": {"ef": 128}}
     # HNSW is approximate; on 1 300 chunks with ef 128 it finds what the exact search finds
     assert top_overlap(fake_index, idx, dev_questions(30), "semantic") >= 0.95
+
+
+def test_route_repeats_express_rrf_weights():
+    from index.stores.milvus import route_repeats
+
+    assert route_repeats((2.0, 1.0)) == ((2, 1), 1)
+    assert route_repeats((1.0, 1.0)) == ((1, 1), 1)
+    assert route_repeats((1.5, 1.0)) == ((3, 2), 2)
+    assert route_repeats((0.25, 0.5)) == ((1, 2), 4)
+    with pytest.raises(ValueError, match="--milvus-fusion local"):
+        route_repeats((0.37, 1.0))
+
+
+def test_native_fusion_is_milvus_hybrid_search(milvus_native_index, monkeypatch):
+    """A number question weighs keyword and semantic: one hybrid search, neither single-route search."""
+    store = milvus_native_index.store
+    calls = []
+    monkeypatch.setattr(store, "keyword", lambda *a, **k: pytest.fail("keyword searched alone"))
+    monkeypatch.setattr(store, "semantic", lambda *a, **k: pytest.fail("semantic searched alone"))
+    real = store.client.hybrid_search
+    monkeypatch.setattr(store.client, "hybrid_search", lambda *a, **k: calls.append((a, k)) or real(*a, **k))
+    hits = milvus_native_index.search("hvor mange ble bosatt i 2022", k=5)
+    assert len(hits) == 5 and len(calls) == 1
+    (_, reqs, ranker), kw = calls[0]
+    # the fitted number weights, keyword 2 and semantic 1, as two sparse requests and one dense under RRF(k=20)
+    assert [r.anns_field for r in reqs] == ["sparse", "sparse", "dense"]
+    assert ranker.dict() == {"strategy": "rrf", "params": {"k": 20}}
+    assert "milvus" in hits[0].scores and "keyword" not in hits[0].ranks
+
+
+def test_native_fusion_is_the_default(milvus_index):
+    assert milvus_index.fusion == "native"
+
+
+def test_native_fusion_ranks_as_local_fusion(fake_index, milvus_local_index, milvus_native_index, data_dir):
+    """Milvus' RRF with repeated routes is the fitted weighted RRF: the same hits, but for float ties."""
+    qs = dev_questions(80)
+    assert top_overlap(milvus_local_index, milvus_native_index, qs, "hybrid") >= 0.98
+    p = compare(fake_index, milvus_native_index, DEV, sources_from_store(data_dir), mode="hybrid")
+    assert p.overlap10 >= 0.95 and p.recall5_gap <= 0.01 and p.mrr10_gap <= 0.01
+
+
+def test_native_fusion_keeps_filters(fake_index, milvus_native_index):
+    mask = fake_index.columns.mask(SearchFilters.from_any({"year": "2019-2021", "kind": "table"}))
+    row = {c.id: i for i, c in enumerate(fake_index.chunks)}
+    hits = milvus_native_index.search("hvor mange ble bosatt i 2020", k=10,
+                                      filters={"year": "2019-2021", "kind": "table"})
+    assert hits and all(mask[row[h.chunk_id]] for h in hits)
+
+
+def test_native_fusion_score_method_uses_weighted_ranker(milvus_native_index, monkeypatch):
+    from dataclasses import replace
+
+    idx = milvus_native_index
+    calls = []
+    real = idx.store.client.hybrid_search
+    monkeypatch.setattr(idx.store.client, "hybrid_search", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(idx, "search_settings", replace(idx.search_settings, fusion="score"))
+    assert idx.search("hvor mange ble bosatt i 2022", k=5)
+    _, reqs, ranker = calls[0]
+    assert [r.anns_field for r in reqs] == ["sparse", "dense"]
+    assert ranker.dict()["strategy"] == "weighted" and ranker.dict()["params"]["weights"] == [2.0, 1.0]
+
+
+def test_unreachable_milvus_is_one_clear_line(data_dir):
+    import socket
+
+    from core.errors import IndexUnavailableError
+    from index.search import open_index
+    from kb.cli import app
+
+    with socket.socket() as s:  # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    uri = f"http://127.0.0.1:{port}"
+    with pytest.raises(IndexUnavailableError, match=f"cannot reach Milvus at {uri}") as exc:
+        open_index(data_dir, store="milvus", uri=uri)
+    assert "\n" not in str(exc.value)
+    r = CliRunner().invoke(app, ["search", "tolk", "--data", str(data_dir), "--store", "milvus", "--uri", uri])
+    assert r.exit_code == 1 and "cannot reach Milvus" in r.output and "Traceback" not in r.output
+    # kb index finds out before it builds (embedding a real collection takes minutes to hours)
+    assert not (data_dir / "index").exists()
+    r = CliRunner().invoke(app, ["index", "--data", str(data_dir), "--store", "milvus", "--uri", uri])
+    assert r.exit_code == 1 and "cannot reach Milvus" in r.output
+    assert not (data_dir / "index").exists()
+
+
+def test_native_fusion_only_for_milvus(data_dir):
+    from index.search import open_index
+
+    with pytest.raises(ValueError, match="only for --store milvus"):
+        open_index(data_dir, store_fusion="local")
+    with pytest.raises(ValueError, match="unknown --milvus-fusion"):
+        open_index(data_dir, store="milvus", uri="x.db", store_fusion="milvus")
+
+
+def test_lite_file_held_by_another_process_is_one_clear_line(milvus_index, milvus_uri, data_dir):
+    """This test process holds the Milvus Lite file (milvus_index opened it): a second process cannot open it,
+    and says how several processes share one index."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, "-m", "kb.cli", "search", "tolk", "--data", str(data_dir), "--store", "milvus",
+                        "--uri", milvus_uri], capture_output=True, text=True, cwd=root, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+    assert r.returncode == 1
+    assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "one process at a time" in r.stderr and "milvus-lite server" in r.stderr
