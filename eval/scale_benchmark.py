@@ -15,6 +15,9 @@ Stages (each writes its figures into --out as JSON, so they can run one at a tim
 * rankers  — after `parity` (its published collections): Milvus' rankers as they come (RRFRanker without the
              repeated routes that carry the fitted weights; WeightedRanker with the fitted weights), and hybrid
              latency p50/p95 of FAISS, Milvus with local fusion and Milvus with its ranker (query vectors cached)
+* replica  — what one API replica costs: an index published to Milvus Lite, then opened in a fresh process (open
+             seconds, the process' peak resident memory after the open, chunk records read by the open) and, in
+             another fresh process, hybrid p50/p95 over the dev questions (query vectors cached)
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -252,9 +258,74 @@ def stage_rankers(name: str, data: Path, questions: Path, work: Path) -> dict:
     return out
 
 
+def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
+    """In a fresh process: open the Milvus index (and, with `questions`, time hybrid searches); prints JSON."""
+    import pymilvus  # noqa: F401 - imported before the first figure, so that the open's own memory is measured
+
+    import index.stores.milvus as milvus_store
+    import index.stores.serving  # noqa: F401
+    from index.search import open_index
+
+    fetched = [0]
+    query = milvus_store.MilvusStore.__dict__.get("iter_chunks")
+    if query is not None:  # the eager open reads every record through iter_chunks: count what it yields
+        def counting(self, *a, **kw):
+            for c in query(self, *a, **kw):
+                fetched[0] += 1
+                yield c
+        milvus_store.MilvusStore.iter_chunks = counting
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    idx = open_index(Path(data), store="milvus", uri=uri)
+    out: dict = {"open_s": round(time.perf_counter() - t0, 3), "chunks": len(idx),
+                 "maxrss_mb_before_open": round(before / 1024, 1),
+                 "maxrss_mb_after_open": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    cached = getattr(idx.chunks, "cached", None)
+    out["records_read_by_open"] = fetched[0] if query is not None else (cached() if cached else None)
+    if questions:
+        from eval.questions_format import parse_questions
+
+        qs = [q.question for q in parse_questions(Path(questions).read_text(encoding="utf-8")).questions]
+        for q in qs:  # warm: query vectors cached, so the store and the ranking are timed, not the model
+            idx.search(q, k=10)
+        ms = []
+        for q in qs * 2:
+            t = time.perf_counter()
+            idx.search(q, k=10)
+            ms.append((time.perf_counter() - t) * 1000)
+        out["hybrid"] = _pcts(ms)
+        out["maxrss_mb_after_queries"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(out))
+
+
+def stage_replica(data: Path, questions: Path, work: Path, opens: int = 3) -> dict:
+    uri = str(work / "replica.db")
+    shutil.rmtree(uri, ignore_errors=True)
+    Path(uri).unlink(missing_ok=True)
+    # published in a child: a Milvus Lite file is held by the process that opened it
+    code = ("import sys; from pathlib import Path; from index.stores.milvus import MilvusSettings, "
+            "payload_from_folder, publish; "
+            "publish(payload_from_folder(Path(sys.argv[1])), MilvusSettings(uri=sys.argv[2]))")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(data / "index"), uri], check=True)
+    out: dict = {"publish_s": round(time.perf_counter() - t0, 1)}
+    probe = "import sys; from eval.scale_benchmark import replica_probe; replica_probe(*sys.argv[1:])"
+
+    def run(*extra: str) -> dict:
+        got = subprocess.run([sys.executable, "-c", probe, str(data), uri, *extra], check=True, capture_output=True,
+                             text=True)
+        return json.loads(got.stdout.strip().splitlines()[-1])
+
+    runs = [run() for _ in range(opens)]
+    out["open"] = {**runs[-1], "open_s_runs": [r["open_s"] for r in runs],
+                   "open_s_median": statistics.median(r["open_s"] for r in runs)}
+    out["queries"] = run(str(questions))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers"])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers", "replica"])
     ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
     ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
@@ -278,6 +349,8 @@ def main() -> None:
         _save(args.out, f"store_{args.index_type.lower()}", stage_store(args.data, args.work, dev, args.index_type))
     elif args.stage == "cost":
         _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
+    elif args.stage == "replica":
+        _save(args.out, f"replica_{args.data.name}", stage_replica(args.data, dev, args.work))
     elif args.stage == "rankers":
         _save(args.out, "rankers_dev", stage_rankers("dev", args.dev_data, dev, args.work))
         _save(args.out, "rankers_outside", stage_rankers("outside", args.outside_data, args.outside_questions,
