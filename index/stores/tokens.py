@@ -38,6 +38,11 @@ class RowOffsets:
         self._cache: OrderedDict[int, _Tokens] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget the held rows' tokens (benchmarks)."""
+        with self._lock:
+            self._cache.clear()
+
     def idf(self) -> np.ndarray:
         return idf_from(self._df, len(self.chunks))
 
