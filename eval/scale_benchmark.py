@@ -15,6 +15,10 @@ Stages (each writes its figures into --out as JSON, so they can run one at a tim
 * rankers  — after `parity` (its published collections): Milvus' rankers as they come (RRFRanker without the
              repeated routes that carry the fitted weights; WeightedRanker with the fitted weights), and hybrid
              latency p50/p95 of FAISS, Milvus with local fusion and Milvus with its ranker (query vectors cached)
+* replica  — what one API replica costs: an index published to Milvus Lite and served by a Lite gRPC server, then
+             opened by fresh processes (open seconds, the process' peak resident memory after the open, chunk
+             records read by the open) and, in another, hybrid p50/p95 over the dev questions (query vectors cached),
+             also with nothing held before each question
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -252,9 +259,116 @@ def stage_rankers(name: str, data: Path, questions: Path, work: Path) -> dict:
     return out
 
 
+def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
+    """In a fresh process: open the Milvus index (and, with `questions`, time hybrid searches); prints JSON."""
+    import pymilvus  # noqa: F401 - imported before the first figure, so that the open's own memory is measured
+
+    import index.stores.milvus as milvus_store
+    import index.stores.serving  # noqa: F401
+    from index.search import open_index
+
+    fetched = [0]
+    query = milvus_store.MilvusStore.__dict__.get("iter_chunks")
+    if query is not None:  # the eager replica (before index/stores/rows.py) read every record here: count them
+        def counting(self, *a, **kw):
+            for c in query(self, *a, **kw):
+                fetched[0] += 1
+                yield c
+        milvus_store.MilvusStore.iter_chunks = counting
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    idx = open_index(Path(data), store="milvus", uri=uri)
+    out: dict = {"open_s": round(time.perf_counter() - t0, 3), "chunks": len(idx),
+                 "maxrss_mb_before_open": round(before / 1024, 1),
+                 "maxrss_mb_after_open": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    out["records_read_by_open"] = fetched[0] if query is not None else getattr(idx.chunks, "fetched", None)
+    if questions:
+        from eval.questions_format import parse_questions
+
+        qs = [q.question for q in parse_questions(Path(questions).read_text(encoding="utf-8")).questions]
+        for q in qs:  # warm: query vectors cached, so the store and the ranking are timed, not the model
+            idx.search(q, k=10)
+        ms = []
+        for q in qs * 2:
+            t = time.perf_counter()
+            idx.search(q, k=10)
+            ms.append((time.perf_counter() - t) * 1000)
+        out["hybrid"] = _pcts(ms)
+        if hasattr(idx.chunks, "fetched"):  # the lazy record sequence (the eager replica holds a list)
+            # the lazy replica holds the records of recent queries; at 30 M chunks most queries' rows are not
+            # held. Each question is timed with its rows held and right after with nothing held (records read,
+            # rows tokenized again), in pairs, so that the machine's drifting load hits both alike
+            held, cold, reads = [], [], []
+            for q in qs * 2:
+                idx.search(q, k=10)
+                t = time.perf_counter()
+                idx.search(q, k=10)
+                held.append((time.perf_counter() - t) * 1000)
+                idx.chunks.clear()
+                idx.offsets.clear()
+                idx.ranker._dup_keys.clear()
+                idx.ranker._heading_ids.clear()
+                n0 = idx.chunks.fetched
+                t = time.perf_counter()
+                idx.search(q, k=10)
+                cold.append((time.perf_counter() - t) * 1000)
+                reads.append(idx.chunks.fetched - n0)
+            out["hybrid_rows_held"] = _pcts(held)
+            out["hybrid_nothing_held"] = {**_pcts(cold), "records_read_per_query_p50": float(np.median(reads)),
+                                          "records_read_per_query_max": int(max(reads))}
+            out["nothing_held_minus_held_ms_p50"] = round(float(np.median(np.subtract(cold, held))), 2)
+        out["maxrss_mb_after_queries"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(out))
+
+
+def stage_replica(data: Path, questions: Path, work: Path, opens: int = 3) -> dict:
+    """Publish `data`'s index to a Milvus Lite file, serve it with a Lite gRPC server (as replicas use it, so the
+    replica's memory holds no Milvus segments) and measure fresh replica processes against it."""
+    import socket
+
+    db = work / "replica.db"
+    shutil.rmtree(db, ignore_errors=True)
+    db.unlink(missing_ok=True)
+    # published in a child: a Milvus Lite file is held by the process that opened it
+    code = ("import sys; from pathlib import Path; from index.stores.milvus import MilvusSettings, "
+            "payload_from_folder, publish; "
+            "publish(payload_from_folder(Path(sys.argv[1])), MilvusSettings(uri=sys.argv[2]))")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(data / "index"), str(db)], check=True)
+    out: dict = {"publish_s": round(time.perf_counter() - t0, 1)}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(db), "--host",
+                               "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probe = "import sys; from eval.scale_benchmark import replica_probe; replica_probe(*sys.argv[1:])"
+
+    def run(*extra: str) -> dict:
+        got = subprocess.run([sys.executable, "-c", probe, str(data), f"http://127.0.0.1:{port}", *extra],
+                             check=True, capture_output=True, text=True)
+        return json.loads(got.stdout.strip().splitlines()[-1])
+
+    try:
+        for _ in range(60):  # the server takes a few seconds to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(1)
+        runs = [run() for _ in range(opens)]
+        out["open"] = {**runs[-1], "open_s_runs": [r["open_s"] for r in runs],
+                       "open_s_median": statistics.median(r["open_s"] for r in runs),
+                       "maxrss_mb_after_open_median": statistics.median(r["maxrss_mb_after_open"] for r in runs)}
+        out["queries"] = run(str(questions))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers"])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers", "replica"])
     ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
     ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
@@ -278,6 +392,8 @@ def main() -> None:
         _save(args.out, f"store_{args.index_type.lower()}", stage_store(args.data, args.work, dev, args.index_type))
     elif args.stage == "cost":
         _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
+    elif args.stage == "replica":
+        _save(args.out, f"replica_{args.data.name}", stage_replica(args.data, dev, args.work))
     elif args.stage == "rankers":
         _save(args.out, "rankers_dev", stage_rankers("dev", args.dev_data, dev, args.work))
         _save(args.out, "rankers_outside", stage_rankers("outside", args.outside_data, args.outside_questions,

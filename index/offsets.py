@@ -16,8 +16,6 @@ from text.tokenizer import NorwegianTokenizer
 FILE = "offsets.npz"
 VOCAB = "offsets_vocab.json"
 
-
-
 def row_items(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows of a ragged layout (row i's items at `indptr[i]:indptr[i+1]`): the positions of all their items,
     row after row, and for each item its index into `rows`. One vectorised gather; a loop per row would cost
@@ -26,6 +24,11 @@ def row_items(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     lens = indptr[rows + 1] - starts
     flat = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens) + np.arange(lens.sum())
     return flat, np.repeat(np.arange(len(rows)), lens)
+
+
+def idf_from(df: np.ndarray, n: int) -> np.ndarray:
+    """log(N / document frequency) per token id: the one formula for a built index and a published one."""
+    return np.log((n + 1) / (df + 0.5)).astype(np.float32)
 
 
 class TokenOffsets:
@@ -54,13 +57,21 @@ class TokenOffsets:
         arr = lambda xs: np.asarray(xs, dtype=np.int32)  # noqa: E731
         return cls(vocab, arr(ids), arr(starts), arr(ends), np.asarray(indptr, dtype=np.int64)), tokens
 
-    def idf(self) -> np.ndarray:
-        """log(N / document frequency) per token id, over the chunk texts."""
+    def doc_freq(self) -> np.ndarray:
+        """Per token id, the number of chunk texts it occurs in."""
         n = len(self.indptr) - 1
         chunk_of = np.repeat(np.arange(n), np.diff(self.indptr))
         pairs = np.unique(np.stack([self.ids.astype(np.int64), chunk_of]), axis=1)
-        df = np.bincount(pairs[0], minlength=len(self.vocab))
-        return np.log((n + 1) / (df + 0.5)).astype(np.float32)
+        return np.bincount(pairs[0], minlength=len(self.vocab))
+
+    def idf(self) -> np.ndarray:
+        """log(N / document frequency) per token id, over the chunk texts."""
+        return idf_from(self.doc_freq(), len(self.indptr) - 1)
+
+    def row_tokens(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Token ids and start offsets of `rows`' texts, row after row, and for each token its index into `rows`."""
+        flat, owner = row_items(self.indptr, rows)
+        return self.ids[flat], self.starts[flat], owner
 
     def term_ids(self, terms: set[str]) -> np.ndarray:
         return np.asarray(sorted(self.vocab[t] for t in terms if t in self.vocab), dtype=np.int32)

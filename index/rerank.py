@@ -13,7 +13,7 @@ import numpy as np
 
 from core.records import Chunk
 from index.fusion import extend, rrf, score_fusion
-from index.offsets import TokenOffsets, row_items
+from index.offsets import TokenOffsets
 from index.sentences import SentenceScorer
 from index.settings import SearchSettings
 from text.query import QueryInfo
@@ -119,12 +119,10 @@ class Ranker:
 
     def _best_windows(self, rows: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Per row: the largest idf sum of distinct query terms within PROXIMITY_WINDOW characters."""
-        o = self.offsets
-        flat, owner = row_items(o.indptr, rows)
-        ids = o.ids[flat]
+        ids, starts, owner = self.offsets.row_tokens(rows)
         hit = np.isin(ids, q)
         # one sorted key per match: rows far apart, so a window never reaches into the previous row
-        key = owner[hit].astype(np.int64) * 10**9 + o.starts[flat][hit]
+        key = owner[hit].astype(np.int64) * 10**9 + starts[hit]
         terms = ids[hit]
         score = np.zeros(len(key), dtype=np.float64)
         for t in np.unique(terms):

@@ -6,6 +6,7 @@ import importlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,11 @@ REBUILD = "run `kb index` to rebuild it"
 class Index:
     """A loaded index. Everything is in memory: a search reads no files."""
 
-    def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], keyword: KeywordIndex, dense: DenseIndex,
+    #: each fact's chunk row when known without walking the chunks (published with a store's index); None: found
+    #: from the chunks when the facts retriever is first used
+    fact_rows: np.ndarray | None = None
+
+    def __init__(self, folder: Path, manifest: dict, chunks: Sequence[Chunk], keyword: KeywordIndex, dense: DenseIndex,
                  offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,
                  query_cache: int = 1024, facts: list[Fact] | None = None,
                  sentences: SentenceScorer | None = None):
@@ -41,14 +46,13 @@ class Index:
         self._manifest = manifest
         self.settings = IndexSettings.from_manifest(manifest)
         self.chunks = chunks
-        self._by_id = {c.id: i for i, c in enumerate(chunks)}
+        self.columns, self._by_id = self._row_tables(chunks)
         self.keyword = keyword
         self.tokenizer = keyword.tokenizer
         self.dense = dense
         self.offsets = offsets
         self._idf = offsets.idf()
         self.sources = sources
-        self.columns = FilterColumns(chunks)
         self._embedder = embedder
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # the API searches from several threads
@@ -57,6 +61,15 @@ class Index:
         self.facts = facts or []  # key figures of the indexed documents (index/retrievers/facts.py, answer/)
         self.ranker = Ranker(chunks, offsets, self._idf, self.tokenizer, sentences)
         self._search_settings = self.settings.search
+
+    def _row_tables(self, chunks: Sequence[Chunk]) -> tuple[FilterColumns | None, dict[str, int]]:
+        """Filter columns and chunk id -> row, built over all chunks at open; an index served from a store
+        (index/stores/serving.py) builds neither: its store filters and looks chunks up."""
+        return FilterColumns(chunks), {c.id: i for i, c in enumerate(chunks)}
+
+    def row_mask(self, filters: SearchFilters) -> np.ndarray | None:
+        """The rows `filters` allow (None: all), for the retrievers that run here."""
+        return self.columns.mask(filters) if self.columns is not None else None
 
     @property
     def search_settings(self) -> SearchSettings:
@@ -156,7 +169,7 @@ class Index:
             raise ValueError(f"k must be a positive whole number, not {k!r}")
         mode = SearchMode.from_str(mode)
         wanted = SearchFilters.from_any(filters)
-        mask = self.columns.mask(wanted)
+        mask = self.row_mask(wanted)
         s = self._search_settings
         if mode is SearchMode.hybrid:
             cands = self.candidates(query, max(k, s.pool, s.rerank.pool), mask, filters=wanted)

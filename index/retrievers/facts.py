@@ -41,11 +41,19 @@ def load_facts(folder: Path) -> list[Fact]:
 class FactIndex:
     """BM25 over fact texts; facts are a few thousand, so this builds in about a second."""
 
-    def __init__(self, facts: list[Fact], tokenizer: NorwegianTokenizer, chunks: list[Any] | None = None):
+    def __init__(self, facts: list[Fact], tokenizer: NorwegianTokenizer, chunks: list[Any] | None = None,
+                 chunk_of: np.ndarray | None = None):
+        """`chunk_of`: each fact's chunk row computed already (an index served from a store publishes them, so a
+        replica never walks all chunks); else found in `chunks`."""
         self.facts = facts
         self.tokenizer = tokenizer
         self.keyword = KeywordIndex.build([fact_text(f) for f in facts], tokenizer)
-        self.chunk_of = _chunk_rows(facts, chunks) if chunks is not None else np.full(len(facts), -1)
+        if chunk_of is not None:
+            if len(chunk_of) != len(facts):
+                raise ValueError(f"{len(chunk_of)} chunk rows for {len(facts)} facts")
+            self.chunk_of = np.asarray(chunk_of, dtype=np.int64)
+        else:
+            self.chunk_of = chunk_rows(facts, chunks) if chunks is not None else np.full(len(facts), -1)
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -58,6 +66,12 @@ class FactIndex:
     def rank_chunks(self, query: str, depth: int, mask: np.ndarray | None = None) -> list[int]:
         """Chunk rows in the order their best-matching fact ranks, each once."""
         return self.rank_chunks_scored(query, depth, mask)[0].tolist()
+
+    def candidate_rows(self, query: str, depth: int) -> list[int]:
+        """Every chunk row that rank_chunks_scored(query, depth) looks at, before any mask: a store-backed index
+        asks the store which of them pass the filters."""
+        rows = {int(self.chunk_of[pos]) for pos, _ in self.search(query, top=max(4 * depth, 100))}
+        return sorted(rows - {-1})
 
     def rank_chunks_scored(self, query: str, depth: int,
                            mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +91,7 @@ class FactIndex:
         return np.asarray(out, dtype=np.int64), np.asarray(scores, dtype=np.float32)
 
 
-def _chunk_rows(facts: list[Fact], chunks: list[Any]) -> np.ndarray:
+def chunk_rows(facts: list[Fact], chunks: list[Any]) -> np.ndarray:
     """For each fact, the chunk whose span holds it (the narrowest, so a table row beats a whole section)."""
     by_doc: dict[str, list[tuple[int, int, int]]] = {}
     for row, c in enumerate(chunks):
@@ -108,5 +122,6 @@ def for_index(index: Any) -> FactIndex:
     with _LOCK:
         fi = _CACHE.get(index)
         if fi is None:
-            fi = _CACHE[index] = FactIndex(index.facts, index.tokenizer, index.chunks)
+            fi = _CACHE[index] = FactIndex(index.facts, index.tokenizer, index.chunks,
+                                           chunk_of=getattr(index, "fact_rows", None))
         return fi

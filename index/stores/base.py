@@ -7,6 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
+from core.records import Chunk
 from index.filters import SearchFilters
 
 #: (chunk row, score), best first; rows are positions in the index's chunk list
@@ -22,6 +23,25 @@ class ChunkStore(Protocol):
     still run in the asking process."""
 
     has_sentences: bool  # whether the published index carries sentence vectors
+    # published whole, so that a replica opens without reading every chunk record:
+    terms: dict  # {"words": the highlighter's vocabulary in token id order, "df": each word's document frequency}
+    fact_rows: list[int]  # per fact (in the published order): the chunk row holding it, -1 for none
+
+    def __len__(self) -> int:
+        """The number of chunks."""
+        ...
+
+    def records(self, rows: list[int]) -> dict[int, Chunk]:
+        """The chunk records of `rows`, read in batches."""
+        ...
+
+    def row_of(self, chunk_id: str) -> tuple[int, Chunk] | None:
+        """The row and record of one chunk id."""
+        ...
+
+    def allowed(self, rows: list[int], filters: SearchFilters) -> set[int]:
+        """Which of `rows` the filters allow."""
+        ...
 
     def keyword(self, terms: list[str], k: int, filters: SearchFilters) -> Ranking:
         """BM25 over the project's tokens; only rows sharing a term with the query."""

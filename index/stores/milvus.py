@@ -8,7 +8,9 @@ function is not used because its analyzers cannot reproduce the tokenizer (numbe
 folding, the English glossary).
 
 A publish writes new collections and then points one alias at the new meta collection, so readers switch
-in one step and a replica never reads half an index. The meta collection names its chunk collection.
+in one step and a replica never reads half an index. The meta collection names its chunk collection and holds
+what a replica needs whole: the manifest, both vocabularies with the highlighter's document frequencies, the
+facts and each fact's chunk row. Chunk records are read by row when a query ranks them (index/stores/rows.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ VARCHAR_MAX = 65_535  # bytes: Milvus' limit for one VARCHAR value
 BLOB_PIECE = 16_000  # characters per meta row: at most 4 bytes each in UTF-8, so always under VARCHAR_MAX
 ARRAY_MAX = 4_096  # Milvus' limit for the elements of one ARRAY value
 KEY_MAX = 512
+FETCH_BATCH = 1024  # chunk rows per query when records are fetched by row
 NO_TERM = 2**32 - 2  # the largest sparse index Milvus accepts
 
 
@@ -184,6 +186,9 @@ class Payload:
     sparse: list[dict[int, float]]  # per chunk: BM25 term id -> weight
     vocab: dict[str, int]  # BM25 term -> id
     facts: list[Fact]
+    terms: list[str]  # the highlighter's vocabulary (index/offsets.py), in token id order
+    doc_freq: list[int]  # per term of `terms`: the chunks it occurs in (the second stage's and row choice's idf)
+    fact_rows: list[int]  # per fact: the chunk row holding it (-1: none)
     sentences: SentenceVectors | None = None  # the second stage's sentence vectors, when the index has them
 
 
@@ -237,6 +242,12 @@ class MilvusStore:
         self.manifest: dict = meta["manifest"]
         self.vocab: dict[str, int] = meta["vocab"]
         self._facts_text: str = meta["facts"]
+        if meta.get("terms") is None or meta.get("fact_rows") is None:
+            raise LookupError(f"the index {settings.collection!r} in Milvus at {settings.uri} was published by an "
+                              f"older version (no term frequencies or fact rows); run "
+                              f"`kb index --store milvus --uri {settings.uri}` again")
+        self.terms: dict = meta["terms"]  # {"words": [...], "df": [...]}: the highlighter's vocabulary and df
+        self.fact_rows: list[int] = meta["fact_rows"]
         self._n = int(self.manifest["counts"]["chunks"])
         # as published: a reader searches the dense index with the parameters its type needs (ef, nprobe)
         self.search_params: dict = meta.get("search_params") or settings.search_params()
@@ -252,15 +263,22 @@ class MilvusStore:
         if not self.client.has_collection(self.settings.alias):
             return None
         self.client.load_collection(self.settings.alias)  # a no-op when loaded; needed after a server restart
-        rows = self.client.query(self.settings.alias, filter='key != ""', output_fields=["key", "part", "text"],
-                                 limit=16_384)
         parts: dict[str, list[tuple[int, str]]] = {}
-        for r in rows:
-            parts.setdefault(r["key"].split("#")[0], []).append((int(r["part"]), r["text"]))
+        # paged: one query returns at most 16 384 rows, and a large index's vocabularies and facts need more
+        it = self.client.query_iterator(self.settings.alias, batch_size=1000, filter='key != ""',
+                                        output_fields=["key", "part", "text"])
+        try:
+            while page := it.next():
+                for r in page:
+                    parts.setdefault(r["key"].split("#")[0], []).append((int(r["part"]), r["text"]))
+        finally:
+            it.close()
         blobs = {k: "".join(t for _, t in sorted(v)) for k, v in parts.items()}
         info = json.loads(blobs["info"])
         return {**info, "manifest": json.loads(blobs["manifest"]), "vocab": json.loads(blobs["vocab"]),
-                "facts": blobs.get("facts", "")}
+                "facts": blobs.get("facts", ""),
+                "terms": json.loads(blobs["terms"]) if "terms" in blobs else None,
+                "fact_rows": json.loads(blobs["fact_rows"]) if "fact_rows" in blobs else None}
 
     def current_generation(self) -> str | None:
         """The generation the alias points at now (a new publish changes it)."""
@@ -269,21 +287,40 @@ class MilvusStore:
     def facts(self) -> list[Fact]:
         return [Fact.model_validate_json(line) for line in self._facts_text.splitlines() if line]
 
-    def iter_chunks(self, batch: int = 1000) -> Iterator[Chunk]:
-        """All chunk records in row order."""
-        records: list[tuple[int, str]] = []
-        it = self.client.query_iterator(self.chunks_collection, batch_size=batch, filter="row >= 0",
-                                        output_fields=["row", "record"])
-        try:
-            while page := it.next():
-                records.extend((int(r["row"]), r["record"]) for r in page)
-        finally:
-            it.close()
-        records.sort()
-        if [r for r, _ in records] != list(range(len(records))):
-            raise ValueError(f"the Milvus collection {self.chunks_collection} has gaps in its rows")
-        for _, rec in records:
-            yield Chunk.model_validate_json(rec)
+    def records(self, rows: list[int]) -> dict[int, Chunk]:
+        """The chunk records of `rows` (a row not in the index is left out), one query per FETCH_BATCH rows."""
+        out: dict[int, Chunk] = {}
+        rows = sorted({int(r) for r in rows})
+        for i in range(0, len(rows), FETCH_BATCH):
+            part = rows[i:i + FETCH_BATCH]
+            got = self.client.query(self.chunks_collection, filter=f"row in {part}",
+                                    output_fields=["row", "record"], limit=len(part))
+            out.update((int(r["row"]), Chunk.model_validate_json(r["record"])) for r in got)
+        return out
+
+    def row_of(self, chunk_id: str) -> tuple[int, Chunk] | None:
+        """The row and record of the chunk `chunk_id`, or None."""
+        got = self.client.query(self.chunks_collection, filter=f"chunk_id == {json.dumps(chunk_id[:KEY_MAX])}",
+                                output_fields=["row", "record"], limit=16)
+        for r in got:  # ids are cut at KEY_MAX characters in the field: the record says which is meant
+            c = Chunk.model_validate_json(r["record"])
+            if c.id == chunk_id:
+                return int(r["row"]), c
+        return None
+
+    def allowed(self, rows: list[int], filters: SearchFilters) -> set[int]:
+        """Which of `rows` `filters` allow (the retrievers that run in the reader, facts, filter this way)."""
+        expr = filter_expression(filters)
+        rows = sorted({int(r) for r in rows})
+        if not expr:
+            return set(rows)
+        out: set[int] = set()
+        for i in range(0, len(rows), FETCH_BATCH):
+            part = rows[i:i + FETCH_BATCH]
+            got = self.client.query(self.chunks_collection, filter=f"row in {part} and ({expr})",
+                                    output_fields=["row"], limit=len(part))
+            out.update(int(r["row"]) for r in got)
+        return out
 
     def best_sentences(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
         """Per chunk row, the largest cosine between `query` and one of its sentences (0 for a row without any):
@@ -461,7 +498,9 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
             "search_params": settings.search_params(), "sentences_collection": sentences_name}
     rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
             + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
-            + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts)))
+            + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts))
+            + _blob_rows("fact_rows", json.dumps(payload.fact_rows))
+            + _blob_rows("terms", json.dumps({"words": payload.terms, "df": payload.doc_freq}, ensure_ascii=False)))
     for i in range(0, len(rows), 64):
         client.insert(meta_name, rows[i:i + 64])
     client.flush(meta_name)
@@ -502,6 +541,7 @@ def payload_from_folder(folder: Path) -> Payload:
     import bm25s
 
     from index.build import CHUNKS, read_manifest
+    from index.offsets import TokenOffsets
     from index.retrievers import facts as facts_index
 
     folder = Path(folder)
@@ -523,5 +563,14 @@ def payload_from_folder(folder: Path) -> Payload:
     if sentences is not None and sentences.chunks != len(chunks):
         raise ValueError(f"the index in {folder} is inconsistent: {len(chunks)} chunks, sentence vectors for "
                          f"{sentences.chunks}")
-    return Payload(manifest=manifest, chunks=chunks, vectors=vectors, sparse=sparse, vocab=vocab,
-                   facts=facts_index.load_facts(folder), sentences=sentences)
+    # what a replica would otherwise compute over every chunk when it opens: the highlighter's document
+    # frequencies (from the offsets `kb index` saved, so the idf is the local index's) and each fact's chunk row
+    offsets = TokenOffsets.load(folder)
+    if len(offsets.indptr) - 1 != len(chunks):
+        raise ValueError(f"the index in {folder} is inconsistent: {len(chunks)} chunks, token offsets for "
+                         f"{len(offsets.indptr) - 1}")
+    terms = sorted(offsets.vocab, key=offsets.vocab.__getitem__)
+    facts = facts_index.load_facts(folder)
+    return Payload(manifest=manifest, chunks=chunks, vectors=vectors, sparse=sparse, vocab=vocab, facts=facts,
+                   terms=terms, doc_freq=offsets.doc_freq().tolist(),
+                   fact_rows=facts_index.chunk_rows(facts, chunks).tolist(), sentences=sentences)

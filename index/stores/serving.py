@@ -1,7 +1,10 @@
 """An Index whose retrieval runs in a store (Milvus): the same Hit, Citation, filters and answers as in-process.
 
-What a replica holds comes from the store and the document store only (chunk records, facts, the BM25
-vocabulary; source texts read on demand), so any number of API processes can open one index.
+What a replica holds comes from the store and the document store only, so any number of API processes can open
+one index. Opening reads what was published whole (manifest, both vocabularies, the highlighter's document
+frequencies, the facts and their chunk rows) and no chunk record: records are fetched by row for the rows a
+query ranks (index/stores/rows.py), tokenized for highlighting when needed (index/stores/tokens.py); filters
+and chunk-id lookups are Milvus queries; source texts are read on demand.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from core.errors import IndexMismatchError, IndexMissingError
 from core.records import Chunk, Fact
 from index.embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
-from index.offsets import TokenOffsets
 from index.rerank import Candidates
+from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
 from index.search import Index
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
 from index.stores import DEFAULT_FUSION
 from index.stores.base import ChunkStore, Ranking
+from index.stores.rows import StoreChunks
+from index.stores.tokens import RowOffsets
 from ingest.store import DocumentStore
 from text.query import classify
 from text.tokenizer import NorwegianTokenizer
@@ -66,20 +71,36 @@ class StoreSources(Mapping[str, str]):
 class StoreIndex(Index):
     """Keyword, semantic and fused retrieval (with filters) in `store`; facts, citations and answers here."""
 
-    def __init__(self, folder: Path, manifest: dict, chunks: list[Chunk], store: ChunkStore,
+    def __init__(self, folder: Path, manifest: dict, chunks: StoreChunks, store: ChunkStore,
                  sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None,
                  fusion: str = DEFAULT_FUSION):
         settings = IndexSettings.from_manifest(manifest)
         tokenizer = NorwegianTokenizer(settings.tokenizer)
-        offsets, _ = TokenOffsets.build([c.text for c in chunks], tokenizer)  # highlighting, row choice
+        # highlighting, row choice and the second stage's proximity: tokens of the rows a query ranks
+        offsets = RowOffsets(chunks, tokenizer, store.terms["words"], store.terms["df"])
         dim = int(manifest["model"].get("dim") or 1)
         # the local retrievers stay empty: every search goes to the store
         sentences = StoreSentences(store) if store.has_sentences else None
+        self.fact_rows = np.asarray(store.fact_rows, dtype=np.int64)  # published: no walk over the chunks
         super().__init__(folder, manifest, chunks, KeywordIndex(bm25s.BM25(), tokenizer, 0),
                          DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts,
                          sentences=sentences)
+        self.chunks: StoreChunks = chunks
         self.store = store
         self.fusion = fusion  # "native": a hybrid query's keyword and semantic lists fused by the store
+
+    def _row_tables(self, chunks) -> tuple[None, dict[str, int]]:
+        # filters are Milvus expressions (the store's retrievers and `retrieve("facts")`), ids a Milvus query
+        return None, {}
+
+    def row_mask(self, filters: SearchFilters) -> None:
+        return None
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        row = self.chunks.row_of(chunk_id)
+        if row is None:
+            raise KeyError(f"no chunk {chunk_id!r} in this index")
+        return self.chunks[row]
 
     def candidates(self, query: str, depth: int, mask: np.ndarray | None = None,
                    retrievers: tuple[str, ...] | None = None, filters: SearchFilters | None = None) -> Candidates:
@@ -89,7 +110,9 @@ class StoreIndex(Index):
         s = self.search_settings
         w = s.weights_for(classify(query).type)
         if self.fusion != "native" or retrievers is not None or not (w.keyword > 0 and w.semantic > 0):
-            return super().candidates(query, depth, mask, retrievers, filters)
+            cands = super().candidates(query, depth, mask, retrievers, filters)
+            self._prefetch(cands)
+            return cands
         cands = super().candidates(query, depth, mask, retrievers=("facts",) if w.facts > 0 else (),
                                    filters=filters)
         depth = min(depth, max(1, len(self.chunks)))
@@ -100,7 +123,15 @@ class StoreIndex(Index):
         cands.lists["milvus"] = _arrays(fused)  # shown on hits; the ranker reads `fused`
         if self.ranker.sentences is not None and s.rerank.sentence > 0:
             cands.qvec = qvec
+        self._prefetch(cands)
         return cands
+
+    def _prefetch(self, cands: Candidates) -> None:
+        """The records of every candidate row in one read: the ranker's year prior and duplicate collapse and the
+        hits look at all of them, one by one."""
+        rows = {int(r) for ids, _ in cands.lists.values() for r in ids.tolist()}
+        rows.update(int(r) for r, _ in cands.fused or [])
+        self.chunks.prefetch(rows)
 
     def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
                  filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -112,9 +143,26 @@ class StoreIndex(Index):
             ranking = self.store.keyword(terms, depth, f)
         elif name == "semantic":
             ranking = self.store.semantic(self.embed_query(query.strip()), depth, f)
+        elif name == "facts":
+            facts = facts_index.for_index(self)
+            if f.is_empty():
+                return facts.rank_chunks_scored(query, depth)
+            # the rows its facts point at, filtered by the store in one query (no per-chunk columns here)
+            allowed = AllowedRows(self.store.allowed(facts.candidate_rows(query, depth), f))
+            return facts.rank_chunks_scored(query, depth, allowed)
         else:
             return super().retrieve(name, query, terms, depth, mask, filters)
         return _arrays(ranking)
+
+
+class AllowedRows:
+    """A row mask over a set of rows (the facts retriever reads `mask[row]`): no array of every row."""
+
+    def __init__(self, rows: set[int]):
+        self.rows = rows
+
+    def __getitem__(self, row: int) -> bool:
+        return int(row) in self.rows
 
 
 class StoreSentences:
@@ -179,7 +227,7 @@ def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", emb
                 manifest["model"]["fingerprint"]:
             raise IndexMismatchError("the index in Milvus was built with other model weights than installed here; "
                                      f"run `kb index --store milvus --uri {uri}`")
-    chunks = list(store.iter_chunks())
+    chunks = StoreChunks(store, len(store))  # no record read here: by row when a query ranks it
     sources = StoreSources(Path(data), [d["id"] for d in manifest.get("documents", [])])
     index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, facts=store.facts(), fusion=fusion)
     if fusion == "native":

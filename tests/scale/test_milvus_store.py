@@ -91,6 +91,7 @@ def test_republish_switches_generation_and_keeps_one_before(fake_index_dir, data
     settings = MilvusSettings(uri=str(tmp_path / "gen.db"), collection="gens")
     payload = payload_from_folder(fake_index_dir)
     payload.chunks, payload.vectors, payload.sparse = payload.chunks[:50], payload.vectors[:50], payload.sparse[:50]
+    payload.fact_rows = [r if r < 50 else -1 for r in payload.fact_rows]
     payload.manifest = {**payload.manifest, "counts": {**payload.manifest["counts"], "chunks": 50}}
     gens = [publish(payload, settings) for _ in range(3)]
     client = connect(settings)

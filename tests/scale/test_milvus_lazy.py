@@ -1,0 +1,102 @@
+"""A replica opens the Milvus index without reading chunk records, and a search reads only the rows it ranks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+QUERY = "Hvor mange årsverk hadde Riksrevisjonen i 2021?"
+
+
+class CountingClient:
+    """A MilvusClient that counts the chunk records (the `record` field) every query returns, and their rows."""
+
+    def __init__(self, client):
+        self.client = client
+        self.records = 0
+        self.rows: set[int] = set()
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def query(self, collection, **kw):
+        got = self.client.query(collection, **kw)
+        if "record" in kw.get("output_fields", []):
+            self.records += len(got)
+            self.rows.update(int(r["row"]) for r in got)
+        return got
+
+    def query_iterator(self, collection, **kw):
+        assert "record" not in kw.get("output_fields", []), "a replica iterated over chunk records"
+        return self.client.query_iterator(collection, **kw)
+
+
+@pytest.fixture
+def counted(milvus_uri, data_dir, fake_embedder, monkeypatch):
+    """A freshly opened Milvus index whose client counts the chunk records read; (index, client)."""
+    import index.stores.milvus as milvus_store
+    from index.search import open_index
+
+    clients: list[CountingClient] = []
+    connect = milvus_store.connect
+
+    def counting(settings):
+        clients.append(CountingClient(connect(settings)))
+        return clients[-1]
+
+    monkeypatch.setattr(milvus_store, "connect", counting)
+    idx = open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder)
+    assert len(clients) == 1
+    return idx, clients[0]
+
+
+def test_open_reads_no_chunk_record(counted, fake_index):
+    idx, client = counted
+    assert client.records == 0 and idx.chunks.fetched == 0 and idx.chunks.cached() == 0
+    assert len(idx) == len(fake_index.chunks)
+    # nothing per chunk was built at open: no filter columns, no id table, no token offsets
+    assert idx.columns is None and idx._by_id == {}
+
+
+def test_a_search_reads_only_the_rows_it_ranks(counted, fake_index, milvus_index):
+    idx, client = counted
+    hits = idx.search(QUERY, k=10)
+    assert [h.chunk_id for h in hits] == [h.chunk_id for h in fake_index.search(QUERY, k=10)]
+    s = idx.search_settings
+    cands = milvus_index.candidates(QUERY, max(10, s.pool, s.rerank.pool))
+    ranked = {int(r) for ids, _ in cands.lists.values() for r in ids.tolist()} | {r for r, _ in cands.fused or []}
+    assert {h.chunk_id for h in hits} <= {idx.chunks[r].id for r in client.rows}
+    assert client.rows <= ranked  # every record read was a candidate of the query …
+    assert client.records == len(client.rows) <= len(ranked) < len(idx) / 3  # … read once, and far from all
+    before = client.records
+    idx.search(QUERY, k=10)
+    assert client.records == before  # the same query again: its records are cached
+
+
+def test_chunk_by_id_is_a_store_lookup(counted, fake_index):
+    idx, client = counted
+    c = fake_index.chunks[len(fake_index.chunks) // 2]
+    assert idx.chunk(c.id) == c and client.records == 1
+    assert idx.chunk(c.id) == c and client.records == 1  # held now
+    with pytest.raises(KeyError):
+        idx.chunk("nope:c00000")
+
+
+def test_token_offsets_and_idf_on_demand_equal_the_built_ones(counted, fake_index):
+    idx, client = counted
+    assert idx.offsets.vocab == fake_index.offsets.vocab
+    assert np.array_equal(idx._idf, fake_index._idf)
+    rows = np.asarray(range(0, len(fake_index.chunks), max(1, len(fake_index.chunks) // 25)), dtype=np.int64)
+    for got, want in zip(idx.offsets.row_tokens(rows), fake_index.offsets.row_tokens(rows), strict=True):
+        assert np.array_equal(got, want)
+    q = fake_index.offsets.term_ids(set(fake_index.tokenizer.tokens(QUERY)))
+    assert all(idx.offsets.matches(int(r), q) == fake_index.offsets.matches(int(r), q) for r in rows)
+    assert client.records == len(rows)
+
+
+def test_facts_chunk_rows_are_published(counted, fake_index):
+    from index.retrievers import facts as facts_index
+
+    idx, client = counted
+    assert np.array_equal(facts_index.for_index(idx).chunk_of, facts_index.for_index(fake_index).chunk_of)
+    assert client.records == 0
