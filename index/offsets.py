@@ -16,6 +16,7 @@ from text.tokenizer import NorwegianTokenizer
 FILE = "offsets.npz"
 VOCAB = "offsets_vocab.json"
 
+
 def row_items(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For rows of a ragged layout (row i's items at `indptr[i]:indptr[i+1]`): the positions of all their items,
     row after row, and for each item its index into `rows`. One vectorised gather; a loop per row would cost
