@@ -11,13 +11,9 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from core.config import NORNE_DIR
-
 LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC")
 STANDARDS = {"nb": "nob", "nn": "nno"}
 UD_NAMES = {"nob": "no_bokmaal", "nno": "no_nynorsk"}
-# beside the repository: ../shared/norne
-DEFAULT_NORNE = NORNE_DIR
 
 # NDT has no spacing information; these keep the reconstructed text close to real prose so that the
 # tokenizer sees the same kind of input in training as at run time.

@@ -27,7 +27,8 @@ from spacy.cli.train import train as spacy_train  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
-from nlp.convert import DEFAULT_NORNE, LABELS, convert  # noqa: E402
+from core.config import NORNE_DIR  # noqa: E402
+from nlp.convert import LABELS, convert  # noqa: E402
 from nlp.timing import best_pass_seconds  # noqa: E402
 from nlp.vectors import DIMS as VECTOR_DIMS  # noqa: E402
 from nlp.vectors import METHODS as VECTOR_METHODS  # noqa: E402
@@ -142,7 +143,7 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lang", choices=["nb", "nn", "all"], default="all")
-    ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE, help="NorNE folder (default ../shared/norne)")
+    ap.add_argument("--norne", type=Path, default=NORNE_DIR, help="NorNE folder (default ../shared/norne)")
     ap.add_argument("--own-only", action="store_true", help="train on this standard's sentences only")
     ap.add_argument("--adopt", type=Path, help="record this model-best of a stopped run instead of training")
     ap.add_argument("--adopt-seconds", type=float, help="wall time the adopted run took to reach it")

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.config import NORNE_DIR
+
 VERSION = "1"  # bump when the recipe changes: a folder built by another recipe is rebuilt
 DIMS = 64
 MAX_WORDS = 50_000
@@ -212,10 +214,8 @@ def build(norne: Path, out: Path | None = None, dims: int = DIMS, max_words: int
 
 
 def main(argv: list[str] | None = None) -> int:
-    from nlp.convert import DEFAULT_NORNE
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE)
+    ap.add_argument("--norne", type=Path, default=NORNE_DIR)
     ap.add_argument("--out", type=Path, default=None, help="folder to write (default: in the model cache)")
     ap.add_argument("--dims", type=int, default=DIMS)
     ap.add_argument("--max-words", type=int, default=MAX_WORDS)

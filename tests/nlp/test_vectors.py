@@ -79,17 +79,17 @@ def test_committed_pipeline_carries_the_recorded_vectors(lang):
 @pytest.mark.slow
 def test_build_pieces_table_is_reused_until_its_recipe_changes(tmp_path):
     """Method (b) end to end on a small vocabulary: NorNE's training words first, rebuilt only when asked."""
-    from nlp.convert import DEFAULT_NORNE
+    from core.config import NORNE_DIR
 
-    if not DEFAULT_NORNE.is_dir():
-        pytest.skip(f"NorNE not found at {DEFAULT_NORNE}")
-    out, rec = V.build(DEFAULT_NORNE, tmp_path / "t", dims=8, max_words=300, method="pieces")
+    if not NORNE_DIR.is_dir():
+        pytest.skip(f"NorNE not found at {NORNE_DIR}")
+    out, rec = V.build(NORNE_DIR, tmp_path / "t", dims=8, max_words=300, method="pieces")
     keys = (out / "keys.txt").read_text(encoding="utf-8").split("\n")[:-1]
     assert (rec["words"], rec["dims"], len(keys)) == (300, 8, 300)
     assert {"og", "i", "er"} <= set(keys[:20])  # the most frequent words lead
     assert rec["source"].startswith("multilingual-e5-small:st:")
     assert rec["sha256"] == V.table_sha256(keys, np.load(out / "vectors.npy"))
     stamp = (out / "vectors.npy").stat().st_mtime_ns
-    assert V.build(DEFAULT_NORNE, tmp_path / "t", dims=8, max_words=300, method="pieces")[1] == rec
+    assert V.build(NORNE_DIR, tmp_path / "t", dims=8, max_words=300, method="pieces")[1] == rec
     assert (out / "vectors.npy").stat().st_mtime_ns == stamp
-    assert V.build(DEFAULT_NORNE, tmp_path / "t", dims=4, max_words=300, method="pieces")[1]["dims"] == 4
+    assert V.build(NORNE_DIR, tmp_path / "t", dims=4, max_words=300, method="pieces")[1]["dims"] == 4
