@@ -20,6 +20,7 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -287,16 +288,17 @@ class MilvusStore:
     def facts(self) -> list[Fact]:
         return [Fact.model_validate_json(line) for line in self._facts_text.splitlines() if line]
 
-    def records(self, rows: list[int]) -> dict[int, Chunk]:
-        """The chunk records of `rows` (a row not in the index is left out), one query per FETCH_BATCH rows."""
-        out: dict[int, Chunk] = {}
+    def _by_rows(self, rows: list[int], fields: list[str], expr: str = "") -> Iterator[dict]:
+        """The entities of `rows` (and `expr`, when given), one query per FETCH_BATCH rows."""
         rows = sorted({int(r) for r in rows})
         for i in range(0, len(rows), FETCH_BATCH):
             part = rows[i:i + FETCH_BATCH]
-            got = self.client.query(self.chunks_collection, filter=f"row in {part}",
-                                    output_fields=["row", "record"], limit=len(part))
-            out.update((int(r["row"]), Chunk.model_validate_json(r["record"])) for r in got)
-        return out
+            where = f"row in {part}" + (f" and ({expr})" if expr else "")
+            yield from self.client.query(self.chunks_collection, filter=where, output_fields=fields, limit=len(part))
+
+    def records(self, rows: list[int]) -> dict[int, Chunk]:
+        """The chunk records of `rows` (a row not in the index is left out)."""
+        return {int(r["row"]): Chunk.model_validate_json(r["record"]) for r in self._by_rows(rows, ["row", "record"])}
 
     def row_of(self, chunk_id: str) -> tuple[int, Chunk] | None:
         """The row and record of the chunk `chunk_id`, or None."""
@@ -311,16 +313,9 @@ class MilvusStore:
     def allowed(self, rows: list[int], filters: SearchFilters) -> set[int]:
         """Which of `rows` `filters` allow (the retrievers that run in the reader, facts, filter this way)."""
         expr = filter_expression(filters)
-        rows = sorted({int(r) for r in rows})
         if not expr:
-            return set(rows)
-        out: set[int] = set()
-        for i in range(0, len(rows), FETCH_BATCH):
-            part = rows[i:i + FETCH_BATCH]
-            got = self.client.query(self.chunks_collection, filter=f"row in {part} and ({expr})",
-                                    output_fields=["row"], limit=len(part))
-            out.update(int(r["row"]) for r in got)
-        return out
+            return {int(r) for r in rows}
+        return {int(r["row"]) for r in self._by_rows(rows, ["row"], expr)}
 
     def best_sentences(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
         """Per chunk row, the largest cosine between `query` and one of its sentences (0 for a row without any):
