@@ -27,6 +27,11 @@ def row_items(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndar
     return flat, np.repeat(np.arange(len(rows)), lens)
 
 
+def vocab_ids(vocab: dict[str, int], terms: set[str]) -> np.ndarray:
+    """The sorted token ids of those `terms` the vocabulary knows: one lookup for a built index and a published one."""
+    return np.asarray(sorted(vocab[t] for t in terms if t in vocab), dtype=np.int32)
+
+
 def idf_from(df: np.ndarray, n: int) -> np.ndarray:
     """log(N / document frequency) per token id: the one formula for a built index and a published one."""
     return np.log((n + 1) / (df + 0.5)).astype(np.float32)
@@ -75,7 +80,7 @@ class TokenOffsets:
         return self.ids[flat], self.starts[flat], owner
 
     def term_ids(self, terms: set[str]) -> np.ndarray:
-        return np.asarray(sorted(self.vocab[t] for t in terms if t in self.vocab), dtype=np.int32)
+        return vocab_ids(self.vocab, terms)
 
     def matches(self, row: int, term_ids: np.ndarray) -> list[tuple[int, int, int]]:
         """(start, end, token id) in chunk `row`'s text of every token that is a query term."""

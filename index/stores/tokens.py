@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.offsets import idf_from
+from index.offsets import idf_from, vocab_ids
 from index.stores.rows import StoreChunks
 from text.tokenizer import NorwegianTokenizer
 
@@ -47,7 +47,7 @@ class RowOffsets:
         return idf_from(self._df, len(self.chunks))
 
     def term_ids(self, terms: set[str]) -> np.ndarray:
-        return np.asarray(sorted(self.vocab[t] for t in terms if t in self.vocab), dtype=np.int32)
+        return vocab_ids(self.vocab, terms)
 
     def tokens(self, rows: Sequence[int]) -> list[_Tokens]:
         """Each row's (ids, starts, ends), tokenizing the rows not cached (their records fetched in one batch)."""
