@@ -188,12 +188,14 @@ def wait_ready(url: str, timeout: float = 300.0, proc: subprocess.Popen | None =
     raise BenchmarkError(f"the server at {url} is not ready ({last})")
 
 
-def start_server(data: Path, workers: int = 1) -> tuple[subprocess.Popen, str]:
+def start_server(data: Path, workers: int = 1, index: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`kb serve --data DATA [--index INDEX] --workers N` on a free loopback port; the process and its URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "kb.cli", "serve", "--data", str(data), "--port", str(port),
            "--log-level", "warning", "--workers", str(workers)]
+    cmd += ["--index", str(index)] if index is not None else []
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return proc, f"http://127.0.0.1:{port}"
@@ -218,11 +220,16 @@ def serve_and_load(data: Path, questions: list[str], args, endpoints: tuple[str,
         return asyncio.run(run_load(url, questions, args.clients, args.duration, endpoints, args.timeout,
                                     args.seed, args.fresh))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Ask the server to stop; kill it if it has not within `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def compare(results: dict[str, Result]) -> dict:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-from apisupport import free_port
 from typer.testing import CliRunner
 
+from eval.load_benchmark import start_server, stop_server, wait_ready
 from kb.cli import app
 from search_api.config import CONFIG_ENV, ServerConfig
 
@@ -74,24 +71,9 @@ def _children(pid: int) -> set[int]:
 def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
     """`kb serve --workers 2` as a user starts it: two processes, each with the index, answering the reference
     question with the 2020 report's 49 %."""
-    port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    env.pop("OMP_NUM_THREADS", None)
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--data", str(data_dir), "--index",
-                             str(real_index_dir), "--port", str(port), "--workers", "2", "--log-level", "warning"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(data_dir, workers=2, index=real_index_dir)
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            try:
-                if httpx.get(f"{url}/health", timeout=5).json().get("index", {}).get("loaded"):
-                    break
-            except (httpx.HTTPError, ValueError):
-                pass
-            assert time.monotonic() < deadline, "the server did not get ready"
-            time.sleep(0.5)
+        wait_ready(url, timeout=240, proc=proc)
         # uvicorn's supervisor keeps two workers (the multiprocessing helper may be a third child)
         assert len(_children(proc.pid)) >= 2
         for _ in range(4):  # new connections, whichever worker takes them
@@ -100,8 +82,4 @@ def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
             body = r.json()
             assert body["value_text"] == "49 %" and body["citation"]["doc_id"] == "imdi-arsrapport-2020"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc, timeout=30)
