@@ -234,7 +234,7 @@ def _scale_unstated(table: Table) -> bool:
     account is a few kroner and øre, so they are millions whose scale the caption left out."""
     values = [c for r in table.rows for c in r.cells if c.value is not None and c.unit in (None, "kroner")
               and not is_year_value(c.value, c.text)]
-    return bool(values) and all(abs(c.value) < 10_000 for c in values if c.value is not None) and \
+    return bool(values) and all(abs(c.value) < 10_000 for c in values) and \
         any(re.search(r"\d,\d", c.text) for c in values)
 
 
