@@ -172,8 +172,9 @@ def fact_candidates(question: str, intent: Intent, index: Index, hits: list[Hit]
     best_kw = found[0][1] or 1.0
     q_tokens = content_tokens(index, question)
     out = []
-    for rank, (pos, kw) in enumerate(found, 1):
-        f = fi.facts[pos]
+    # one read for all of them: a store keeps the records, fetched by position for the facts ranked only
+    records = fi.records([pos for pos, _ in found])
+    for rank, ((_, kw), f) in enumerate(zip(found, records, strict=True), 1):
         feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index, question)
         feats["row_cited"] = row_cited(f, hits)
         feats["keyword_rank"] = 1.0 / math.sqrt(rank)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from core.records import Chunk, Entity
+from core.records import Chunk, Entity, Fact
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–:]|\.\.)\s*(\d{4})\s*$")
 
@@ -102,6 +102,34 @@ class SearchFilters(BaseModel):
         if names and labels:
             return [f"{label}:{n}" for label in labels for n in names]
         return names or labels or None
+
+
+class FactFilters(BaseModel):
+    """What GET /facts narrows the facts by; all given conditions must hold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_ids: tuple[str, ...] | None = None
+    year_from: int | None = None  # with year_to: a fact without a year never passes
+    year_to: int | None = None
+    unit: str | None = None  # as stored, any case
+    entity_keys: tuple[str, ...] | None = None  # SearchFilters.entity_wanted(): any of them on one of its entities
+
+    @property
+    def year_upto(self) -> int | None:
+        return self.year_to if self.year_to is not None else self.year_from
+
+    def is_empty(self) -> bool:
+        return not (self.doc_ids or self.year_from is not None or self.unit or self.entity_keys)
+
+    def matches(self, f: Fact) -> bool:
+        if self.doc_ids and f.doc_id not in self.doc_ids:
+            return False
+        if self.year_from is not None and (f.year is None or not self.year_from <= f.year <= self.year_upto):
+            return False
+        if self.unit and (f.unit or "").lower() != self.unit.lower():
+            return False
+        return not self.entity_keys or bool(set(self.entity_keys) & {k for e in f.entities for k in entity_keys(e)})
 
 
 class FilterColumns:

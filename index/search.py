@@ -34,9 +34,8 @@ REBUILD = "run `kb index` to rebuild it"
 class Index:
     """A loaded index. Everything is in memory: a search reads no files."""
 
-    #: each fact's chunk row when known without walking the chunks (published with a store's index); None: found
-    #: from the chunks when the facts retriever is first used
-    fact_rows: np.ndarray | None = None
+    #: the facts when a store keeps them (index/stores/serving.py); None: `facts`, searched in this process
+    fact_source: facts_index.SearchableFacts | None = None
 
     def __init__(self, folder: Path, manifest: dict, chunks: Sequence[Chunk], keyword: KeywordIndex, dense: DenseIndex,
                  offsets: TokenOffsets, sources: dict[str, str], embedder: Embedder | None = None,

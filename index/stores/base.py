@@ -1,4 +1,4 @@
-"""The store protocol: ranked chunk rows for a query, with filters applied before any top-k."""
+"""The store protocol: ranked chunk rows for a query, with filters applied before any top-k, and the facts."""
 
 from __future__ import annotations
 
@@ -7,14 +7,36 @@ from typing import Protocol
 
 import numpy as np
 
-from core.records import Chunk
-from index.filters import SearchFilters
+from core.records import Chunk, Fact
+from index.filters import FactFilters, SearchFilters
 
 #: (chunk row, score), best first; rows are positions in the index's chunk list
 Ranking = list[tuple[int, float]]
 
 
-class ChunkStore(Protocol):
+class FactStore(Protocol):
+    """An index's facts kept outside this process, by position (index/stores/facts.py StoreFacts reads them)."""
+
+    fact_count: int
+
+    def fact_search(self, terms: list[str], k: int) -> list[tuple[int, float, int]]:
+        """(position, BM25 score, chunk row) of the `k` facts whose search text best matches `terms`."""
+        ...
+
+    def fact_fields(self, positions: list[int], fields: list[str]) -> dict[int, dict]:
+        """Some fields of the facts at `positions`, by position."""
+        ...
+
+    def fact_records(self, positions: list[int]) -> dict[int, Fact]:
+        """The fact records at `positions`."""
+        ...
+
+    def fact_scan(self, filters: FactFilters, fields: list[str]) -> list[dict]:
+        """The position and `fields` of every fact `filters` let through, ascending by position."""
+        ...
+
+
+class ChunkStore(FactStore, Protocol):
     """Keyword and semantic search over one index's chunks, and its sentence vectors, kept outside this process.
 
     By default fusion, the facts retriever and the second stage run in the process that asks (index/rerank.py),
@@ -25,7 +47,6 @@ class ChunkStore(Protocol):
     has_sentences: bool  # whether the published index carries sentence vectors
     # published whole, so that a replica opens without reading every chunk record:
     terms: dict  # {"words": the highlighter's vocabulary in token id order, "df": each word's document frequency}
-    fact_rows: list[int]  # per fact (in the published order): the chunk row holding it, -1 for none
 
     def __len__(self) -> int:
         """The number of chunks."""

@@ -8,9 +8,11 @@ function is not used because its analyzers cannot reproduce the tokenizer (numbe
 folding, the English glossary).
 
 A publish writes new collections and then points one alias at the new meta collection, so readers switch
-in one step and a replica never reads half an index. The meta collection names its chunk collection and holds
-what a replica needs whole: the manifest, both vocabularies with the highlighter's document frequencies, the
-facts and each fact's chunk row. Chunk records are read by row when a query ranks them (index/stores/rows.py).
+in one step and a replica never reads half an index. The meta collection names its chunk, sentence and fact
+collections and holds what a replica needs whole: the manifest, the vocabularies (chunks' and facts' BM25, the
+highlighter's with its document frequencies). Chunk records are read by row when a query ranks them
+(index/stores/rows.py); facts are rows of their own collection (filter fields, the chunk row, the record and a
+sparse BM25 vector of the fact's search text), searched and read by position (index/stores/facts.py).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 from core.errors import IndexUnavailableError
 from core.extras import require
 from core.records import Chunk, Fact
-from index.filters import SearchFilters
+from index.filters import FactFilters, SearchFilters
 from index.filters import entity_keys as filter_keys
 from index.sentences import SentenceVectors
 from index.stores import DEFAULT_FUSION, STORE_FUSIONS
@@ -168,7 +170,22 @@ def filter_expression(f: SearchFilters) -> str:
     return " and ".join(parts)
 
 
-def entity_keys(c: Chunk) -> list[str]:
+def fact_filter_expression(f: FactFilters) -> str:
+    """GET /facts' filters as a Milvus expression over the facts collection (the conditions of
+    FactFilters.matches); a fact with no year (-1) fails any year range."""
+    parts = []
+    if f.doc_ids:
+        parts.append(f"doc_id in {_quoted(list(f.doc_ids))}")
+    if f.year_from is not None:
+        parts.append(f"year >= {int(f.year_from)} and year <= {int(f.year_upto)}")
+    if f.unit:
+        parts.append(f"unit == {json.dumps(f.unit.lower(), ensure_ascii=False)}")
+    if f.entity_keys:
+        parts.append(f"array_contains_any(entities, {_quoted(list(f.entity_keys))})")
+    return " and ".join(parts) or "pos >= 0"
+
+
+def entity_keys(c: Chunk | Fact) -> list[str]:
     """What the entity filter matches: index.filters.entity_keys of each entity."""
     keys = sorted({k for e in c.entities for k in filter_keys(e)})
     return [k[:KEY_MAX] for k in keys][:ARRAY_MAX]
@@ -190,6 +207,8 @@ class Payload:
     terms: list[str]  # the highlighter's vocabulary (index/offsets.py), in token id order
     doc_freq: list[int]  # per term of `terms`: the chunks it occurs in (the second stage's and row choice's idf)
     fact_rows: list[int]  # per fact: the chunk row holding it (-1: none)
+    fact_sparse: list[dict[int, float]]  # per fact: BM25 term id -> weight over the facts' search texts
+    fact_vocab: dict[str, int]  # that BM25's term -> id
     sentences: SentenceVectors | None = None  # the second stage's sentence vectors, when the index has them
 
 
@@ -242,17 +261,19 @@ class MilvusStore:
         self.has_sentences = bool(self.sentences_collection)
         self.manifest: dict = meta["manifest"]
         self.vocab: dict[str, int] = meta["vocab"]
-        self._facts_text: str = meta["facts"]
-        if meta.get("terms") is None or meta.get("fact_rows") is None:
+        if meta.get("terms") is None or not meta.get("facts_collection") or meta.get("fact_vocab") is None:
             raise LookupError(f"the index {settings.collection!r} in Milvus at {settings.uri} was published by an "
-                              f"older version (no term frequencies or fact rows); run "
+                              f"older version (no term frequencies or facts collection); run "
                               f"`kb index --store milvus --uri {settings.uri}` again")
         self.terms: dict = meta["terms"]  # {"words": [...], "df": [...]}: the highlighter's vocabulary and df
-        self.fact_rows: list[int] = meta["fact_rows"]
+        self.facts_collection: str = meta["facts_collection"]
+        self.fact_vocab: dict[str, int] = meta["fact_vocab"]
+        self.fact_count = int(meta["fact_count"])
         self._n = int(self.manifest["counts"]["chunks"])
         # as published: a reader searches the dense index with the parameters its type needs (ef, nprobe)
         self.search_params: dict = meta.get("search_params") or settings.search_params()
         self.client.load_collection(self.chunks_collection)
+        self.client.load_collection(self.facts_collection)
         if self.sentences_collection:
             self.client.load_collection(self.sentences_collection)
 
@@ -277,16 +298,51 @@ class MilvusStore:
         blobs = {k: "".join(t for _, t in sorted(v)) for k, v in parts.items()}
         info = json.loads(blobs["info"])
         return {**info, "manifest": json.loads(blobs["manifest"]), "vocab": json.loads(blobs["vocab"]),
-                "facts": blobs.get("facts", ""),
                 "terms": json.loads(blobs["terms"]) if "terms" in blobs else None,
-                "fact_rows": json.loads(blobs["fact_rows"]) if "fact_rows" in blobs else None}
+                "fact_vocab": json.loads(blobs["fact_vocab"]) if "fact_vocab" in blobs else None}
 
     def current_generation(self) -> str | None:
         """The generation the alias points at now (a new publish changes it)."""
         return current_generation(self.client, self.settings)
 
-    def facts(self) -> list[Fact]:
-        return [Fact.model_validate_json(line) for line in self._facts_text.splitlines() if line]
+    # -- facts (index/stores/facts.py reads them through these)
+    def fact_search(self, terms: list[str], k: int) -> list[tuple[int, float, int]]:
+        """(fact position, BM25 score, chunk row) of the `k` facts whose search text best matches `terms`."""
+        q = query_sparse(terms, self.fact_vocab)
+        if not q or k <= 0:
+            return []
+        res = self.client.search(self.facts_collection, data=[q], anns_field="sparse", limit=min(k, 16_384),
+                                 output_fields=["pos", "chunk_row"], search_params={"metric_type": "IP", "params": {}})
+        return [(int(h["entity"]["pos"]), float(h["distance"]), int(h["entity"]["chunk_row"])) for h in res[0]
+                if h["distance"] > 0]
+
+    def fact_fields(self, positions: list[int], fields: list[str]) -> dict[int, dict]:
+        """`fields` of the facts at `positions`, by position; one query per FETCH_BATCH positions."""
+        wanted = sorted({int(p) for p in positions})
+        out = {}
+        for i in range(0, len(wanted), FETCH_BATCH):
+            part = wanted[i:i + FETCH_BATCH]
+            for r in self.client.query(self.facts_collection, filter=f"pos in {part}", output_fields=["pos", *fields],
+                                       limit=len(part)):
+                out[int(r["pos"])] = r
+        return out
+
+    def fact_records(self, positions: list[int]) -> dict[int, Fact]:
+        """The fact records at `positions` (a position not in the index is left out)."""
+        return {p: Fact.model_validate_json(r["record"]) for p, r in self.fact_fields(positions, ["record"]).items()}
+
+    def fact_scan(self, filters: FactFilters, fields: list[str]) -> list[dict]:
+        """`fields` (and the position) of every fact `filters` let through, ascending by position; paged, as
+        there may be more than one query returns."""
+        it = self.client.query_iterator(self.facts_collection, batch_size=4096, filter=fact_filter_expression(filters),
+                                        output_fields=["pos", *fields])
+        got: list[dict] = []
+        try:
+            while page := it.next():
+                got.extend(page)
+        finally:
+            it.close()
+        return sorted(got, key=lambda r: int(r["pos"]))
 
     def _by_rows(self, rows: list[int], fields: list[str], expr: str = "") -> Iterator[dict]:
         """The entities of `rows` (and `expr`, when given), one query per FETCH_BATCH rows."""
@@ -435,6 +491,50 @@ def _publish_sentences(client, pymilvus, name: str, sentences: SentenceVectors, 
     client.load_collection(name)
 
 
+def _fact_schema(pymilvus):
+    DataType = pymilvus.DataType
+    s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("pos", DataType.INT64, is_primary=True)  # the fact's place in the index's list of facts
+    s.add_field("doc_id", DataType.VARCHAR, max_length=KEY_MAX)
+    s.add_field("year", DataType.INT32)  # -1: no year
+    s.add_field("period", DataType.VARCHAR, max_length=KEY_MAX)
+    s.add_field("indicator", DataType.VARCHAR, max_length=VARCHAR_MAX)  # GET /facts matches it without the record
+    s.add_field("unit", DataType.VARCHAR, max_length=KEY_MAX)  # lower-cased: GET /facts' unit is any case
+    s.add_field("page", DataType.INT32)  # -1: not known
+    s.add_field("chunk_row", DataType.INT64)  # the chunk holding the fact (-1: none): the facts retriever's row
+    s.add_field("entities", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=ARRAY_MAX,
+                max_length=KEY_MAX)
+    s.add_field("record", DataType.VARCHAR, max_length=VARCHAR_MAX)  # the Fact as JSON
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)  # BM25 weights of its search text (fact_text)
+    return s
+
+
+def _fact_row(pos: int, f: Fact, row: int, sparse: dict[int, float]) -> dict:
+    record = f.model_dump_json()
+    if len(record.encode("utf-8")) > VARCHAR_MAX:
+        raise ValueError(f"fact {f.id} is {len(record.encode('utf-8'))} bytes as JSON, over Milvus' "
+                         f"{VARCHAR_MAX}-byte VARCHAR limit")
+    page = f.page.page if f.page.page is not None else f.page.estimate
+    return {"pos": pos, "doc_id": f.doc_id[:KEY_MAX], "year": f.year if f.year is not None else -1,
+            "period": (f.period or "")[:KEY_MAX], "indicator": f.indicator[:VARCHAR_MAX // 4],
+            "unit": (f.unit or "").lower()[:KEY_MAX], "page": page if page is not None else -1, "chunk_row": int(row),
+            "entities": entity_keys(f), "record": record, "sparse": sparse or {NO_TERM: 0.0}}
+
+
+def _publish_facts(client, pymilvus, name: str, payload: Payload, batch_size: int) -> None:
+    if not (len(payload.facts) == len(payload.fact_rows) == len(payload.fact_sparse)):
+        raise ValueError(f"{len(payload.facts)} facts, {len(payload.fact_rows)} chunk rows, "
+                         f"{len(payload.fact_sparse)} keyword rows")
+    ip = client.prepare_index_params()
+    ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    client.create_collection(name, schema=_fact_schema(pymilvus), index_params=ip, consistency_level="Strong")
+    rows = list(zip(payload.facts, payload.fact_rows, payload.fact_sparse, strict=True))
+    for i in range(0, len(rows), batch_size):
+        client.insert(name, [_fact_row(i + j, f, r, sp) for j, (f, r, sp) in enumerate(rows[i:i + batch_size])])
+    client.flush(name)
+    client.load_collection(name)
+
+
 def _meta_schema(pymilvus):
     DataType = pymilvus.DataType
     s = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -465,6 +565,7 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
     gen = time.strftime("%Y%m%d%H%M%S") + f"{time.time_ns() % 1_000_000:06d}"
     prefix = settings.collection
     chunks_name, meta_name = f"{prefix}_chunks_{gen}", f"{prefix}_metagen_{gen}"
+    facts_name = f"{prefix}_facts_{gen}"
     sentences_name = f"{prefix}_sentences_{gen}" if payload.sentences is not None and len(payload.sentences) else None
     dim = int(payload.vectors.shape[1])
 
@@ -485,16 +586,17 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
     client.load_collection(chunks_name)
     if sentences_name:
         _publish_sentences(client, pymilvus, sentences_name, payload.sentences, settings.insert_batch)
+    _publish_facts(client, pymilvus, facts_name, payload, settings.insert_batch)
 
     mp = client.prepare_index_params()
     mp.add_index("pad", index_type="FLAT", metric_type="L2")
     client.create_collection(meta_name, schema=_meta_schema(pymilvus), index_params=mp, consistency_level="Strong")
     info = {"generation": gen, "chunks_collection": chunks_name, "index_type": settings.index_type,
-            "search_params": settings.search_params(), "sentences_collection": sentences_name}
+            "search_params": settings.search_params(), "sentences_collection": sentences_name,
+            "facts_collection": facts_name, "fact_count": len(payload.facts)}
     rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
             + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
-            + _blob_rows("facts", "".join(f.model_dump_json() + "\n" for f in payload.facts))
-            + _blob_rows("fact_rows", json.dumps(payload.fact_rows))
+            + _blob_rows("fact_vocab", json.dumps(payload.fact_vocab, ensure_ascii=False))
             + _blob_rows("terms", json.dumps({"words": payload.terms, "df": payload.doc_freq}, ensure_ascii=False)))
     for i in range(0, len(rows), 64):
         client.insert(meta_name, rows[i:i + 64])
@@ -525,7 +627,7 @@ def _generation_of(collection: str | None) -> str | None:
 
 def _drop_old(client, prefix: str, keep: set[str | None]) -> None:
     for name in client.list_collections():
-        for kind in ("chunks", "metagen", "sentences"):
+        for kind in ("chunks", "metagen", "sentences", "facts"):
             head = f"{prefix}_{kind}_"
             if name.startswith(head) and name[len(head):] not in keep:
                 client.drop_collection(name)
@@ -538,6 +640,8 @@ def payload_from_folder(folder: Path) -> Payload:
     from index.build import CHUNKS, read_manifest
     from index.offsets import TokenOffsets
     from index.retrievers import facts as facts_index
+    from index.settings import IndexSettings
+    from text.tokenizer import NorwegianTokenizer
 
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -566,6 +670,11 @@ def payload_from_folder(folder: Path) -> Payload:
                          f"{len(offsets.indptr) - 1}")
     terms = sorted(offsets.vocab, key=offsets.vocab.__getitem__)
     facts = facts_index.load_facts(folder)
+    # the facts' BM25 as the in-process FactIndex builds it (same tokenizer, same weighting), as sparse rows
+    fact_keyword = facts_index.fact_keyword(facts, NorwegianTokenizer(IndexSettings.from_manifest(manifest).tokenizer))
+    fact_sparse = sparse_rows(fact_keyword.bm25) if facts else []
+    fact_vocab = {str(t): int(i) for t, i in (fact_keyword.bm25.vocab_dict or {}).items()} if facts else {}
     return Payload(manifest=manifest, chunks=chunks, vectors=vectors, sparse=sparse, vocab=vocab, facts=facts,
                    terms=terms, doc_freq=offsets.doc_freq().tolist(),
-                   fact_rows=facts_index.chunk_rows(facts, chunks).tolist(), sentences=sentences)
+                   fact_rows=facts_index.chunk_rows(facts, chunks).tolist(), fact_sparse=fact_sparse,
+                   fact_vocab=fact_vocab, sentences=sentences)

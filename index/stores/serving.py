@@ -1,10 +1,11 @@
 """An Index whose retrieval runs in a store (Milvus): the same Hit, Citation, filters and answers as in-process.
 
 What a replica holds comes from the store and the document store only, so any number of API processes can open
-one index. Opening reads what was published whole (manifest, both vocabularies, the highlighter's document
-frequencies, the facts and their chunk rows) and no chunk record: records are fetched by row for the rows a
-query ranks (index/stores/rows.py), tokenized for highlighting when needed (index/stores/tokens.py); filters
-and chunk-id lookups are Milvus queries; source texts are read on demand.
+one index. Opening reads what was published whole (manifest, the vocabularies, the highlighter's document
+frequencies) and no chunk or fact record: records are fetched by row for the rows a query ranks
+(index/stores/rows.py), tokenized for highlighting when needed (index/stores/tokens.py); facts are searched in
+the store and read by position (index/stores/facts.py); filters and chunk-id lookups are Milvus queries;
+source texts are read on demand.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ import bm25s
 import numpy as np
 
 from core.errors import IndexMismatchError, IndexMissingError
-from core.records import Chunk, Fact
+from core.records import Chunk
 from index.embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.rerank import Candidates
-from index.retrievers import facts as facts_index
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex
 from index.search import Index
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
 from index.stores import DEFAULT_FUSION
 from index.stores.base import ChunkStore, Ranking
+from index.stores.facts import StoreFacts
 from index.stores.rows import StoreChunks
 from index.stores.tokens import RowOffsets
 from ingest.store import DocumentStore
@@ -69,11 +70,10 @@ class StoreSources(Mapping[str, str]):
 
 
 class StoreIndex(Index):
-    """Keyword, semantic and fused retrieval (with filters) in `store`; facts, citations and answers here."""
+    """Keyword, semantic and fused retrieval (with filters) and the facts in `store`; citations and answers here."""
 
     def __init__(self, folder: Path, manifest: dict, chunks: StoreChunks, store: ChunkStore,
-                 sources: Mapping[str, str], embedder: Embedder | None = None, facts: list[Fact] | None = None,
-                 fusion: str = DEFAULT_FUSION):
+                 sources: Mapping[str, str], embedder: Embedder | None = None, fusion: str = DEFAULT_FUSION):
         settings = IndexSettings.from_manifest(manifest)
         tokenizer = NorwegianTokenizer(settings.tokenizer)
         # highlighting, row choice and the second stage's proximity: tokens of the rows a query ranks
@@ -81,10 +81,11 @@ class StoreIndex(Index):
         dim = int(manifest["model"].get("dim") or 1)
         # the local retrievers stay empty: every search goes to the store
         sentences = StoreSentences(store) if store.has_sentences else None
-        self.fact_rows = np.asarray(store.fact_rows, dtype=np.int64)  # published: no walk over the chunks
         super().__init__(folder, manifest, chunks, KeywordIndex(bm25s.BM25(), tokenizer, 0),
-                         DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder, facts=facts,
+                         DenseIndex(np.zeros((0, dim), np.float32)), offsets, sources, embedder,
                          sentences=sentences)
+        # searched and read in the store by position: `facts` stays empty, every reader goes through this
+        self.fact_source: StoreFacts = StoreFacts(store, tokenizer)
         self.chunks: StoreChunks = chunks
         self.store = store
         self.fusion = fusion  # "native": a hybrid query's keyword and semantic lists fused by the store
@@ -144,7 +145,7 @@ class StoreIndex(Index):
         elif name == "semantic":
             ranking = self.store.semantic(self.embed_query(query.strip()), depth, f)
         elif name == "facts":
-            facts = facts_index.for_index(self)
+            facts = self.fact_source
             if f.is_empty():
                 return facts.rank_chunks_scored(query, depth)
             # the rows its facts point at, filtered by the store in one query (no per-chunk columns here)
@@ -229,7 +230,8 @@ def open_milvus_index(data: Path | str, uri: str, *, collection: str = "kb", emb
                                      f"run `kb index --store milvus --uri {uri}`")
     chunks = StoreChunks(store, len(store))  # no record read here: by row when a query ranks it
     sources = StoreSources(Path(data), [d["id"] for d in manifest.get("documents", [])])
-    index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, facts=store.facts(), fusion=fusion)
+    # no record read here either: chunks by row, facts by position when a query ranks them
+    index = StoreIndex(Path(data), manifest, chunks, store, sources, embedder, fusion=fusion)
     if fusion == "native":
         check_native(index.search_settings)
     index.generation = store.generation

@@ -5,16 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from index.retrievers import facts as facts_index
+
 QUERY = "Hvor mange årsverk hadde Riksrevisjonen i 2021?"
 
 
 class CountingClient:
-    """A MilvusClient that counts the chunk records (the `record` field) every query returns, and their rows."""
+    """A MilvusClient that counts the records (the `record` field) every query returns: chunk records and their
+    rows, and fact records."""
 
     def __init__(self, client):
         self.client = client
         self.records = 0
         self.rows: set[int] = set()
+        self.facts = 0
 
     def __getattr__(self, name):
         return getattr(self.client, name)
@@ -22,13 +26,20 @@ class CountingClient:
     def query(self, collection, **kw):
         got = self.client.query(collection, **kw)
         if "record" in kw.get("output_fields", []):
-            self.records += len(got)
-            self.rows.update(int(r["row"]) for r in got)
+            if "_facts_" in collection:
+                self.facts += len(got)
+            else:
+                self.records += len(got)
+                self.rows.update(int(r["row"]) for r in got)
         return got
 
     def query_iterator(self, collection, **kw):
-        assert "record" not in kw.get("output_fields", []), "a replica iterated over chunk records"
+        assert "record" not in kw.get("output_fields", []), "a replica iterated over chunk or fact records"
         return self.client.query_iterator(collection, **kw)
+
+    def search(self, collection, **kw):
+        assert "record" not in kw.get("output_fields", []), "a search returned records"
+        return self.client.search(collection, **kw)
 
 
 @pytest.fixture
@@ -94,9 +105,47 @@ def test_token_offsets_and_idf_on_demand_equal_the_built_ones(counted, fake_inde
     assert client.records == len(rows)
 
 
+def test_open_reads_no_fact_record(counted, fake_index):
+    idx, client = counted
+    assert client.facts == 0 and idx.fact_source.fetched == 0 and idx.fact_source.cached() == 0
+    assert idx.facts == [] and len(idx.fact_source) == len(fake_index.facts) > 1000
+
+
 def test_facts_chunk_rows_are_published(counted, fake_index):
-    from index.retrievers import facts as facts_index
+    idx, client = counted
+    local = facts_index.for_index(fake_index)
+    everything = list(range(len(fake_index.facts)))
+    assert np.array_equal(idx.fact_source.rows_of(everything), local.chunk_of)
+    assert client.facts == 0
+
+
+def test_facts_retriever_is_a_store_search_that_reads_no_fact_record(counted, fake_index):
+    idx, client = counted
+    local = facts_index.for_index(fake_index)
+    for q in (QUERY, "andel bosatt innen 6 måneder", "tilskudd til kommunene 2022", "antall årsverk"):
+        got, want = idx.fact_source.search(q, 300), local.search(q, 300)
+        assert want  # the question finds facts: the comparison means something
+        assert [p for p, _ in got] == [p for p, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], rel=1e-5)
+        for depth in (10, 50):
+            rows, scores = idx.retrieve("facts", q, [], depth, None)
+            rows_local, scores_local = fake_index.retrieve("facts", q, [], depth, None)
+            assert rows.tolist() == rows_local.tolist()
+            assert scores == pytest.approx(scores_local, rel=1e-5)
+    assert idx.search(QUERY, k=10)[0].chunk_id == fake_index.search(QUERY, k=10)[0].chunk_id
+    assert client.facts == 0
+
+
+def test_an_answer_reads_only_the_facts_it_ranks(counted, fake_index):
+    from answer.compose import answer
 
     idx, client = counted
-    assert np.array_equal(facts_index.for_index(idx).chunk_of, facts_index.for_index(fake_index).chunk_of)
-    assert client.records == 0
+    q = "hva var andel bosatt innen 6 måneder i 2020"
+    a, b = answer(q, fake_index), answer(q, idx)
+    assert a.value_text and b.value_text == a.value_text and b.citation == a.citation
+    assert b.alternatives == a.alternatives
+    ranked = {p for p, _ in idx.fact_source.search(q, 300)}
+    assert 0 < client.facts == idx.fact_source.fetched <= len(ranked) * 2 < len(fake_index.facts) / 2
+    before = client.facts
+    answer(q, idx)
+    assert client.facts == before  # the same question again: its facts are held
