@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 
 from answer.compose import answer
+from index.retrievers.facts import FactRecords
 from index.search import Index
 from search_api.catalog import DocumentCatalog, Snapshot, StoredDoc
 from search_api.config import ServerConfig
@@ -44,6 +45,10 @@ class AppState:
 
     def snapshot(self) -> Snapshot:
         return self.catalog.snapshot()
+
+    def fact_records(self, snap: Snapshot) -> FactRecords:
+        """The facts GET /facts lists, wherever the holder keeps them."""
+        return self.holder.fact_records(snap)
 
     def document(self, doc_id: str) -> StoredDoc:
         snap = self.snapshot()

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.retrievers.facts import FactRecords
+from index.retrievers.facts import for_index as fact_index
 from index.search import Index
+from search_api.catalog import Snapshot
 from search_api.config import ServerConfig
+from search_api.errors import ApiError
 from search_api.state import IndexHolder, Loader, warm_up
 
 
@@ -20,6 +24,14 @@ class MilvusHolder(IndexHolder):
 
         self.settings = MilvusSettings.for_dense(config.uri or "", collection=config.collection)
         self._client = None
+
+    def fact_records(self, snapshot: Snapshot) -> FactRecords:
+        """The published index's facts, filtered and read in Milvus: a replica holds none of them."""
+        index = self.current
+        if index is None:
+            raise ApiError(503, "index_unavailable", f"no index is loaded from Milvus at {self.settings.uri}"
+                           + (f" (last error: {self.error})" if self.error else ""))
+        return fact_index(index)
 
     def identity(self):
         from index.stores.milvus import connect, current_generation

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from answer.compose import answer
 from index.build import MANIFEST
+from index.retrievers.facts import FactList, FactRecords
 from index.search import Index, open_index
+from search_api.catalog import Snapshot
 
 log = logging.getLogger("search_api")
 
@@ -72,6 +74,10 @@ class IndexHolder:
     @property
     def current(self) -> Index | None:
         return self._current
+
+    def fact_records(self, snapshot: Snapshot) -> FactRecords:
+        """What GET /facts lists: the facts of the documents in the data folder (the catalog holds them)."""
+        return FactList(snapshot.facts)
 
     def identity(self) -> Identity | None:
         try:

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from rapidfuzz import fuzz, process, utils
 
-from core.records import Fact
-from index.filters import SearchFilters, entity_keys
+from index.filters import FactFilters, SearchFilters
 from search_api import params
 from search_api.convert import fact_out
 from search_api.deps import AppState, get_state
@@ -20,16 +19,17 @@ router = APIRouter()
 FUZZY_CUTOFF = 80.0  # partial_ratio; below this an indicator is a different one
 
 
-def match_indicator(query: str, facts: list[Fact]) -> list[tuple[Fact, float]]:
-    """Facts whose indicator contains `query` (score 100) or matches it closely (rapidfuzz partial ratio)."""
+def match_indicator(query: str, indicators: list[str]) -> list[tuple[int, float]]:
+    """(index into `indicators`, score) of those that contain `query` (score 100) or match it closely
+    (rapidfuzz partial ratio)."""
     needle = utils.default_process(query)
     if not needle:
         return []
-    choices = [utils.default_process(f.indicator) for f in facts]
+    choices = [utils.default_process(x) for x in indicators]
     out = []
     for _, score, i in process.extract(needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                                        limit=None):
-        out.append((facts[i], 100.0 if needle in choices[i] else round(float(score), 1)))
+        out.append((i, 100.0 if needle in choices[i] else round(float(score), 1)))
     return out
 
 
@@ -59,22 +59,20 @@ def facts(
     if unknown:
         raise params.invalid("doc", f"no document {', '.join(map(repr, unknown))}; known: "
                              f"{', '.join(sorted(snap.docs)) or 'none'}", "unknown_document")
-    pool: list[Fact] = snap.facts
-    if doc_ids:
-        pool = [f for f in pool if f.doc_id in doc_ids]
-    if year_from is not None:
-        pool = [f for f in pool if f.year is not None and year_from <= f.year <= year_to]
-    if unit and unit.strip():
-        u = unit.strip().lower()
-        pool = [f for f in pool if (f.unit or "").lower() == u]
-    if wanted_keys:
-        pool = [f for f in pool if wanted_keys & {k for e in f.entities for k in entity_keys(e)}]
-    scored: list[tuple[Fact, float | None]]
+    filters = FactFilters(doc_ids=tuple(doc_ids) if doc_ids else None, year_from=year_from, year_to=year_to,
+                          unit=unit.strip() if unit and unit.strip() else None,
+                          entity_keys=tuple(sorted(wanted_keys)) if wanted_keys else None)
+    # the document store's facts, or on a Milvus replica the published index's, filtered and read there
+    source = state.fact_records(snap)
+    scored: list[tuple[int, float | None]]
     if indicator and indicator.strip():
-        scored = sorted(match_indicator(indicator.strip(), pool), key=lambda fs: -fs[1])  # stable: store order
+        pairs = source.indicators(filters)
+        matched = match_indicator(indicator.strip(), [text for _, text in pairs])
+        scored = [(pairs[i][0], score) for i, score in sorted(matched, key=lambda m: -m[1])]  # stable
     else:
-        scored = [(f, None) for f in pool]
+        scored = [(pos, None) for pos in source.select(filters)]
     page = scored[offset:offset + limit]
+    records = source.records([pos for pos, _ in page])  # only the page's records are read
     nxt = offset + limit if offset + limit < len(scored) else None
     return FactsPage(total=len(scored), limit=limit, offset=offset, next_offset=nxt,
-                     items=[fact_out(f, snap, s) for f, s in page])
+                     items=[fact_out(f, snap, s) for f, (_, s) in zip(records, page, strict=True)])

@@ -278,3 +278,44 @@ def test_lite_file_held_by_another_process_is_one_clear_line(milvus_index, milvu
     assert r.returncode == 1
     assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
     assert "one process at a time" in r.stderr and "milvus-lite server" in r.stderr
+
+
+FACT_QUERIES = [
+    {}, {"limit": 500}, {"offset": 2900, "limit": 200}, {"indicator": "bosatt innen 6 måneder"},
+    {"indicator": "bosat inen 6 mnd", "limit": 100}, {"indicator": "årsverk", "year": "2021-2024"},
+    {"year": "2020"}, {"unit": "%", "doc": "imdi-arsrapport-2020", "limit": 200}, {"unit": "PERSONER"},
+    {"doc": "kd-tildelingsbrev-2020,imdi-arsrapport-2022", "indicator": "tilskudd"},
+    {"entity": "IMDi"}, {"entity": "imdi", "entity_label": "ORG", "indicator": "ansatte"}, {"entity_label": "GPE"},
+]
+
+
+def test_api_search_answer_and_facts_equal_in_process(milvus_uri, data_dir, fake_index, fake_index_dir, fake_embedder,
+                                                       milvus_index):
+    """The same requests to a server on the in-process index and to one serving the Milvus index: the same
+    /search hits, /answer answers and /facts pages (the Milvus one filters facts and reads their records there)."""
+    from fastapi.testclient import TestClient
+
+    from index.stores.facts import StoreFacts
+    from search_api.app import create_app
+    from search_api.config import ServerConfig
+
+    local_config = ServerConfig(data=data_dir, index=fake_index_dir, warm_model=False, reload_interval=3600)
+    milvus_config = ServerConfig(data=data_dir, warm_model=False, store="milvus", uri=milvus_uri,
+                                 reload_interval=3600)
+    with TestClient(create_app(local_config, loader=lambda _f, _p: fake_index)) as local, \
+            TestClient(create_app(milvus_config, loader=lambda _f, _p: milvus_index)) as remote:
+        for params in FACT_QUERIES:
+            a, b = local.get("/facts", params=params), remote.get("/facts", params=params)
+            assert a.status_code == b.status_code == 200, (params, a.text, b.text)
+            assert a.json() == b.json(), params
+        totals = [local.get("/facts", params={**p, "limit": 1}).json()["total"] for p in FACT_QUERIES]
+        assert totals[0] == len(fake_index.facts) and all(0 < t < totals[0] for t in totals[3:]), totals
+        # the Milvus server's /facts went to the facts collection, not to the documents' facts
+        assert isinstance(remote.app.state.kb.holder.fact_records(remote.app.state.kb.snapshot()), StoreFacts)
+        for q in dev_questions(12) + ["hva var andel bosatt innen 6 måneder i 2020",
+                                      "hvor mange ansatte hadde IMDi i 2024"]:
+            a, b = local.get("/search", params={"q": q, "k": 10}), remote.get("/search", params={"q": q, "k": 10})
+            assert [h["chunk_id"] for h in a.json()["hits"]] == [h["chunk_id"] for h in b.json()["hits"]], q
+            a, b = local.get("/answer", params={"q": q}).json(), remote.get("/answer", params={"q": q}).json()
+            for key in ("found", "value_text", "short_answer", "citation", "alternatives", "fact", "disagreement"):
+                assert a.get(key) == b.get(key), (q, key)
