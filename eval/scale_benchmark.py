@@ -282,6 +282,9 @@ def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
                  "maxrss_mb_before_open": round(before / 1024, 1),
                  "maxrss_mb_after_open": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     out["records_read_by_open"] = fetched[0] if query is not None else getattr(idx.chunks, "fetched", None)
+    source = getattr(idx, "fact_source", None)  # None: the facts were parsed whole at open (before the collection)
+    out["facts"] = len(source) if source is not None else len(idx.facts)
+    out["fact_records_read_by_open"] = source.fetched if source is not None else len(idx.facts)
     if questions:
         from eval.questions_format import parse_questions
 
@@ -308,6 +311,8 @@ def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
                 idx.offsets.clear()
                 idx.ranker._dup_keys.clear()
                 idx.ranker._heading_ids.clear()
+                if source is not None:
+                    source.clear()
                 n0 = idx.chunks.fetched
                 t = time.perf_counter()
                 idx.search(q, k=10)
@@ -317,11 +322,26 @@ def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
             out["hybrid_nothing_held"] = {**_pcts(cold), "records_read_per_query_p50": float(np.median(reads)),
                                           "records_read_per_query_max": int(max(reads))}
             out["nothing_held_minus_held_ms_p50"] = round(float(np.median(np.subtract(cold, held))), 2)
+        from answer.compose import answer
+
+        for q in qs:  # warm, as above; then each question answered once more, timed
+            answer(q, idx)
+        ms, reads = [], []
+        for q in qs:
+            n0 = source.fetched if source is not None else 0
+            if source is not None:
+                source.clear()  # the facts an answer ranks read from the store each time (the worst case)
+            t = time.perf_counter()
+            answer(q, idx)
+            ms.append((time.perf_counter() - t) * 1000)
+            reads.append(source.fetched - n0 if source is not None else 0)
+        out["answer"] = {**_pcts(ms), "fact_records_read_per_answer_p50": float(np.median(reads)),
+                         "fact_records_read_per_answer_max": int(max(reads))}
         out["maxrss_mb_after_queries"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out))
 
 
-def stage_replica(data: Path, questions: Path, work: Path, opens: int = 3) -> dict:
+def stage_replica(data: Path, questions: Path | None, work: Path, opens: int = 3) -> dict:
     """Publish `data`'s index to a Milvus Lite file, serve it with a Lite gRPC server (as replicas use it, so the
     replica's memory holds no Milvus segments) and measure fresh replica processes against it."""
     import socket
@@ -359,7 +379,8 @@ def stage_replica(data: Path, questions: Path, work: Path, opens: int = 3) -> di
         out["open"] = {**runs[-1], "open_s_runs": [r["open_s"] for r in runs],
                        "open_s_median": statistics.median(r["open_s"] for r in runs),
                        "maxrss_mb_after_open_median": statistics.median(r["maxrss_mb_after_open"] for r in runs)}
-        out["queries"] = run(str(questions))
+        if questions is not None:  # None: opens only (an index of synthetic vectors has no model for questions)
+            out["queries"] = run(str(questions))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -381,6 +402,7 @@ def main() -> None:
     ap.add_argument("--outside-questions", type=Path,
                     default=OUTSIDE_DIR / "norquad-val" / "questions.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "eval" / "scale_results.json")
+    ap.add_argument("--opens-only", action="store_true", help="replica: time opens only, no questions")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     dev = ROOT / "eval" / "questions" / "dev.jsonl"
@@ -393,7 +415,8 @@ def main() -> None:
     elif args.stage == "cost":
         _save(args.out, "cost", stage_cost(args.data, args.collection, args.dev_data, args.work))
     elif args.stage == "replica":
-        _save(args.out, f"replica_{args.data.name}", stage_replica(args.data, dev, args.work))
+        _save(args.out, f"replica_{args.data.name}", stage_replica(args.data, None if args.opens_only else dev,
+                                                                   args.work))
     elif args.stage == "rankers":
         _save(args.out, "rankers_dev", stage_rankers("dev", args.dev_data, dev, args.work))
         _save(args.out, "rankers_outside", stage_rankers("outside", args.outside_data, args.outside_questions,

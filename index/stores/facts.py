@@ -21,7 +21,7 @@ from index.retrievers.facts import FactSearch
 from index.stores.base import FactStore
 from text.tokenizer import NorwegianTokenizer
 
-KEEP = 8192  # fact records kept: an answer ranks up to a few hundred facts, so several answers' stay held
+KEEP = 2048  # fact records kept (9-19 KB each parsed, measured): an answer reads up to ~300, so the last few answers
 ROWS_KEEP = 65_536  # chunk rows of searched facts kept (two ints each)
 TIE_MARGIN = 64  # facts asked beyond `top`, so that a group tied at the cut usually comes whole in one search
 MAX_LIMIT = 16_384  # Milvus' largest top-k

@@ -96,10 +96,28 @@ def test_republish_switches_generation_and_keeps_one_before(fake_index_dir, data
     gens = [publish(payload, settings) for _ in range(3)]
     client = connect(settings)
     assert current_generation(client, settings) == gens[-1]
-    kept = sorted(n for n in client.list_collections() if n.startswith("gens_chunks_"))
-    assert kept == [f"gens_chunks_{g}" for g in gens[1:]]
+    for kind in ("chunks", "facts"):  # the facts collection is swapped and dropped with its chunks
+        kept = sorted(n for n in client.list_collections() if n.startswith(f"gens_{kind}_"))
+        assert kept == [f"gens_{kind}_{g}" for g in gens[1:]]
     idx = open_index(data_dir, store="milvus", uri=settings.uri, collection="gens", embedder=fake_embedder)
     assert len(idx) == 50 and idx.generation == gens[-1]
+    assert idx.fact_source.store.facts_collection == f"gens_facts_{gens[-1]}"
+    assert len(idx.fact_source) == len(payload.facts)
+    # facts outside the 50 chunks stay searchable (answers rank them) but point at no chunk row
+    rows = idx.fact_source.rows_of(range(len(payload.facts)))
+    assert rows.tolist() == payload.fact_rows and (rows == -1).any()
+
+
+def test_an_index_published_without_a_facts_collection_is_refused(fake_index_dir, tmp_path):
+    from index.stores.milvus import MilvusSettings, MilvusStore, connect, payload_from_folder, publish
+
+    settings = MilvusSettings(uri=str(tmp_path / "old.db"), collection="old")
+    publish(payload_from_folder(fake_index_dir), settings)
+    client = connect(settings)
+    meta = next(n for n in client.list_collections() if n.startswith("old_metagen_"))
+    client.delete(meta, filter='key like "fact_vocab%"')  # what an earlier version published: no facts collection
+    with pytest.raises(LookupError, match="published by an older version"):
+        MilvusStore(settings, client=client)
 
 
 def test_missing_extra_is_one_clear_line(monkeypatch, data_dir):
