@@ -39,10 +39,10 @@ class FactStore(Protocol):
 class ChunkStore(FactStore, Protocol):
     """Keyword and semantic search over one index's chunks, and its sentence vectors, kept outside this process.
 
-    By default fusion, the facts retriever and the second stage run in the process that asks (index/rerank.py),
-    with the weights fitted per query type. `hybrid` lets the store fuse keyword and semantic itself (Milvus'
-    hybrid search, its ranker built per request with that query type's weights); facts and the second stage
-    still run in the asking process."""
+    By default fusion and the second stage run in the process that asks (index/rerank.py), with the weights fitted
+    per query type; the facts retriever's list comes from the store's facts (FactStore) and is fused there too.
+    `hybrid` lets the store fuse keyword and semantic itself (Milvus' hybrid search, its ranker built per request
+    with that query type's weights); the facts list and the second stage still join in the asking process."""
 
     has_sentences: bool  # whether the published index carries sentence vectors
     # published whole, so that a replica opens without reading every chunk record:

@@ -106,8 +106,9 @@ class StoreIndex(Index):
     def candidates(self, query: str, depth: int, mask: np.ndarray | None = None,
                    retrievers: tuple[str, ...] | None = None, filters: SearchFilters | None = None) -> Candidates:
         """With native fusion, a hybrid query whose type weighs both keyword and semantic is one hybrid search
-        in the store, fused by its ranker (Candidates.fused); the facts retriever and the second stage stay
-        here. Hits then carry the fused score under "milvus" instead of per-retriever keyword/semantic ranks."""
+        in the store, fused by its ranker (Candidates.fused); the facts list (a search in the store's facts) and
+        the second stage join here. Hits then carry the fused score under "milvus" instead of per-retriever
+        keyword/semantic ranks."""
         s = self.search_settings
         w = s.weights_for(classify(query).type)
         if self.fusion != "native" or retrievers is not None or not (w.keyword > 0 and w.semantic > 0):
@@ -136,9 +137,9 @@ class StoreIndex(Index):
 
     def retrieve(self, name: str, query: str, terms: list[str], depth: int, mask: np.ndarray | None,
                  filters: SearchFilters | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Keyword and semantic lists come from the store (its filters are Milvus expressions); with local
-        fusion the fitted fusion, the facts retriever, the re-rank and the year prior then run here exactly as
-        in-process, so both paths rank alike."""
+        """Keyword, semantic and facts lists come from the store (its filters are Milvus expressions); with local
+        fusion the fitted fusion, the re-rank and the year prior then run here exactly as in-process, so both
+        paths rank alike."""
         f = filters or SearchFilters()
         if name == "keyword":
             ranking = self.store.keyword(terms, depth, f)
