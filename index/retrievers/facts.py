@@ -48,7 +48,7 @@ def load_facts(folder: Path) -> list[Fact]:
 
 class FactRecords(Protocol):
     """An index's facts by position (the order they were indexed in), wherever they are kept: what GET /facts
-    and the answers read. In memory (FactList) or in a store (index/stores/milvus.py MilvusFacts)."""
+    and the answers read. In memory (FactList) or in a store (index/stores/facts.py StoreFacts)."""
 
     def __len__(self) -> int: ...
 

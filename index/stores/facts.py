@@ -1,10 +1,10 @@
 """A store's facts, searched and read by position there: a replica holds none of them.
 
 The in-process index keeps every fact and a BM25 index over their search texts (index/retrievers/facts.py
-FactIndex). At the bundled corpus' ratio that is 2.3 facts and 2.5 KB of JSON per chunk, so a replica of a
-30 M-chunk index would hold ~75 GB of them. Here the BM25 side is a sparse search in the store (each fact's
-precomputed BM25 weights, published from the same tokenizer and weighting, so scores equal FactIndex's), and
-the records of the facts a query ranks are read in one query and kept in a bounded LRU cache.
+FactIndex). The bundled corpus has 2.8 facts per chunk and a parsed fact takes 9-19 KB (eval/SCALE.md), so a
+replica of a 30 M-chunk index would hold hundreds of GB of them. Here the BM25 side is a sparse search in the
+store (each fact's precomputed BM25 weights, published from the same tokenizer and weighting, so scores equal
+FactIndex's), and the records of the facts a query ranks are read in one query and kept in a bounded LRU cache.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ class StoreFacts(FactSearch):
             self._rows.clear()
 
     def search(self, query: str, top: int = 200) -> list[tuple[int, float]]:
+        if top <= 0:
+            return []
         terms = self.tokenizer.tokens(query)
         limit = top + TIE_MARGIN
         while True:
