@@ -54,7 +54,9 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
             config=config,
             holder=milvus_holder(config, loader) if config.store == "milvus"
             else IndexHolder(config.index_path(), load, config.reload_interval),
-            catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval),
+            # a Milvus replica's facts are in Milvus (GET /facts reads them there): the documents' copies are dropped
+            catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval,
+                                    keep_facts=config.store != "milvus"),
             metrics=metrics,
             cpu=threading.BoundedSemaphore(config.cpu_slots),
         )

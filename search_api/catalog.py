@@ -20,23 +20,27 @@ log = logging.getLogger("search_api")
 
 @dataclass(frozen=True)
 class StoredDoc:
-    doc: Document
+    doc: Document  # without its facts when the catalog does not keep them (a Milvus replica)
     source: str
     pages: dict[int, int] = field(default_factory=dict)  # page number -> index in doc.pages
+    n_facts: int = 0  # counted before any facts were dropped
 
 
 @dataclass(frozen=True)
 class Snapshot:
     docs: dict[str, StoredDoc]
-    facts: list[Fact]  # all documents' facts, in document order
+    facts: list[Fact]  # all documents' facts, in document order (none when the catalog does not keep them)
     errors: dict[str, str]  # doc id -> why it could not be read
     generation: int
 
 
 class DocumentCatalog:
-    def __init__(self, store: DocumentStore, interval: float = 1.0):
+    def __init__(self, store: DocumentStore, interval: float = 1.0, keep_facts: bool = True):
+        """`keep_facts` False: each document's facts are counted and dropped (a Milvus replica lists the
+        published facts from Milvus, so holding them here would bring back what the facts collection removed)."""
         self.store = store
         self.interval = interval
+        self.keep_facts = keep_facts
         self._stamps: dict[str, tuple[int, int]] = {}
         self._snap = Snapshot({}, [], {}, 0)
         self._checked = float("-inf")
@@ -80,7 +84,10 @@ class DocumentCatalog:
                     errors[doc_id] = f"{type(exc).__name__}: {exc}"[:300]
                     log.error("cannot read stored document %s: %s", doc_id, errors[doc_id])
                     continue
-                docs[doc_id] = StoredDoc(doc, source, {p.number: i for i, p in enumerate(doc.pages)})
+                n_facts = len(doc.facts)
+                if not self.keep_facts:
+                    doc = doc.model_copy(update={"facts": []})
+                docs[doc_id] = StoredDoc(doc, source, {p.number: i for i, p in enumerate(doc.pages)}, n_facts)
             facts = [f for d in docs.values() for f in d.doc.facts]
             self._stamps = listing
             self._snap = Snapshot(docs, facts, errors, old.generation + 1)

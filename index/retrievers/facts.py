@@ -107,31 +107,34 @@ class FactSearch(ABC):
         """Chunk rows in the order their best-matching fact ranks, each once."""
         return self.rank_chunks_scored(query, depth, mask)[0].tolist()
 
-    def _ranked_rows(self, query: str, depth: int) -> list[tuple[int, float]]:
+    def ranked_rows(self, query: str, depth: int) -> list[tuple[int, float]]:
+        """(chunk row, score) of every fact rank_chunks_scored(query, depth) looks at, best first, before any
+        mask (a row may repeat; -1: a fact in no chunk): a store-backed index asks the store which pass filters."""
         found = self.search(query, top=max(4 * depth, 100))
         rows = self.rows_of([pos for pos, _ in found])
         return [(int(r), score) for r, (_, score) in zip(rows, found, strict=True)]
 
-    def candidate_rows(self, query: str, depth: int) -> list[int]:
-        """Every chunk row that rank_chunks_scored(query, depth) looks at, before any mask: a store-backed index
-        asks the store which of them pass the filters."""
-        return sorted({r for r, _ in self._ranked_rows(query, depth)} - {-1})
-
     def rank_chunks_scored(self, query: str, depth: int,
                            mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(chunk rows, the BM25 score of each row's best fact), best first, each row once."""
-        out: list[int] = []
-        scores: list[float] = []
-        seen: set[int] = set()
-        for row, score in self._ranked_rows(query, depth):
-            if row < 0 or row in seen or (mask is not None and not mask[row]):
-                continue
-            seen.add(row)
-            out.append(row)
-            scores.append(score)
-            if len(out) >= depth:
-                break
-        return np.asarray(out, dtype=np.int64), np.asarray(scores, dtype=np.float32)
+        return best_rows(self.ranked_rows(query, depth), depth, mask)
+
+
+def best_rows(ranked: list[tuple[int, float]], depth: int,
+              mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The first `depth` distinct rows of `ranked` that `mask` allows (mask[row]), with their scores."""
+    out: list[int] = []
+    scores: list[float] = []
+    seen: set[int] = set()
+    for row, score in ranked:
+        if row < 0 or row in seen or (mask is not None and not mask[row]):
+            continue
+        seen.add(row)
+        out.append(row)
+        scores.append(score)
+        if len(out) >= depth:
+            break
+    return np.asarray(out, dtype=np.int64), np.asarray(scores, dtype=np.float32)
 
 
 class FactIndex(FactList, FactSearch):
@@ -196,7 +199,7 @@ class SearchableFacts(FactRecords, Protocol):
     def rank_chunks_scored(self, query: str, depth: int,
                            mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]: ...
 
-    def candidate_rows(self, query: str, depth: int) -> list[int]: ...
+    def ranked_rows(self, query: str, depth: int) -> list[tuple[int, float]]: ...
 
     def rows_of(self, positions: Sequence[int]) -> np.ndarray: ...
 

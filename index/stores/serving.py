@@ -24,6 +24,7 @@ from index.embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.rerank import Candidates
 from index.retrievers.dense import DenseIndex
+from index.retrievers.facts import best_rows
 from index.retrievers.keyword import KeywordIndex
 from index.search import Index
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
@@ -149,9 +150,11 @@ class StoreIndex(Index):
             facts = self.fact_source
             if f.is_empty():
                 return facts.rank_chunks_scored(query, depth)
-            # the rows its facts point at, filtered by the store in one query (no per-chunk columns here)
-            allowed = AllowedRows(self.store.allowed(facts.candidate_rows(query, depth), f))
-            return facts.rank_chunks_scored(query, depth, allowed)
+            # the rows its facts point at, filtered by the store in one query (no per-chunk columns here); one
+            # fact search serves both steps
+            ranked = facts.ranked_rows(query, depth)
+            allowed = AllowedRows(self.store.allowed(sorted({r for r, _ in ranked if r >= 0}), f))
+            return best_rows(ranked, depth, allowed)
         else:
             return super().retrieve(name, query, terms, depth, mask, filters)
         return _arrays(ranking)

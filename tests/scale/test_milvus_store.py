@@ -328,8 +328,15 @@ def test_api_search_answer_and_facts_equal_in_process(milvus_uri, data_dir, fake
             assert a.json() == b.json(), params
         totals = [local.get("/facts", params={**p, "limit": 1}).json()["total"] for p in FACT_QUERIES]
         assert totals[0] == len(fake_index.facts) and all(0 < t < totals[0] for t in totals[3:]), totals
-        # the Milvus server's /facts went to the facts collection, not to the documents' facts
-        assert isinstance(remote.app.state.kb.holder.fact_records(remote.app.state.kb.snapshot()), StoreFacts)
+        # the Milvus server's /facts went to the facts collection; its document catalog keeps no fact, only counts
+        snap = remote.app.state.kb.snapshot()
+        assert isinstance(remote.app.state.kb.holder.fact_records(snap), StoreFacts)
+        assert snap.facts == [] and not any(s.doc.facts for s in snap.docs.values())
+        assert local.get("/documents").json() == remote.get("/documents").json()
+        for doc_id in sorted(snap.docs):
+            a, b = local.get(f"/documents/{doc_id}").json(), remote.get(f"/documents/{doc_id}").json()
+            assert a == b and a["counts"]["facts"] == snap.docs[doc_id].n_facts
+        assert sum(s.n_facts for s in snap.docs.values()) == len(fake_index.facts)
         for q in dev_questions(12) + ["hva var andel bosatt innen 6 måneder i 2020",
                                       "hvor mange ansatte hadde IMDi i 2024"]:
             a, b = local.get("/search", params={"q": q, "k": 10}), remote.get("/search", params={"q": q, "k": 10})
