@@ -19,6 +19,7 @@ class CountingClient:
         self.records = 0
         self.rows: set[int] = set()
         self.facts = 0
+        self.fact_positions: set[int] = set()
 
     def __getattr__(self, name):
         return getattr(self.client, name)
@@ -28,6 +29,7 @@ class CountingClient:
         if "record" in kw.get("output_fields", []):
             if "_facts_" in collection:
                 self.facts += len(got)
+                self.fact_positions.update(int(r["pos"]) for r in got)
             else:
                 self.records += len(got)
                 self.rows.update(int(r["row"]) for r in got)
@@ -138,14 +140,18 @@ def test_facts_retriever_is_a_store_search_that_reads_no_fact_record(counted, fa
 
 def test_an_answer_reads_only_the_facts_it_ranks(counted, fake_index):
     from answer.compose import answer
+    from answer.intent import indicator_words
+    from answer.settings import AnswerSettings
 
     idx, client = counted
     q = "hva var andel bosatt innen 6 måneder i 2020"
     a, b = answer(q, fake_index), answer(q, idx)
     assert a.value_text and b.value_text == a.value_text and b.citation == a.citation
     assert b.alternatives == a.alternatives
-    ranked = {p for p, _ in idx.fact_source.search(q, 300)}
-    assert 0 < client.facts == idx.fact_source.fetched <= len(ranked) * 2 < len(fake_index.facts) / 2
+    # the facts the answer ranked: those its words (answer.compose.indicator_words) find, read once each
+    ranked = {p for p, _ in idx.fact_source.search(indicator_words(q), AnswerSettings().fact_pool)}
+    assert client.fact_positions == ranked and client.facts == len(ranked) == idx.fact_source.fetched
+    assert 0 < len(ranked) < len(fake_index.facts) / 4
     before = client.facts
     answer(q, idx)
     assert client.facts == before  # the same question again: its facts are held
