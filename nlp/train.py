@@ -28,6 +28,7 @@ from spacy.tokens import DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
 from core.config import NORNE_DIR  # noqa: E402
+from nlp import e5_features  # noqa: E402
 from nlp.convert import LABELS, convert  # noqa: E402
 from nlp.timing import best_pass_seconds  # noqa: E402
 from nlp.vectors import DIMS as VECTOR_DIMS  # noqa: E402
@@ -87,6 +88,11 @@ def uses_static_vectors(config: Path) -> bool:
     return bool(cfg["components"]["tok2vec"]["model"]["embed"].get("include_static_vectors"))
 
 
+def uses_e5_features(config: Path) -> bool:
+    """Whether the config's tok2vec reads frozen e5 token features (nlp/e5_features.py)."""
+    return e5_features.uses_features(spacy.util.load_config(config))
+
+
 def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
                adopt_seconds: float | None = None, vectors_method: str = "distilled",
                vectors_dims: int = VECTOR_DIMS) -> dict:
@@ -99,6 +105,10 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
     config = CONFIGS / f"{lang}.cfg"
     out_dir = MODELS / lang
     vectors = build_vectors(norne, dims=vectors_dims, method=vectors_method) if uses_static_vectors(config) else None
+    features = uses_e5_features(config)
+    if features and adopt is None:
+        # training reads the cached piece states of the NorNE sentences, never the graph
+        e5_features.load_cache(e5_features.build_cache(norne))
     with tempfile.TemporaryDirectory(prefix=f"nlp-{lang}-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
@@ -116,6 +126,8 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
             best = work / "adopted"
             shutil.copytree(adopt, best)
         strip_artefact(best)
+        # scored as it runs at ingest: features from the ONNX graph at the config's precision, not the cache
+        e5_features.load_cache(None)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         shutil.copytree(best, out_dir)
@@ -130,6 +142,9 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
             "adopted_checkpoint": adopt is not None,
             **data,
             "static_vectors": vectors[1] if vectors else None,
+            "e5_features": {"fingerprint": e5_features.fingerprint(),
+                            "precision": nlp.config["components"]["tok2vec"]["model"]["embed"].get("precision", "int8"),
+                            "cache": "fp32 ONNX graph, stored float16"} if features else None,
             "test": evaluate(nlp, corpus / "test.spacy"),
             "dev": evaluate(nlp, corpus / "dev.spacy"),
             "words_per_second": words_per_second(nlp, corpus / "test.spacy"),
@@ -160,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         # built once here, not by both children at the same time
         if any(uses_static_vectors(CONFIGS / f"{lang}.cfg") for lang in ("nb", "nn")):
             build_vectors(args.norne, dims=args.vectors_dims, method=args.vectors_method)
+        if any(uses_e5_features(CONFIGS / f"{lang}.cfg") for lang in ("nb", "nn")):
+            e5_features.build_cache(args.norne, threads=2)  # both cores: nothing else runs yet
         procs = [subprocess.Popen([*cmd, "--lang", lang]) for lang in ("nb", "nn")]
         return max(p.wait() for p in procs)
     if args.adopt and args.lang == "all":
