@@ -95,15 +95,16 @@ def uses_e5_features(config: Path) -> bool:
 
 def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
                adopt_seconds: float | None = None, vectors_method: str = "distilled",
-               vectors_dims: int = VECTOR_DIMS) -> dict:
+               vectors_dims: int = VECTOR_DIMS, config: Path | None = None, out_dir: Path | None = None) -> dict:
     """Convert, train, evaluate and store one pipeline; returns the training record.
 
     `adopt` takes the model-best of an earlier run of the same config instead of training (for a run
     stopped at an evaluation step N: with a fixed seed and one thread the first N steps do not depend on
     max_steps, so it equals a run with `max_steps = N`); the record says so.
     """
-    config = CONFIGS / f"{lang}.cfg"
-    out_dir = MODELS / lang
+    # another config and folder: for experiments that must not replace the committed pipeline
+    config = Path(config or CONFIGS / f"{lang}.cfg").resolve()
+    out_dir = Path(out_dir or MODELS / lang)
     vectors = build_vectors(norne, dims=vectors_dims, method=vectors_method) if uses_static_vectors(config) else None
     features = uses_e5_features(config)
     if features and adopt is None:
@@ -135,7 +136,7 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
         record = {
             "lang": lang,
             "spacy_version": spacy.__version__,
-            "config": str(config.relative_to(HERE.parent)),
+            "config": str(config.relative_to(HERE.parent)) if config.is_relative_to(HERE.parent) else str(config),
             "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
             "seed": 0,
             "trained_on_both_standards": both,
@@ -165,9 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vectors-method", choices=sorted(VECTOR_METHODS), default="distilled",
                     help="static vectors (if the config reads them): e5 distilled (a) or piece embeddings (b)")
     ap.add_argument("--vectors-dims", type=int, default=VECTOR_DIMS, help="PCA dims of the static vectors")
+    ap.add_argument("--config", type=Path, help="train this config instead of nlp/configs/<lang>.cfg (one language)")
+    ap.add_argument("--out", type=Path, help="write the pipeline here instead of nlp/models/<lang> (one language)")
     args = ap.parse_args(argv)
     vec = {"vectors_method": args.vectors_method, "vectors_dims": args.vectors_dims}
-    if args.lang == "all" and not args.adopt:
+    if args.lang == "all" and not args.adopt and not (args.config or args.out):
         # One process per standard, one core each.
         cmd = [sys.executable, "-m", "nlp.train", "--norne", str(args.norne)]
         cmd += ["--own-only"] if args.own_only else []
@@ -181,8 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         return max(p.wait() for p in procs)
     if args.adopt and args.lang == "all":
         ap.error("--adopt needs --lang nb or nn")
+    if (args.config or args.out) and args.lang == "all":
+        ap.error("--config and --out need --lang nb or nn")
     rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds,
-                     **vec)
+                     config=args.config, out_dir=args.out, **vec)
     print(json.dumps({k: rec[k] for k in ("lang", "training_seconds", "words_per_second", "size_bytes")}))
     print(f"{args.lang}: test F1 {rec['test']['f']:.4f} (P {rec['test']['p']:.4f} R {rec['test']['r']:.4f})")
     return 0

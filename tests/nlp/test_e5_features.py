@@ -113,3 +113,22 @@ def test_onnx_states_of_a_long_text_cover_every_piece_and_match_the_short_text(r
 def test_layer_refuses_features_of_another_model():
     with pytest.raises(F.FeatureModelMismatch, match="retrain"):
         F.check_fingerprint("multilingual-e5-small:0000000000000000:c1:layers4-8:r1")
+
+
+def test_experiment_config_builds_a_tok2vec_with_one_row_per_token(runtime):
+    """nlp/configs/experiments/nb-e5.cfg initialises, and its tok2vec runs the features through the ONNX graph."""
+    from spacy.tokens import Span
+    from spacy.training import Example
+
+    from nlp.train import CONFIGS
+
+    config = spacy.util.load_config(CONFIGS / "experiments" / "nb-e5.cfg")
+    assert F.uses_features(config)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    doc = nlp.make_doc("Kari Nordmann bor i Tromsø.")
+    ref = nlp.make_doc(doc.text)
+    ref.ents = [Span(ref, 0, 2, label="PER"), Span(ref, 4, 5, label="GPE_LOC")]
+    nlp.initialize(lambda: [Example(doc, ref)])
+    F.load_cache(None)
+    out = nlp.get_pipe("tok2vec").predict([nlp.make_doc(doc.text), nlp.make_doc("")])
+    assert out[0].shape == (6, 128) and out[1].shape == (0, 128)
