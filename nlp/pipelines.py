@@ -31,7 +31,11 @@ def model_dir(lang: str) -> Path:
 @lru_cache(maxsize=len(LANGS))
 def load(lang: str) -> Language:
     """The trained tok2vec + ner pipeline for `nb` or `nn` (shared; do not add pipes to it)."""
-    return spacy.load(model_dir(lang))
+    path = model_dir(lang)
+    # only a pipeline with e5 features needs their layer registered (and with it the e5 runtime)
+    if "imdi.E5" in (path / "config.cfg").read_text(encoding="utf-8"):
+        import nlp.e5_features  # noqa: F401
+    return spacy.load(path)
 
 
 def training_record(lang: str) -> dict:

@@ -28,6 +28,7 @@ from spacy.tokens import DocBin  # noqa: E402
 from spacy.training import Example  # noqa: E402
 
 from core.config import NORNE_DIR  # noqa: E402
+from nlp import e5_features  # noqa: E402
 from nlp.convert import LABELS, convert  # noqa: E402
 from nlp.timing import best_pass_seconds  # noqa: E402
 from nlp.vectors import DIMS as VECTOR_DIMS  # noqa: E402
@@ -87,18 +88,28 @@ def uses_static_vectors(config: Path) -> bool:
     return bool(cfg["components"]["tok2vec"]["model"]["embed"].get("include_static_vectors"))
 
 
+def uses_e5_features(config: Path) -> bool:
+    """Whether the config's tok2vec reads frozen e5 token features (nlp/e5_features.py)."""
+    return e5_features.uses_features(spacy.util.load_config(config))
+
+
 def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = None,
                adopt_seconds: float | None = None, vectors_method: str = "distilled",
-               vectors_dims: int = VECTOR_DIMS) -> dict:
+               vectors_dims: int = VECTOR_DIMS, config: Path | None = None, out_dir: Path | None = None) -> dict:
     """Convert, train, evaluate and store one pipeline; returns the training record.
 
     `adopt` takes the model-best of an earlier run of the same config instead of training (for a run
     stopped at an evaluation step N: with a fixed seed and one thread the first N steps do not depend on
     max_steps, so it equals a run with `max_steps = N`); the record says so.
     """
-    config = CONFIGS / f"{lang}.cfg"
-    out_dir = MODELS / lang
+    # another config and folder: for experiments that must not replace the committed pipeline
+    config = Path(config or CONFIGS / f"{lang}.cfg").resolve()
+    out_dir = Path(out_dir or MODELS / lang)
     vectors = build_vectors(norne, dims=vectors_dims, method=vectors_method) if uses_static_vectors(config) else None
+    features = uses_e5_features(config)
+    if features and adopt is None:
+        # training reads the cached piece states of the NorNE sentences, never the graph
+        e5_features.load_cache(e5_features.build_cache(norne))
     with tempfile.TemporaryDirectory(prefix=f"nlp-{lang}-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
@@ -116,6 +127,8 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
             best = work / "adopted"
             shutil.copytree(adopt, best)
         strip_artefact(best)
+        # scored as it runs at ingest: features from the ONNX graph at the config's precision, not the cache
+        e5_features.load_cache(None)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         shutil.copytree(best, out_dir)
@@ -123,13 +136,16 @@ def train_lang(lang: str, norne: Path, both: bool = True, adopt: Path | None = N
         record = {
             "lang": lang,
             "spacy_version": spacy.__version__,
-            "config": str(config.relative_to(HERE.parent)),
+            "config": str(config.relative_to(HERE.parent)) if config.is_relative_to(HERE.parent) else str(config),
             "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
             "seed": 0,
             "trained_on_both_standards": both,
             "adopted_checkpoint": adopt is not None,
             **data,
             "static_vectors": vectors[1] if vectors else None,
+            "e5_features": {"fingerprint": e5_features.fingerprint(),
+                            "precision": nlp.config["components"]["tok2vec"]["model"]["embed"].get("precision", "int8"),
+                            "cache": "fp32 ONNX graph, stored float16"} if features else None,
             "test": evaluate(nlp, corpus / "test.spacy"),
             "dev": evaluate(nlp, corpus / "dev.spacy"),
             "words_per_second": words_per_second(nlp, corpus / "test.spacy"),
@@ -150,9 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vectors-method", choices=sorted(VECTOR_METHODS), default="distilled",
                     help="static vectors (if the config reads them): e5 distilled (a) or piece embeddings (b)")
     ap.add_argument("--vectors-dims", type=int, default=VECTOR_DIMS, help="PCA dims of the static vectors")
+    ap.add_argument("--config", type=Path, help="train this config instead of nlp/configs/<lang>.cfg (one language)")
+    ap.add_argument("--out", type=Path, help="write the pipeline here instead of nlp/models/<lang> (one language)")
     args = ap.parse_args(argv)
     vec = {"vectors_method": args.vectors_method, "vectors_dims": args.vectors_dims}
-    if args.lang == "all" and not args.adopt:
+    if args.lang == "all" and not args.adopt and not (args.config or args.out):
         # One process per standard, one core each.
         cmd = [sys.executable, "-m", "nlp.train", "--norne", str(args.norne)]
         cmd += ["--own-only"] if args.own_only else []
@@ -160,12 +178,16 @@ def main(argv: list[str] | None = None) -> int:
         # built once here, not by both children at the same time
         if any(uses_static_vectors(CONFIGS / f"{lang}.cfg") for lang in ("nb", "nn")):
             build_vectors(args.norne, dims=args.vectors_dims, method=args.vectors_method)
+        if any(uses_e5_features(CONFIGS / f"{lang}.cfg") for lang in ("nb", "nn")):
+            e5_features.build_cache(args.norne, threads=2)  # both cores: nothing else runs yet
         procs = [subprocess.Popen([*cmd, "--lang", lang]) for lang in ("nb", "nn")]
         return max(p.wait() for p in procs)
     if args.adopt and args.lang == "all":
         ap.error("--adopt needs --lang nb or nn")
+    if (args.config or args.out) and args.lang == "all":
+        ap.error("--config and --out need --lang nb or nn")
     rec = train_lang(args.lang, args.norne, both=not args.own_only, adopt=args.adopt, adopt_seconds=args.adopt_seconds,
-                     **vec)
+                     config=args.config, out_dir=args.out, **vec)
     print(json.dumps({k: rec[k] for k in ("lang", "training_seconds", "words_per_second", "size_bytes")}))
     print(f"{args.lang}: test F1 {rec['test']['f']:.4f} (P {rec['test']['p']:.4f} R {rec['test']['r']:.4f})")
     return 0
