@@ -52,7 +52,7 @@ class AppState:
 
     def document(self, doc_id: str, snap: Snapshot | None = None) -> StoredDoc:
         """The full document (read now if the catalog's cache lacks it); 404 if unknown or unreadable."""
-        snap = snap or self.snapshot()
+        snap = snap if snap is not None else self.snapshot()
         stored = snap.docs.get(doc_id)
         if stored is None:
             known = ", ".join(sorted(snap.docs)) or "none"
