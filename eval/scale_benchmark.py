@@ -348,6 +348,43 @@ def replica_probe(data: str, uri: str, questions: str | None = None) -> None:
     print(json.dumps(out))
 
 
+def catalog_probe(data: str) -> None:
+    """In a fresh process: open a Milvus replica's document catalog (facts counted, not kept); prints JSON with
+    the full document reads it made and the peak memory before and after."""
+    from ingest.store import DocumentStore
+    from search_api.catalog import DocumentCatalog
+
+    reads = [0]
+    read = DocumentStore.read
+
+    def counting(self, doc_id):
+        reads[0] += 1
+        return read(self, doc_id)
+
+    DocumentStore.read = counting
+    store = DocumentStore(Path(data))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    catalog = DocumentCatalog(store, keep_facts=False)
+    catalog.refresh(force=True)
+    snap = catalog.snapshot()
+    out = {"open_s": round(time.perf_counter() - t0, 3), "documents": len(snap.docs), "errors": len(snap.errors),
+           "full_reads_by_open": reads[0],
+           "digests": sum(1 for d in store.ids() if store.digest_path(d).exists()),
+           "maxrss_mb_before_open": round(before / 1024, 1),
+           "maxrss_mb_after_open": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    print(json.dumps(out))
+
+
+def stage_catalog(data: Path, opens: int = 3) -> dict:
+    """The API's document catalog opened in fresh processes (`catalog_probe`); medians of `opens`."""
+    probe = "import sys; from eval.scale_benchmark import catalog_probe; catalog_probe(sys.argv[1])"
+    runs = [json.loads(subprocess.run([sys.executable, "-c", probe, str(data)], check=True, capture_output=True,
+                                      text=True).stdout.strip().splitlines()[-1]) for _ in range(opens)]
+    return {**runs[-1], "open_s_median": statistics.median(r["open_s"] for r in runs),
+            "maxrss_mb_after_open_median": statistics.median(r["maxrss_mb_after_open"] for r in runs)}
+
+
 def stage_replica(data: Path, questions: Path | None, work: Path, opens: int = 3) -> dict:
     """Publish `data`'s index to a Milvus Lite file, serve it with a Lite gRPC server (as replicas use it, so the
     replica's memory holds no Milvus segments) and measure fresh replica processes against it."""
@@ -396,7 +433,8 @@ def stage_replica(data: Path, questions: Path | None, work: Path, opens: int = 3
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers", "replica"])
+    ap.add_argument("stage", choices=["ingest", "embed", "store", "cost", "parity", "rankers", "replica",
+                                          "catalog"])
     ap.add_argument("--collection", type=Path, default=Path("/tmp/synth/docs"), help="synthetic markdown files")
     ap.add_argument("--work", type=Path, default=Path("/tmp/synth/work"))
     ap.add_argument("--data", type=Path, help="ingested synthetic collection (embed, store)")
@@ -424,6 +462,8 @@ def main() -> None:
     elif args.stage == "replica":
         _save(args.out, f"replica_{args.data.name}", stage_replica(args.data, None if args.opens_only else dev,
                                                                    args.work))
+    elif args.stage == "catalog":
+        _save(args.out, f"catalog_{args.data.name}", stage_catalog(args.data))
     elif args.stage == "rankers":
         _save(args.out, "rankers_dev", stage_rankers("dev", args.dev_data, dev, args.work))
         _save(args.out, "rankers_outside", stage_rankers("outside", args.outside_data, args.outside_questions,

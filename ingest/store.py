@@ -1,10 +1,13 @@
-"""The document store: one JSON Lines file per document, written atomically."""
+"""The document store: one JSON Lines file per document, written atomically, with a small summary beside it."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from core.atomic import write_file
 from core.config import docs_dir, sources_dir
@@ -30,6 +33,26 @@ _KINDS: dict[str, type] = {
 }
 _FIELD = {"page": "pages", "section": "sections", "block": "blocks", "table": "tables",
           "figure": "figures", "fact": "facts"}
+_FACT_LINE = '{"type": "fact"'  # how write() starts a fact's line: json.dumps puts "type" first
+
+
+class DocumentDigest(BaseModel):
+    """What listing a document needs (metadata, counts, page numbers), without its records."""
+
+    meta: DocumentMeta
+    pages: list[int]  # the page numbers in the evidence, in document order
+    sections: int
+    blocks: int
+    tables: int
+    figures: int
+    facts: int
+    records_bytes: int  # the size of the records file this describes: another size means it is stale
+
+    @classmethod
+    def of(cls, doc: Document, records_bytes: int) -> DocumentDigest:
+        return cls(meta=doc.meta, pages=[p.number for p in doc.pages], sections=len(doc.sections),
+                   blocks=len(doc.blocks), tables=len(doc.tables), figures=len(doc.figures), facts=len(doc.facts),
+                   records_bytes=records_bytes)
 
 
 class DocumentStore:
@@ -43,6 +66,9 @@ class DocumentStore:
 
     def source_path(self, doc_id: str) -> Path:
         return self.sources / f"{doc_id}.txt"
+
+    def digest_path(self, doc_id: str) -> Path:
+        return self.docs / f"{doc_id}.digest.json"  # not *.jsonl: ids() lists records files only
 
     def ids(self) -> list[str]:
         if not self.docs.exists():
@@ -66,8 +92,33 @@ class DocumentStore:
         for kind, field in _FIELD.items():
             for rec in getattr(doc, field):
                 lines.append(json.dumps({"type": kind, **rec.model_dump(mode="json")}, ensure_ascii=False))
+        records = "\n".join(lines) + "\n"
         write_file(self.source_path(doc.meta.id), source_text)
-        write_file(self.path(doc.meta.id), "\n".join(lines) + "\n")
+        write_file(self.path(doc.meta.id), records)
+        # last, so a digest is never newer than records it does not describe (see digest())
+        digest = DocumentDigest.of(doc, len(records.encode("utf-8")))
+        write_file(self.digest_path(doc.meta.id), digest.model_dump_json())
+
+    def digest(self, doc_id: str) -> DocumentDigest | None:
+        """The summary written beside the records, or None when there is none or it does not describe the
+        records file now there (written before it, or for another size): the caller reads the document then."""
+        try:
+            records, digest_stat = os.stat(self.path(doc_id)), os.stat(self.digest_path(doc_id))
+        except OSError:
+            return None
+        if digest_stat.st_mtime_ns < records.st_mtime_ns:
+            return None
+        try:
+            digest = DocumentDigest.model_validate_json(self.digest_path(doc_id).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return digest if digest.records_bytes == records.st_size and digest.meta.id == doc_id else None
+
+    def facts(self, doc_id: str) -> list[Fact]:
+        """The document's facts, validating no other record."""
+        with self.path(doc_id).open(encoding="utf-8") as fh:
+            return [Fact.model_validate({k: v for k, v in json.loads(line).items() if k != "type"})
+                    for line in fh if line.startswith(_FACT_LINE)]
 
     def read(self, doc_id: str) -> Document:
         fields: dict[str, list] = {f: [] for f in _FIELD.values()}
@@ -97,6 +148,6 @@ class DocumentStore:
             yield self.read(doc_id)
 
     def remove(self, doc_id: str) -> None:
-        for p in (self.path(doc_id), self.source_path(doc_id)):
+        for p in (self.path(doc_id), self.source_path(doc_id), self.digest_path(doc_id)):
             if p.exists():
                 p.unlink()

@@ -56,7 +56,7 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
             else IndexHolder(config.index_path(), load, config.reload_interval),
             # a Milvus replica's facts are in Milvus (GET /facts reads them there): the documents' copies are dropped
             catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval,
-                                    keep_facts=config.store != "milvus"),
+                                    keep_facts=config.store != "milvus", cache_size=config.catalog_cache),
             metrics=metrics,
             cpu=threading.BoundedSemaphore(config.cpu_slots),
         )

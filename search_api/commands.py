@@ -24,6 +24,8 @@ def serve(
                                              "Milvus' hybrid search and ranker (native, the default) or here (local)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Server processes; each loads the index and embeds with its share of the cores."),
+    catalog_cache: int = typer.Option(64, "--catalog-cache", min=1, max=100_000,
+                                      help="Full documents (and source texts) each process keeps after reading one."),
 ) -> None:
     """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -45,7 +47,7 @@ def serve(
     if workers > 1:
         os.environ.setdefault("OMP_NUM_THREADS", str(share))
     config = ServerConfig(data=data_dir(data), index=index, store=store, uri=uri, collection=collection,
-                          milvus_fusion=milvus_fusion or DEFAULT_FUSION,
+                          milvus_fusion=milvus_fusion or DEFAULT_FUSION, catalog_cache=catalog_cache,
                           cpu_slots=share if workers > 1 else ServerConfig.cpu_slots)
     where = f"Milvus {uri} ({collection}, {config.milvus_fusion} fusion)" if store == "milvus" \
         else str(config.index_path())

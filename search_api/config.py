@@ -22,6 +22,11 @@ class ServerConfig:
     uri: str | None = None
     collection: str = "kb"
     milvus_fusion: str = "native"  # Milvus' hybrid search and ranker fuse keyword and semantic; "local": this process
+    catalog_cache: int = 64  # full documents (and source texts) kept after a request read them; >= 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.catalog_cache, int) or isinstance(self.catalog_cache, bool) or self.catalog_cache < 1:
+            raise ValueError(f"catalog_cache must be a whole number of documents, at least 1: {self.catalog_cache!r}")
 
     def index_path(self) -> Path:
         """The index folder to watch. An explicit path that holds no index but whose `index/` does is a data

@@ -35,8 +35,8 @@ def cited_page(doc_id: str, page: PageRef | None, snap: Snapshot | None) -> int 
     n = page.turn_to if page is not None else None
     if n is None or page is None or page.certainty not in (PageCertainty.exact, PageCertainty.estimated):
         return None
-    stored = snap.docs.get(doc_id) if snap is not None else None
-    if stored is None or n not in stored.pages:
+    summary = snap.summaries.get(doc_id) if snap is not None else None  # a citation reads no document
+    if summary is None or n not in summary.pages:
         return None
     return n
 
@@ -136,9 +136,10 @@ def answer_out(a: Any, snap: Snapshot | None, took_ms: float) -> AnswerResponse:
 
 
 def fact_out(f: Fact, snap: Snapshot, score: float | None = None) -> FactOut:
-    stored = snap.docs.get(f.doc_id)
-    quote_text = stored.source[f.span.start:f.span.end] if stored is not None else None
-    title = stored.doc.meta.title if stored is not None else f.doc_id
+    summary = snap.summaries.get(f.doc_id)
+    source = snap.source(f.doc_id)  # the source text only: a page of facts may cite as many documents
+    quote_text = source[f.span.start:f.span.end] if source is not None else None
+    title = summary.meta.title if summary is not None else f.doc_id
     return FactOut(**f.model_dump(), title=title, page_label=f.page.label(), page_estimate=f.page.turn_to,
                    page_error=page_error(f.page), quote=quote_text,
                    view_url=view_url(f.doc_id, f.span, f.page, snap), match_score=score)

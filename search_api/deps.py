@@ -50,8 +50,9 @@ class AppState:
         """The facts GET /facts lists, wherever the holder keeps them."""
         return self.holder.fact_records(snap)
 
-    def document(self, doc_id: str) -> StoredDoc:
-        snap = self.snapshot()
+    def document(self, doc_id: str, snap: Snapshot | None = None) -> StoredDoc:
+        """The full document (read now if the catalog's cache lacks it); 404 if unknown or unreadable."""
+        snap = snap if snap is not None else self.snapshot()
         stored = snap.docs.get(doc_id)
         if stored is None:
             known = ", ".join(sorted(snap.docs)) or "none"

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from core.records import Page, PageCertainty, PageRef, Section, Table
+from ingest.store import DocumentDigest
 from search_api.catalog import StoredDoc
 from search_api.convert import view_url
 from search_api.deps import AppState, get_state
@@ -29,10 +30,9 @@ router = APIRouter(tags=["documents"])
 DocId = Annotated[str, Path(max_length=200, description="Document id, e.g. imdi-arsrapport-2020")]
 
 
-def _counts(stored: StoredDoc) -> DocumentCounts:
-    doc = stored.doc
-    return DocumentCounts(pages=len(doc.pages), sections=len(doc.sections), blocks=len(doc.blocks),
-                          tables=len(doc.tables), figures=len(doc.figures), facts=stored.n_facts)
+def _counts(d: DocumentDigest) -> DocumentCounts:
+    return DocumentCounts(pages=len(d.pages), sections=d.sections, blocks=d.blocks, tables=d.tables,
+                          figures=d.figures, facts=d.facts)
 
 
 def _indexed(state: AppState) -> set[str]:
@@ -77,21 +77,23 @@ def documents(state: Annotated[AppState, Depends(get_state)]) -> DocumentList:
     snap = state.snapshot()
     indexed = _indexed(state)
     out = []
-    for doc_id, stored in sorted(snap.docs.items()):
-        m = stored.doc.meta
+    for doc_id, summary in sorted(snap.summaries.items()):  # summaries: listing reads no document
+        m = summary.meta
         out.append(DocumentSummary(id=doc_id, title=m.title, publisher=m.publisher, doc_type=m.doc_type, year=m.year,
                                    lang=m.lang, format=m.format, source_file=m.source_file, sha256=m.sha256,
-                                   n_chars=m.n_chars, counts=_counts(stored), indexed=doc_id in indexed))
+                                   n_chars=m.n_chars, counts=_counts(summary), indexed=doc_id in indexed))
     return DocumentList(documents=out, errors=dict(snap.errors))
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS,
             summary="Metadata, section tree, tables and named figures of a document")
 def document(state: Annotated[AppState, Depends(get_state)], doc_id: DocId) -> DocumentDetail:
-    stored = state.document(doc_id)
+    snap = state.snapshot()
+    stored = state.document(doc_id, snap)
     doc = stored.doc
     return DocumentDetail(
-        meta=doc.meta, counts=_counts(stored), indexed=doc_id in _indexed(state), sections=section_tree(doc.sections),
+        meta=doc.meta, counts=_counts(snap.summaries[doc_id]), indexed=doc_id in _indexed(state),
+        sections=section_tree(doc.sections),
         tables=[_table_summary(t) for t in doc.tables],
         figures=[FigureOut(**f.model_dump(), page_label=f.page.label()) for f in doc.figures],
         pages=[PageSummary(number=p.number, certainty=p.certainty, error=p.error) for p in doc.pages],

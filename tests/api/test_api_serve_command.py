@@ -44,14 +44,17 @@ def test_kb_serve_with_workers_hands_its_config_to_every_worker(monkeypatch, tmp
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delenv(CONFIG_ENV, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", "8124"])
+    result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", "8124",
+                                      "--catalog-cache", "8"])
     assert result.exit_code == 0, result.output
     assert seen["target"] == "search_api.app:app_from_env" and seen["kw"]["factory"] is True
     assert seen["kw"]["workers"] == 2 and seen["kw"]["port"] == 8124
     config = ServerConfig.from_env(os.environ[CONFIG_ENV])
     assert config.data == tmp_path and config.cpu_slots == 2  # each worker: its share of the four cores
+    assert config.catalog_cache == 8
     assert os.environ["OMP_NUM_THREADS"] == "2"
     assert CliRunner().invoke(app, ["serve", "--workers", "0"]).exit_code != 0
+    assert CliRunner().invoke(app, ["serve", "--catalog-cache", "0"]).exit_code != 0
 
 
 def test_server_config_round_trips_through_the_environment(tmp_path):

@@ -155,3 +155,39 @@ def test_an_answer_reads_only_the_facts_it_ranks(counted, fake_index):
     before = client.facts
     answer(q, idx)
     assert client.facts == before  # the same question again: its facts are held
+
+
+def test_a_replica_reads_only_the_documents_a_request_needs(milvus_uri, data_dir, fake_embedder, monkeypatch):
+    """A replica's catalog keeps summaries: opening it and serving listings, health, search, answers and facts
+    reads no stored document in full; a page reads its own document, once."""
+    from collections import Counter
+
+    from fastapi.testclient import TestClient
+
+    from index.search import open_index
+    from ingest.store import DocumentStore
+    from search_api.app import create_app
+    from search_api.config import ServerConfig
+
+    reads: Counter = Counter()
+    read = DocumentStore.read
+
+    def counting(self, doc_id):
+        reads[doc_id] += 1
+        return read(self, doc_id)
+
+    monkeypatch.setattr(DocumentStore, "read", counting)
+    config = ServerConfig(data=data_dir, warm_model=False, store="milvus", uri=milvus_uri, reload_interval=3600)
+    loader = lambda _f, _p: open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder)  # noqa: E731
+    with TestClient(create_app(config, loader=loader)) as client:
+        listed = client.get("/documents").json()["documents"]
+        assert len(listed) == len(DocumentStore(data_dir).ids()) > 1 and client.get("/health").status_code == 200
+        assert client.get("/search", params={"q": QUERY}).json()["hits"]
+        assert client.get("/answer", params={"q": "hva var andel bosatt innen 6 måneder i 2020"}).status_code == 200
+        assert client.get("/facts", params={"limit": 100}).json()["items"]
+        assert reads == Counter()
+        doc_id = listed[0]["id"]
+        n = client.get(f"/documents/{doc_id}").json()["pages"][0]["number"]
+        assert client.get(f"/documents/{doc_id}/pages/{n}").status_code == 200
+        assert client.get(f"/view/{doc_id}", params={"page": n}).status_code == 200
+        assert reads == Counter({doc_id: 1})
