@@ -30,7 +30,6 @@ LAYERS = (4, 8)  # hidden states after layers 4..8 (inclusive), averaged; layers
 WINDOW = 510  # content pieces per window: 512 positions minus <s> and </s>
 RECIPE = "1"  # bump when the features change (layers, pooling, windowing): the fingerprint changes with it
 FILES = {"fp32": "tokens.onnx", "int8": "tokens_int8.onnx"}
-OPSET = 17
 BATCH_PIECES = 4096  # pieces (padded) per ONNX call: sentences batch together, long windows alone
 
 
@@ -303,11 +302,12 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     if not force and is_current(dest / "source.json", stamp):
         return dest
     import index.embedders.convert as e5_convert
+    from index.embedders.onnx import quantize_int8
 
     st_dir = e5_convert.ensure_model()
     with building_folder(dest) as tmp:
         _export_fp32(st_dir, tmp / FILES["fp32"])
-        _quantize_int8(tmp / FILES["fp32"], tmp / FILES["int8"])
+        quantize_int8(tmp / FILES["fp32"], tmp / FILES["int8"])
         shutil.copy2(st_dir / "tokenizer.json", tmp / "tokenizer.json")
         (tmp / "source.json").write_text(json.dumps(stamp))
     return dest
@@ -334,36 +334,10 @@ def truncated_model(st_dir: Path):
 
 
 def _export_fp32(st_dir: Path, out: Path) -> None:
-    import torch
-    from onnxruntime.transformers import optimizer
+    from index.embedders.onnx import export_fused
 
     model = truncated_model(st_dir)
-    ids = torch.tensor([[0, 100, 200, 300, 2], [0, 400, 2, 1, 1]], dtype=torch.long)
-    mask = (ids != 1).long()
-    raw = out.with_name("raw.onnx")
-    with torch.inference_mode():
-        torch.onnx.export(model, (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
-                          output_names=["states"], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
-                                        "attention_mask": {0: "batch", 1: "tokens"},
-                                        "states": {0: "batch", 1: "tokens"}})
-    cfg = model.bert.config
-    fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
-                                     hidden_size=cfg.hidden_size, opt_level=0)
-    fused.save_model_to_file(str(out))
-    raw.unlink()
-
-
-def _quantize_int8(src: Path, out: Path) -> None:
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    from index.embedders.onnx import FP32_MATMULS
-
-    graph = onnx.load(str(src), load_external_data=False).graph
-    keep = [n.name for n in graph.node if n.op_type == "MatMul" and any(k in n.name for k in FP32_MATMULS)]
-    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep,
-                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    export_fused(model, model.bert.config, out, "states", {0: "batch", 1: "tokens"})
 
 
 # -- spaCy / thinc -------------------------------------------------------------------------------------------------

@@ -66,27 +66,35 @@ def _export_fp32(st_dir: Path, out: Path) -> None:
 
     # eager attention traces to plain MatMul/Softmax, which onnxruntime fuses and int8 quantisation covers
     bert = AutoModel.from_pretrained(str(st_dir), attn_implementation="eager").eval()
-    model = MeanPooled(bert).eval()
+    export_fused(MeanPooled(bert).eval(), bert.config, out, "embedding", {0: "batch"})
+
+
+def export_fused(model, config, out: Path, output: str, output_axes: dict[int, str]) -> None:
+    """`model(input_ids, attention_mask)` (a BERT with `config`) to ONNX at `out`, its attention fused.
+
+    Shared with the NER's e5 token features (nlp/e5_features.py), which export a truncated encoder the same way.
+    """
+    import torch
+    from onnxruntime.transformers import optimizer
+
     ids = torch.tensor([[0, 100, 200, 300, 2], [0, 400, 2, 1, 1]], dtype=torch.long)
     mask = (ids != 1).long()
     raw = out.with_name("raw.onnx")
     with torch.inference_mode():
         torch.onnx.export(model, (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
-                          output_names=["embedding"], opset_version=OPSET, dynamo=False,
+                          output_names=[output], opset_version=OPSET, dynamo=False,
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
-                                        "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}})
+                                        "attention_mask": {0: "batch", 1: "tokens"}, output: output_axes})
     # onnxruntime's BERT optimizer fuses attention, embedding and skip LayerNorms (the session's own optimisations
     # do not match this graph's attention): passages 1.8x faster in fp32, cosine to the unfused graph 0.999999
-    from onnxruntime.transformers import optimizer
-
-    cfg = bert.config
-    fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
-                                     hidden_size=cfg.hidden_size, opt_level=0)
+    fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=config.num_attention_heads,
+                                     hidden_size=config.hidden_size, opt_level=0)
     fused.save_model_to_file(str(out))
     raw.unlink()
 
 
-def _quantize_int8(src: Path, out: Path) -> None:
+def quantize_int8(src: Path, out: Path) -> None:
+    """Dynamic int8 weights for the fp32 graph `src`, the matmuls named in FP32_MATMULS left in fp32."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -112,7 +120,7 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     st_dir = e5_convert.ensure_model()
     with building_folder(dest) as tmp:
         _export_fp32(st_dir, tmp / FILES["none"])
-        _quantize_int8(tmp / FILES["none"], tmp / FILES["int8"])
+        quantize_int8(tmp / FILES["none"], tmp / FILES["int8"])
         shutil.copy2(st_dir / "tokenizer.json", tmp / "tokenizer.json")
         prompts = json.loads((st_dir / "config_sentence_transformers.json").read_text())["prompts"]
         (tmp / "prompts.json").write_text(json.dumps(prompts))
