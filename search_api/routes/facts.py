@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -64,15 +65,19 @@ def facts(
                           entity_keys=tuple(sorted(wanted_keys)) if wanted_keys else None)
     # the document store's facts, or on a Milvus replica the published index's, filtered and read there
     source = state.fact_records(snap)
-    scored: list[tuple[int, float | None]]
+    positions: Sequence[int]
+    scores: list[float] | None = None
     if indicator and indicator.strip():
         pairs = source.indicators(filters)
-        matched = match_indicator(indicator.strip(), [text for _, text in pairs])
-        scored = [(pairs[i][0], score) for i, score in sorted(matched, key=lambda m: -m[1])]  # stable
+        matched = sorted(match_indicator(indicator.strip(), [text for _, text in pairs]), key=lambda m: -m[1])  # stable
+        positions = [pairs[i][0] for i, _ in matched]
+        scores = [score for _, score in matched]
     else:
-        scored = [(pos, None) for pos in source.select(filters)]
-    page = scored[offset:offset + limit]
-    records = source.records([pos for pos, _ in page])  # only the page's records are read
-    nxt = offset + limit if offset + limit < len(scored) else None
-    return FactsPage(total=len(scored), limit=limit, offset=offset, next_offset=nxt,
-                     items=[fact_out(f, snap, s) for f, (_, s) in zip(records, page, strict=True)])
+        # unfiltered, the positions are 0..n-1: a page of a 30 M-fact store needs no scan of it
+        positions = range(len(source)) if filters.is_empty() else source.select(filters)
+    page = positions[offset:offset + limit]
+    records = source.records(list(page))  # only the page's records are read
+    nxt = offset + limit if offset + limit < len(positions) else None
+    return FactsPage(total=len(positions), limit=limit, offset=offset, next_offset=nxt,
+                     items=[fact_out(f, snap, scores[offset + i] if scores is not None else None)
+                            for i, f in enumerate(records)])

@@ -191,3 +191,34 @@ def test_a_replica_reads_only_the_documents_a_request_needs(milvus_uri, data_dir
         assert client.get(f"/documents/{doc_id}/pages/{n}").status_code == 200
         assert client.get(f"/view/{doc_id}", params={"page": n}).status_code == 200
         assert reads == Counter({doc_id: 1})
+
+
+def test_an_unfiltered_facts_page_reads_no_scan_of_the_store(milvus_uri, data_dir, fake_embedder, monkeypatch):
+    """GET /facts without filters pages by position (0..n-1): a 30 M-fact collection is not walked for it; a
+    filtered page is a store query, and both list the same facts as the in-process server."""
+    from fastapi.testclient import TestClient
+
+    from index.search import open_index
+    from index.stores.milvus import MilvusStore
+    from search_api.app import create_app
+    from search_api.config import ServerConfig
+
+    scans: list[object] = []
+    scan = MilvusStore.fact_scan
+
+    def counting(self, filters, fields):
+        scans.append(filters)
+        return scan(self, filters, fields)
+
+    monkeypatch.setattr(MilvusStore, "fact_scan", counting)
+    config = ServerConfig(data=data_dir, warm_model=False, store="milvus", uri=milvus_uri, reload_interval=3600)
+    loader = lambda _f, _p: open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder)  # noqa: E731
+    local = ServerConfig(data=data_dir, warm_model=False, reload_interval=3600)
+    with TestClient(create_app(config, loader=loader)) as replica, TestClient(create_app(local)) as here:
+        page = {"limit": 7, "offset": 5}
+        got = replica.get("/facts", params=page).json()
+        assert not scans
+        assert got == here.get("/facts", params=page).json() and got["total"] > 12 and len(got["items"]) == 7
+        doc_id = got["items"][0]["doc_id"]
+        filtered = replica.get("/facts", params={"doc": doc_id, "limit": 3}).json()
+        assert len(scans) == 1 and filtered == here.get("/facts", params={"doc": doc_id, "limit": 3}).json()
