@@ -76,7 +76,7 @@ def _default_weights() -> dict[QueryType, FusionWeights]:
     number questions lean on exact words and the table rows the facts point at; English questions on the
     multilingual model alone (keyword search cannot read them); short keyword queries on BM25 and facts."""
     return {
-        QueryType.number: FusionWeights(keyword=4.0, semantic=1.0, facts=1.0),
+        QueryType.number: FusionWeights(keyword=2.0, semantic=1.0, facts=1.0),
         QueryType.english: FusionWeights(keyword=0.0, semantic=1.0, facts=0.5),
         QueryType.keyword: FusionWeights(keyword=1.0, semantic=0.0, facts=1.0),
         QueryType.passage: FusionWeights(keyword=2.0, semantic=1.0, facts=0.0),

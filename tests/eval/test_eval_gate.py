@@ -19,7 +19,7 @@ from kb.cli import app
 pytestmark = pytest.mark.slow
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "questions" / "dev.jsonl"
-CV_RECALL5 = 0.860  # cross-validated dev recall@5 of the landed search settings (python -m eval.fusion_fit)
+CV_RECALL5 = 0.854  # cross-validated dev recall@5 of the landed search settings (python -m eval.fusion_fit)
 GATE = round(CV_RECALL5 - 0.02, 3)
 
 
