@@ -95,9 +95,6 @@ class StoreIndex(Index):
         # filters are Milvus expressions (the store's retrievers and `retrieve("facts")`), ids a Milvus query
         return None, {}
 
-    def row_mask(self, filters: SearchFilters) -> None:
-        return None
-
     def chunk(self, chunk_id: str) -> Chunk:
         row = self.chunks.row_of(chunk_id)
         if row is None:
