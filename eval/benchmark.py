@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from core.config import OUTSIDE_DIR
+from embedders import get_embedder
 from index.build import build_index, index_texts
-from index.embedders import get_embedder
 from index.retrievers.dense import DenseIndex, DenseSettings
 from index.search import Index, open_index
 from index.settings import IndexSettings
@@ -253,7 +253,7 @@ BACKENDS = {"torch": ("st", "none"), "onnx-fp32": ("onnx", "none"), "onnx-int8":
 OUTSIDE_QUESTIONS = OUTSIDE_DIR / "norquad-val" / "questions.jsonl"
 PROBE = """
 import json, sys, time
-from index.embedders import get_embedder
+from embedders import get_embedder
 job = json.loads(sys.stdin.read())
 t0 = time.perf_counter()
 e = get_embedder("multilingual-e5-small", sys.argv[1], sys.argv[2])

@@ -111,7 +111,7 @@ def stage_embed(data: Path, work: Path, workers: list[int], docs: int) -> dict:
         with ray_session(None, w):
             from functools import partial
 
-            from index.embedders import get_embedder
+            from embedders import get_embedder
 
             factory = partial(get_embedder)
             t0 = time.perf_counter()
@@ -160,8 +160,8 @@ def stage_store(data: Path, work: Path, questions: Path, index_type: str) -> dic
 def stage_cost(data: Path, collection: Path, bundled: Path, work: Path) -> dict:
     import torch
 
+    from embedders import get_embedder
     from index.chunking import chunk_document, embed_text
-    from index.embedders import get_embedder
     from index.settings import IndexSettings
     from ingest.pipeline import ingest_paths
     from ingest.store import DocumentStore

@@ -25,8 +25,8 @@ from pydantic import ValidationError
 from core.config import index_dir as default_index_dir
 from core.errors import IndexCorruptError
 from core.records import Chunk, Document, Fact
+from embedders import Embedder, expected_fingerprint, get_embedder
 from index.chunking import chunk_document, content_hash, embed_text
-from index.embedders import Embedder, expected_fingerprint, get_embedder
 from index.offsets import TokenOffsets
 from index.retrievers.dense import DenseIndex
 from index.retrievers.keyword import KeywordIndex

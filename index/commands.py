@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from core.config import data_dir
-from index.embedders.fingerprint import DEFAULT_BACKEND, check_choice, default_quantize
+from embedders.fingerprint import DEFAULT_BACKEND, check_choice, default_quantize
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)

@@ -13,8 +13,8 @@ import numpy as np
 
 from core.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from core.records import Chunk, Citation, Fact, Hit, SearchMode
+from embedders import MODELS, Embedder, expected_fingerprint, get_embedder
 from index.build import CHUNKS, MANIFEST, SOURCES, read_manifest, resolve_index_dir
-from index.embedders import MODELS, Embedder, expected_fingerprint, get_embedder
 from index.filters import FilterColumns, SearchFilters
 from index.highlight import snippet, trim_quote
 from index.offsets import TokenOffsets

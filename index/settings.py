@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from embedders import DEFAULT_BACKEND, DEFAULT_MODEL, default_quantize
+from embedders.fingerprint import check_backend
 from index.chunking import ChunkSettings
-from index.embedders import DEFAULT_BACKEND, DEFAULT_MODEL, default_quantize
-from index.embedders.fingerprint import check_backend
 from index.fusion import FUSION_METHODS
 from index.retrievers.dense import DenseSettings
 from text.query import QueryType
 from text.tokenizer import TokenizerSettings
 
-_BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "index/embedders/convert.py",
-               "index/embedders/__init__.py", "index/embedders/base.py", "index/embedders/fingerprint.py",
-               "index/embedders/st.py", "index/embedders/onnx.py", "index/retrievers/keyword.py", "text/norwegian.py",
+_BUILD_CODE = ("index/build.py", "index/chunking.py", "index/retrievers/dense.py", "embedders/convert.py",
+               "embedders/__init__.py", "embedders/base.py", "embedders/fingerprint.py",
+               "embedders/st.py", "embedders/onnx.py", "index/retrievers/keyword.py", "text/norwegian.py",
                "index/offsets.py", "index/settings.py", "text/tokenizer.py", "index/sentences.py", "text/sentences.py")
 INDEX_FORMAT = 3  # bump when the files of an index change: an older index is rebuilt, its vectors reused
 

@@ -38,7 +38,7 @@ BATCH_PIECES = 4096  # pieces (padded) per ONNX call: sentences batch together, 
 
 def fingerprint() -> str:
     """Names the weights, layers and recipe the features come from (not the precision they are run at)."""
-    import index.embedders.convert as e5_convert
+    import embedders.convert as e5_convert
 
     sha = e5_convert.weights_sha256()
     return f"{e5_convert.MODEL_NAME}:{sha[:16]}:c{e5_convert.CONVERTER_VERSION}:layers{LAYERS[0]}-{LAYERS[1]}:r{RECIPE}"
@@ -138,7 +138,7 @@ class OnnxPieces:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from index.embedders.base import process_threads
+        from embedders.base import process_threads
 
         folder = export()
         opts = ort.SessionOptions()
@@ -237,7 +237,7 @@ def norne_texts(norne: Path) -> list[str]:
 
 
 def cache_dir() -> Path:
-    import index.embedders.convert as e5_convert
+    import embedders.convert as e5_convert
 
     return e5_convert.cache_root() / "ner-e5-pieces"
 
@@ -287,7 +287,7 @@ def load_cache(folder: Path | None) -> None:
 
 
 def default_dir() -> Path:
-    import index.embedders.convert as e5_convert
+    import embedders.convert as e5_convert
 
     return e5_convert.cache_root() / f"{e5_convert.MODEL_NAME}-tokens-onnx"
 
@@ -295,14 +295,14 @@ def default_dir() -> Path:
 def export(dest: Path | None = None, force: bool = False) -> Path:
     """Build the truncated graph (fp32 and int8) into the model cache unless a current one is there."""
     from core.atomic import building_folder, is_current
-    from index.embedders.fingerprint import onnxruntime_version
+    from embedders.fingerprint import onnxruntime_version
 
     dest = Path(dest or default_dir())
     stamp = {"fingerprint": fingerprint(), "onnxruntime": onnxruntime_version()}
     if not force and is_current(dest / "source.json", stamp):
         return dest
-    import index.embedders.convert as e5_convert
-    from index.embedders.onnx import quantize_int8
+    import embedders.convert as e5_convert
+    from embedders.onnx import quantize_int8
 
     st_dir = e5_convert.ensure_model()
     with building_folder(dest) as tmp:
@@ -334,7 +334,7 @@ def truncated_model(st_dir: Path):
 
 
 def _export_fp32(st_dir: Path, out: Path) -> None:
-    from index.embedders.onnx import export_fused
+    from embedders.onnx import export_fused
 
     model = truncated_model(st_dir)
     export_fused(model, model.bert.config, out, "states", {0: "batch", 1: "tokens"})

@@ -138,7 +138,7 @@ def to_spacy(table: Path, lang: str, dest: Path) -> Path:
 
 
 def default_dir(method: str = "distilled", dims: int = DIMS) -> Path:
-    from index.embedders.convert import cache_root
+    from embedders.convert import cache_root
 
     return cache_root() / f"ner-static-vectors-{method}-{dims}"
 
@@ -148,7 +148,7 @@ def piece_vectors(forms: list[str]) -> np.ndarray:
     from safetensors.numpy import load_file
     from tokenizers import Tokenizer
 
-    import index.embedders.convert as e5_convert
+    import embedders.convert as e5_convert
 
     folder = e5_convert.ensure_model()
     table = load_file(str(folder / "model.safetensors"))
@@ -164,7 +164,7 @@ def piece_vectors(forms: list[str]) -> np.ndarray:
 def recipe(norne: Path, dims: int, max_words: int, method: str = "distilled") -> dict:
     """What a built folder depends on: the embedder's fingerprint, the inputs' hashes and the recipe."""
     from core.config import CORPUS_DIR
-    from index.embedders import DEFAULT_MODEL, expected_fingerprint
+    from embedders import DEFAULT_MODEL, expected_fingerprint
     from nlp.convert import data_hash
 
     norne_files = sorted(str(p.relative_to(norne)) for p in (norne / "ndt").rglob("*.conll"))
@@ -189,7 +189,7 @@ def build(norne: Path, out: Path | None = None, dims: int = DIMS, max_words: int
     import wordfreq
 
     from core.config import CORPUS_DIR
-    from index.embedders.onnx import OnnxEmbedder
+    from embedders.onnx import OnnxEmbedder
     from nlp.convert import STANDARDS, load_split
 
     out = Path(out or default_dir(method, dims))

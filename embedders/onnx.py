@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-import index.embedders.convert as e5_convert
+import embedders.convert as e5_convert
 from core.atomic import building_folder, is_current
-from index.embedders.base import process_threads
-from index.embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
+from embedders.base import process_threads
+from embedders.fingerprint import EXPORT_VERSION, expected_fingerprint, onnxruntime_version
 
 OPSET = 17
 FILES = {"none": "model.onnx", "int8": "model_int8.onnx"}
@@ -179,7 +179,7 @@ class OnnxEmbedder:
         return self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
 
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:
-        from index.embedders.base import as_matrix
+        from embedders.base import as_matrix
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -7,8 +7,8 @@ import struct
 import numpy as np
 import pytest
 
-import index.embedders.convert as e5_convert
-from index.embedders import BACKENDS, check_choice, expected_fingerprint
+import embedders.convert as e5_convert
+from embedders import BACKENDS, check_choice, expected_fingerprint
 
 
 def test_q4_0_dequantisation_follows_the_block_layout():

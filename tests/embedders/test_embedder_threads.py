@@ -2,7 +2,7 @@
 
 import os
 
-from index.embedders.base import process_threads
+from embedders.base import process_threads
 
 
 def test_threads_follow_omp_num_threads(monkeypatch):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-import index.embedders.convert as e5_convert
-from index.embedders.base import as_matrix, process_threads
-from index.embedders.fingerprint import expected_fingerprint
+import embedders.convert as e5_convert
+from embedders.base import as_matrix, process_threads
+from embedders.fingerprint import expected_fingerprint
 
 
 class SentenceTransformerEmbedder:
