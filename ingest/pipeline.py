@@ -24,8 +24,8 @@ from text import lang
 from text.years import YEAR_WORD_RE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# ingestion's rules live in these packages: a change in any of them means re-ingest
-INGEST_CODE = ("ingest", "core", "text")
+# ingestion's rules live in these packages (nlp: the trained NER and its records): a change means re-ingest
+INGEST_CODE = ("ingest", "core", "text", "nlp")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Frozen contextual token features from multilingual-e5-small for the NER tok2vec (issue 12 experiment).
+"""Frozen contextual token features from multilingual-e5-small for the NER tok2vec (nlp/configs/{nb,nn}.cfg).
 
 Each text goes through the first 8 transformer layers of e5 (no prompt); a piece's feature is the mean of the
 hidden states after layers 4..8 (a contrastively tuned sentence model's last layer is tuned for pooling, the middle

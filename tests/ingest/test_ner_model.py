@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from eval.facts_eval import NER_GOLD
 from ingest.enrich.ner import extract_entities
-from nlp.entities import NAME_LABELS, SPANS_KEY, model_spans, prefer_longer_names
+from nlp.entities import NAME_LABELS, SPANS_KEY, NorneNer, may_hold_name, model_spans, prefer_longer_names, sentences
 
 
 def _doc(words: list[str]) -> Doc:
@@ -61,3 +61,40 @@ def test_rule_entities_survive_the_model_on_gold_sentences():
                 continue
             assert r.label in NAME_LABELS, (text, r)
             assert any(e.start <= r.start and r.end <= e.end and e.label in NAME_LABELS for e in both), (text, r)
+
+
+def _rule_tokens(text: str, lang: str = "nb") -> Doc:
+    from ingest.enrich.ner import get_nlp
+
+    return get_nlp(lang, model=False).make_doc(text)
+
+
+def test_sentences_split_after_stops_and_line_breaks_never_inside_a_hyphenated_name():
+    doc = _rule_tokens("Nord-Norge fikk flest. Bosatt i Sør-Trøndelag?\nTabell 2\tOslo")
+    got = [doc[a:b].text.strip() for a, b in sentences(doc)]
+    assert got == ["Nord-Norge fikk flest.", "Bosatt i Sør-Trøndelag?", "Tabell 2", "Oslo"]
+    assert sentences(_rule_tokens("")) == []
+
+
+def test_a_sentence_may_hold_a_name_only_with_a_capital_past_its_start_or_an_acronym():
+    assert may_hold_name(_rule_tokens("Mange ble bosatt i Drammen i fjor."))
+    assert may_hold_name(_rule_tokens("NTNU forsket mer."))
+    assert not may_hold_name(_rule_tokens("IMDi bosatte flere."))  # as model_spans: no all-caps acronym
+    assert may_hold_name(_rule_tokens("Talet busette i Bergen auka.", "nn"))
+    # a capital at the start says nothing (headings, table cells); nothing else here can be kept
+    assert not may_hold_name(_rule_tokens("Andelen bosatte innen seks måneder var 49 prosent."))
+    assert not may_hold_name(_rule_tokens("1. Tilskudd til kommunene"))
+
+
+def test_only_sentences_that_may_hold_a_name_reach_the_model():
+    ner = NorneNer("nb")
+    docs = [_rule_tokens("Ingen navn her. Heller ikke her."), _rule_tokens("Først ingenting. Så kom Kari Nordmann.")]
+    assert [(k, start, m.text) for k, start, m in ner.jobs(docs)] == [(1, 3, "Så kom Kari Nordmann.")]
+
+
+def test_a_name_in_a_later_sentence_keeps_its_place_in_the_block():
+    text = "Rapporten kom i mars. Den ble skrevet av Kari Nordmann og Ola Hansen i Bergen."
+    ents = {(e.text, e.label) for e in extract_entities(text, "nb")}
+    assert {("Kari Nordmann", "PER"), ("Ola Hansen", "PER")} <= ents
+    for e in extract_entities(text, "nb"):
+        assert text[e.start:e.end] == e.text

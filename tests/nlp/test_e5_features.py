@@ -115,14 +115,14 @@ def test_layer_refuses_features_of_another_model():
         F.check_fingerprint("multilingual-e5-small:0000000000000000:c1:layers4-8:r1")
 
 
-def test_experiment_config_builds_a_tok2vec_with_one_row_per_token(runtime):
-    """nlp/configs/experiments/nb-e5.cfg initialises, and its tok2vec runs the features through the ONNX graph."""
+def test_committed_config_builds_a_tok2vec_with_one_row_per_token(runtime):
+    """nlp/configs/nb.cfg initialises, and its tok2vec runs the features through the ONNX graph."""
     from spacy.tokens import Span
     from spacy.training import Example
 
     from nlp.train import CONFIGS
 
-    config = spacy.util.load_config(CONFIGS / "experiments" / "nb-e5.cfg")
+    config = spacy.util.load_config(CONFIGS / "nb.cfg")
     assert F.uses_features(config)
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     doc = nlp.make_doc("Kari Nordmann bor i Tromsø.")
