@@ -14,12 +14,12 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, TypeVar
 
+from core.lru import Lru
 from core.records import Document, Fact
 from ingest.store import DocumentDigest, DocumentStore
 
@@ -37,34 +37,29 @@ class StoredDoc:
     n_facts: int = 0  # counted before any facts were dropped
 
 
-class Lru(Generic[T]):
+class StampedLru(Generic[T]):
     """At most `size` values, each valid for one stamp of its document; thread-safe."""
 
     def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict[str, tuple[Stamp, T]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items = Lru[str, tuple[Stamp, T]](size)
 
     def get(self, key: str, stamp: Stamp) -> T | None:
-        with self._lock:
-            hit = self._items.get(key)
+        with self._items.lock:
+            hit = self._items.peek(key)  # a stale value is not refreshed: it is the first to go
             if hit is None or hit[0] != stamp:
                 return None
-            self._items.move_to_end(key)
+            self._items.get(key)
             return hit[1]
 
     def put(self, key: str, stamp: Stamp, value: T) -> None:
-        with self._lock:
-            self._items[key] = (stamp, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._items.put(key, (stamp, value))
 
     def keep(self, stamps: Mapping[str, Stamp]) -> None:
         """Drop what a changed or removed file made stale."""
-        with self._lock:
-            for key in [k for k, (s, _) in self._items.items() if stamps.get(k) != s]:
-                del self._items[key]
+        with self._items.lock:
+            for key, (s, _) in self._items.items():
+                if stamps.get(key) != s:
+                    self._items.pop(key)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -137,9 +132,10 @@ class DocumentCatalog:
         self.store = store
         self.interval = interval
         self.keep_facts = keep_facts
-        self.documents = Lru[StoredDoc](cache_size)
-        self.sources = Lru[str](cache_size)
-        self._facts = Lru[list[Fact]](1 << 30)  # bounded by the listing (keep()): in-process /facts holds them all
+        self.documents = StampedLru[StoredDoc](cache_size)
+        self.sources = StampedLru[str](cache_size)
+        # bounded by the listing (keep()): in-process /facts holds them all
+        self._facts = StampedLru[list[Fact]](1 << 30)
         self._stamps: dict[str, Stamp] = {}  # of the last listing, unreadable files too: those are not re-read
         self._snap = Snapshot({}, {}, {}, 0, self)
         self._checked = float("-inf")

@@ -10,11 +10,11 @@ FactIndex's), and the records of the facts a query ranks are read in one query a
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
+from core.lru import Lru
 from core.records import Fact
 from index.filters import FactFilters
 from index.retrievers.facts import FactSearch
@@ -31,25 +31,27 @@ class StoreFacts(FactSearch):
     """The facts of an index served from `store`, by position; `fetched` counts the fact records read so far."""
 
     def __init__(self, store: FactStore, tokenizer: NorwegianTokenizer, keep: int = KEEP):
-        self.store, self.tokenizer, self.keep = store, tokenizer, keep
+        self.store, self.tokenizer = store, tokenizer
         self.fetched = 0
-        self._records: OrderedDict[int, Fact] = OrderedDict()
-        self._rows: OrderedDict[int, int] = OrderedDict()
-        self._lock = threading.Lock()  # the API answers from several threads
+        self._records = Lru[int, Fact](keep)
+        self._rows = Lru[int, int](ROWS_KEEP)  # fact position -> chunk row
+        self._lock = threading.Lock()  # of `fetched`: the API answers from several threads
 
     def __len__(self) -> int:
         return self.store.fact_count
 
+    @property
+    def keep(self) -> int:
+        return self._records.size
+
     def cached(self) -> int:
         """How many fact records are held now."""
-        with self._lock:
-            return len(self._records)
+        return len(self._records)
 
     def clear(self) -> None:
         """Forget the held records and rows (benchmarks)."""
-        with self._lock:
-            self._records.clear()
-            self._rows.clear()
+        self._records.clear()
+        self._rows.clear()
 
     def search(self, query: str, top: int = 200) -> list[tuple[int, float]]:
         if top <= 0:
@@ -67,29 +69,21 @@ class StoreFacts(FactSearch):
                 break
             limit = min(4 * limit, MAX_LIMIT)
         # the search returns each fact's chunk row too: the facts retriever then needs no second query
-        with self._lock:
-            for pos, _, row in found:
-                self._rows[pos] = row
-                self._rows.move_to_end(pos)
-            while len(self._rows) > ROWS_KEEP:
-                self._rows.popitem(last=False)
+        self._rows.update((pos, row) for pos, _, row in found)
         return sorted(((pos, score) for pos, score, _ in found), key=lambda ps: (-ps[1], ps[0]))[:top]
 
     def rows_of(self, positions: Sequence[int]) -> np.ndarray:
-        with self._lock:
+        with self._rows.lock:  # once, not once per position
             missing = [int(p) for p in positions if int(p) not in self._rows]
         got = {p: int(r["chunk_row"]) for p, r in self.store.fact_fields(missing, ["chunk_row"]).items()} \
             if missing else {}
-        with self._lock:
-            rows = [got[int(p)] if int(p) in got else self._rows.get(int(p), -1) for p in positions]
+        with self._rows.lock:
+            rows = [got[int(p)] if int(p) in got else self._rows.peek(int(p), -1) for p in positions]
         return np.asarray(rows, dtype=np.int64)
 
     def records(self, positions: Sequence[int]) -> list[Fact]:
         wanted = [int(p) for p in positions]
-        with self._lock:
-            held = {p: self._records[p] for p in wanted if p in self._records}
-            for p in held:
-                self._records.move_to_end(p)
+        held = self._records.get_many(wanted)
         missing = [p for p in dict.fromkeys(wanted) if p not in held]
         if missing:
             got = self.store.fact_records(missing)
@@ -98,11 +92,7 @@ class StoreFacts(FactSearch):
                 raise IndexError(f"fact positions missing from the store: {lost[:5]}")
             with self._lock:
                 self.fetched += len(got)
-                for p, f in got.items():
-                    self._records[p] = f
-                    self._records.move_to_end(p)
-                while len(self._records) > self.keep:
-                    self._records.popitem(last=False)
+            self._records.update(got)
             held.update(got)
         return [held[p] for p in wanted]
 

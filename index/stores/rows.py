@@ -7,11 +7,10 @@ fetches those rows in one query (`prefetch`) and keeps the most recent ones (a b
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, overload
 
+from core.lru import Lru
 from core.records import Chunk
 
 KEEP = 8192  # records kept: a hybrid query ranks a few hundred rows, so several queries' rows stay cached
@@ -29,19 +28,23 @@ class StoreChunks(Sequence[Chunk]):
     """`n` chunk records read from `source` by row on demand; `fetched` counts the records read so far."""
 
     def __init__(self, source: RecordSource, n: int, keep: int = KEEP):
-        self.source, self.n, self.keep = source, int(n), keep
+        self.source, self.n = source, int(n)
         self.fetched = 0
-        self._cache: OrderedDict[int, Chunk] = OrderedDict()
+        self._cache = Lru[int, Chunk](keep, on_evict=self._evicted)
         self._rows: dict[str, int] = {}  # chunk id -> row of the cached records
-        self._lock = threading.Lock()  # the API searches from several threads
+        # the API searches from several threads: the cache's lock also keeps `_rows` and `fetched` in step
+        self._lock = self._cache.lock
 
     def __len__(self) -> int:
         return self.n
 
+    @property
+    def keep(self) -> int:
+        return self._cache.size
+
     def cached(self) -> int:
         """How many records are held now."""
-        with self._lock:
-            return len(self._cache)
+        return len(self._cache)
 
     def clear(self) -> None:
         """Forget the held records (benchmarks: every query then reads its rows from the store)."""
@@ -52,10 +55,8 @@ class StoreChunks(Sequence[Chunk]):
     def prefetch(self, rows: Iterable[int]) -> None:
         """Read the records of `rows` not held yet, in one query per batch (not one per row)."""
         wanted = {int(r) for r in rows}
-        with self._lock:
-            missing = [r for r in wanted if r not in self._cache]
-            for r in wanted & self._cache.keys():
-                self._cache.move_to_end(r)
+        held = self._cache.get_many(wanted)
+        missing = [r for r in wanted if r not in held]
         if missing:
             self._put(self._fetch(missing))
 
@@ -75,11 +76,9 @@ class StoreChunks(Sequence[Chunk]):
             r += self.n
         if not 0 <= r < self.n:
             raise IndexError(f"chunk row {row} out of range (the index has {self.n})")
-        with self._lock:
-            c = self._cache.get(r)
-            if c is not None:
-                self._cache.move_to_end(r)
-                return c
+        c = self._cache.get(r)
+        if c is not None:
+            return c
         got = self._fetch([r])
         self._put(got)
         return got[r]
@@ -116,11 +115,9 @@ class StoreChunks(Sequence[Chunk]):
 
     def _put(self, got: dict[int, Chunk]) -> None:
         with self._lock:
-            for r, c in got.items():
-                self._cache[r] = c
-                self._cache.move_to_end(r)
-                self._rows[c.id] = r
-            while len(self._cache) > self.keep:
-                r, old = self._cache.popitem(last=False)
-                if self._rows.get(old.id) == r:
-                    del self._rows[old.id]
+            self._rows.update((c.id, r) for r, c in got.items())
+            self._cache.update(got)
+
+    def _evicted(self, r: int, old: Chunk) -> None:
+        if self._rows.get(old.id) == r:
+            del self._rows[old.id]

@@ -10,8 +10,6 @@ source texts are read on demand.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import bm25s
 import numpy as np
 
 from core.errors import IndexMismatchError, IndexMissingError
+from core.lru import Lru
 from core.records import Chunk
 from embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
@@ -42,25 +41,20 @@ class StoreSources(Mapping[str, str]):
     """Source texts from the document store, read when a citation first needs them (a few kept)."""
 
     def __init__(self, data: Path, doc_ids: list[str], keep: int = 64):
-        self._store, self._ids, self._keep = DocumentStore(data), list(doc_ids), keep
-        self._cache: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._store, self._ids = DocumentStore(data), list(doc_ids)
+        self._cache = Lru[str, str](keep)
 
     def __getitem__(self, doc_id: str) -> str:
-        with self._lock:
-            if doc_id in self._cache:
-                self._cache.move_to_end(doc_id)
-                return self._cache[doc_id]
+        text = self._cache.get(doc_id)
+        if text is not None:
+            return text
         if doc_id not in self._ids:
             raise KeyError(doc_id)
         try:
             text = self._store.source(doc_id)
         except (OSError, KeyError) as exc:
             raise KeyError(doc_id) from exc
-        with self._lock:
-            self._cache[doc_id] = text
-            if len(self._cache) > self._keep:
-                self._cache.popitem(last=False)
+        self._cache.put(doc_id, text)
         return text
 
     def __iter__(self) -> Iterator[str]:

@@ -9,12 +9,11 @@ were published with the index, so token ids and idf are those of the local index
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
+from core.lru import Lru
 from index.offsets import idf_from, vocab_ids
 from index.stores.rows import StoreChunks
 from text.tokenizer import NorwegianTokenizer
@@ -32,16 +31,18 @@ class RowOffsets:
                  keep: int = KEEP):
         if len(words) != len(doc_freq):
             raise ValueError(f"{len(words)} terms but {len(doc_freq)} document frequencies")
-        self.chunks, self.tokenizer, self.keep = chunks, tokenizer, keep
+        self.chunks, self.tokenizer = chunks, tokenizer
         self.vocab = {w: i for i, w in enumerate(words)}
         self._df = np.asarray(doc_freq, dtype=np.int64)
-        self._cache: OrderedDict[int, _Tokens] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = Lru[int, _Tokens](keep)
+
+    @property
+    def keep(self) -> int:
+        return self._cache.size
 
     def clear(self) -> None:
         """Forget the held rows' tokens (benchmarks)."""
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
     def idf(self) -> np.ndarray:
         return idf_from(self._df, len(self.chunks))
@@ -51,25 +52,15 @@ class RowOffsets:
 
     def tokens(self, rows: Sequence[int]) -> list[_Tokens]:
         """Each row's (ids, starts, ends), tokenizing the rows not cached (their records fetched in one batch)."""
-        with self._lock:
-            missing = [int(r) for r in rows if int(r) not in self._cache]
+        wanted = [int(r) for r in rows]
+        held = self._cache.get_many(wanted)
+        missing = [r for r in dict.fromkeys(wanted) if r not in held]
         if missing:
             self.chunks.prefetch(missing)
             made = {r: self._analyze(self.chunks[r].text) for r in missing}
-            with self._lock:
-                self._cache.update(made)
-        out = []
-        with self._lock:
-            for r in rows:
-                got = self._cache.get(int(r))
-                if got is not None:
-                    self._cache.move_to_end(int(r))
-                out.append(got)
-            while len(self._cache) > self.keep:
-                self._cache.popitem(last=False)
-        # a row evicted by another thread between the two steps is tokenized again
-        return [got if got is not None else self._analyze(self.chunks[int(r)].text) for r, got in zip(rows, out,
-                                                                                                        strict=True)]
+            self._cache.update(made)
+            held.update(made)  # all of them answer this call, even past `keep` or evicted meanwhile
+        return [held[r] for r in wanted]
 
     def _analyze(self, text: str) -> _Tokens:
         toks = list(self.tokenizer.analyze(text))
