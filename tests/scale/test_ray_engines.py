@@ -99,7 +99,7 @@ def test_ray_index_same_chunks_and_vectors(both, fake_embedder, tmp_path):
 def test_ray_index_real_model_within_float_tolerance(both, tmp_path):
     """Batches differ between the paths (longest-first vs. as they come), so padding differs: float noise only.
     On fp32 weights: dynamic int8 (the default) scales activations per batch, so its vectors also depend on
-    which passages share a batch (cosine ≥ 0.99, tests/index/test_embedder_onnx.py), which is not the
+    which passages share a batch (cosine ≥ 0.99, tests/embedders/test_embedder_onnx.py), which is not the
     engines' doing."""
     from index.engines.ray_index import build_index_ray
     from index.settings import IndexSettings
