@@ -131,12 +131,42 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
 # -- run time (no torch) --------------------------------------------------------------------------------
 
 
+def open_session(path: Path, threads: int | None = None):
+    """An ONNX Runtime CPU session on `threads` (default: the process's share of the cores).
+
+    Shared with the NER's e5 token features (nlp/e5_features.py), which run on the same cores.
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads or process_threads()
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    # idle workers sleep instead of spinning: a server runs many requests at once on 2 shared cores, and
+    # spinning threads starve the request threads (32 clients: 0.6x torch's throughput with spinning;
+    # 16 threads embedding queries: 63 vs 37 queries/s without it)
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def padded(ids: list[list[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """Token id rows as one (input_ids, attention_mask) pair, padded to the longest row."""
+    width = max(len(x) for x in ids)
+    input_ids = np.full((len(ids), width), pad, dtype=np.int64)
+    mask = np.zeros((len(ids), width), dtype=np.int64)
+    for i, x in enumerate(ids):
+        input_ids[i, :len(x)] = x
+        mask[i, :len(x)] = 1
+    return input_ids, mask
+
+
 class OnnxEmbedder:
     """multilingual-e5-small on ONNX Runtime; `quantize` is "int8" (dynamic int8 weights) or "none" (fp32)."""
 
     def __init__(self, quantize: str = "int8", model_dir: Path | None = None, batch_size: int = 16,
                  threads: int | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         folder = export(model_dir)
@@ -144,19 +174,8 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.name = e5_convert.MODEL_NAME
         self.fingerprint = expected_fingerprint(self.name, "onnx", quantize)
-        opts = ort.SessionOptions()
         # once per process (get_embedder caches the embedder): queries and batches share these threads
-        opts.intra_op_num_threads = threads or process_threads()
-        opts.inter_op_num_threads = 1
-        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.log_severity_level = 3
-        # idle workers sleep instead of spinning: a server runs many requests at once on 2 shared cores, and
-        # spinning threads starve the request threads (32 clients: 0.6x torch's throughput with spinning;
-        # 16 threads embedding queries: 63 vs 37 queries/s without it)
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(folder / FILES[quantize]), sess_options=opts,
-                                             providers=["CPUExecutionProvider"])
+        self._session = open_session(folder / FILES[quantize], threads)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
@@ -170,12 +189,7 @@ class OnnxEmbedder:
         return self._tokenizer
 
     def _run(self, ids: list[list[int]]) -> np.ndarray:
-        width = max(len(x) for x in ids)
-        input_ids = np.full((len(ids), width), self._pad, dtype=np.int64)
-        mask = np.zeros((len(ids), width), dtype=np.int64)
-        for i, x in enumerate(ids):
-            input_ids[i, :len(x)] = x
-            mask[i, :len(x)] = 1
+        input_ids, mask = padded(ids, self._pad)
         return self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
 
     def _encode(self, texts: list[str], prompt_name: str) -> np.ndarray:

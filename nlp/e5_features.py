@@ -135,21 +135,13 @@ class OnnxPieces:
     """The truncated e5 on ONNX Runtime: piece states of any text."""
 
     def __init__(self, precision: str = "int8", threads: int | None = None):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from embedders.base import process_threads
+        from embedders.onnx import open_session
 
         folder = export()
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or process_threads()
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.log_severity_level = 3
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.precision = precision
-        self.session = ort.InferenceSession(str(folder / FILES[precision]), sess_options=opts,
-                                            providers=["CPUExecutionProvider"])
+        self.session = open_session(folder / FILES[precision], threads)
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -157,25 +149,20 @@ class OnnxPieces:
 
     def states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """(offsets, states) per text; windows of all texts are batched by length."""
+        from embedders.onnx import padded
+
         split = [pieces(self.tokenizer, t) for t in texts]
         windows = [(i, w) for i, (ws, _) in enumerate(split) for w in ws]
         order = sorted(range(len(windows)), key=lambda k: len(windows[k][1]))
         outs: list[np.ndarray | None] = [None] * len(windows)
         k = 0
         while k < len(order):
-            width = len(windows[order[k]][1])
             batch = [order[k]]
             k += 1
             while k < len(order) and len(windows[order[k]][1]) * (len(batch) + 1) <= BATCH_PIECES:
                 batch.append(order[k])
                 k += 1
-            width = max(len(windows[b][1]) for b in batch)
-            ids = np.full((len(batch), width), self.pad, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for r, b in enumerate(batch):
-                w = windows[b][1]
-                ids[r, :len(w)] = w
-                mask[r, :len(w)] = 1
+            ids, mask = padded([windows[b][1] for b in batch], self.pad)
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
             for r, b in enumerate(batch):
                 outs[b] = hidden[r, 1:len(windows[b][1]) - 1]  # without <s> and </s>

@@ -9,6 +9,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import nlp.e5_features  # noqa: F401  (registers the e5 feature layer the committed configs' tok2vec names)
+
 MODELS = Path(__file__).resolve().parent / "models"
 CONFIGS_DIR = Path(__file__).resolve().parent / "configs"
 LANGS = ("nb", "nn")
@@ -31,11 +33,7 @@ def model_dir(lang: str) -> Path:
 @lru_cache(maxsize=len(LANGS))
 def load(lang: str) -> Language:
     """The trained tok2vec + ner pipeline for `nb` or `nn` (shared; do not add pipes to it)."""
-    path = model_dir(lang)
-    # only a pipeline with e5 features needs their layer registered (and with it the e5 runtime)
-    if "imdi.E5" in (path / "config.cfg").read_text(encoding="utf-8"):
-        import nlp.e5_features  # noqa: F401
-    return spacy.load(path)
+    return spacy.load(model_dir(lang))
 
 
 def training_record(lang: str) -> dict:
