@@ -34,7 +34,12 @@ class StoredDoc:
     doc: Document  # without its facts when the catalog does not keep them (a Milvus replica)
     source: str
     pages: dict[int, int] = field(default_factory=dict)  # page number -> index in doc.pages
-    n_facts: int = 0  # counted before any facts were dropped
+
+
+def failed(errors: dict[str, str], doc_id: str, exc: Exception) -> None:
+    """Record and log why a stored document could not be read."""
+    errors[doc_id] = f"{type(exc).__name__}: {exc}"[:300]
+    log.error("cannot read stored document %s: %s", doc_id, errors[doc_id])
 
 
 class StampedLru(Generic[T]):
@@ -113,7 +118,7 @@ class Snapshot:
         try:
             return self._catalog.source(doc_id, self)
         except OSError as exc:
-            self._catalog.failed(self, doc_id, exc)
+            failed(self.errors, doc_id, exc)
             return None
 
     @cached_property
@@ -185,17 +190,12 @@ class DocumentCatalog:
                 try:
                     summaries[doc_id] = self.summary(doc_id)
                 except Exception as exc:  # one broken file must not hide the others
-                    errors[doc_id] = f"{type(exc).__name__}: {exc}"[:300]
-                    log.error("cannot read stored document %s: %s", doc_id, errors[doc_id])
+                    failed(errors, doc_id, exc)
             self._stamps = listing
             stamps = {d: listing[d] for d in summaries}
             for cache in (self.documents, self.sources, self._facts):
                 cache.keep(stamps)
             self._snap = Snapshot(summaries, stamps, errors, old.generation + 1, self)
-
-    def failed(self, snap: Snapshot, doc_id: str, exc: Exception) -> None:
-        snap.errors[doc_id] = f"{type(exc).__name__}: {exc}"[:300]
-        log.error("cannot read stored document %s: %s", doc_id, snap.errors[doc_id])
 
     def document(self, doc_id: str, snap: Snapshot) -> StoredDoc | None:
         """The full document, from the cache or read now; None (and an error in `snap.errors`) if unreadable."""
@@ -208,12 +208,11 @@ class DocumentCatalog:
             doc = self.store.read(doc_id)
             source = self.source(doc_id, snap)
         except Exception as exc:
-            self.failed(snap, doc_id, exc)
+            failed(snap.errors, doc_id, exc)
             return None
-        n_facts = len(doc.facts)
         if not self.keep_facts:
-            doc = doc.model_copy(update={"facts": []})
-        stored = StoredDoc(doc, source, {p.number: i for i, p in enumerate(doc.pages)}, n_facts)
+            doc = doc.model_copy(update={"facts": []})  # the summary keeps their count
+        stored = StoredDoc(doc, source, {p.number: i for i, p in enumerate(doc.pages)})
         self.documents.put(doc_id, stamp, stored)
         return stored
 
@@ -235,7 +234,7 @@ class DocumentCatalog:
                 try:
                     facts = self.store.facts(doc_id)
                 except Exception as exc:
-                    self.failed(snap, doc_id, exc)
+                    failed(snap.errors, doc_id, exc)
                     continue
                 self._facts.put(doc_id, stamp, facts)
             out.extend(facts)
