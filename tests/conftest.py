@@ -94,3 +94,21 @@ def data_copy(data_dir, tmp_path) -> Path:
     for sub in ("docs", "sources"):
         shutil.copytree(data_dir / sub, dst / sub)
     return dst
+
+
+@pytest.fixture()
+def reads(monkeypatch):
+    """Full document reads (DocumentStore.read) by id, whoever makes them: a Counter."""
+    from collections import Counter
+
+    from ingest.store import DocumentStore
+
+    counts: Counter = Counter()
+    read = DocumentStore.read
+
+    def counting(self, doc_id):
+        counts[doc_id] += 1
+        return read(self, doc_id)
+
+    monkeypatch.setattr(DocumentStore, "read", counting)
+    return counts

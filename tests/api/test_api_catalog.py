@@ -26,20 +26,6 @@ def data(small_data, tmp_path) -> Path:
     return Path(shutil.copytree(small_data, tmp_path / "data"))
 
 
-@pytest.fixture
-def reads(monkeypatch) -> Counter:
-    """Full document reads (DocumentStore.read) by id, whoever makes them."""
-    counts: Counter = Counter()
-    read = DocumentStore.read
-
-    def counting(self, doc_id):
-        counts[doc_id] += 1
-        return read(self, doc_id)
-
-    monkeypatch.setattr(DocumentStore, "read", counting)
-    return counts
-
-
 def test_ingest_writes_a_digest_that_matches_the_document(data):
     store = DocumentStore(data)
     for doc_id in store.ids():

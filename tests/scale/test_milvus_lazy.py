@@ -157,7 +157,7 @@ def test_an_answer_reads_only_the_facts_it_ranks(counted, fake_index):
     assert client.facts == before  # the same question again: its facts are held
 
 
-def test_a_replica_reads_only_the_documents_a_request_needs(milvus_uri, data_dir, fake_embedder, monkeypatch):
+def test_a_replica_reads_only_the_documents_a_request_needs(milvus_uri, data_dir, fake_embedder, reads):
     """A replica's catalog keeps summaries: opening it and serving listings, health, search, answers and facts
     reads no stored document in full; a page reads its own document, once."""
     from collections import Counter
@@ -169,14 +169,6 @@ def test_a_replica_reads_only_the_documents_a_request_needs(milvus_uri, data_dir
     from search_api.app import create_app
     from search_api.config import ServerConfig
 
-    reads: Counter = Counter()
-    read = DocumentStore.read
-
-    def counting(self, doc_id):
-        reads[doc_id] += 1
-        return read(self, doc_id)
-
-    monkeypatch.setattr(DocumentStore, "read", counting)
     config = ServerConfig(data=data_dir, warm_model=False, store="milvus", uri=milvus_uri, reload_interval=3600)
     loader = lambda _f, _p: open_index(data_dir, store="milvus", uri=milvus_uri, embedder=fake_embedder)  # noqa: E731
     with TestClient(create_app(config, loader=loader)) as client:
