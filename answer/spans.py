@@ -214,7 +214,7 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
     else:
         dist = 10
     adjacent = float(bool(inside) and any(m in (inside[0] - 1, inside[-1] + 1) for m in s.matches))
-    in_q = sum(w in q_words for w in cand_words) / len(cand_words)
+    in_q = sum(_asked(w, q_words) for w in cand_words) / len(cand_words)
     return {
         "sent_overlap": s.overlap,
         "sent_best": 1.0 / (1 + sent_rank),
@@ -233,6 +233,16 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
         "entity": float(c.label not in ("NAME", "NGRAM", "DATE")),
         "sent_len": min(len(ws), 60) / 60,
     }
+
+
+def _asked(word: str, q_words: set[str]) -> bool:
+    """The word is one of the question's, or its genitive (`IMDis`, `Norges`, `Oslo's`): who leads IMDi is not IMDi."""
+    if word in q_words:
+        return True
+    for ending in ("'s", "’s", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 1 and word[:-len(ending)] in q_words:
+            return True
+    return False
 
 
 def _alignment(c: Candidate, s: Sentence, inside: range, a: int, n_terms: int, q_subset: bool,

@@ -4,6 +4,7 @@ import pytest
 
 from answer.compose import answer
 from answer.intent import answer_type, parse_question, split_figures
+from answer.spans import candidates
 from core.records import AnswerType as T
 from tests.answer.answerfakes import PassageIndex
 
@@ -86,6 +87,16 @@ def test_a_why_question_gets_the_explaining_sentence():
     assert a.answer_type is T.reason and a.short_answer.startswith("Integreringsmottaket i Steinkjer")
     assert "fordi" in a.short_answer
     assert a.citation.quote and "fordi" in a.citation.quote
+
+
+def test_the_genitive_of_a_word_of_the_question_is_not_its_answer():
+    # "IMDis" is the question's own IMDi; Bokmål and Nynorsk question, the answer is the person in the sentence
+    idx = PassageIndex([("IMDis direktør Libe Rieber-Mohn innledet bosettingsuken i Oslo.",
+                         [("IMDis", "ORG"), ("Libe Rieber-Mohn", "PER"), ("Oslo", "GPE")])])
+    for q in ("hvem er direktør i IMDi", "kven er direktør i IMDi"):
+        spans = candidates(q, T.person, idx.search(q), idx)
+        assert "IMDis" not in {c.text for c in spans}
+        assert "Libe Rieber-Mohn" in {c.text for c in spans}
 
 
 def test_nothing_relevant_gives_not_found():
