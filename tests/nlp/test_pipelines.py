@@ -13,9 +13,9 @@ from nlp.pipelines import CONFIGS_DIR, MissingPipeline, load, model_dir, trainin
 
 REPO = Path(__file__).resolve().parents[2]
 NORNE = REPO.parent / "shared" / "norne"
-# Just under the committed pipelines' test F1 (0.797 nb, 0.816 nn), so a worse retraining fails here.
-# The issue's targets are 0.80 nb (missed by 0.003) and 0.78 nn; see eval/REPORT.md.
-FLOOR = {"nb": 0.787, "nn": 0.805}
+# Just under the committed pipelines' test F1 (0.802 nb, 0.816 nn), so a worse retraining fails here.
+# The issue's targets are 0.80 nb and 0.78 nn; see eval/REPORT.md.
+FLOOR = {"nb": 0.792, "nn": 0.805}
 SENTENCES = {
     "nb": ("Kari Nordmann flyttet fra Bergen til Tromsø i fjor for å begynne i Arbeids- og velferdsetaten.",
            {"Kari Nordmann": "PER"}, {"Bergen", "Tromsø"}),
