@@ -16,12 +16,16 @@ $(BIN)/kb: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU build lies on this machine's disk
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# what the service needs and no more: the test tools (dev) and the scale and lemma extras come with `make test`
+	$(BIN)/pip install --quiet -e .
 	touch $(BIN)/kb
 
-# the scale (Ray, Milvus) and lemma (spaCy's lookup tables) extras for the tests only, so `make run` installs no
-# more than it needs
-$(VENV)/.scale: $(BIN)/kb
+$(VENV)/.dev: $(BIN)/kb
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# the scale (Ray, Milvus) and lemma (spaCy's lookup tables) extras for the tests only
+$(VENV)/.scale: $(VENV)/.dev
 	$(BIN)/pip install --quiet -e '.[dev,scale,lemma]'
 	touch $@
 
@@ -32,11 +36,11 @@ run: install
 	$(BIN)/kb index
 	$(BIN)/kb serve --host $(HOST) --port $(PORT)
 
-test: install $(VENV)/.scale
+test: install $(VENV)/.dev $(VENV)/.scale
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: install
+lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 # Retrain the NorNE pipelines into nlp/models/ (committed; neither run nor test trains). First the e5 feature cache

@@ -101,10 +101,11 @@ QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     (Family.fte, r"\b(årsverk|full[- ]time)\b"),
     # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
     (Family.count, r"\b(hvor mange|kor mange|how many|number of)\b"),
-    # money words are often the tail of a compound: integreringstilskudd, driftsbevilgning
+    # money words are often the tail of a compound (integreringstilskudd, driftsbevilgning, budsjettrammen), and
+    # the tail is what a compound names: a tildelingsbrev is a letter, a tilskuddsordning a scheme
     (Family.money, r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|"
                    r"grant|budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-                   r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)|\bramme(n|a)?\b"),
+                   r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)(a|en|et|er|ene|ar|ane)?\b|ramm(e|a|en|er|ene)\b"),
     (Family.count, r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b"),
 )
 

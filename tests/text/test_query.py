@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from text.query import QueryType, classify
-from text.units import Family
+from text.units import Family, question_family
 
 
 @pytest.mark.parametrize("query, qtype", [
@@ -32,3 +32,16 @@ def test_years_units_and_ranges():
     assert classify("kva gjorde kommunane").lang == "nn"
     # a question word makes a short query a question, not keywords
     assert not classify("hvem er direktør").short and classify("direktør imdi").short
+
+
+@pytest.mark.parametrize("question, family", [
+    ("hvor stort var integreringstilskuddet i 2020", Family.money),  # a money word as the compound's tail
+    ("hva var budsjettrammen", Family.money),
+    ("kor stor var løyvinga", Family.money),  # Nynorsk
+    ("tilskotsramma for kommunale tiltak", Family.money),
+    ("hvem signerte tildelingsbrevet", None),  # a letter, not money: the tail names the thing
+    ("hvilke tilskuddsordninger forvalter imdi", None),
+    ("kva er dei viktigaste måla i tildelingsbrevet", None),
+])
+def test_a_money_word_asks_for_money_only_as_the_compounds_tail(question, family):
+    assert question_family(question) is family
