@@ -44,8 +44,8 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 # Retrain the NorNE pipelines into nlp/models/ (committed; neither run nor test trains). First the e5 feature cache
-# of the NorNE sentences (both cores), then Bokmål and Nynorsk in parallel, one thread each: 21 min wall in all on a
-# quiet 2-core machine (nb 5000 steps 15.4 min, nn 2500 steps 7.1 min).
+# of the NorNE sentences (both cores), then Bokmål and Nynorsk in parallel, one thread each: 27.8 min wall in all on
+# the 2-core machine at stop 24 (nb 8000 steps 23.9 min, nn 2500 steps 4.9 min), weights bit-identical to the committed.
 nlp: install
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m nlp.train --lang all
 
