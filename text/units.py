@@ -105,7 +105,9 @@ QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     # the tail is what a compound names: a tildelingsbrev is a letter, a tilskuddsordning a scheme
     (Family.money, r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|"
                    r"grant|budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
-                   r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)(a|en|et|er|ene|ar|ane)?\b|ramm(e|a|en|er|ene)\b"),
+                   r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)(s?ramm(e|a|en|er|ene)|a|en|et|er|ene|ar|ane)?\b|"
+                   # not the tail of program-mer/-mene
+                   r"\bramm(e|a|en|er|ene)\b"),
     (Family.count, r"\b(hvor mange|kor mange|how many|antall(et)?|talet på|tal på|number of|count)\b"),
 )
 

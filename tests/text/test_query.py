@@ -42,6 +42,8 @@ def test_years_units_and_ranges():
     ("hvem signerte tildelingsbrevet", None),  # a letter, not money: the tail names the thing
     ("hvilke tilskuddsordninger forvalter imdi", None),
     ("kva er dei viktigaste måla i tildelingsbrevet", None),
+    ("hvilke programmer driver kommunene", None),  # program-mer, not ramme
+    ("hva var rammen", Family.money),
 ])
 def test_a_money_word_asks_for_money_only_as_the_compounds_tail(question, family):
     assert question_family(question) is family
