@@ -32,6 +32,7 @@ $(VENV)/.scale: $(VENV)/.dev
 install: $(BIN)/kb
 
 run: install
+	$(BIN)/kb models
 	$(BIN)/kb ingest --summary
 	$(BIN)/kb index
 	$(BIN)/kb serve --host $(HOST) --port $(PORT)

@@ -106,6 +106,11 @@ def quantize_int8(src: Path, out: Path) -> None:
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
+def is_built(dest: Path | None = None) -> bool:
+    """Whether a complete export for the installed weights is at `dest`."""
+    return is_current(Path(dest or default_onnx_dir()) / "source.json", _stamp())
+
+
 def export(dest: Path | None = None, force: bool = False) -> Path:
     """Build the ONNX folder at `dest` unless a complete one for the installed weights is there.
 
@@ -114,8 +119,7 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     """
     dest = Path(dest or default_onnx_dir())
     stamp = _stamp()
-    marker = dest / "source.json"
-    if not force and is_current(marker, stamp):
+    if not force and is_current(dest / "source.json", stamp):
         return dest
     st_dir = e5_convert.ensure_model()
     with building_folder(dest) as tmp:

@@ -8,6 +8,7 @@ from answer import commands as answer_commands
 from eval import commands as eval_commands
 from index import commands as index_commands
 from ingest import commands as ingest_commands
+from kb import models as model_commands
 from search_api import commands as api_commands
 
 app = typer.Typer(
@@ -23,7 +24,7 @@ def _root() -> None:
     """Knowledge base over IMDi reports: ingest, index, search, answer, serve, eval."""
 
 
-for _stage in (ingest_commands, index_commands, answer_commands, api_commands, eval_commands):
+for _stage in (model_commands, ingest_commands, index_commands, answer_commands, api_commands, eval_commands):
     _stage.register(app)
 
 

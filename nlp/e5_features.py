@@ -279,13 +279,25 @@ def default_dir() -> Path:
     return e5_convert.cache_root() / f"{e5_convert.MODEL_NAME}-tokens-onnx"
 
 
+def _stamp() -> dict:
+    from embedders.fingerprint import onnxruntime_version
+
+    return {"fingerprint": fingerprint(), "onnxruntime": onnxruntime_version()}
+
+
+def is_built(dest: Path | None = None) -> bool:
+    """Whether a current graph is in the model cache (or at `dest`)."""
+    from core.atomic import is_current
+
+    return is_current(Path(dest or default_dir()) / "source.json", _stamp())
+
+
 def export(dest: Path | None = None, force: bool = False) -> Path:
     """Build the truncated graph (fp32 and int8) into the model cache unless a current one is there."""
     from core.atomic import building_folder, is_current
-    from embedders.fingerprint import onnxruntime_version
 
     dest = Path(dest or default_dir())
-    stamp = {"fingerprint": fingerprint(), "onnxruntime": onnxruntime_version()}
+    stamp = _stamp()
     if not force and is_current(dest / "source.json", stamp):
         return dest
     import embedders.convert as e5_convert
