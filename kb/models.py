@@ -18,6 +18,7 @@ import spacy
 import typer
 
 from embedders import BACKENDS, DEFAULT_BACKEND
+from embedders.fingerprint import check_backend
 
 
 def embedder_graph() -> float:
@@ -61,8 +62,7 @@ def prepare(backend: str = DEFAULT_BACKEND, jobs: int = 2) -> dict[str, float]:
     """Convert the model once, then run the exports in `jobs` processes; seconds per step."""
     from embedders.convert import ensure_model
 
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown embedding backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    check_backend(backend)
     t = time.perf_counter()
     # first and alone: both exports read the converted folder, and two conversions at once would race
     ensure_model()
