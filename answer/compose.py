@@ -22,6 +22,7 @@ from answer.facts import FactCandidate, fact_candidates
 from answer.intent import Intent, indicator_words, parse_question, split_figures, unit_family
 from answer.ranker import Ranker, load_ranker
 from answer.reasons import SentenceCandidate, sentence_candidates
+from answer.semantic import add_semantic
 from answer.settings import AnswerSettings
 from answer.spans import FITS, Candidate, candidates
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
@@ -190,6 +191,7 @@ def gather(question: str, index: Index, settings: AnswerSettings | None = None) 
         item = intent.item_type if kind is AnswerType.list else kind
         pool.spans = candidates(question, item or AnswerType.term, hits, index, settings.span_hits,
                                 settings.ngram_sentences)
+    add_semantic(question, index, hits, pool.facts, pool.spans)
     return pool
 
 

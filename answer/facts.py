@@ -25,6 +25,7 @@ FACT_FEATURES = (
     "keyword", "support", "coverage", "year_match", "year_missing", "year_other", "unit_match", "unit_other",
     "target_mismatch", "value_in_question", "year_as_value", "table", "year_from_context", "numbers_agree",
     "group_extra", "own_year", "context_overlap", "row_cited", "value_votes", "keyword_rank", "subset",
+    "semantic",  # set by answer/semantic.py once the candidates are gathered
 )
 TARGET = re.compile(r"krav|mål|target", re.I)
 # Words that make a count a part of a group named before ("133 personer fra disse botiltakene", "hvorav 40

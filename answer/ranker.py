@@ -37,14 +37,14 @@ HAND_FACT = {
     "unit_match": 0.5, "unit_other": -1.0, "target_mismatch": -0.5, "value_in_question": -1.0,
     "year_as_value": -0.7, "table": 0.3, "year_from_context": -0.3, "numbers_agree": 1.0, "group_extra": -0.4,
     "own_year": 0.3, "context_overlap": 0.0, "row_cited": 0.0, "value_votes": 0.0, "keyword_rank": 0.0,
-    "subset": -1.0,
+    "subset": -1.0, "semantic": 0.0,
 }
 HAND_SPAN = {
     "sent_overlap": 2.0, "sent_best": 1.0, "hit_support": 1.0, "fits": 1.5, "stands_in": 0.5, "name_run": 0.3,
     "ngram": -0.5, "length": -0.5, "proximity": 1.5, "adjacent": 0.5, "frequency": 0.5, "in_question": -2.0,
     "capitalised": 0.2, "has_digit": 0.0, "entity": 0.3, "sent_len": -0.5, "window": 0.0, "before": 0.0, "after": 0.0,
     "between": 0.0, "entity_fit": 0.0, "one_word": 0.0, "multi_cap": 0.0, "sent_pos": 0.0, "subset": -1.0,
-    "ngram_name": 0.0, "length_name": 0.0, "capitalised_term": 0.0, "length_date": 0.0,
+    "ngram_name": 0.0, "length_name": 0.0, "capitalised_term": 0.0, "length_date": 0.0, "semantic": 0.0,
 }
 HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "length": 0.0, "first": 0.2}
 

@@ -42,6 +42,7 @@ FEATURES = (
     "adjacent", "frequency", "in_question", "capitalised", "has_digit", "entity", "sent_len",
     "window", "before", "after", "between", "entity_fit", "one_word", "multi_cap", "sent_pos", "subset",
     "ngram_name", "length_name", "capitalised_term", "length_date",
+    "semantic",  # set by answer/semantic.py once the candidates are gathered
 )
 NAME_TYPES = (AnswerType.person, AnswerType.place, AnswerType.organisation)
 WINDOW = 5  # words either side of a span in which the question's words are counted

@@ -103,10 +103,22 @@ class Index:
         return self._docs.get(doc_id, {})
 
     def chunk(self, chunk_id: str) -> Chunk:
+        return self.chunks[self.row_of(chunk_id)]
+
+    def row_of(self, chunk_id: str) -> int:
+        """The row of a chunk id (KeyError when the index has no such chunk)."""
         try:
-            return self.chunks[self._by_id[chunk_id]]
+            return self._by_id[chunk_id]
         except KeyError:
             raise KeyError(f"no chunk {chunk_id!r} in this index") from None
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of each chunk's sentences, in `index.sentences.chunk_sentences` order; {} when the
+        index keeps none."""
+        scorer = self.ranker.sentences
+        if scorer is None or not chunk_ids:
+            return {}
+        return dict(zip(chunk_ids, scorer.of_rows([self.row_of(c) for c in chunk_ids]), strict=True))
 
     def __len__(self) -> int:
         return len(self.chunks)

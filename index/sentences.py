@@ -38,6 +38,10 @@ class SentenceScorer(Protocol):
 
     def best(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray: ...
 
+    def of_rows(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """Each row's sentence vectors, in `chunk_sentences` order (what the answers compare a candidate with)."""
+        ...
+
 
 class SentenceVectors:
     """Unit vectors of each chunk's sentences: rows `indptr[i]:indptr[i+1]` belong to chunk row i."""
@@ -64,6 +68,9 @@ class SentenceVectors:
         np.maximum.at(out, owner, self.vectors[flat] @ np.asarray(query, dtype=np.float32))
         out[self.indptr[rows + 1] == self.indptr[rows]] = 0.0
         return out
+
+    def of_rows(self, rows: Sequence[int]) -> list[np.ndarray]:
+        return [self.vectors[self.indptr[r]:self.indptr[r + 1]] for r in rows]
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], embed: Callable[[list[str]], np.ndarray], fingerprint: str,

@@ -80,3 +80,7 @@ class ChunkStore(FactStore, Protocol):
     def best_sentences(self, query: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """Per chunk row, the largest cosine between the query and one of its sentences."""
         ...
+
+    def sentence_vectors(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """Per chunk row, its sentence vectors in the order the index stored them."""
+        ...

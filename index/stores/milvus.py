@@ -392,6 +392,23 @@ class MilvusStore:
         out[np.isfinite(best)] = best[np.isfinite(best)]
         return out
 
+    def sentence_vectors(self, rows: list[int]) -> list[np.ndarray]:
+        """Per chunk row, its sentence vectors in stored order (their ids ascend within a row)."""
+        rows = [int(r) for r in rows]
+        none = np.zeros((0, 0), np.float32)
+        if not self.sentences_collection or not rows:
+            return [none for _ in rows]
+        got = self.client.query(self.sentences_collection, filter=f"row in {sorted(set(rows))}",
+                                output_fields=["id", "row", "dense"], limit=16_384)
+        by_row: dict[int, list[tuple[int, list[float]]]] = {}
+        for r in got:
+            by_row.setdefault(int(r["row"]), []).append((int(r["id"]), r["dense"]))
+        out = []
+        for row in rows:
+            vs = [v for _, v in sorted(by_row.get(row, []), key=lambda x: x[0])]
+            out.append(np.asarray(vs, dtype=np.float32) if vs else none)
+        return out
+
     # -- ChunkStore
     def _search(self, field: str, query, k: int, filters: SearchFilters, params: dict) -> Ranking:
         if k <= 0:

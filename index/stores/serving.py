@@ -90,10 +90,13 @@ class StoreIndex(Index):
         return None, {}
 
     def chunk(self, chunk_id: str) -> Chunk:
+        return self.chunks[self.row_of(chunk_id)]
+
+    def row_of(self, chunk_id: str) -> int:
         row = self.chunks.row_of(chunk_id)
         if row is None:
             raise KeyError(f"no chunk {chunk_id!r} in this index")
-        return self.chunks[row]
+        return row
 
     def candidates(self, query: str, depth: int, mask: np.ndarray | None = None,
                    retrievers: tuple[str, ...] | None = None, filters: SearchFilters | None = None) -> Candidates:
@@ -169,6 +172,9 @@ class StoreSentences:
 
     def best(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
         return self.store.best_sentences(query, rows)
+
+    def of_rows(self, rows: list[int]) -> list[np.ndarray]:
+        return self.store.sentence_vectors(rows)
 
 
 def _arrays(ranking: Ranking) -> tuple[np.ndarray, np.ndarray]:

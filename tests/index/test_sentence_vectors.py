@@ -81,3 +81,22 @@ def test_sentence_weight_lifts_the_chunk_with_the_matching_sentence(fake_index, 
 def test_sentence_vectors_reject_mismatched_offsets():
     with pytest.raises(ValueError):
         SentenceVectors(np.zeros((3, 4)), np.array([0, 2]), ["a", "b", "c"], "fp")
+
+
+def test_sentence_vectors_by_chunk_id(fake_index, fake_embedder):
+    """What the answers read: each chunk's stored sentence vectors in `chunk_sentences` order, by chunk id."""
+    sv = fake_index.ranker.sentences
+    row = int(np.argmax(np.diff(sv.indptr)))
+    c = fake_index.chunks[row]
+    got = fake_index.sentence_vectors([c.id, fake_index.chunks[0].id])
+    assert list(got) == [c.id, fake_index.chunks[0].id]
+    assert np.allclose(got[c.id], fake_embedder.embed_passages(chunk_sentences(c)), atol=2e-3)
+    with pytest.raises(KeyError):
+        fake_index.sentence_vectors(["no-such-chunk"])
+
+
+def test_no_sentence_vectors_without_them(data_copy, fake_embedder, tmp_path):
+    out = tmp_path / "index"
+    build_index(data_copy, index_dir=out, embedder=fake_embedder, settings=IndexSettings(sentences=False))
+    idx = open_index(out, embedder=fake_embedder)
+    assert idx.sentence_vectors([idx.chunks[0].id]) == {}

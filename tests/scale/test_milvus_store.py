@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -56,6 +57,10 @@ def test_sentence_vectors_are_served_from_milvus(fake_index, milvus_index, fake_
     local = fake_index.ranker.sentences.best(q, rows)
     assert local.max() > 0
     assert milvus_index.ranker.sentences.best(q, rows) == pytest.approx(local, abs=1e-5)
+    # the answers' semantic feature reads each chunk's vectors in stored order, by chunk id
+    ids = [fake_index.chunks[r].id for r in rows[:8]]
+    got, want = milvus_index.sentence_vectors(ids), fake_index.sentence_vectors(ids)
+    assert list(got) == ids and all(np.array_equal(got[i], want[i]) for i in ids)
 
 
 @pytest.mark.parametrize("filters", [
