@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 # pip compiles every file it installs to bytecode: about 15 700 files, 35 s of the install, of which the service
 # imports about 4 000. The installs below skip that, and each module's first import writes its bytecode instead
-# (also where the shell says not to), so later processes load it compiled: a fresh `make run` about 25 s shorter
+# (also where the shell says not to), so later processes load it compiled: a fresh `make run` about 20 s shorter
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test install lint bench eval clean nlp

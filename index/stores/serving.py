@@ -18,7 +18,6 @@ import numpy as np
 
 from core.errors import IndexMismatchError, IndexMissingError
 from core.lru import Lru
-from core.records import Chunk
 from embedders import MODELS, Embedder, expected_fingerprint
 from index.filters import SearchFilters
 from index.rerank import Candidates
@@ -88,9 +87,6 @@ class StoreIndex(Index):
     def _row_tables(self, chunks) -> tuple[None, dict[str, int]]:
         # filters are Milvus expressions (the store's retrievers and `retrieve("facts")`), ids a Milvus query
         return None, {}
-
-    def chunk(self, chunk_id: str) -> Chunk:
-        return self.chunks[self.row_of(chunk_id)]
 
     def row_of(self, chunk_id: str) -> int:
         row = self.chunks.row_of(chunk_id)
