@@ -118,9 +118,9 @@ def export(dest: Path | None = None, force: bool = False) -> Path:
     half-written model that a later run would trust.
     """
     dest = Path(dest or default_onnx_dir())
-    stamp = _stamp()
-    if not force and is_current(dest / "source.json", stamp):
+    if not force and is_built(dest):
         return dest
+    stamp = _stamp()
     st_dir = e5_convert.ensure_model()
     with building_folder(dest) as tmp:
         _export_fp32(st_dir, tmp / FILES["none"])

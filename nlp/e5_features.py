@@ -294,12 +294,12 @@ def is_built(dest: Path | None = None) -> bool:
 
 def export(dest: Path | None = None, force: bool = False) -> Path:
     """Build the truncated graph (fp32 and int8) into the model cache unless a current one is there."""
-    from core.atomic import building_folder, is_current
+    from core.atomic import building_folder
 
     dest = Path(dest or default_dir())
-    stamp = _stamp()
-    if not force and is_current(dest / "source.json", stamp):
+    if not force and is_built(dest):
         return dest
+    stamp = _stamp()
     import embedders.convert as e5_convert
     from embedders.onnx import quantize_int8
 
