@@ -373,6 +373,11 @@ class MilvusStore:
             return {int(r) for r in rows}
         return {int(r["row"]) for r in self._by_rows(rows, ["row"], expr)}
 
+    def _sentences_of(self, rows: list[int], fields: list[str]) -> list[dict]:
+        """The sentence records of chunk `rows` (about six a chunk; a question asks for a few dozen rows)."""
+        return self.client.query(self.sentences_collection, filter=f"row in {rows}", output_fields=fields,
+                                 limit=16_384)
+
     def best_sentences(self, query: np.ndarray, rows: list[int]) -> np.ndarray:
         """Per chunk row, the largest cosine between `query` and one of its sentences (0 for a row without any):
         the rows' sentence vectors are fetched by row, so a replica holds none of them."""
@@ -380,8 +385,7 @@ class MilvusStore:
         out = np.zeros(len(rows), dtype=np.float32)
         if not self.sentences_collection or not rows:
             return out
-        got = self.client.query(self.sentences_collection, filter=f"row in {rows}", output_fields=["row", "dense"],
-                                limit=16_384)
+        got = self._sentences_of(rows, ["row", "dense"])
         if not got:
             return out
         sims = np.asarray([r["dense"] for r in got], dtype=np.float32) @ np.asarray(query, dtype=np.float32)
@@ -398,8 +402,7 @@ class MilvusStore:
         none = np.zeros((0, 0), np.float32)
         if not self.sentences_collection or not rows:
             return [none for _ in rows]
-        got = self.client.query(self.sentences_collection, filter=f"row in {sorted(set(rows))}",
-                                output_fields=["id", "row", "dense"], limit=16_384)
+        got = self._sentences_of(sorted(set(rows)), ["id", "row", "dense"])
         by_row: dict[int, list[tuple[int, list[float]]]] = {}
         for r in got:
             by_row.setdefault(int(r["row"]), []).append((int(r["id"]), r["dense"]))
