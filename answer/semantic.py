@@ -32,6 +32,8 @@ class PassageCosines:
         self.chunks = list(chunks)
         self.by_text: dict[str, dict[str, float]] = {}
         self.best: dict[str, float] = {}
+        # a table chunk's lines: the caption's, then one per row (index/chunking.py); split once, not per fact
+        self.lines = {c.id: c.text.split("\n") for c in self.chunks if c.table_id is not None}
         for c in self.chunks:
             v = vectors.get(c.id)
             if v is None or not len(v):
@@ -53,7 +55,7 @@ class PassageCosines:
             if c.doc_id != f.doc_id:
                 continue
             if f.table_id is not None and c.table_id == f.table_id and f.row in c.rows:
-                lines = c.text.split("\n")  # the caption's line, then one line per row (index/chunking.py)
+                lines = self.lines[c.id]
                 k = c.rows.index(f.row) + 1
                 return self.of(c.id, lines[k] if k < len(lines) else None)
             if f.table_id is None and c.span.start < f.span.end and f.span.start < c.span.end:
