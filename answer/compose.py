@@ -224,7 +224,7 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
     if kind is AnswerType.number:
         best_fact = pool.facts[0][0] if pool.facts and pool.facts[0] else None
         best_span = pool.spans[0] if pool.spans else None
-        if best_fact is not None and (best_span is None or best_fact.score >= best_span.score):
+        if best_fact is not None and (best_span is None or not ranker.prefers_span(best_fact.score, best_span.score)):
             built = _figure_answer(pool, best_fact, index)
         elif best_span is not None:
             built = _span_answer(pool, [best_span], index)

@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from answer.compose import Pool, decide, gather
+from answer.compose import Pool, decide, gather, score
 from answer.facts import FACT_FEATURES
-from answer.ranker import MODEL_FILE, Family, Ranker, Tree, relative
+from answer.ranker import MODEL_FILE, Family, Ranker, Tree, logit, relative
 from answer.reasons import SENTENCE_FEATURES
 from answer.settings import AnswerSettings
 from answer.spans import FEATURES as SPAN_FEATURES
+from core.records import AnswerType
 from eval import metrics
 from eval.harness import locate_gold, short_answer, sources_from_store
 from eval.questions_format import load_questions
@@ -267,7 +268,33 @@ def fit_ranker(items: Sequence[Item], base: Ranker, l2: dict[str, float] | None 
         how += (f" + {settings.ranker_trees} boosted trees for {'/'.join(settings.ranker_tree_families)} (depth "
                 f"{settings.ranker_tree_depth}, learning rate "
                 f"{settings.ranker_learning_rate}, leaves >= {settings.ranker_min_leaf} candidates)")
-    return Ranker(**fams, threshold=0.0, fitted=how + " + logistic calibration (answer/fit.py)")
+    ranker = Ranker(**fams, threshold=0.0, fitted=how + " + logistic calibration + fact/span arbiter (answer/fit.py)")
+    return ranker.model_copy(update={"arbiter": fit_arbiter(items, ranker)})
+
+
+def fit_arbiter(items: Sequence[Item], ranker: Ranker) -> tuple[float, float, float]:
+    """For number questions: whether the best span is the answer rather than the best fact, as a logistic over
+    the two probabilities' logits, fitted on the questions where exactly one of them is right."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, ys = [], []
+    for it in items:
+        pool = it.pool
+        if pool.intent.answer_type is not AnswerType.number:
+            continue
+        score(pool, ranker)
+        if not (pool.facts and pool.facts[0] and pool.spans):
+            continue
+        fact, span = pool.facts[0][0], pool.spans[0]
+        fact_right = metrics.answer_matches(it.values, format_value(fact.fact.value, fact.fact.unit))
+        span_right = metrics.answer_matches(it.values, span.text)
+        if fact_right != span_right:
+            rows.append([logit(fact.score), logit(span.score)])
+            ys.append(span_right)
+    if len(set(ys)) < 2:
+        return Ranker().arbiter
+    m = LogisticRegression(C=1.0, max_iter=1000).fit(rows, ys)
+    return (round(float(m.coef_[0][0]), 4), round(float(m.coef_[0][1]), 4), round(float(m.intercept_[0]), 4))
 
 
 @dataclass

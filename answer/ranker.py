@@ -49,6 +49,11 @@ HAND_SPAN = {
 HAND_SENTENCE = {"overlap": 3.0, "best": 1.0, "support": 1.0, "cue": 1.0, "length": 0.0, "first": 0.2}
 
 
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))
+
+
 def relative(x: np.ndarray) -> np.ndarray:
     """Each feature beside its place among the question's candidates: the gap to the question's best value
     and the share of candidates above it (0 for the best). A tree over these can say "the best year match of
@@ -148,6 +153,10 @@ class Ranker(BaseModel):
     fact: Family = Field(default_factory=lambda: Family(weights=HAND_FACT, calibration=(1.5, 1.0, -2.7)))
     span: Family = Field(default_factory=lambda: Family(weights=HAND_SPAN, calibration=(1.0, 1.0, -5.0)))
     sentence: Family = Field(default_factory=lambda: Family(weights=HAND_SENTENCE, calibration=(1.0, 1.0, -2.5)))
+    # number questions: a logistic over the logits of the best fact's and the best span's probabilities says
+    # whether the span answers instead (fitted on its own, so a change to the span family does not decide it);
+    # the default is "the higher probability wins"
+    arbiter: tuple[float, float, float] = (-1.0, 1.0, 0.0)
     threshold: float = 0.2
     fitted: str = "hand-set"  # how the weights were chosen, for the report
 
@@ -157,6 +166,11 @@ class Ranker(BaseModel):
         if not 0.0 <= v <= 1.0:
             raise ValueError("threshold must lie in [0, 1]")
         return v
+
+    def prefers_span(self, fact: float, span: float) -> bool:
+        """Whether a number question takes its best span (probability `span`) over its best fact (`fact`)."""
+        a, b, c = self.arbiter
+        return a * logit(fact) + b * logit(span) + c > 0.0
 
     def save(self, path: Path = MODEL_FILE) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

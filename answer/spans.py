@@ -10,7 +10,7 @@ the ranker (answer/ranker.py) scores. Where it comes from:
   labels them (the rules have no PER);
 * word n-grams of the sentences that match the question best, for answers no
   entity covers ("generalsekretær", "Avdeling for traumatologi");
-* date patterns (`1. oktober 2024`, `i 1990`) for date questions.
+* time expressions (`1. oktober 2024`, `i 1990`, `tidligst torsdag morgen`; text/dates.py) for date questions.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from functools import lru_cache
 from answer.facts import SUBSET, subset_at
 from core.records import AnswerType, Chunk, Hit
 from index.search import Index
-from text.sentences import MONTHS, split_sentences
+from text.dates import time_spans
+from text.sentences import split_sentences
 
 # Entity labels that answer each type: exact fits first, then labels that may stand in (a "hvem" is often a firm).
 FITS: dict[AnswerType, tuple[frozenset[str], frozenset[str]]] = {
@@ -52,12 +53,6 @@ _CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
 # Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words
 # (not "og": "Kristiansand og Trondheim" are two names)
 _NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
-_DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
-_SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren"
-_DATE_RE = re.compile(
-    rf"\b((?:{_DAYS})(?:\s+\d{{1,2}}\.\s*(?:{MONTHS}))?|\d{{1,2}}\.\s*(?:{MONTHS})(?:\s+\d{{4}})?|"
-    rf"(?:{MONTHS}|{_SEASONS})\s+\d{{4}}|(?:i\s+)?(?:{MONTHS})|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|i\s+(?:går|fjor|fjol)|"
-    r"(?:1[0-9]|20)\d{2}(?:-tallet)?|\d{1,2}00-tallet|\d{3}\s+(?:f\.\s*Kr|e\.\s*Kr)\.?)\b", re.I)
 STOP = frozenset((
     "og i på av for til med er var som det den de en et å at om fra frå har hadde ble blei vart kan skal vil "
     "ikke ikkje seg sin sitt sine han hun ho dei der her så men eller også òg etter før over under mot ved "
@@ -172,7 +167,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
                     continue  # a capital that only opens the sentence
                 spans.append((m.start(), m.end(), "NAME"))
         if kind is AnswerType.date:
-            spans += [(m.start(), m.end(), "DATE") for m in _DATE_RE.finditer(s.text)]
+            spans += [(a, b, "DATE") for a, b in time_spans(s.text)]
         if kind in NGRAM_TYPES and sent_rank[si] < ngram_sentences:
             for i in range(len(ws)):
                 for n in range(1, MAX_NGRAM + 1):

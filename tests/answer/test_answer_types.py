@@ -81,6 +81,21 @@ def test_a_when_question_gets_the_date():
     assert a.answer_type is T.date and a.short_answer == "1. oktober 2024"
 
 
+@pytest.mark.parametrize(("question", "passage", "want"), [
+    ("når kan søket etter turisten fortsette",
+     "Søket etter turisten kan fortsette tidligst torsdag morgen, opplyser politiet.", "torsdag morgen"),
+    ("når kjem den endelege evalueringa av forsøket",
+     "Den endelege evalueringa av forsøket kjem om eit par veker, seier prosjektleiaren.", "om eit par veker"),
+    ("når vart tilskotet til kommunane auka",
+     "Tilskotet til kommunane vart auka for tre år sidan etter krav frå KS.", "for tre år sidan"),
+])
+def test_a_when_question_gets_a_time_no_date_pattern_covers(question, passage, want):
+    # times of day, relative times and a day's part, in Bokmål and Nynorsk (text/dates.py)
+    a = answer(question, PassageIndex([(passage, [])]))
+    assert a.answer_type is T.date and a.found
+    assert want in a.short_answer
+
+
 def test_a_why_question_gets_the_explaining_sentence():
     idx = PassageIndex([STEINKJER])
     a = answer("hvorfor ble integreringsmottaket i steinkjer lagt ned", idx)

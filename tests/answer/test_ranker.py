@@ -118,3 +118,33 @@ def test_relative_gives_gap_to_best_and_share_above():
     z = relative(np.array([[1.0], [3.0], [2.0], [3.0]]))
     assert z[:, 1].tolist() == [-2.0, 0.0, -1.0, 0.0]
     assert z[:, 2].tolist() == [0.75, 0.0, 0.5, 0.0]
+
+
+def test_default_arbiter_takes_the_more_probable_of_fact_and_span():
+    r = Ranker()
+    assert r.prefers_span(0.4, 0.6) and not r.prefers_span(0.6, 0.4) and not r.prefers_span(0.5, 0.5)
+
+
+def test_arbiter_is_fitted_on_questions_where_one_of_fact_and_span_is_right(monkeypatch):
+    """Training questions where the span is right only when it is very probable: the fitted arbiter then
+    keeps the fact against a span the default would have taken."""
+    from types import SimpleNamespace as NS
+
+    from answer import fit
+    from core.records import AnswerType
+
+    monkeypatch.setattr(fit, "score", lambda pool, ranker: None)  # the probabilities are given
+    rng = np.random.default_rng(3)
+    items = []
+    for _ in range(200):
+        pf, ps = float(rng.uniform(0.05, 0.95)), float(rng.uniform(0.05, 0.95))
+        span_right = ps > 0.8
+        fact = NS(score=pf, fact=NS(value=12.0 if not span_right else 99.0, unit=None))
+        span = NS(score=ps, text="12" if span_right else "7")
+        pool = NS(intent=NS(answer_type=AnswerType.number), facts=[[fact]], spans=[span])
+        items.append(NS(pool=pool, values=["12"]))
+    a, b, c = fit.fit_arbiter(items, Ranker())
+    assert b > 0  # a more probable span is more often the answer
+    fitted = Ranker(arbiter=(a, b, c))
+    assert Ranker().prefers_span(0.3, 0.6) and not fitted.prefers_span(0.3, 0.6)
+    assert fitted.prefers_span(0.3, 0.95)

@@ -1,0 +1,43 @@
+"""Time expressions for "når" answers: each core alone and with the words before it that belong to it."""
+
+import pytest
+
+from text.dates import time_spans
+
+
+def found(text: str) -> set[str]:
+    return {text[a:b] for a, b in time_spans(text)}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # Bokmål
+    ("Søket kan fortsette tidligst torsdag morgen, sier han.", {"torsdag morgen", "tidligst torsdag morgen"}),
+    ("Han la ut innlegget i forrige uke.", {"forrige uke", "i forrige uke"}),
+    ("Den 16. juni 1815 sto slaget ved Ligny.", {"16. juni 1815", "Den 16. juni 1815"}),
+    ("Retningen slo gjennom på slutten av 1950-tallet.", {"1950-tallet", "på slutten av 1950-tallet"}),
+    ("Laget vant ligaen i 2012/13-sesongen.", {"2012/13-sesongen", "i 2012/13-sesongen"}),
+    ("Krigen varte i årene 1939–1945.", {"1939–1945", "i årene 1939–1945"}),
+    ("Han levde et langt liv (født 1849, død 1913).", {"født 1849, død 1913"}),
+    ("Politiet meldte kl. 19.33 at brannen var slukket.", {"kl. 19.33"}),
+    ("I 11.30-tiden kolliderte to biler.", {"11.30-tiden", "I 11.30-tiden"}),
+    ("Han scoret etter drøye fire minutter.", {"etter drøye fire minutter"}),
+    ("Isen forsvinner de neste 20 til 50 årene.", {"de neste 20 til 50 årene"}),
+    ("Kongen døde 22. oktober 741 i Quierzy.", {"22. oktober 741"}),
+    # Nynorsk
+    ("Den endelege evalueringa kjem om eit par veker.", {"om eit par veker"}),
+    ("Ordninga vart innført for tre år sidan.", {"for tre år sidan"}),
+    ("Tilskotet vart auka i fjor haust.", {"i fjor haust"}),
+    ("Kommunane fekk svar førre veke.", {"førre veke"}),
+    ("Møtet var måndag kveld 3. mars 2022.", {"måndag kveld 3. mars 2022"}),
+])
+def test_time_expressions(text, want):
+    assert want <= found(text), found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Tilskuddet gikk til 14 kommuner og 3 fylker.",
+    "Kapittel 821 post 60 gjelder dagens ordning.",
+    "Dei fekk ei veke med opplæring på norsk.",
+])
+def test_no_time_where_none_is(text):
+    assert found(text) == set()

@@ -1,0 +1,67 @@
+"""Norwegian time expressions (Bokmål and Nynorsk): the spans that can answer a "når" question.
+
+One grammar, written by hand as regexes because no installable library tags Norwegian time
+expressions (HeidelTime and SUTime are Java, dateparser normalises but does not find spans). A core
+is a date, a year (also "2012/13-sesongen", "1950-tallet", "år 741"), a year range, a day with its
+part ("torsdag morgen"), a time of day ("kl. 19.33", "i 11.30-tiden") or a relative time ("forrige
+uke", "om eit par veker", "for tre år sidan", "etter 33 minutters spill"). A modifier before the
+core ("tidligst", "rundt", "på slutten av", "i løpet av") belongs to the answer, so each core is
+offered alone and with its modifier.
+"""
+
+from __future__ import annotations
+
+import re
+
+from text.sentences import MONTHS
+
+DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
+SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren|vårparten"
+_PART_OF_DAY = "morgen|morgon|formiddag|føremiddag|ettermiddag|kveld|natt|morgenen|kvelden|natta|natten"
+_UNITS = (r"sekund(?:er|ar)?|minutt(?:er|ar|s)?|time(?:r|ar|n)?|dag(?:er|ar|en|ane|ene)?|døgn|"
+          r"uke(?:r|n|ne)?|veke(?:r|a|ne)?|måned(?:er|en|ene)?|månad(?:er|en|ane)?|år(?:et|ene|a)?|tiår(?:et)?|"
+          r"helg(?:en|a)?|sesong(?:en|ar|er)?")
+_COUNT = (r"\d+|en|ein|ett|eitt|et|eit|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
+          r"hundre|et\s+par|eit\s+par|noen|nokre|få|flere|fleire|mange")
+_YEAR = r"(?:1[0-9]|20)\d{2}"
+# a year, with a season's second year or a compound ending ("2012/13-sesongen", "1950-tallet", "1990-åra")
+_YEARISH = rf"{_YEAR}(?:/\d{{2,4}})?(?:-[a-zæøå]+)?|\d{{1,2}}00-tallet"
+_DATE = rf"\d{{1,2}}\.\s*(?:{MONTHS})(?:\s+\d{{3,4}})?|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})"
+_CORE = "|".join((
+    rf"(?:{DAYS})(?:\s+(?:{_PART_OF_DAY}))?(?:\s+(?:den\s+)?{_DATE})?",
+    _DATE,
+    rf"(?:{MONTHS}|{SEASONS})(?:\s+{_YEAR})?",
+    rf"{_YEAR}\s*[–-]\s*{_YEAR}",
+    rf"(?:fra|frå|mellom)\s+(?:{_YEAR}|{_DATE})\s+(?:til|og)\s+(?:{_YEAR}|{_DATE})",
+    rf"(?:født|fødd|f\.)\s+{_YEAR},?\s+(?:død|daud|d\.)\s+{_YEAR}",
+    _YEARISH,
+    r"(?:år|året)\s+\d{1,4}",
+    r"\d{3,4}\s+(?:f\.\s*Kr|e\.\s*Kr)\.?",
+    r"(?:kl\.|klokka|klokken|klokka\s+er)\s*\d{1,2}(?:[.:]\d{2})?",
+    r"\d{1,2}(?:[.:]\d{2})?-tida|\d{1,2}(?:[.:]\d{2})?-tiden",
+    rf"i\s+(?:går|dag|morgen|morgon|kveld|natt|fjor|fjol|år|helgen|helga|vinter|sommer|sommar|høst|haust|vår)"
+    rf"(?:\s+(?:{_PART_OF_DAY}|morges|haust|høst|vår|sommer|sommar|vinter))?",
+    rf"(?:forrige|førre|neste|sist[e]?|kommende|komande|denne|dette)\s+(?:{_UNITS})",
+    rf"om\s+(?:{_COUNT})\s+(?:{_UNITS})",
+    rf"for\s+(?:{_COUNT})\s+(?:{_UNITS})\s+(?:siden|sidan)",
+    rf"de\s+(?:neste|siste|første)\s+(?:{_COUNT})(?:\s+(?:til|og|-|–)\s+(?:{_COUNT}))?\s+(?:{_UNITS})",
+    rf"etter\s+(?:drøye|vel|nesten|bare|berre|knappe|drøyt)?\s*(?:{_COUNT})\s+(?:{_UNITS})(?:\s+spill)?",
+))
+# words before a core that are part of the time asked for ("tidligst torsdag", "på slutten av 1950-tallet")
+_MODIFIER = (r"(?:(?:i|på|ved|mot|fram\s+mot)\s+(?:slutten|enden|begynnelsen|starten|midten|byrjinga|løpet)\s+av|"
+             r"midt\s+(?:på|i)|tidligst|tidlegast|senest|seinast|allerede|alt|først|rundt|omkring|cirka|ca\.|"
+             r"innen|innan|fra|frå|siden|sidan|før|etter|under|i\s+årene|i\s+åra|i|på|den|til)")
+
+CORE_RE = re.compile(rf"(?<![\w.])(?:{_CORE})(?![\w])", re.I)
+_MODIFIED_RE = re.compile(rf"(?<![\w.])(?:{_MODIFIER})\s+(?:{_MODIFIER}\s+)?$", re.I)
+
+
+def time_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every time expression in `text`: each core alone, and again with its modifiers."""
+    out: list[tuple[int, int]] = []
+    for m in CORE_RE.finditer(text):
+        out.append((m.start(), m.end()))
+        before = _MODIFIED_RE.search(text, max(0, m.start() - 40), m.start())
+        if before:
+            out.append((before.start(), m.end()))
+    return out
