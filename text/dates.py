@@ -1,7 +1,8 @@
 """Norwegian time expressions (Bokmål and Nynorsk): the spans that can answer a "når" question.
 
-One grammar, written by hand as regexes because no installable library tags Norwegian time
-expressions (HeidelTime and SUTime are Java, dateparser normalises but does not find spans). A core
+One grammar, written by hand as regexes: the spans needed are the phrases as printed, with their
+modifiers, including times that are no calendar date (`om eit par veker`, `etter 33 minutters spill`);
+date libraries aim at resolving calendar dates (dateparser), or are Java (HeidelTime, SUTime). A core
 is a date, a year (also "2012/13-sesongen", "1950-tallet", "år 741"), a year range, a day with its
 part ("torsdag morgen"), a time of day ("kl. 19.33", "i 11.30-tiden") or a relative time ("forrige
 uke", "om eit par veker", "for tre år sidan", "etter 33 minutters spill"). A modifier before the
