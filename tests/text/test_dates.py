@@ -41,3 +41,16 @@ def test_time_expressions(text, want):
 ])
 def test_no_time_where_none_is(text):
     assert found(text) == set()
+
+
+def test_times_in_the_ocr_damaged_report_once_repaired():
+    # the 2024 report prints å as a ("forrige ar"): the grammar reads the repaired text, not the damaged one
+    from core.config import CORPUS_DIR
+    from ingest.formats.ocr.repair import repair_text
+
+    raw = (CORPUS_DIR / "imdi-arsrapport-2024-ocr.txt").read_text(encoding="utf-8")
+    fixed, _ = repair_text(raw)
+    assert "forrige ar" in raw and "forrige ar" not in found(raw)
+    at = fixed.index("sammenliknes med\nforrige år")
+    assert "forrige år" in found(fixed[at:at + 40])
+    assert {"neste år", "til neste år"} <= found(fixed[fixed.index("overførbart beløp til neste år"):][:40])
