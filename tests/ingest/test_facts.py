@@ -592,6 +592,19 @@ def test_the_committed_audit_is_fully_judged_and_stratified():
     assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval
 
 
+def test_the_second_audit_is_fully_judged_and_stratified():
+    from collections import Counter
+
+    from eval.fact_audit import FIELDS, HERE, load, score
+
+    entries = load(HERE / "fact_audit_seed90001.jsonl")
+    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert {e["seed"] for e in entries} == {90001}
+    assert all(isinstance(e["correct"], bool) and e["reason"] for e in entries)
+    assert all(e["correct"] == all(e["fields"][f] for f in FIELDS) for e in entries)
+    assert score(entries)["right"] == 66
+
+
 # -- round 6: kinds from labels, notes and clauses; years from the measured clause ----------------
 def test_a_label_heading_a_block_or_list_gives_its_kind():
     listed = "Resultatkrav:\n- 85 pst. av kandidatene skal ha bestått prøven.\n- Talet skal auke."
