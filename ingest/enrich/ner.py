@@ -31,6 +31,7 @@ from nlp import entities as statistical
 from text.captions import normalise_number
 from text.formatting import NumberStyle, format_number
 from text.numbers import NUMBER_RE, detect_unit, parse_number
+from text.sentences import MONTHS
 
 PATTERN_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("nb", "nn")
@@ -110,9 +111,7 @@ _NUMWORDS = {"en": 1, "én": 1, "ein": 1, "ei": 1, "eitt": 1, "ett": 1, "to": 2,
 _DUR_UNIT = [("måneder", re.compile(r"^(måne?d|månad|mnd|md)", re.I)), ("år", re.compile(r"^år", re.I)),
              ("uker", re.compile(r"^(uke|veke)", re.I)), ("dager", re.compile(r"^(dag|døgn)", re.I)),
              ("timer", re.compile(r"^(time|timar)", re.I))]
-_MONTHS = {m: i for i, m in enumerate(
-    ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november",
-     "desember"], start=1)}
+_MONTHS = {m: i for i, m in enumerate(MONTHS.split("|"), start=1)}
 _MONTH_ABBR = {"jan": 1, "feb": 2, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "des": 12}
 
 

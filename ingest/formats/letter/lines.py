@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from text.sentences import MONTHS
+
 EMPTY, SPACE, TEXT = "empty", "space", "text"
 
 
@@ -63,8 +65,7 @@ _URL = re.compile(r"^(?:https?://|mailto:)\S+$")
 _PHONE = re.compile(r"^\d{2} \d{2} \d{2} \d{2}$")
 _POSTCODE = re.compile(r"^\d{4} [A-ZÆØÅa-zæøå]+$")
 _REF = re.compile(r"^\d{2}/\d+(?:-\d*)?$")
-DATE = re.compile(r"^\d{1,2}\. (?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|"
-                  r"desember) \d{4}$")
+DATE = re.compile(rf"^\d{{1,2}}\. (?:{MONTHS}) \d{{4}}$")
 
 
 @dataclass
