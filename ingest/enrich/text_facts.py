@@ -344,6 +344,8 @@ _LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|p
                         re.I)
 _CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|redusert|gikk ned|gikk opp)\s+(med|på)\s+$",
                             re.I)
+# A clause that names a part of the whole the clause before it states (`… er 574,26 mill. kroner, hvorav …`)
+_PART_OF = re.compile(r"\s*(hvorav|herav|derav|kvarav|av dette|av disse|av desse)\b", re.I)
 # A clause that opens with its verb (`…, venta i gjennomsnitt 1,5 månader`): its subject is the clause before
 _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fekk|deltok|utgjorde|utgjør|utgjer|"
                          r"starta|startet|gjennomførte|fullførte)\b", re.I)
@@ -465,9 +467,12 @@ def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int,
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
     if left and ((re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4)
-                 or _VERB_FIRST.match(kept[left:start])):
-        # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated
+                 or _VERB_FIRST.match(kept[left:start]) or _PART_OF.match(kept[left:start])):
+        # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated; `…, hvorav
+        # 14,60 mill. kroner er knyttet til kap. 290`: it names the whole this is part of
         before = max([b + 1 for b in bounds if b < left - 1], default=0)
+        if _PART_OF.match(kept[left:start]):
+            before = 0  # the whole's subject may stand clauses earlier (`Tospråktesten …, hele 414 …, hvorav 187 …`)
         clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
     if len(clause.split()) < 6 or _content_words(clause) < 2:
         # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence

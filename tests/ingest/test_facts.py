@@ -605,6 +605,20 @@ def test_the_second_audit_is_fully_judged_and_stratified():
     assert score(entries)["right"] == 66
 
 
+def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(real_docs):
+    """eval/fact_changes_stop27.jsonl: every fact the last extraction change touched, judged before and after."""
+    import json
+
+    from eval.fact_audit import HERE
+
+    rows = [json.loads(line) for line in (HERE / "fact_changes_stop27.jsonl").read_text().splitlines()]
+    assert rows and all(r["reason"] and isinstance(r["right_after"], bool) for r in rows)
+    assert not any(r["right_before"] and not r["right_after"] for r in rows)
+    for r in rows:
+        doc, _ = _get(real_docs, r["doc"])
+        assert r["after"] in {f.indicator for f in doc.facts if f.value == r["value"]}, r["fact_id"]
+
+
 # -- round 6: kinds from labels, notes and clauses; years from the measured clause ----------------
 def test_a_label_heading_a_block_or_list_gives_its_kind():
     listed = "Resultatkrav:\n- 85 pst. av kandidatene skal ha bestått prøven.\n- Talet skal auke."
@@ -728,6 +742,20 @@ def test_coordinated_figures_each_name_their_own_item():
     # a comparison in brackets loses the main clause's figure, not its noun
     cmp_ = _sentence_facts("Det ble tatt opp 1 214 studenter i 2020 (1 002 i 2019).")
     assert _one(cmp_, value=1002).indicator == "Det ble tatt opp studenter"
+
+
+def test_a_part_of_clause_reads_the_whole_before_it():
+    facts = _sentence_facts("Totalt er det satt av 4 448 424 kr for lønnsoppgjøret for 2024, hvorav 549 718 kr for "
+                            "arbeidsgiveravgift på lønn.", year=2024)
+    part = _one(facts, value=549718).indicator
+    assert part.startswith("Totalt er det satt av") and part.endswith("hvorav for arbeidsgiveravgift på lønn")
+    # the whole's subject may stand clauses earlier
+    test = _sentence_facts("Tospråktesten hadde et rekordår, hele 414 personer gjennomførte prøven, hvorav 187 "
+                           "personer bestod.")
+    assert "Tospråktesten" in _one(test, value=187).indicator
+    nn = _sentence_facts("Samla mogleg overføring er 1 399,3 mill. kroner, kvarav 11,1 mill. kroner er knytte til kap. "
+                         "670.", lang="nn", year=2022)
+    assert _one(nn, value=11.1).indicator.startswith("Samla mogleg overføring er, kvarav er knytte til kap. 670")
 
 
 def test_rescore_keeps_verdicts_of_unchanged_facts_and_needs_a_new_one_for_changed_facts():
