@@ -201,6 +201,10 @@ _LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)"
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
 # A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
 _SAME_MEASURE = re.compile(r"^\s*(tilsvarende|tilsvarande|det samme|det same)\b", re.I)
+# A sentence about a part of the group or sum the sentence before names (`Av disse fikk 34 % …`, `Av desse var 91,5
+# mill. kroner …`); not `Av dei 512 medlemmene` or `Blant dei som avslutta …`, which name their own group
+_GROUP_BEFORE = re.compile(r"^\s*(av|blant)\s+(disse|desse|dem|dei|dette|denne gruppen|denne gruppa|"
+                           r"disse gruppene|desse gruppene)\b(?!\s*(\d|som\b))", re.I)
 
 
 def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
@@ -641,7 +645,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 indicator, named = re.subn(rf"\b{re.escape(sf.unit)}\b", whole, indicator, count=1)
                 if not named:
                     indicator = f"{indicator} ({whole})"
-            if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)):
+            if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)
+                             or _GROUP_BEFORE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is

@@ -605,6 +605,20 @@ def test_the_second_audit_is_fully_judged_and_stratified():
     assert score(entries)["right"] == 66
 
 
+def test_a_sentence_about_a_part_of_the_group_before_reads_that_sentence():
+    text = ("I 2024 har til sammen 732 kandidater gjennomført Tospråktesten ved OsloMet. Av disse fikk 34 % "
+            "tilfredsstillende resultat.")
+    part = _one(_sentence_facts(text, year=2024), value=34).indicator
+    assert "Tospråktesten" in part and part.endswith("Av disse fikk tilfredsstillende resultat")
+    nn = _sentence_facts("Ved utgangen av året venta 3 322 flyktningar i mottak på å bli busette. Av desse var det "
+                         "inngått avtale med kommunar om busetting av 1 845 personar.", lang="nn", year=2022)
+    assert "flyktningar i mottak" in _one(nn, value=1845).indicator
+    # `Blant dei som …` and `Av dei 512 …` name their own group: nothing is borrowed
+    own = _sentence_facts("Talet auka i 2021. Blant dei som avslutta program i 2021, gjekk 79 prosent over i arbeid.",
+                          lang="nn", year=2022)
+    assert "Talet auka" not in _one(own, value=79).indicator
+
+
 def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(real_docs):
     """eval/fact_changes_stop27.jsonl: every fact the last extraction change touched, judged before and after."""
     import json
