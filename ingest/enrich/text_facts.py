@@ -197,8 +197,6 @@ _PRELIM_NOTE = re.compile(r"\((forel[øg]pig\w*|førebels\w*)[^)]*\)", re.I)
 _THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|dager|dagar|timer|timar)\b", re.I)
 # A block that opens with a label (`Resultatkrav:`, `Måleutgangspunkt: …`): the label's kind governs the block
 _LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
-# A budget post opening a block (`Post 62 Kommunale innvandrertiltak: Det er bevilget …`): what its figures are on
-_POST_LABEL = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*:(\s|$)", re.I)
 # `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
 # A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
@@ -516,7 +514,6 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
     previous: str | None = None  # the sentence before, for a clause that points back to it
     lead = _LEAD_LABEL.match(text)
     block_stance = (label_stance(lead.group(1)) if lead else None) or lead_stance
-    post = _POST_LABEL.match(text)
     status_year: int | None = None  # the year of a `Status per <date>` earlier in the text
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
@@ -651,9 +648,6 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)
                              or _GROUP_BEFORE.match(sentence)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
-            if post and not re.search(rf"\bpost(en)?\s+{post.group(2)}\b", indicator, re.I):
-                # `IMDis andel av bevilgningen utgjør 205,4 mill. kroner` says of which post only in the label
-                indicator = f"{' '.join(post.group(1).split())} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
             sf.indicator = indicator

@@ -619,20 +619,6 @@ def test_a_sentence_about_a_part_of_the_group_before_reads_that_sentence():
     assert "Talet auka" not in _one(own, value=79).indicator
 
 
-def test_a_budget_post_opening_a_block_names_the_post_of_its_figures():
-    facts = _sentence_facts("Post 62 Kommunale innvandrertiltak: Det er bevilget 225,0 mill. kroner på posten. IMDis "
-                            "andel av bevilgningen utgjør 205,4 mill. kroner.")
-    post = "Post 62 Kommunale innvandrertiltak"
-    assert _one(facts, value=205.4).indicator == f"{post} – IMDis andel av bevilgningen utgjør"
-    assert _one(facts, value=225).indicator.count("Post 62") == 1  # a sentence naming the post is left as it is
-    nn = _sentence_facts("Post 60 Integreringstilskot: Løyvinga på posten vert redusert med 655 797 000 kroner.",
-                         lang="nn")
-    assert _one(nn, value=655797000).indicator.startswith("Post 60 Integreringstilskot – ")
-    # a label that is no budget post lends nothing of the kind
-    plain = _sentence_facts("Tiltak: Det er satt av 3 mill. kroner til veiledere.")
-    assert not _one(plain, value=3).indicator.startswith("Tiltak –")
-
-
 def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(real_docs):
     """eval/fact_changes_stop27.jsonl: every fact the last extraction change touched, judged before and after."""
     import json
