@@ -633,6 +633,19 @@ def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(rea
         assert r["after"] in {f.indicator for f in doc.facts if f.value == r["value"]}, r["fact_id"]
 
 
+def test_the_third_audit_is_fully_judged_and_stratified():
+    from collections import Counter
+
+    from eval.fact_audit import FIELDS, HERE, load, score
+
+    entries = load(HERE / "fact_audit_seed42424.jsonl")
+    assert len(entries) == 80 and set(Counter(e["doc"] for e in entries).values()) == {16}
+    assert {e["seed"] for e in entries} == {42424}
+    assert all(isinstance(e["correct"], bool) and e["reason"] for e in entries)
+    assert all(e["correct"] == all(e["fields"][f] for f in FIELDS) for e in entries)
+    assert score(entries)["right"] == 68
+
+
 # -- round 6: kinds from labels, notes and clauses; years from the measured clause ----------------
 def test_a_label_heading_a_block_or_list_gives_its_kind():
     listed = "Resultatkrav:\n- 85 pst. av kandidatene skal ha bestått prøven.\n- Talet skal auke."
