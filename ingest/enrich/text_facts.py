@@ -470,12 +470,13 @@ def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int,
     left = max([b + 1 for b in bounds if b < start], default=0)
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
+    part_of = bool(_PART_OF.match(kept[left:start]))
     if left and ((re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4)
-                 or _VERB_FIRST.match(kept[left:start]) or _PART_OF.match(kept[left:start])):
+                 or _VERB_FIRST.match(kept[left:start]) or part_of):
         # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated; `…, hvorav
         # 14,60 mill. kroner er knyttet til kap. 290`: it names the whole this is part of
         before = max([b + 1 for b in bounds if b < left - 1], default=0)
-        if _PART_OF.match(kept[left:start]):
+        if part_of:
             before = 0  # the whole's subject may stand clauses earlier (`Tospråktesten …, hele 414 …, hvorav 187 …`)
         clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
     if len(clause.split()) < 6 or _content_words(clause) < 2:
