@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from text.sentences import MONTHS
+from text.years import CALENDAR_YEAR as _YEAR
 
 DAYS = "mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|søndag|sundag"
 SEASONS = "våren|vinteren|sommeren|høsten|hausten|sommaren|vintren|vårparten"
@@ -24,7 +25,6 @@ _UNITS = (r"sekund(?:er|ar)?|minutt(?:er|ar|s)?|time(?:r|ar|n)?|dag(?:er|ar|en|a
           r"helg(?:en|a)?|sesong(?:en|ar|er)?")
 _COUNT = (r"\d+|en|ein|ett|eitt|et|eit|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
           r"hundre|et\s+par|eit\s+par|noen|nokre|få|flere|fleire|mange")
-_YEAR = r"(?:1[0-9]|20)\d{2}"
 # a year, with a season's second year or a compound ending ("2012/13-sesongen", "1950-tallet", "1990-åra")
 _YEARISH = rf"{_YEAR}(?:/\d{{2,4}})?(?:-[a-zæøå]+)?|\d{{1,2}}00-tallet"
 _DATE = rf"\d{{1,2}}\.\s*(?:{MONTHS})(?:\s+\d{{3,4}})?|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})"
