@@ -46,14 +46,15 @@ NOT_FOUND = {
 # -- formatting ---------------------------------------------------------------------------------------
 def _sentence(f: Fact, value_text: str, citation: Citation, lang: str) -> str:
     """A sentence from the report says it best; a table cell gets 'indicator was value in year (source)'."""
+    post = f"{f.post}; " if f.post else ""  # the sentence may say only `posten`
     if f.source_kind == "text" and f.sentence:
-        return f"{f.sentence.strip()} ({citation.title}, {citation.page_label})"
+        return f"{f.sentence.strip()} ({post}{citation.title}, {citation.page_label})"
     indicator = f.indicator.strip().rstrip(":.")
     indicator = indicator[:1].upper() + indicator[1:]
     when = f" {'in' if lang == 'en' else 'i'} {f.year}" if f.year else ""
     verb = "was" if lang == "en" else "var"
     qual = f"{f.qualifier}; " if f.qualifier else ""
-    return f"{indicator} {verb} {value_text}{when} ({qual}{citation.title}, {citation.page_label})."
+    return f"{indicator} {verb} {value_text}{when} ({post}{qual}{citation.title}, {citation.page_label})."
 
 
 # -- citations ---------------------------------------------------------------------------------------

@@ -221,6 +221,7 @@ class Fact(Record):
     period: str | None = None  # "2020", "2016–2020", "per 31.12.2022", column header
     qualifier: str | None = None  # "resultat", "krav", "foreløpig", a group
     context: str | None = None  # table caption or section title
+    post: str | None = None  # the budget post the figure is on, as printed: "Post 62 Kommunale innvandrertiltak"
     source_kind: Literal["table", "text"]
     table_id: str | None = None
     row: int | None = None

@@ -93,8 +93,8 @@ def _record(f: Fact, source: str) -> dict:
     return {
         "doc": f.doc_id, "fact_id": f.id, "source_kind": f.source_kind, "table_id": f.table_id, "row": f.row,
         "column": f.column, "indicator": f.indicator, "value": f.value, "low": f.low, "high": f.high,
-        "unit": f.unit, "year": f.year, "period": f.period, "qualifier": f.qualifier, "context": f.context,
-        "sentence": f.sentence, "span": [a, b], "source": source[a:b][:600],
+        "unit": f.unit, "year": f.year, "period": f.period, "qualifier": f.qualifier, "post": f.post,
+        "context": f.context, "sentence": f.sentence, "span": [a, b], "source": source[a:b][:600],
     }
 
 
@@ -140,7 +140,7 @@ def score(entries: list[dict]) -> dict:
     }
 
 
-COMPARED = ("value", "low", "high", "unit", "year", "period", "qualifier", "indicator")
+COMPARED = ("value", "low", "high", "unit", "year", "period", "qualifier", "indicator", "post")
 
 
 def _snapshot(f: Fact) -> dict:
@@ -159,7 +159,9 @@ def rescore(entries: list[dict], facts: list[Fact]) -> dict:
     scored, same, changed, rejudged, gone = [], [], [], [], []
     for e in entries:
         hits = index.get((e["doc"], e["span"][0], e["span"][1], e["value"], e["column"], e["row"]), [])
-        f = next((h for h in hits if h.sentence == e["sentence"]), hits[0] if hits else None)
+        # two facts may share a span and value (`30 studiepoeng … 30 studenter`): the unchanged one first
+        f = next((h for h in hits if _snapshot(h) == {k: e.get(k) for k in COMPARED}), None) or next(
+            (h for h in hits if h.sentence == e["sentence"]), hits[0] if hits else None)
         if f is None:
             gone.append(e["fact_id"])
             continue

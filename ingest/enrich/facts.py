@@ -107,7 +107,7 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,
         section_path=list(block.section_path) if block else [], page=block.page if block else PageRef(),
-        span=span, span_exact=exact, entities=sf.entities,
+        span=span, span_exact=exact, entities=sf.entities, post=sf.post,
     )
 
 

@@ -83,6 +83,7 @@ class SentenceFact:
     number_start: int
     number_end: int
     entities: list[Entity]
+    post: str | None = None  # the budget post a block's label puts the figure on
 
 
 _RANGE_GAP = re.compile(r"^\s?[–-]\s?$|^\s+og\s+$")
@@ -197,6 +198,9 @@ _PRELIM_NOTE = re.compile(r"\((forel[øg]pig\w*|førebels\w*)[^)]*\)", re.I)
 _THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|dager|dagar|timer|timar)\b", re.I)
 # A block that opens with a label (`Resultatkrav:`, `Måleutgangspunkt: …`): the label's kind governs the block
 _LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
+# A budget post opening a block (`Post 62 Kommunale innvandrertiltak: Det er bevilget …`): what its figures are on
+_POST_LABEL = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*:(\s|$)", re.I)
+_NAMES_POST = re.compile(r"\bpost(?:en)?\s+(\d{2})\b", re.I)
 # `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
 # A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
@@ -515,6 +519,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
     previous: str | None = None  # the sentence before, for a clause that points back to it
     lead = _LEAD_LABEL.match(text)
     block_stance = (label_stance(lead.group(1)) if lead else None) or lead_stance
+    post = _POST_LABEL.match(text)
     status_year: int | None = None  # the year of a `Status per <date>` earlier in the text
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]
@@ -652,6 +657,10 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
             sf.indicator = indicator
+            if post and {m.group(1) for m in _NAMES_POST.finditer(indicator)} <= {post.group(2)}:
+                # `IMDis andel av bevilgningen utgjør 205,4 mill. kroner` says of which post only in the label. A
+                # field, not indicator words: in the retrieval text a label shared by a whole block cost a question
+                sf.post = " ".join(post.group(1).split())
             out.append(sf)
         previous = sentence
         # only the sentence just before lends its year, and not a year it compared with; a dated status lends its

@@ -621,6 +621,23 @@ def test_a_sentence_about_a_part_of_the_group_before_reads_that_sentence():
     assert "Talet auka" not in _one(own, value=79).indicator
 
 
+def test_a_budget_post_opening_a_block_is_the_post_of_its_figures():
+    text = ("Post 62 Kommunale innvandrertiltak: Det er bevilget 263,9 mill. kroner på posten. IMDis andel av "
+            "bevilgningen utgjør 205,4 mill. kroner.")
+    facts = _sentence_facts(text)
+    assert {f.post for f in facts} == {"Post 62 Kommunale innvandrertiltak"}
+    # a field, not indicator words: the indicator still says what the sentence says
+    assert _one(facts, value=205.4).indicator.startswith("IMDis andel av bevilgningen")
+    nn = _sentence_facts("Kap. 291 post 21 Spesielle driftsutgifter: Løyvinga på posten vert auka med 4 mill. kroner.",
+                         lang="nn", year=2022)
+    assert _one(nn, value=4).post == "Kap. 291 post 21 Spesielle driftsutgifter"
+    # a figure that names its own post is on that post; a block without a post label gives none
+    own = _sentence_facts("Post 60 Integreringstilskudd: I tillegg er 12 mill. kroner flyttet til post 21.")
+    assert _one(own, value=12).post is None
+    plain = _sentence_facts("Resultatkrav: 85 pst. av kandidatene skal ha bestått prøven.")
+    assert _one(plain, value=85).post is None
+
+
 def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(real_docs):
     """eval/fact_changes_stop27.jsonl: every fact the last extraction change touched, judged before and after."""
     import json
@@ -633,6 +650,25 @@ def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(rea
     for r in rows:
         doc, _ = _get(real_docs, r["doc"])
         assert r["after"] in {f.indicator for f in doc.facts if f.value == r["value"]}, r["fact_id"]
+
+
+def test_the_judged_posts_are_what_the_extractor_gives_and_break_none(real_docs):
+    """eval/fact_changes_stop28.jsonl: every fact that gained a budget post, judged before and after."""
+    import json
+
+    from eval.fact_audit import HERE
+
+    rows = [json.loads(line) for line in (HERE / "fact_changes_stop28.jsonl").read_text().splitlines()]
+    assert rows and all(r["reason"] and isinstance(r["right_after"], bool) for r in rows)
+    assert not any(r["right_before"] and not r["right_after"] for r in rows)
+    for r in rows:
+        doc, _ = _get(real_docs, r["doc"])
+        assert (r["indicator"], r["post"]) in {(f.indicator, f.post) for f in doc.facts if f.value == r["value"]}
+    # and no fact outside the judged ones has a post: a new one would need judging first
+    judged = {(r["doc"], r["value"], r["post"]) for r in rows}
+    for doc_id in DOC_IDS:
+        doc, _ = _get(real_docs, doc_id)
+        assert {(doc_id, f.value, f.post) for f in doc.facts if f.post} <= judged
 
 
 # -- round 6: kinds from labels, notes and clauses; years from the measured clause ----------------
