@@ -45,10 +45,12 @@ UNITS: tuple[Unit, ...] = (
          in_label=r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)",
          hint=r"\bprosent\b|%"),
     Unit("mrd. kroner", Family.money,
-         after_number=r"(mrd\.?|milliarder?)\s*(kr\b\.?|kroner\b)",
+         # a scale word alone is money, as a bare `mill.` is: `en økning på 4,1 milliarder fra 2023`
+         after_number=r"(mrd\.?|milliard(?:er|ar)?)\s*(kr\b\.?|kroner\b)?",
          in_label=r"\b(mrd\.?|milliard(?:er|ar)?)\s*(kr|kroner)\b"),
     Unit("mill. kroner", Family.money,
-         after_number=r"(mill\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?",
+         # the start of `milliarder` is not millions
+         after_number=r"(mill(?!iard)\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?",
          in_label=r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b",
          hint=r"\bmill\.? ?kr(?:oner)?\b"),
     Unit("1000 kroner", Family.money,

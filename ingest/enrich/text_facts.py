@@ -333,7 +333,7 @@ def _unit_span_end(text: str, end: int, unit: str | None) -> int:
     if unit is None or unit in {"personer"}:
         return end
     m = re.match(r"\s*(%|prosent\w*|pst\.?|prosentpoeng|prosenteiningar|prosentenheter|"
-                 r"(?:mill\.?|millioner|mrd\.?|milliarder)\s*(?:kroner|kr\.?)?|kroner|kr\.?|"
+                 r"(?:milliard(?:er|ar)?|mill\.?|millioner|mrd\.?)\s*(?:kroner|kr\.?)?|kroner|kr\.?|"
                  r"mnd\.?|måneder|månader|årsverk)", text[end:], re.I)
     return end + m.end() if m else end
 
