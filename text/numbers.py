@@ -66,7 +66,7 @@ def find_numbers(text: str) -> list[tuple[int, int, float, str | None]]:
         value = parse_number(m.group(0))
         if value is None:
             continue
-        out.append((m.start(), m.end(), value, detect_unit(text[m.end():m.end() + 25])))
+        out.append((m.start(), m.end(), value, detect_unit(text[m.end():m.end() + 40])))
     return out
 
 

@@ -44,6 +44,12 @@ UNITS: tuple[Unit, ...] = (
          after_number=r"(%|prosent\b|pst\b\.?|per\s?sent\b)",
          in_label=r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)",
          hint=r"\bprosent\b|%"),
+    # another currency before kroner, whose scale words need no `kroner` after them: `5,7 milliarder dollar`
+    *(Unit(f"{scale}{currency}", Family.money,
+           after_number=rf"{words}\s*(?:[a-zæøå]+ske\s+)?{currency}\b")
+      for currency in ("dollar", "euro")
+      for scale, words in (("mrd. ", r"(mrd\.?|milliard(?:er|ar)?)"), ("mill. ", r"(mill\.?|million(?:er|ar)?)"),
+                           ("", ""))),
     Unit("mrd. kroner", Family.money,
          # a scale word alone is money, as a bare `mill.` is: `en økning på 4,1 milliarder fra 2023`
          after_number=r"(mrd\.?|milliard(?:er|ar)?)\s*(kr\b\.?|kroner\b)?",

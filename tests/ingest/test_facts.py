@@ -650,7 +650,8 @@ def test_a_budget_post_opening_a_block_is_the_post_of_its_figures():
     assert _one(plain, value=85).post is None
 
 
-CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl"]  # oldest first
+CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
+                "fact_changes_stop28_currency.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
