@@ -209,6 +209,13 @@ _SAME_MEASURE = re.compile(r"^\s*(tilsvarende|tilsvarande|det samme|det same)\b"
 # mill. kroner …`); not `Av dei 512 medlemmene` or `Blant dei som avslutta …`, which name their own group
 _GROUP_BEFORE = re.compile(r"^\s*(av|blant)\s+(disse|desse|dem|dei|dette|denne gruppen|denne gruppa|"
                            r"disse gruppene|desse gruppene)\b(?!\s*(\d|som\b))", re.I)
+# The same inside the clause (`94 prosent av dem hadde ventet …`, `Tilskuddene som utløses av denne gruppen …`,
+# `har 56 prosent en slik holdning`): who or what is measured is in the sentence before. Not `av dei`: Nynorsk `dei`
+# is also the determiner (`av dei høgast kvalifiserte tolkane` names its own group)
+_BACK_REF = re.compile(r"\b(av|blant)\s+(dem|disse|desse)\b(?!\s*(\d|som\b))|"
+                       r"\b(denne|dette|disse|desse)\s+(gruppen|gruppa|gruppene|personene|personane|deltakerne|"
+                       r"deltakarane|flyktningene|flyktningane|kommunene|kommunane|midlene|midla|beløpet|ordningen|"
+                       r"ordninga|tiltaket)\b|\b(en|ein)\s+slik\b|\bslike\b", re.I)
 
 
 def _clause_bounds(sentence: str, groups: list[int], pos: int) -> tuple[int, int]:
@@ -652,7 +659,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
                 if not named:
                     indicator = f"{indicator} ({whole})"
             if previous and (_ANAPHOR.match(indicator) or _SAME_MEASURE.match(sentence)
-                             or _GROUP_BEFORE.match(sentence)):
+                             or _GROUP_BEFORE.match(sentence) or _BACK_REF.search(indicator)):
                 indicator = f"{_window(_MEASURED.sub(' ', previous), 0)} – {indicator}"
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is

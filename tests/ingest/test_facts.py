@@ -650,8 +650,24 @@ def test_a_budget_post_opening_a_block_is_the_post_of_its_figures():
     assert _one(plain, value=85).post is None
 
 
+def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
+    text = ("Overføringsflyktningene som ble bosatt andre halvår 2020, hadde ventet lenge i uttakslandet. 94 prosent "
+            "av dem hadde ventet mer enn 6 måneder.")
+    assert "Overføringsflyktningene" in _one(_sentence_facts(text), value=94).indicator
+    attitude = _sentence_facts("På landsbasis mener 53 prosent at det ville være krevende å bo i et slikt nabolag. I "
+                               "bydelene med lavest innvandrerandel har 56 prosent en slik holdning.")
+    assert "krevende å bo" in _one(attitude, value=56).indicator
+    nn = _sentence_facts("Det var mange fleire som venta på busetting ved utgangen av 2022. Over 90 prosent av desse "
+                         "var fordrivne frå Ukraina.", lang="nn", year=2022)
+    assert "venta på busetting" in _one(nn, value=90).indicator
+    # Nynorsk `dei` is also the determiner: a clause that names its own group borrows nothing
+    own = _sentence_facts("Talet på tolkar auka i 2021. 15 prosent av oppdraga blei gjennomførte av dei høgast "
+                          "kvalifiserte tolkane.", lang="nn", year=2022)
+    assert "Talet på tolkar" not in _one(own, value=15).indicator
+
+
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
-                "fact_changes_stop28_currency.jsonl"]
+                "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
