@@ -307,10 +307,10 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             continue  # nothing readable names the row
         subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)
         people = _PEOPLE.match(subject or "")
-        if subject and (len(indicator.split()) <= 3 or _GENERIC.match(indicator) or (
-                people and people.group(1).lower() not in indicator.lower())) and \
+        # `Totalt` alone could be any table's total, and `Deltakere med bare plikt` any table's participants
+        if subject and (len(indicator.split()) <= 3 or _GENERIC.match(indicator) or people) and \
                 subject.lower() not in indicator.lower():
-            indicator = f"{subject} – {indicator}"  # `Totalt` alone could be any table's total
+            indicator = f"{subject} – {indicator}"
         row_unit = _unit_cell(row.cells)
         row_year = int(_YEAR_LABEL.match(label).group(1)) if _YEAR_LABEL.match(label) else None
         preliminary_row = row_year is not None and "*" in row.label and any(

@@ -372,7 +372,10 @@ def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
                                "bosetting – Totalt")
     assert total.unit == "måneder"
     assert not [f for f in facts if f.value in (83, 86)]  # an unreadable label names nothing
-    assert _one(facts, value=10552).unit == "personer"
+    participants = _one(facts, value=10552)
+    assert participants.unit == "personer"
+    # `Deltakere med …` says of what only with the caption: the report counts the same groups in two programmes
+    assert participants.indicator == "Deltakere i opplæring i norsk – Deltakere med kollektivt vern"
     diff = _one(facts, value=-6379703)
     assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
 
@@ -667,7 +670,8 @@ def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
 
 
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
-                "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl"]
+                "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
+                "fact_changes_stop28_people_tables.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
