@@ -189,6 +189,8 @@ _DATED_AFTER = re.compile(r"\s*(?:per|pr\.|ved utgangen av|ved utgongen av)\s+(?
                           r"\d{1,2}\.\s+[a-zæøå]+\s+|[a-zæøå]+\s+)?((?:19|20)\d\d)\b", re.I)
 # `…, då/da/der …`: a clause about the time just named
 _WHEN_CLAUSE = re.compile(r"\s*(då|da)\b", re.I)
+# The same right after the year, comma or not, up to the number (`fra 2023 der samlet tildeling var på`)
+_WHEN_AFTER_YEAR = re.compile(r",?\s*(då|da|hvor|der)\s+[^,;.!?]*", re.I)
 # A clause that sets its own figure against the one before (`…, mens 3 295 avslutta i 2021`): the kind (`Førebelse
 # tal viser at …`) said before it belongs to the first figure only
 _CONTRAST_CUT = re.compile(r"[,;]\s*(mens|medan|men|enn|mot|då|da)\b", re.I)
@@ -240,6 +242,9 @@ def _pick_year(sentence: str, start: int, end: int, years: list[tuple[int, int, 
     """
     mine = groups[start] if start < len(groups) else 0
     pool = [y for y in years if groups[y[0]] == mine] or ([y for y in years if groups[y[0]] == 0] if mine else [])
+    for y in reversed([y for y in pool if y[1] <= start]):
+        if _WHEN_AFTER_YEAR.fullmatch(sentence[y[1]:start]):
+            return y[2]  # `… fra 2019 hvor samlet tildeling var på 13,4 milliarder`: what held in that year
     lo, hi = _clause_bounds(sentence, groups, start)
     inside = [y for y in pool if lo <= y[0] < hi]
     if not inside and lo and _WHEN_CLAUSE.match(sentence[lo:]):

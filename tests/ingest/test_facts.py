@@ -380,6 +380,17 @@ def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
     assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
 
 
+def test_a_figure_in_a_relative_clause_after_a_year_is_that_years():
+    bm = _sentence_facts("Dette er en reduksjon fra 2019 hvor samlet tildeling var på 13,4 milliarder kroner.")
+    assert _one(bm, value=13.4).year == 2019
+    der = _sentence_facts("Dette er en økning på 4,1 milliarder fra 2023 der samlet tildeling var på 22,8 milliarder "
+                          "kroner.", year=2024)
+    assert (_one(der, value=22.8).year, _one(der, value=4.1).year) == (2023, 2024)
+    nn = _sentence_facts("Dette er ein auke på 5,7 mrd. frå 2021, då samla tildeling var på 8,9 mrd. kroner.",
+                         lang="nn", year=2022)
+    assert (_one(nn, value=8.9).year, _one(nn, value=5.7).year) == (2021, 2022)
+
+
 def test_the_year_before_and_ages():
     facts = _sentence_facts("Dekningsgraden var 80,1 prosent, mot 77,1 prosent fra året før. "
                             "Ungdommene flytter for seg selv når de fyller 18 år.", year=2024)
@@ -671,7 +682,7 @@ def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
 
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
-                "fact_changes_stop28_people_tables.jsonl"]
+                "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
@@ -691,8 +702,8 @@ def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(rea
     assert not any(r["right_before"] and not r["right_after"] for r in rows)
     for r in (r for r in rows if r["doc"] in DOC_IDS and r["fact_id"] not in later):
         doc, _ = _get(real_docs, r["doc"])
-        got = {(f.indicator, f.unit) for f in doc.facts if f.value == r["value"]}
-        assert (r["after"], r["unit"]) in got, r["fact_id"]
+        got = {(f.indicator, f.unit, f.year) for f in doc.facts if f.value == r["value"]}
+        assert (r["after"], r["unit"], r["year"]) in got, r["fact_id"]
 
 
 def test_the_judged_posts_are_what_the_extractor_gives_and_break_none(real_docs):
