@@ -374,7 +374,13 @@ _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fek
 # A separator that coordinates figures (`18,6 pst. av … og 5,6 pst. av …`, `41 flyktninger, 23 arbeidsgivere`): a
 # conjunction or comma the next figure follows at once and that stands between two of them (`rett og plikt til …`,
 # `, ein nedgang på 18 …`, `, ble 33 prosent …` are no item boundaries)
-_COORD = re.compile(r"(?P<conj>,?\s+(og|samt|eller)\s+(?=\d))|;\s+(?=\d)|,\s+(?=\d)", re.I)
+# (`og over 77 000 visningar`, `og rundt 3300`: a hedge before the figure changes nothing)
+_HEDGE_WORD = (r"(?:over|under|rundt|om lag|nær|nærmare|nærmere|ca\.?|cirka|drøyt|knapt|bare|berre|minst|opp mot|"
+               r"i underkant av|i overkant av|snaut|vel)")
+_HEDGE = rf"(?:{_HEDGE_WORD}\s+)?"
+# `eller` takes no hedge: `13 acre eller ca 52 900 kvadratmeter` is one quantity in two units
+_COORD = re.compile(rf"(?P<conj>,?\s+((og|samt)\s+(?={_HEDGE}\d)|eller\s+(?=\d)))|;\s+(?={_HEDGE}\d)|"
+                    rf",\s+(?={_HEDGE}\d)", re.I)
 
 
 _PREPOSITIONS = {"fra", "frå", "til", "i", "av", "for", "blant", "på", "med", "hos", "innen", "innan", "under", "over"}
@@ -423,6 +429,8 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
                 continue
             before = between(figures[k - 1][1], a) if k else []
             lo = before[-1][1] if before else a  # the words before the first item are shared: they stay
+            if lo == a and (hedge := re.search(rf"(?<!\w){_HEDGE_WORD}\s+$", sentence[:a], re.I)):
+                lo = hedge.start()  # but its `rundt` belongs to its figure
             hi = cut[-1][1]  # this figure's item starts after the last separator before it
         else:
             cut = between(end, a)

@@ -391,6 +391,17 @@ def test_a_figure_in_a_relative_clause_after_a_year_is_that_years():
     assert (_one(nn, value=8.9).year, _one(nn, value=5.7).year) == (2021, 2022)
 
 
+def test_a_hedge_before_a_coordinated_figure_keeps_the_items_apart():
+    nn = _sentence_facts("Totalt hadde årets kampanje 133 375 visningar på Facebook og over 77 000 visningar av "
+                         "annonsane på Google.", lang="nn", year=2022)
+    google = _one(nn, value=77000).indicator
+    assert "Google" in google and "133" not in google and "Facebook" not in google
+    bm = _sentence_facts("I 2024 har IMDi svart på rundt 8 000 forespørsler gjennom supportsystemet og rundt 3300 "
+                         "telefoner.", year=2024)
+    calls = _one(bm, value=3300).indicator
+    assert "forespørsler" not in calls and "rundt rundt" not in calls and calls.endswith("rundt telefoner")
+
+
 def test_the_year_before_and_ages():
     facts = _sentence_facts("Dekningsgraden var 80,1 prosent, mot 77,1 prosent fra året før. "
                             "Ungdommene flytter for seg selv når de fyller 18 år.", year=2024)
@@ -682,7 +693,8 @@ def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
 
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
-                "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl"]
+                "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
+                "fact_changes_stop28_hedges.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
