@@ -366,6 +366,8 @@ _CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|
                             re.I)
 # A clause that names a part of the whole the clause before it states (`… er 574,26 mill. kroner, hvorav …`)
 _PART_OF = re.compile(r"\s*(hvorav|herav|derav|kvarav|av dette|av disse|av desse)\b", re.I)
+# A measure named by its definite form (`…, mens blant menn er andelen 71 prosent`): what it is a share of is before
+_SHARE_BACK = re.compile(r"\b(andelen|delen|prosentdelen|tallet|talet|antallet)\b", re.I)
 # A clause that opens with its verb (`…, venta i gjennomsnitt 1,5 månader`): its subject is the clause before
 _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fekk|deltok|utgjorde|utgjør|utgjer|"
                          r"starta|startet|gjennomførte|fullførte)\b", re.I)
@@ -495,7 +497,8 @@ def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int,
     right = min([b for b in bounds if b >= end], default=len(kept))
     clause = kept[left:start] + " " + kept[end:right]
     part_of = bool(_PART_OF.match(kept[left:start]))
-    if left and ((re.match(r"\s*(mens|men)\b", kept[left:start]) and _content_words(clause) < 4)
+    contrast = re.match(r"\s*(mens|medan|men)\b", kept[left:start])
+    if left and ((contrast and (_content_words(clause) < 4 or _SHARE_BACK.search(clause)))
                  or _VERB_FIRST.match(kept[left:start]) or part_of):
         # `…, mens 34 prosent svarer verken dårlig eller bra`: the clause before says what is rated; `…, hvorav
         # 14,60 mill. kroner er knyttet til kap. 290`: it names the whole this is part of

@@ -402,6 +402,16 @@ def test_a_hedge_before_a_coordinated_figure_keeps_the_items_apart():
     assert "forespørsler" not in calls and "rundt rundt" not in calls and calls.endswith("rundt telefoner")
 
 
+def test_a_contrast_clause_about_the_share_reads_the_clause_before():
+    bm = _sentence_facts("Blant fordrevne fra Ukraina er 91 prosent registrert med sluttmål som innebærer kort "
+                         "programtid, mens blant deltakere med rett og plikt til introduksjonsprogram er andelen bare "
+                         "11 prosent.", year=2024)
+    assert "sluttmål som innebærer kort programtid" in _one(bm, value=11).indicator
+    nn = _sentence_facts("Blant kvinner var 50 prosent i arbeid eitt år etter, medan blant menn i same kull var "
+                         "delen 71 prosent.", lang="nn", year=2022)
+    assert "i arbeid eitt år etter" in _one(nn, value=71).indicator
+
+
 def test_the_year_before_and_ages():
     facts = _sentence_facts("Dekningsgraden var 80,1 prosent, mot 77,1 prosent fra året før. "
                             "Ungdommene flytter for seg selv når de fyller 18 år.", year=2024)
@@ -694,7 +704,7 @@ def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
-                "fact_changes_stop28_hedges.jsonl"]
+                "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
