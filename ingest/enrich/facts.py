@@ -111,9 +111,18 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
     )
 
 
+def _head_line(block: Block, source: str | None) -> str | None:
+    """The block's first source line when more follows it: a label its text may run on from without a colon."""
+    if source is None:
+        return None
+    first, _, rest = source[block.span.start:block.span.end].strip().partition("\n")
+    return first if rest.strip() else None
+
+
 def _block_facts(doc: Document, block: Block, source: str | None, lead_stance: str | None = None) -> list[Fact]:
     heading = block.section_path[-1] if block.section_path else None
-    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading), lead_stance)
+    facts = sentence_facts(block.text, block.entities, doc.meta.year, single_year(heading), lead_stance,
+                           _head_line(block, source))
     if not facts:
         return []
     aligned = align_words(block.text, source, block.span) if source else []

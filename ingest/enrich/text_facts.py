@@ -202,6 +202,9 @@ _THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|
 _LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
 # A budget post opening a block (`Post 62 Kommunale innvandrertiltak: Det er bevilget …`): what its figures are on
 _POST_LABEL = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*:(\s|$)", re.I)
+# The same label as a line of its own (`Post 72 Statsautorisasjonsordningen for tolker m.a.`), the block's text
+# running on into the next line without a colon
+_POST_HEAD = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*[.,:]?\s*$", re.I)
 _NAMES_POST = re.compile(r"\bpost(?:en)?\s+(\d{2})\b", re.I)
 # `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
@@ -529,7 +532,8 @@ def _window(text: str, anchor: int) -> str:
 
 
 def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
-                   section_year: int | None = None, lead_stance: str | None = None) -> list[SentenceFact]:
+                   section_year: int | None = None, lead_stance: str | None = None,
+                   head_line: str | None = None) -> list[SentenceFact]:
     """Facts stated in `text` (a block's cleaned text, or a table comment cell).
 
     A number whose sentence names no year takes the year of the sentence before, else the one
@@ -542,7 +546,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
     previous: str | None = None  # the sentence before, for a clause that points back to it
     lead = _LEAD_LABEL.match(text)
     block_stance = (label_stance(lead.group(1)) if lead else None) or lead_stance
-    post = _POST_LABEL.match(text)
+    post = _POST_LABEL.match(text) or (_POST_HEAD.match(head_line) if head_line else None)
     status_year: int | None = None  # the year of a `Status per <date>` earlier in the text
     for s0, s1 in split_sentences(text):
         sentence = text[s0:s1]

@@ -701,6 +701,21 @@ def test_a_back_reference_inside_the_clause_reads_the_sentence_before():
     assert "Talet på tolkar" not in _one(own, value=15).indicator
 
 
+def test_a_budget_post_on_a_line_of_its_own_is_the_post_of_its_figures():
+    # the letter's text runs the label on into its first sentence without a colon; the source has the line break
+    source = ("Post 72 Statsautorisasjonsordningen for tolker m.a.\n\nDet er bevilget 8,1 mill. kroner på posten. "
+              "IMDis andel av bevilgningen utgjør 6,4 mill. kroner.")
+    block = Block(id="t:b0", doc_id="t", kind="paragraph", text=source.replace("\n\n", " "),
+                  span=Span(start=0, end=len(source)), lang="nb")
+    facts = extract_facts(_doc(source, blocks=[block]), source)
+    assert {f.post for f in facts} == {"Post 72 Statsautorisasjonsordningen for tolker m.a"}
+    # a paragraph whose first line is no label gives none
+    plain = "Det er bevilget 8,1 mill. kroner på posten.\n\nIMDis andel utgjør 6,4 mill. kroner."
+    other = Block(id="t:b0", doc_id="t", kind="paragraph", text=plain.replace("\n\n", " "),
+                  span=Span(start=0, end=len(plain)), lang="nb")
+    assert {f.post for f in extract_facts(_doc(plain, blocks=[other]), plain)} == {None}
+
+
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
@@ -729,12 +744,13 @@ def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(rea
 
 
 def test_the_judged_posts_are_what_the_extractor_gives_and_break_none(real_docs):
-    """eval/fact_changes_stop28.jsonl: every fact that gained a budget post, judged before and after."""
+    """Every fact that gained a budget post (a label ending in a colon, then one on a line of its own), judged."""
     import json
 
     from eval.fact_audit import HERE
 
-    rows = [json.loads(line) for line in (HERE / "fact_changes_stop28.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for name in ("fact_changes_stop28.jsonl", "fact_changes_stop28_post_lines.jsonl")
+            for line in (HERE / name).read_text().splitlines()]
     assert rows and all(r["reason"] and isinstance(r["right_after"], bool) for r in rows)
     assert not any(r["right_before"] and not r["right_after"] for r in rows)
     for r in rows:
