@@ -159,14 +159,15 @@ def rescore(entries: list[dict], facts: list[Fact]) -> dict:
     scored, same, changed, rejudged, gone = [], [], [], [], []
     for e in entries:
         hits = index.get((e["doc"], e["span"][0], e["span"][1], e["value"], e["column"], e["row"]), [])
+        judged = {k: e.get(k) for k in COMPARED}
         # two facts may share a span and value (`30 studiepoeng … 30 studenter`): the unchanged one first
-        f = next((h for h in hits if _snapshot(h) == {k: e.get(k) for k in COMPARED}), None) or next(
+        f = next((h for h in hits if _snapshot(h) == judged), None) or next(
             (h for h in hits if h.sentence == e["sentence"]), hits[0] if hits else None)
         if f is None:
             gone.append(e["fact_id"])
             continue
         now = _snapshot(f)
-        if all(e.get(k) == v for k, v in now.items()):
+        if now == judged:
             same.append(e["fact_id"])
             scored.append(e)
             continue

@@ -201,10 +201,11 @@ _THRESHOLD_NUMBER = re.compile(r"\d+\s*(måneder|månader|mnd\.?|år|uker|veker|
 # A block that opens with a label (`Resultatkrav:`, `Måleutgangspunkt: …`): the label's kind governs the block
 _LEAD_LABEL = re.compile(r"^\s*([A-ZÆØÅa-zæøå][^\n:.!?]{1,40}?)\s*:(\s|$)")
 # A budget post opening a block (`Post 62 Kommunale innvandrertiltak: Det er bevilget …`): what its figures are on
-_POST_LABEL = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*:(\s|$)", re.I)
+_POST = r"((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)"
+_POST_LABEL = re.compile(rf"^\s*{_POST}\s*:(\s|$)", re.I)
 # The same label as a line of its own (`Post 72 Statsautorisasjonsordningen for tolker m.a.`), the block's text
 # running on into the next line without a colon
-_POST_HEAD = re.compile(r"^\s*((?:kap\.?\s*\d{3,4},?\s*)?post\s+(\d{2})\b[^:\n]{0,100}?)\s*[.,:]?\s*$", re.I)
+_POST_HEAD = re.compile(rf"^\s*{_POST}\s*[.,:]?\s*$", re.I)
 _NAMES_POST = re.compile(r"\bpost(?:en)?\s+(\d{2})\b", re.I)
 # `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
@@ -383,6 +384,7 @@ _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fek
 _HEDGE_WORD = (r"(?:over|under|rundt|om lag|nær|nærmare|nærmere|ca\.?|cirka|drøyt|knapt|bare|berre|minst|opp mot|"
                r"i underkant av|i overkant av|snaut|vel)")
 _HEDGE = rf"(?:{_HEDGE_WORD}\s+)?"
+_HEDGE_BEFORE = re.compile(rf"(?<!\w){_HEDGE_WORD}\s+$", re.I)  # a hedge right before a figure
 # `eller` takes no hedge: `13 acre eller ca 52 900 kvadratmeter` is one quantity in two units
 _COORD = re.compile(rf"(?P<conj>,?\s+((og|samt)\s+(?={_HEDGE}\d)|eller\s+(?=\d)))|;\s+(?={_HEDGE}\d)|"
                     rf",\s+(?={_HEDGE}\d)", re.I)
@@ -434,7 +436,7 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
                 continue
             before = between(figures[k - 1][1], a) if k else []
             lo = before[-1][1] if before else a  # the words before the first item are shared: they stay
-            if lo == a and (hedge := re.search(rf"(?<!\w){_HEDGE_WORD}\s+$", sentence[:a], re.I)):
+            if lo == a and (hedge := _HEDGE_BEFORE.search(sentence[:a])):
                 lo = hedge.start()  # but its `rundt` belongs to its figure
             hi = cut[-1][1]  # this figure's item starts after the last separator before it
         else:
