@@ -6,7 +6,7 @@ from importlib.metadata import version
 
 import embedders.convert as e5_convert
 
-EXPORT_VERSION = "3"  # of the ONNX export (onnx.py): bump when the graph or the quantisation recipe changes
+EXPORT_VERSION = "5"  # of the ONNX export (onnx.py): bump when the graph or the quantisation recipe changes
 
 
 def onnxruntime_version() -> str:

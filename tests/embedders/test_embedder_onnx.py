@@ -123,3 +123,16 @@ def test_onnx_embedder_runs_without_torch(embedders):
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.slow
+def test_int8_export_keeps_exactly_the_named_matmuls_in_fp32(embedders):
+    import onnx
+
+    from embedders.onnx import FILES, FP32_MATMULS, default_onnx_dir
+
+    graph = onnx.load(str(default_onnx_dir() / FILES["int8"]), load_external_data=False).graph
+    fp32 = sorted(n.name for n in graph.node if n.op_type == "MatMul")
+    assert len(fp32) == len(FP32_MATMULS) and all(any(k in n for n in fp32) for k in FP32_MATMULS), fp32
+    # every other projection is quantised: 12 layers x 3 matmuls outside the fused attention, less the kept ones
+    assert sum(n.op_type == "MatMulInteger" for n in graph.node) == 36 - len(FP32_MATMULS)
