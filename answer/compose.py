@@ -311,17 +311,33 @@ def _span_value(c: Candidate, index: Index) -> AnswerValue:
                        confidence=round(c.score, 3))
 
 
+def post_at(facts: list[Fact], cite: Citation) -> str | None:
+    """The budget post of the extracted figure whose sentence holds the cited span, if the ingest read one.
+
+    A figure answered from its passage rather than from its fact should still say which post it is on: the
+    sentence often says only `posten`. `facts` are the question's fact candidates (the same with either store)."""
+    if cite.span is None:
+        return None
+    for f in facts:
+        if (f.post and f.doc_id == cite.doc_id and f.span is not None
+                and f.span.start <= cite.span.start and cite.span.end <= f.span.end):
+            return f.post
+    return None
+
+
 def _span_answer(pool: Pool, chosen: list[Candidate], index: Index) -> Answer:
     top = chosen[0]
     values = [_span_value(c, index) for c in chosen]
     sentence = " ".join(top.sentence.split())
     cite = values[0].citation
     number = _number_in(top.text) if pool.intent.answer_type in NUMBER_TYPES else None
+    post = post_at([c.fact for group in pool.facts for c in group], cite) if number is not None else None
+    where = f"{post}; " if post else ""
     return Answer(
         question=pool.question, found=True, answer_type=pool.intent.answer_type, item_type=pool.intent.item_type,
         value=number, value_text=top.text if number is not None else None,
         short_answer=", ".join(v.text for v in values), values=values,
-        text=f"{sentence} ({cite.title}, {cite.page_label})", confidence=round(top.score, 3), citation=cite,
+        text=f"{sentence} ({where}{cite.title}, {cite.page_label})", confidence=round(top.score, 3), citation=cite,
     )
 
 

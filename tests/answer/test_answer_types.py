@@ -2,10 +2,11 @@
 
 import pytest
 
-from answer.compose import answer
+from answer.compose import answer, post_at
 from answer.intent import answer_type, parse_question, split_figures
 from answer.spans import candidates
 from core.records import AnswerType as T
+from core.records import Citation, Fact, Span
 from tests.answer.answerfakes import PassageIndex
 
 
@@ -123,3 +124,17 @@ def test_nothing_relevant_gives_not_found():
 def test_a_target_question_stays_a_figure():
     assert answer_type("hva var kravet til andel bosatt innen 6 måneder i 2020") == (T.number, None)
     assert answer_type("hva var mellomnavnet til Haakon Lie") == (T.term, None)
+
+
+def test_a_figure_answered_from_its_passage_names_the_post_its_fact_is_on():
+    text = "Post 62 Kommunale innvandrertiltak: Det er bevilget 225,0 mill. kroner på posten."
+    fact = Fact(id="f", doc_id="brev", value=225.0, unit="mill. kroner", indicator="Det er bevilget på posten",
+                sentence=text, source_kind="text", span=Span(start=100, end=100 + len(text)),
+                post="Post 62 Kommunale innvandrertiltak")
+    at = 100 + text.index("225,0")
+    cite = Citation(doc_id="brev", title="Tildelingsbrev", source_file="brev.txt", span=Span(start=at, end=at + 16))
+    assert post_at([fact], cite) == "Post 62 Kommunale innvandrertiltak"
+    # another document, or a span outside the figure's sentence, has no post from it
+    assert post_at([fact], cite.model_copy(update={"doc_id": "rapport"})) is None
+    assert post_at([fact], cite.model_copy(update={"span": Span(start=10, end=20)})) is None
+    assert post_at([fact.model_copy(update={"post": None})], cite) is None
