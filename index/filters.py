@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from core.records import Chunk, Entity, Fact
+from text.budget import post_number
 
 _YEAR_RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–:]|\.\.)\s*(\d{4})\s*$")
 
@@ -104,6 +105,12 @@ class SearchFilters(BaseModel):
         return names or labels or None
 
 
+def fact_post(f: Fact) -> str | None:
+    """The number of the budget post a fact is on: its `post` field (a figure in a block under `Post 62 …`), else
+    a post its indicator names (a budget table's row `Post 62 Kommunale innvandrertiltak`)."""
+    return post_number(f.post) or post_number(f.indicator)
+
+
 class FactFilters(BaseModel):
     """What GET /facts narrows the facts by; all given conditions must hold."""
 
@@ -114,13 +121,14 @@ class FactFilters(BaseModel):
     year_to: int | None = None
     unit: str | None = None  # as stored, any case
     entity_keys: tuple[str, ...] | None = None  # SearchFilters.entity_wanted(): any of them on one of its entities
+    post: str | None = None  # a budget post's two-digit number (text/budget.py): facts on that post
 
     @property
     def year_upto(self) -> int | None:
         return self.year_to if self.year_to is not None else self.year_from
 
     def is_empty(self) -> bool:
-        return not (self.doc_ids or self.year_from is not None or self.unit or self.entity_keys)
+        return not (self.doc_ids or self.year_from is not None or self.unit or self.entity_keys or self.post)
 
     def matches(self, f: Fact) -> bool:
         if self.doc_ids and f.doc_id not in self.doc_ids:
@@ -128,6 +136,8 @@ class FactFilters(BaseModel):
         if self.year_from is not None and (f.year is None or not self.year_from <= f.year <= self.year_upto):
             return False
         if self.unit and (f.unit or "").lower() != self.unit.lower():
+            return False
+        if self.post and fact_post(f) != self.post:
             return False
         return not self.entity_keys or bool(set(self.entity_keys) & {k for e in f.entities for k in entity_keys(e)})
 

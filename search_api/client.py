@@ -72,9 +72,11 @@ class KBClient:
 
     def facts(self, indicator: str | None = None, year: int | str | None = None, unit: str | None = None,
               doc: str | list[str] | None = None, entity: str | list[str] | None = None,
-              entity_label: str | list[str] | None = None, limit: int = 50, offset: int = 0) -> FactsPage:
+              entity_label: str | list[str] | None = None, post: str | int | None = None, limit: int = 50,
+              offset: int = 0) -> FactsPage:
+        """`post` is a budget post's number (62) or label ('Post 62')."""
         return self._get("/facts", FactsPage, indicator=indicator, year=year, unit=unit, doc=doc, entity=entity,
-                         entity_label=entity_label, limit=limit, offset=offset)
+                         entity_label=entity_label, post=post, limit=limit, offset=offset)
 
     def documents(self) -> DocumentList:
         return self._get("/documents", DocumentList)

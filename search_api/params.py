@@ -7,6 +7,7 @@ import re
 from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
+from text.budget import post_number
 
 MAX_QUERY = 1000
 MAX_ENTITY = 200
@@ -44,6 +45,18 @@ def years(value: str | None) -> tuple[int | None, int | None]:
         if y is None or not YEAR_MIN <= y <= YEAR_MAX:
             raise invalid("year", f"{y} is outside {YEAR_MIN}-{YEAR_MAX}", "invalid_year")
     return lo, hi
+
+
+def post(value: str | None) -> str | None:
+    """A budget post: its number (`62`, `1`) or its label (`Post 62`, `kap. 291 post 21`), as two digits."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    number = text.zfill(2) if re.fullmatch(r"[0-9]{1,2}", text) else post_number(text)
+    if number is None:
+        raise invalid("post", f"{value!r} names no budget post; give its number (62) or label (Post 62)",
+                      "invalid_post")
+    return number
 
 
 def split_list(values: list[str] | None) -> list[str] | None:

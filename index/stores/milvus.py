@@ -31,7 +31,7 @@ import numpy as np
 from core.errors import IndexUnavailableError
 from core.extras import require
 from core.records import Chunk, Fact
-from index.filters import FactFilters, SearchFilters
+from index.filters import FactFilters, SearchFilters, fact_post
 from index.filters import entity_keys as filter_keys
 from index.sentences import SentenceVectors
 from index.stores import DEFAULT_FUSION, STORE_FUSIONS
@@ -182,6 +182,8 @@ def fact_filter_expression(f: FactFilters) -> str:
         parts.append(f"unit == {json.dumps(f.unit.lower(), ensure_ascii=False)}")
     if f.entity_keys:
         parts.append(f"array_contains_any(entities, {_quoted(list(f.entity_keys))})")
+    if f.post:
+        parts.append(f"post == {json.dumps(f.post)}")
     return " and ".join(parts) or "pos >= 0"
 
 
@@ -261,9 +263,10 @@ class MilvusStore:
         self.has_sentences = bool(self.sentences_collection)
         self.manifest: dict = meta["manifest"]
         self.vocab: dict[str, int] = meta["vocab"]
-        if meta.get("terms") is None or not meta.get("facts_collection") or meta.get("fact_vocab") is None:
+        if (meta.get("terms") is None or not meta.get("facts_collection") or meta.get("fact_vocab") is None
+                or not meta.get("facts_post")):
             raise LookupError(f"the index {settings.collection!r} in Milvus at {settings.uri} was published by an "
-                              f"older version (no term frequencies or facts collection); run "
+                              f"older version (no term frequencies, facts collection or budget posts); run "
                               f"`kb index --store milvus --uri {settings.uri}` again")
         self.terms: dict = meta["terms"]  # {"words": [...], "df": [...]}: the highlighter's vocabulary and df
         self.facts_collection: str = meta["facts_collection"]
@@ -520,6 +523,7 @@ def _fact_schema(pymilvus):
     s.add_field("period", DataType.VARCHAR, max_length=KEY_MAX)
     s.add_field("indicator", DataType.VARCHAR, max_length=VARCHAR_MAX)  # GET /facts matches it without the record
     s.add_field("unit", DataType.VARCHAR, max_length=KEY_MAX)  # lower-cased: GET /facts' unit is any case
+    s.add_field("post", DataType.VARCHAR, max_length=8)  # index.filters.fact_post, "" for none
     s.add_field("page", DataType.INT32)  # -1: not known
     s.add_field("chunk_row", DataType.INT64)  # the chunk holding the fact (-1: none): the facts retriever's row
     s.add_field("entities", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=ARRAY_MAX,
@@ -537,7 +541,8 @@ def _fact_row(pos: int, f: Fact, row: int, sparse: dict[int, float]) -> dict:
     page = f.page.page if f.page.page is not None else f.page.estimate
     return {"pos": pos, "doc_id": f.doc_id[:KEY_MAX], "year": f.year if f.year is not None else -1,
             "period": (f.period or "")[:KEY_MAX], "indicator": f.indicator[:VARCHAR_MAX // 4],
-            "unit": (f.unit or "").lower()[:KEY_MAX], "page": page if page is not None else -1, "chunk_row": int(row),
+            "unit": (f.unit or "").lower()[:KEY_MAX], "post": fact_post(f) or "",
+            "page": page if page is not None else -1, "chunk_row": int(row),
             "entities": entity_keys(f), "record": record, "sparse": sparse or {NO_TERM: 0.0}}
 
 
@@ -613,7 +618,8 @@ def publish(payload: Payload, settings: MilvusSettings, client=None) -> str:
     client.create_collection(meta_name, schema=_meta_schema(pymilvus), index_params=mp, consistency_level="Strong")
     info = {"generation": gen, "chunks_collection": chunks_name, "index_type": settings.index_type,
             "search_params": settings.search_params(), "sentences_collection": sentences_name,
-            "facts_collection": facts_name, "fact_count": len(payload.facts)}
+            "facts_collection": facts_name, "fact_count": len(payload.facts),
+            "facts_post": True}  # the facts collection has the `post` field GET /facts filters on
     rows = (_blob_rows("info", json.dumps(info)) + _blob_rows("manifest", json.dumps(payload.manifest))
             + _blob_rows("vocab", json.dumps(payload.vocab, ensure_ascii=False))
             + _blob_rows("fact_vocab", json.dumps(payload.fact_vocab, ensure_ascii=False))

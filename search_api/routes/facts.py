@@ -48,10 +48,13 @@ def facts(
                                               "case, or a label (ORG, GPE, ...); repeat for any of several")] = None,
     entity_label: Annotated[list[str] | None, Query(description="Entity label(s); with `entity`, that name with "
                                                     "this label; alone, any entity with it")] = None,
+    post: Annotated[str | None, Query(max_length=100, description="Budget post the figure is on: its number (62) "
+                                      "or label (Post 62)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FactsPage:
     year_from, year_to = params.years(year)
+    post_no = params.post(post)
     doc_ids = params.split_list(doc)
     wanted = SearchFilters(entities=params.entities(entity), entity_labels=params.entity_labels(entity_label))
     wanted_keys = set(wanted.entity_wanted() or ())
@@ -62,7 +65,7 @@ def facts(
                              f"{', '.join(sorted(snap.docs)) or 'none'}", "unknown_document")
     filters = FactFilters(doc_ids=tuple(doc_ids) if doc_ids else None, year_from=year_from, year_to=year_to,
                           unit=unit.strip() if unit and unit.strip() else None,
-                          entity_keys=tuple(sorted(wanted_keys)) if wanted_keys else None)
+                          entity_keys=tuple(sorted(wanted_keys)) if wanted_keys else None, post=post_no)
     # the document store's facts, or on a Milvus replica the published index's, filtered and read there
     source = state.fact_records(snap)
     positions: Sequence[int]

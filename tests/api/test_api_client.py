@@ -31,6 +31,8 @@ def test_client_search_answer_and_facts_are_typed_and_frame(kb):
     facts = kb.facts(indicator="bosatt innen 6 måneder", year="2020", limit=5)
     assert isinstance(facts, FactsPage) and 0 < len(facts.items) <= 5
     assert list(facts.to_frame()["year"]) == [2020] * len(facts.items)
+    on_post = kb.facts(post=1, year=2020, limit=50)  # post 01, as a number or a label
+    assert on_post.total > 0 and on_post.total == kb.facts(post="Post 01", year=2020).total
 
 
 def test_client_documents_pages_tables_and_health(kb):

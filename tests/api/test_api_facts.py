@@ -47,6 +47,20 @@ def test_facts_filters_year_unit_document_and_entity(client):
     assert wrong["total"] < both["total"]
 
 
+def test_facts_by_budget_post_number_or_label(client):
+    # the 2020 report's appropriation tables name their posts (`Utgiftskapittel 0290, post 01`)
+    by_number = client.get("/facts", params={"post": "01", "limit": 500}).json()
+    assert by_number["total"] > 0
+    for f in by_number["items"]:
+        assert "post 01" in f["indicator"].lower() or (f["post"] or "").lower().startswith("post 01")
+    for spelled in ("1", "Post 01", "kap. 290 post 01"):
+        same = client.get("/facts", params={"post": spelled, "limit": 500}).json()
+        assert [f["id"] for f in same["items"]] == [f["id"] for f in by_number["items"]]
+    narrowed = client.get("/facts", params={"post": "01", "year": "2020", "limit": 500}).json()
+    assert 0 < narrowed["total"] <= by_number["total"] and all(f["year"] == 2020 for f in narrowed["items"])
+    assert client.get("/facts", params={"post": "99"}).json()["total"] == 0
+
+
 def test_facts_paging_is_consistent(client):
     first = client.get("/facts", params={"limit": 7}).json()
     second = client.get("/facts", params={"limit": 7, "offset": 7}).json()
@@ -67,6 +81,9 @@ def test_facts_paging_is_consistent(client):
     ({"doc": "../../etc/passwd"}, "unknown_document"),
     ({"entity_label": "ORGANISATION"}, "invalid_request"),
     ({"entity": "x" * 201}, "invalid_request"),
+    ({"post": "kommunale innvandrertiltak"}, "invalid_post"),
+    ({"post": "123"}, "invalid_post"),
+    ({"post": "x" * 101}, "invalid_request"),
 ])
 def test_facts_rejects_bad_parameters(client, params, code):
     r = client.get("/facts", params=params)
