@@ -316,11 +316,8 @@ def post_at(facts: list[Fact], cite: Citation) -> str | None:
 
     A figure answered from its passage rather than from its fact should still say which post it is on: the
     sentence often says only `posten`. `facts` are the question's fact candidates (the same with either store)."""
-    if cite.span is None:
-        return None
     for f in facts:
-        if (f.post and f.doc_id == cite.doc_id and f.span is not None
-                and f.span.start <= cite.span.start and cite.span.end <= f.span.end):
+        if f.post and f.doc_id == cite.doc_id and f.span.start <= cite.span.start and cite.span.end <= f.span.end:
             return f.post
     return None
 
