@@ -28,7 +28,7 @@ from answer.spans import FITS, Candidate, candidates
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.search import Index
-from text.formatting import format_value
+from text.formatting import format_value, value_key
 from text.numbers import find_numbers, number_values
 
 __all__ = ["answer", "answer_json", "decide", "gather"]
@@ -40,6 +40,13 @@ NOT_FOUND = {
     "nb": "Jeg fant ikke noe svar på dette i dokumentene.",
     "nn": "Eg fann ikkje noko svar på dette i dokumenta.",
     "en": "No answer to this was found in the documents.",
+}
+
+# said beside a figure of another year than the question asks for: the short answer alone would hide it
+OTHER_YEAR = {
+    "nb": "Merk: tallet gjelder {found}, ikke {asked}.",
+    "nn": "Merk: talet gjeld {found}, ikkje {asked}.",
+    "en": "Note: the figure is for {found}, not {asked}.",
 }
 
 
@@ -200,7 +207,7 @@ def gather(question: str, index: Index, settings: AnswerSettings | None = None) 
 def score(pool: Pool, ranker: Ranker) -> None:
     """Each candidate's calibrated probability of being the answer, given its rivals; best first."""
     for group in pool.facts:
-        keys = [format_value(c.fact.value, c.fact.unit) for c in group]
+        keys = [value_key(c.fact.value, c.fact.unit) for c in group]
         for c, p in zip(group, ranker.fact.probabilities([c.features for c in group], keys), strict=True):
             c.score = p
         group.sort(key=lambda c: -c.score)
@@ -242,7 +249,16 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
         return Answer(question=pool.question, found=False, answer_type=kind, item_type=pool.intent.item_type,
                       text=NOT_FOUND.get(lang, NOT_FOUND["nb"]),
                       confidence=round(built.confidence, 3) if built else 0.0, passages=passages)
-    return built.model_copy(update={"passages": passages})
+    return built.model_copy(update={"passages": passages, "text": _with_year_note(built, pool.intent)})
+
+
+def _with_year_note(built: Answer, intent: Intent) -> str:
+    """The answer's text, with a note when its first figure is dated to a year the question did not ask for."""
+    year = built.values[0].year if built.values else None
+    if not intent.years or year is None or year in intent.years:
+        return built.text
+    asked = " / ".join(str(y) for y in intent.years)
+    return f"{built.text} {OTHER_YEAR.get(intent.lang, OTHER_YEAR['nb']).format(found=year, asked=asked)}"
 
 
 def _figure_value(f: Fact, index: Index, score: float, label: str | None = None) -> AnswerValue:
@@ -306,29 +322,43 @@ def _figures_answer(pool: Pool, index: Index) -> Answer | None:
     )
 
 
-def _span_value(c: Candidate, index: Index) -> AnswerValue:
-    return AnswerValue(text=c.text, label=c.label, citation=locate(index, c.hit, c.text),
-                       confidence=round(c.score, 3))
+def _span_value(c: Candidate, index: Index, facts: list[Fact]) -> AnswerValue:
+    cite = locate(index, c.hit, c.text)
+    number = _number_in(c.text) if c.kind in NUMBER_TYPES else None
+    years = span_years(facts, cite, number) if number is not None else set()
+    # a year only when the ingest read the figure there as one year's
+    year = next(iter(years)) if len(years) == 1 else None
+    return AnswerValue(text=c.text, label=c.label, year=year, citation=cite, confidence=round(c.score, 3))
+
+
+def facts_at(facts: list[Fact], cite: Citation) -> list[Fact]:
+    """The extracted figures whose sentence (or table row) holds the cited span.
+
+    A figure answered from its passage rather than from its fact still has what the ingest read about it: the
+    post it is on (the sentence often says only `posten`) and the year it is for. `facts` are the question's
+    fact candidates, so this is the same with either store."""
+    return [f for f in facts
+            if f.doc_id == cite.doc_id and f.span.start <= cite.span.start and cite.span.end <= f.span.end]
 
 
 def post_at(facts: list[Fact], cite: Citation) -> str | None:
-    """The budget post of the extracted figure whose sentence holds the cited span, if the ingest read one.
+    """The budget post of the extracted figure whose sentence holds the cited span, if the ingest read one."""
+    return next((f.post for f in facts_at(facts, cite) if f.post), None)
 
-    A figure answered from its passage rather than from its fact should still say which post it is on: the
-    sentence often says only `posten`. `facts` are the question's fact candidates (the same with either store)."""
-    for f in facts:
-        if f.post and f.doc_id == cite.doc_id and f.span.start <= cite.span.start and cite.span.end <= f.span.end:
-            return f.post
-    return None
+
+def span_years(facts: list[Fact], cite: Citation, number: float) -> set[int | None]:
+    """The years the ingest gave the figure `number` at the cited span; empty when no fact reads it there."""
+    return {f.year for f in facts_at(facts, cite) if f.value == number}
 
 
 def _span_answer(pool: Pool, chosen: list[Candidate], index: Index) -> Answer:
     top = chosen[0]
-    values = [_span_value(c, index) for c in chosen]
+    facts = [c.fact for group in pool.facts for c in group]
+    values = [_span_value(c, index, facts) for c in chosen]
     sentence = " ".join(top.sentence.split())
     cite = values[0].citation
     number = _number_in(top.text) if pool.intent.answer_type in NUMBER_TYPES else None
-    post = post_at([c.fact for group in pool.facts for c in group], cite) if number is not None else None
+    post = post_at(facts, cite) if number is not None else None
     where = f"{post}; " if post else ""
     return Answer(
         question=pool.question, found=True, answer_type=pool.intent.answer_type, item_type=pool.intent.item_type,

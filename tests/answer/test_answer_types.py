@@ -2,7 +2,7 @@
 
 import pytest
 
-from answer.compose import answer, post_at
+from answer.compose import answer, post_at, span_years
 from answer.intent import answer_type, parse_question, split_figures
 from answer.spans import candidates
 from core.records import AnswerType as T
@@ -138,3 +138,28 @@ def test_a_figure_answered_from_its_passage_names_the_post_its_fact_is_on():
     assert post_at([fact], cite.model_copy(update={"doc_id": "rapport"})) is None
     assert post_at([fact], cite.model_copy(update={"span": Span(start=10, end=20)})) is None
     assert post_at([fact.model_copy(update={"post": None})], cite) is None
+
+
+def test_a_figure_answered_from_its_passage_carries_the_year_its_fact_gives_it():
+    text = "Andelen bosatt innen 6 måneder har økt fra 51 prosent i 2015 til 95 prosent i 2019."
+    idx = PassageIndex([(text, [("51 prosent", "PERCENT"), ("95 prosent", "PERCENT")])])
+    for value, year in ((51.0, 2015), (95.0, 2019)):
+        idx.facts.append(Fact(id=f"f{year}", doc_id="doc", value=value, unit="%", year=year, sentence=text,
+                              indicator="Andelen bosatt innen 6 måneder", source_kind="text",
+                              span=Span(start=0, end=len(text))))
+    cite = Citation(doc_id="doc", title="Rapport", source_file="doc.txt", span=Span(start=text.index("95"),
+                                                                                      end=text.index("95") + 10))
+    assert span_years(idx.facts, cite, 95.0) == {2019}
+    assert span_years(idx.facts, cite, 51.0) == {2015}  # the sentence holds both; each figure has its own year
+    assert span_years(idx.facts, cite, 3.0) == set()
+    for question, figure in (("hvor stor andel ble bosatt innen 6 måneder i 2019", "95"),
+                             ("kor stor del vart busette innan 6 månader i 2015", "51")):
+        top = answer(question, idx).values[0]
+        assert top.text.startswith(figure) and top.year == int(question[-4:])
+    # asked for a year the passage has no figure for: the answer says whose year its figure is
+    a = answer("hvor stor andel ble bosatt innen 6 måneder i 2022", idx)
+    assert a.found and a.values[0].year in (2015, 2019)
+    assert a.text.endswith(f"Merk: tallet gjelder {a.values[0].year}, ikke 2022.")
+    a = answer("kor stor del vart busette innan 6 månader i 2023", idx)
+    assert a.text.endswith(f"Merk: talet gjeld {a.values[0].year}, ikkje 2023.")
+    assert "Merk" not in answer("hvor stor andel ble bosatt innen 6 måneder i 2019", idx).text
