@@ -30,7 +30,7 @@ from core.records import AnswerType
 from eval import metrics
 from eval.harness import locate_gold, short_answer, sources_from_store
 from eval.questions_format import load_questions
-from text.formatting import format_value
+from text.formatting import format_value, value_key
 
 FAMILIES = {"fact": FACT_FEATURES, "span": SPAN_FEATURES, "sentence": SENTENCE_FEATURES}
 # a wrong answer costs a quarter of what a right one gains (staff check the cited source) and "not found" costs
@@ -122,7 +122,7 @@ def groups(item: Item) -> dict[str, list[Group]]:
         rows, where = [], []
         for c in g:
             text = format_value(c.fact.value, c.fact.unit)
-            rows.append(([c.features[f] for f in FACT_FEATURES], right(text), text))
+            rows.append(([c.features[f] for f in FACT_FEATURES], right(text), value_key(c.fact.value, c.fact.unit)))
             where.append(at_gold(c.fact.doc_id, c.fact.span.start, c.fact.span.end))
         out["fact"] += group(cleaned(rows, where))
     rows = [([c.features[f] for f in SPAN_FEATURES], right(c.text), c.key) for c in item.pool.spans]

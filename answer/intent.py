@@ -62,10 +62,13 @@ _SECOND_FIGURE = re.compile(
     r"resultat|beløp)\b)")
 
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
-_THING_OF = re.compile(r"^\s*(hva|kva|what)\s+(er|var|is|was)\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b")
+_THING_OF = re.compile(r"^\s*(hva|kva|what)\s+(er|var|is|was)\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
+                       r"^\s*what\s+(is|was)\s+the\s+\w+\s+of\b")  # English marks no definite noun
 
+# "what was the share …", "what did the study find": an English auxiliary after `what` asks no kind of thing
+_AUXILIARY = r"(?!(?:is|was|are|were|do|does|did|has|have|had|will|would|can|could|should)\b)"
 _WHICH_THING = re.compile(r"^\s*((i|ved|gjennom|fra|frå|på|av|for|in|at|from|by)\s+)?(hvilken|hvilket|kva for ein|"
-                          r"kva for eit|which|what)\s+\w+")
+                          rf"kva for eit|which|what)\s+{_AUXILIARY}\w+")
 _WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+"
                            r"(andel|del|prosent\w*|beløp|sum|tal|tall|antall|share|percentage|amount|number|"
                            r"temperatur|hastighet|høyde|lengde|alder)\b")

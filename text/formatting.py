@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from babel.numbers import format_decimal
 
+from text.units import BY_NAME
+
 
 class NumberStyle(StrEnum):
     display = "display"  # for people: `2 819`, `7 545,63`, at most two decimals
@@ -35,6 +37,13 @@ def format_number(value: float, style: NumberStyle | str = NumberStyle.display) 
 
 
 def format_value(value: float, unit: str | None) -> str:
-    """A value with its unit for people: `49 %`, `31 258 personer`."""
+    """A value with its unit for people: `49 %`, `31 258 personer`, `282` (a bare count)."""
+    number = format_number(value)
+    known = BY_NAME.get(unit) if unit else None
+    return f"{number} {unit}" if unit and (known is None or known.printed) else number
+
+
+def value_key(value: float, unit: str | None) -> str:
+    """The same figure, as answers group candidates: the displayed number and the unit as stored."""
     number = format_number(value)
     return f"{number} {unit}" if unit else number

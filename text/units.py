@@ -33,6 +33,7 @@ class Unit:
     after_number: str | None = None
     in_label: str | None = None
     hint: str | None = None
+    printed: bool = True  # False: the word says only "a count", so a value is shown bare (`282`, not `282 antall`)
 
 
 # Order matters after a number (the first anchored match wins: `prosentpoeng` before `prosent`).
@@ -78,7 +79,7 @@ UNITS: tuple[Unit, ...] = (
          in_label=r"\b(antall personer|tal på personar|personer|personar)\b",
          hint=r"\btal på personar\b|\bantall personer\b"),
     Unit("timer", Family.count, in_label=r"\b(timer|timar)\b"),
-    Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b"),
+    Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b", printed=False),
 )
 # In a label the earliest match wins; on a tie, the first of this order.
 LABEL_ORDER = ("mrd. kroner", "mill. kroner", "1000 kroner", "kroner", "prosentpoeng", "%", "måneder", "årsverk",
@@ -112,7 +113,8 @@ QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     # money words are often the tail of a compound (integreringstilskudd, driftsbevilgning, budsjettrammen), and
     # the tail is what a compound names: a tildelingsbrev is a letter, a tilskuddsordning a scheme
     (Family.money, r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|"
-                   r"grant|budget|money|cost|nok|hvor mye|kor mykje|how much)\b|"
+                   # what something cost or spent: a sum of money (`hva kostet`, `kva kosta`, `what did X cost`)
+                   r"kost(e|er|et|a|ar)|spent|spend|costs?|grant|budget|money|nok|hvor mye|kor mykje|how much)\b|"
                    r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)(s?ramm(e|a|en|er|ene)|a|en|et|er|ene|ar|ane)?\b|"
                    # not the tail of program-mer/-mene
                    r"\bramm(e|a|en|er|ene)\b"),

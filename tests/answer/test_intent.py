@@ -2,8 +2,9 @@
 
 import pytest
 
-from answer.intent import COUNT, MONEY, MONTHS, PERCENT, indicator_words, parse_question, unit_family
-from text.formatting import format_number, format_value
+from answer.intent import COUNT, MONEY, MONTHS, PERCENT, answer_type, indicator_words, parse_question, unit_family
+from core.records import AnswerType
+from text.formatting import format_number, format_value, value_key
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,23 @@ def test_norwegian_number_format():
     assert format_number(7545.63) == "7 545,63"
     assert format_value(49, "%") == "49 %"
     assert format_value(31258, None) == "31 258"
+    # `antall` is stored so a count is known to be one, but says nothing to print; a noun unit is printed
+    assert format_value(282, "antall") == "282"
+    assert format_value(282, "personar") == "282 personar"
+    assert value_key(282, "antall") != value_key(282, None)  # answers still group them as before
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("hva kostet tolketjenester i 2022", AnswerType.number),
+    ("kva kosta tolkinga i 2022", AnswerType.number),
+    ("what did interpreting cost in 2022", AnswerType.number),
+    ("what was the share settled within six months in 2020", AnswerType.number),
+    ("what did the study find", AnswerType.reason),
+    ("what is the capital of Norway", AnswerType.term),
+])
+def test_cost_verbs_ask_for_money_and_an_english_auxiliary_names_no_kind(question, kind):
+    assert answer_type(question)[0] is kind
+    assert answer_type("hva brukte de tiden på")[0] is not AnswerType.number  # `brukte` alone names no money
 
 
 def test_indicator_words_drop_the_unit_cue():
