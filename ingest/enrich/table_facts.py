@@ -189,6 +189,9 @@ def table_subject(table: Table) -> str | None:
     parts = [p for p in parts if not _NOT_SUBJECT.match(p)]
     subject = ". ".join(parts).strip(" .,:")
     subject = re.sub(r"\s*\(?(19|20)\d\d\s*[-–]\s*(19|20)?\d\d\)?\.?$", "", subject).strip(" .,:")
+    # `Nøkkeltall fra årsregnskapet 2020 2021 2022 2023`: an export that lost the line break put the header row's
+    # years after the caption; they are the columns' years, not what the table is about
+    subject = re.sub(r"(\s+(19|20)\d\d){2,}$", "", subject).strip(" .,:")
     subject = re.sub(r":\s*(note|noter)$", "", subject, flags=re.I).strip()
     subject = re.sub(r"\s*\((i\s+)?(mill\.?|1 ?000|kroner|tusen)[^)]*\)", "", subject, flags=re.I).strip()
     return subject or None

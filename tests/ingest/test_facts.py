@@ -11,6 +11,7 @@ from core.records import Block, Document, DocumentMeta, Fact, Span, Table, Table
 from eval.facts_eval import evaluate_facts, written_in
 from ingest.enrich.facts import extract_facts
 from ingest.enrich.ner import annotate_blocks
+from ingest.enrich.table_facts import table_subject
 from text.clean import clean
 from text.numbers import parse_cell
 
@@ -378,6 +379,23 @@ def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
     assert participants.indicator == "Deltakere i opplæring i norsk – Deltakere med kollektivt vern"
     diff = _one(facts, value=-6379703)
     assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
+
+
+KEY_FIGURES_SOURCE = "Antall ansatte*\t205\t221\t251\t264\t282\n"
+
+
+def test_header_years_glued_to_a_caption_are_the_columns_not_the_subject():
+    # the 2024 report's OCR export: `Nøkkeltall fra årsregnskapet 2020 2021 2022 2023` on one line, the years
+    # being the header row (the fifth lost); the subject is what the table is about
+    table = _table(KEY_FIGURES_SOURCE, ["Antall ansatte*\t205\t221\t251\t264\t282"],
+                   ["", "2020", "2021", "2022", "2023", "2024"],
+                   caption="Nøkkeltall fra årsregnskapet 2020 2021 2022 2023")
+    facts = extract_facts(_doc(KEY_FIGURES_SOURCE, year=2024, tables=[table]), KEY_FIGURES_SOURCE)
+    latest = _one(facts, value=282)
+    assert (latest.indicator, latest.year) == ("Nøkkeltall fra årsregnskapet – Antall ansatte", 2024)
+    # a single year or a span in a caption is not a header row, and stays for the rules that read it
+    assert table_subject(table.model_copy(update={"title": None, "caption": "Bosatte flyktninger 2024"})) == \
+        "Bosatte flyktninger 2024"
 
 
 def test_a_figure_in_a_relative_clause_after_a_year_is_that_years():
