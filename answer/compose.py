@@ -399,7 +399,8 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
     else:
         tail = top.sentence.split(":", 1)[-1]
         parts = [p.strip(" .-•–") for p in _ITEM_SPLIT.split(tail)]
-        parts = [p for p in parts if p and len(p.split()) <= settings.max_item_words]
+        # a part with no letter or digit (`/` between two tables' words) is debris, not an item
+        parts = [p for p in parts if any(ch.isalnum() for ch in p) and len(p.split()) <= settings.max_item_words]
         if len(parts) >= 2:
             offset = top.sentence.find(tail)
             chosen = [Candidate(p, item, "ITEM", top.hit, top.sent_start + offset, top.sent_start + len(top.sentence),

@@ -76,6 +76,17 @@ def test_a_which_municipalities_question_lists_every_place_each_cited():
         assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
 
 
+def test_a_list_of_terms_keeps_no_debris_item():
+    # a chart's labels run into the sentence: `/` between them is no item
+    passage = ("De mest etterspurte tolkespråkene var arabisk, tigrinja, polsk, / , / , norsk tegnspråk og "
+               "somali.", [])
+    a = answer("hvilke tolkespråk var mest etterspurt", PassageIndex([passage]))
+    assert a.answer_type is T.list and a.found
+    items = [v.text for v in a.values]
+    assert "tigrinja" in items and "somali" in items
+    assert all(any(ch.isalnum() for ch in item) for item in items)
+
+
 def test_a_when_question_gets_the_date():
     idx = PassageIndex([STEINKJER])
     a = answer("når ble integreringsmottaket i steinkjer lagt ned", idx)
