@@ -645,9 +645,9 @@ def test_the_committed_audit_is_fully_judged_and_stratified():
     assert round(lo, 3) == 0.888 and round(hi, 3) == 0.978  # the textbook Wilson interval
 
 
-@pytest.mark.parametrize(("seed", "right"), [(90001, 66), (42424, 68), (28050, 59)])
+@pytest.mark.parametrize(("seed", "right"), [(90001, 66), (42424, 68), (28050, 59), (30130, 66)])
 def test_the_later_audits_are_fully_judged_and_stratified(seed, right):
-    """The out-of-sample draws after round 6 (stops 26, 27, 28): 16 facts per document, every field judged."""
+    """The out-of-sample draws after round 6 (stops 26, 27, 28, 30): 16 facts per document, every field judged."""
     from collections import Counter
 
     from eval.fact_audit import FIELDS, HERE, load, score
@@ -737,7 +737,8 @@ def test_a_budget_post_on_a_line_of_its_own_is_the_post_of_its_figures():
 CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl",  # oldest first
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
-                "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl"]
+                "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl",
+                "fact_changes_stop30_caption_years.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
