@@ -4,6 +4,7 @@
     python -m eval.ocr_damage_left --draw N   # draw N words at random (fixed seed) to judge by hand
     python -m eval.ocr_damage_left --sample eval/ocr_damage_sample_1000.jsonl [--draw 1000 --seed 9191]
     python -m eval.ocr_damage_left --sample eval/ocr_damage_sample_30517.jsonl   # drawn after seed 9191 guided work
+    python -m eval.ocr_damage_left --sample eval/ocr_damage_sample_30303.jsonl   # a second draw on the same repair
 
 Each sampled word shows its raw OCR form, what the repair made of it, and its context. A
 person judges `damaged` (the raw word misprints a letter: `gkt`, `pa`, `far` for `før`) and
