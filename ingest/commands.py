@@ -40,12 +40,20 @@ def ingest(
         if r.status == "failed":
             failed += 1
             console.print(f"[red]error[/red] {escape(r.path)}: {escape(r.message)}", soft_wrap=True)
+        elif r.status == "skipped":
+            continue  # one line for them all, below: a folder of reports may hold many images
         else:
             console.print(f"{r.status:>9}  {r.doc_id}  [dim]{escape(r.path)}[/dim]", soft_wrap=True)
+    skipped = [Path(r.path) for r in results if r.status == "skipped"]
+    if skipped:
+        kinds = ", ".join(sorted({p.suffix.lower() or "no extension" for p in skipped}))
+        console.print(f"[yellow]skipped[/yellow] {len(skipped)} file(s) of other types ({escape(kinds)}; e.g. "
+                      f"{escape(skipped[0].name)}): only .pdf, .txt and .md are read.", soft_wrap=True)
     if summary:
         print_summary(store, [r.doc_id for r in results if r.doc_id and r.status != "failed"])
     if failed:
-        rest = "the others were ingested" if failed < len(results) else "nothing was ingested"
+        read = [r for r in results if r.status in ("ingested", "unchanged")]
+        rest = "the others were ingested" if read else "nothing was ingested"
         console.print(f"[red]{failed} file(s) failed[/red]; {rest}.")
         raise typer.Exit(1)
 

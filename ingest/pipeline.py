@@ -31,7 +31,7 @@ INGEST_CODE = ("ingest", "core", "text", "nlp")
 @dataclass
 class IngestResult:
     path: str
-    status: str  # "ingested", "unchanged", "failed"
+    status: str  # "ingested", "unchanged", "failed", "skipped" (a file of another type in a folder)
     doc_id: str | None = None
     message: str = ""
 
@@ -48,7 +48,8 @@ def ingest_version() -> str:
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]:
-    """Files named directly or found in folders; unsupported files named directly are errors."""
+    """Files named directly or found in folders; unsupported files named directly are errors, those found in a
+    folder are reported as skipped (a user should see that `rapport.docx` was not read, not guess it)."""
     files: list[Path] = []
     errors: list[IngestResult] = []
     for p in paths:
@@ -56,7 +57,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]
             # a corpus folder: its manifest names the documents (corpus/NOTES.md describes them, it is not one)
             files.extend(p / e.source for e in load_manifest(p / "manifest.toml") if (p / e.source).is_file())
         elif p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            found = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            files.extend(f for f in found if f.suffix.lower() in SUPPORTED)
+            errors.extend(IngestResult(str(f), "skipped", message=f"{f.suffix or 'no extension'}: only .pdf, .txt and "
+                                       ".md are read") for f in found if f.suffix.lower() not in SUPPORTED)
         elif p.is_file():
             if p.suffix.lower() in SUPPORTED:
                 files.append(p)

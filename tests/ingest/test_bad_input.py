@@ -82,14 +82,19 @@ def test_unsupported_suffix_named_directly(tmp_path, data):
     assert _error_for(out, path) == "unsupported file type .docx; expected .pdf, .txt or .md"
 
 
-def test_unsupported_files_in_a_folder_are_skipped(tmp_path, data):
+def test_unsupported_files_in_a_folder_are_skipped_and_counted(tmp_path, data):
     folder = tmp_path / "inn"
     folder.mkdir()
     (folder / "god.txt").write_text(GOOD_TEXT, encoding="utf-8")
     (folder / "bilde.png").write_bytes(b"\x89PNG\r\n")
+    (folder / "notat.docx").write_bytes(b"PK\x03\x04 word document")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00")  # a hidden file is no document anyone meant
     code, out = kb_ingest(folder, "--data", data)
     assert code == 0, out
-    assert "bilde.png" not in out
+    # one line, not one per image: what was not read and why
+    assert "skipped 2 file(s) of other types (.docx, .png; e.g. " in out
+    assert "only .pdf, .txt and .md are read" in out and ".DS_Store" not in out
+    assert DocumentStore(data).ids() == ["god"]
 
 
 def test_missing_path(tmp_path, data):
