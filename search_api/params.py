@@ -8,6 +8,7 @@ from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
 from text.budget import post_number
+from text.query import has_words
 
 MAX_QUERY = 1000
 MAX_ENTITY = 200
@@ -29,6 +30,8 @@ def question(q: str, name: str = "q") -> str:
         raise invalid(name, f"is {len(text)} characters long; at most {MAX_QUERY} are allowed")
     if "\x00" in text:
         raise invalid(name, "contains a NUL character")
+    if not has_words(text):
+        raise invalid(name, "has no words (only punctuation or invisible characters); give some words to search for")
     return text
 
 

@@ -61,6 +61,12 @@ class QueryInfo:
         return QueryType.passage
 
 
+def has_words(query: str) -> bool:
+    """Whether a query holds a letter or a digit: zero-width spaces, a BOM or punctuation alone search for nothing
+    and would return arbitrary hits."""
+    return any(ch.isalnum() for ch in query)
+
+
 def years_named(q: str) -> list[int]:
     """Years a query names, a range `2019–2021` spelled out."""
     years: list[int] = []

@@ -55,10 +55,18 @@ def test_answer_value_error_is_a_422(client, monkeypatch):
     assert r.status_code == 422 and "no words" in r.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": " \t "}, {"q": "x" * 1001}])
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": " \t "}, {"q": "x" * 1001}, {"q": "\u200b\ufeff"},
+                                    {"q": "?!"}])
 def test_answer_rejects_a_missing_or_empty_question(client, params):
     r = client.get("/answer", params=params)
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("q", ["\u200b", "\ufeff \u200d", "…"])
+def test_search_refuses_a_query_with_no_words(client, q):
+    r = client.get("/search", params={"q": q})
+    assert r.status_code == 422 and "has no words" in r.json()["error"]["message"]
+    assert client.get("/search", params={"q": "49 %"}).status_code == 200  # a figure is a word here
 
 
 def test_a_list_answer_keeps_its_type_and_each_item_with_its_own_citation(client, monkeypatch):

@@ -49,6 +49,11 @@ def test_empty_query_is_refused(fake_index):
         fake_index.search("bosetting", mode="fuzzy")
     with pytest.raises(ValueError, match="positive"):
         fake_index.search("bosetting", k=0)
+    # invisible characters or punctuation alone would rank every chunk by nothing
+    for q in ("\u200b", "\ufeff\u200d", "?!", "…"):
+        with pytest.raises(ValueError, match="no words"):
+            fake_index.search(q)
+    assert fake_index.search("49 %")  # a figure is a word here
 
 
 def test_query_vectors_are_cached(fake_index, fake_embedder):
