@@ -19,7 +19,7 @@ from text.years import is_year
 # Unit families a question can ask for (text/units.py); fact units map onto the same families.
 PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
                                               Family.points)
-_TARGET = re.compile(r"\b(krav(et)?|mål(et|settinga?|settingen)?|resultatkrav|target|goal|måltall)\b")
+_TARGET = re.compile(r"\b(krav(et|a|ene)?|mål(et|settinga?|settingen)?|resultatkrav(et|a|ene)?|target|goal|måltall)\b")
 _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 
 

@@ -35,6 +35,11 @@ def test_question_numbers_exclude_years():
 def test_target_and_preliminary():
     assert parse_question("hva var kravet til andel bosatt innen 6 måneder").wants_target
     assert not parse_question("hva var andel bosatt innen 6 måneder").wants_target
+    # the definite forms ask for the requirement too, in Bokmål and Nynorsk
+    for q in ("hva var resultatkravet for bosetting innen 12 måneder i 2020", "kva var resultatkravet i 2020",
+              "hvilke krava gjaldt bosetting", "hva sa kravene om bosetting"):
+        assert parse_question(q).wants_target, q
+    assert not parse_question("hva var resultatet for bosetting i 2020").wants_target
     assert parse_question("foreløpige tall for deltakere i 2020").wants_preliminary
 
 
