@@ -37,10 +37,11 @@ def format_number(value: float, style: NumberStyle | str = NumberStyle.display) 
 
 
 def format_value(value: float, unit: str | None) -> str:
-    """A value with its unit for people: `49 %`, `31 258 personer`, `282` (a bare count)."""
+    """A value with its unit for people: `49 %`, `31 258 personer`, `282` (a bare count), `298 458 tusen kroner`."""
     number = format_number(value)
     known = BY_NAME.get(unit) if unit else None
-    return f"{number} {unit}" if unit and (known is None or known.printed) else number
+    shown = known.shown if known is not None and known.shown is not None else unit
+    return f"{number} {shown}" if shown else number
 
 
 def value_key(value: float, unit: str | None) -> str:

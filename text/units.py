@@ -33,7 +33,9 @@ class Unit:
     after_number: str | None = None
     in_label: str | None = None
     hint: str | None = None
-    printed: bool = True  # False: the word says only "a count", so a value is shown bare (`282`, not `282 antall`)
+    # how a value's unit reads to people, when not as stored: `antall` says only "a count", so `282` stands bare;
+    # `1000 kroner` beside the figure reads as one number (`298 458 1000 kroner`), so it is `298 458 tusen kroner`
+    shown: str | None = None
 
 
 # Order matters after a number (the first anchored match wins: `prosentpoeng` before `prosent`).
@@ -60,7 +62,7 @@ UNITS: tuple[Unit, ...] = (
          after_number=r"(mill(?!iard)\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?",
          in_label=r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b",
          hint=r"\bmill\.? ?kr(?:oner)?\b"),
-    Unit("1000 kroner", Family.money,
+    Unit("1000 kroner", Family.money, shown="tusen kroner",
          after_number=r"(1\s?000|tusen)\s*(kr\b\.?|kroner\b)",
          in_label=r"\b(1\s?000|tusen)\s*(kr|kroner)\b",
          hint=r"\b1 ?000 kr(?:oner)?\b"),
@@ -79,7 +81,7 @@ UNITS: tuple[Unit, ...] = (
          in_label=r"\b(antall personer|tal på personar|personer|personar)\b",
          hint=r"\btal på personar\b|\bantall personer\b"),
     Unit("timer", Family.count, in_label=r"\b(timer|timar)\b"),
-    Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b", printed=False),
+    Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b", shown=""),
 )
 # In a label the earliest match wins; on a tie, the first of this order.
 LABEL_ORDER = ("mrd. kroner", "mill. kroner", "1000 kroner", "kroner", "prosentpoeng", "%", "måneder", "årsverk",

@@ -66,6 +66,7 @@ def test_norwegian_number_format():
     # `antall` is stored so a count is known to be one, but says nothing to print; a noun unit is printed
     assert format_value(282, "antall") == "282"
     assert format_value(282, "personar") == "282 personar"
+    assert format_value(298458, "1000 kroner") == "298 458 tusen kroner"  # not one long number `298 458 1000`
     assert value_key(282, "antall") != value_key(282, None)  # answers still group them as before
 
 
