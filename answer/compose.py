@@ -378,6 +378,7 @@ def _overlapping(a: Candidate, b: Candidate) -> bool:
 
 
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\beller\b|\bsamt\b)\s*")
+_LIST_VERB = re.compile(r"\b(var|er|ble|blei|vart|blir|vert|is|are|was|were|inkluderer|omfatter|omfattar)\b", re.I)
 
 
 def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer | None:
@@ -399,6 +400,11 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
     else:
         tail = top.sentence.split(":", 1)[-1]
         parts = [p.strip(" .-•–") for p in _ITEM_SPLIT.split(tail)]
+        if parts and (verb := list(_LIST_VERB.finditer(parts[0]))):
+            # `De mest etterspurte tolkespråkene var arabisk, …`: the list starts after the clause's verb
+            rest = parts[0][verb[-1].end():].strip()
+            if rest and len(rest.split()) <= 3:
+                parts[0] = rest
         # a part with no letter or digit (`/` between two tables' words) is debris, not an item
         parts = [p for p in parts if any(ch.isalnum() for ch in p) and len(p.split()) <= settings.max_item_words]
         if len(parts) >= 2:

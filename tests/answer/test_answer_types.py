@@ -84,6 +84,7 @@ def test_a_list_of_terms_keeps_no_debris_item():
     assert a.answer_type is T.list and a.found
     items = [v.text for v in a.values]
     assert "tigrinja" in items and "somali" in items
+    assert items[0] == "arabisk"  # the list starts after the clause's verb, not with its subject
     assert all(any(ch.isalnum() for ch in item) for item in items)
 
 
