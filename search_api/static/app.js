@@ -124,8 +124,10 @@ function showAnswer(answer) {
   card.hidden = false;
   card.classList.toggle("notfound", !answer.found);
   const kindLabel = TYPES[answer.answer_type] || "";
+  // the year a figure is for, beside its type: the big number alone would not say it (a 2015 figure asked for 2022)
+  const year = answer.answer_type === "number" && answer.found && answer.values?.length ? answer.values[0].year : null;
   $("svar-type").textContent = answer.item_type && TYPES[answer.item_type]
-    ? `${kindLabel} · ${TYPES[answer.item_type].toLowerCase()}` : kindLabel;
+    ? `${kindLabel} · ${TYPES[answer.item_type].toLowerCase()}` : [kindLabel, year].filter(Boolean).join(" · ");
   $("svar-type").hidden = !answer.found || !kindLabel;
   const listed = showValues(answer);
   // a reason is its sentence(s); a list shows its items instead of one line

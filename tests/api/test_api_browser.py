@@ -61,6 +61,7 @@ def test_reference_question_shows_49_with_a_citation_to_the_2020_report(phone, b
     page.wait_for_selector("#treffliste li")
     card = page.inner_text("#svar")
     assert re.search(r"\b49\b", card), card
+    assert "2020" in page.inner_text("#svar-type")  # the year the figure is for, beside its type
     source = page.locator("#svar-kilde a")
     assert "IMDi årsrapport 2020" in source.inner_text()
     assert page.locator("#treffliste li").count() >= 3
