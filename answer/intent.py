@@ -39,6 +39,8 @@ _DATE = re.compile(
     r"månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
 _PERSON = re.compile(r"^\s*(hvem|kven|who|whom)\b|\b(hvem|kven)\b|\bhvilken (person|leder|forsker|minister)\b")
 _PLACE = re.compile(
+    # Nynorsk `kvar` is also "each" (`kvar kommune`): where only before a verb
+    r"^\s*kvar\s+(ligg|ligger|er|var|finst|fins|bur|budde|kjem|kom|held|heldt|vart|blei|skal|kan)\b|"
     rf"^\s*(hvor|kor)\b(?!\s+{_HOW_MUCH}\b)(?!\s+mange)|^\s*where\b|\b(hvor|kor)\s+(i|ligger|ligg|finnes|"
     r"fins|holder|held)\b|\b(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+(by|kommune|land|sted|stad|"
     r"fylke|region|bydel|city|town|country|place|municipality|county)\b")

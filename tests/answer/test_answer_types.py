@@ -23,6 +23,8 @@ from tests.answer.answerfakes import PassageIndex
         ("who led the study", T.person, None),
         ("hvilken organisasjon gjennomførte undersøkelsen", T.organisation, None),
         ("hvor ligger imdis kontorer", T.place, None),
+        ("kvar ligg IMDi sine kontor", T.place, None),  # Nynorsk `kvar` before a verb is where
+        ("kvar kommune fekk tilskot", T.number, None),  # … and before a noun `each`
         ("where are IMDi's offices", T.place, None),
         ("hvilke kommuner har integreringsmottak", T.list, T.place),
         ("kva for nokre kommunar tok imot flest", T.list, T.place),
