@@ -89,12 +89,21 @@ def _sentence_span(sf: SentenceFact, text: str, aligned: list, fallback: Span) -
     return fallback, False
 
 
+# `ordningen`, `tilskotet`: a scheme named only by a definite noun (`denne ordningen` is read from the sentence before)
+_SCHEME_REF = re.compile(r"(?<!denne )(?<!dette )\b(ordningen|ordninga|tilskuddsordningen|tilskotsordninga|tilskuddet|"
+                         r"tilskotet)\b", re.I)
+# a heading that names a scheme: `Tilskot til tilrettelagd fag- og yrkesopplæring …`, `Prosjekter for …`
+_SCHEME_HEADING = re.compile(r"^\s*(tilskudd|tilskot|tilskuddsordning|tilskotsordning|ordning|prosjekt)\w*\s+"
+                             r"(til|for|om)\s+\w", re.I)
+
+
 def _named(indicator: str, block: Block | None) -> str:
     """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
-    only with its section's heading."""
+    only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme."""
     heading = block.section_path[-1] if block and block.section_path else None
     bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
-    if heading and bare and heading.lower() not in indicator.lower():
+    scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
+    if heading and (bare or scheme) and heading.lower() not in indicator.lower():
         return f"{heading} – {indicator}"
     return indicator
 

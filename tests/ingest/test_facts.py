@@ -409,6 +409,23 @@ def test_a_figure_in_a_relative_clause_after_a_year_is_that_years():
     assert (_one(nn, value=8.9).year, _one(nn, value=5.7).year) == (2021, 2022)
 
 
+def test_a_figure_of_the_scheme_takes_the_heading_that_names_it():
+    def facts(text: str, heading: str, lang: str = "nb") -> list[Fact]:
+        block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)),
+                      lang=lang, section_path=["3 Kvalifisering", heading])
+        return extract_facts(_doc(text, lang=lang, blocks=[block]), text)
+
+    nn = facts("I 2021 deltok 750 vaksne innvandrarar i tilbod finansierte gjennom ordninga.",
+               "Tilskot til tilrettelagd fag- og yrkesopplæring for vaksne innvandrarar", lang="nn")
+    assert _one(nn, value=750).indicator.startswith("Tilskot til tilrettelagd fag- og yrkesopplæring")
+    nb = facts("Den totale tilskuddsrammen for ordningen i 2020 var dermed på 110,3 millioner kroner.",
+               "Prosjekter for innvandrerkvinner utenfor arbeidslivet")
+    assert _one(nb, value=110.3).indicator.startswith("Prosjekter for innvandrerkvinner utenfor arbeidslivet – ")
+    # a heading that names no scheme lends nothing
+    plain = facts("I 2024 var det totalt 62 søknader på tilskuddsordningen.", "Om tilskuddsordningene")
+    assert not _one(plain, value=62).indicator.startswith("Om tilskuddsordningene")
+
+
 def test_a_hedge_before_a_coordinated_figure_keeps_the_items_apart():
     nn = _sentence_facts("Totalt hadde årets kampanje 133 375 visningar på Facebook og over 77 000 visningar av "
                          "annonsane på Google.", lang="nn", year=2022)
@@ -738,7 +755,7 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop28_currency.jsonl", "fact_changes_stop28_backref.jsonl",
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
                 "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl",
-                "fact_changes_stop30_caption_years.jsonl"]
+                "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
