@@ -30,6 +30,7 @@ from index.highlight import trim_quote
 from index.search import Index
 from text.formatting import format_value, value_key
 from text.numbers import find_numbers, number_values
+from text.query import has_words
 
 __all__ = ["answer", "answer_json", "decide", "gather"]
 
@@ -406,7 +407,7 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
             if rest and len(rest.split()) <= 3:
                 parts[0] = rest
         # a part with no letter or digit (`/` between two tables' words) is debris, not an item
-        parts = [p for p in parts if any(ch.isalnum() for ch in p) and len(p.split()) <= settings.max_item_words]
+        parts = [p for p in parts if has_words(p) and len(p.split()) <= settings.max_item_words]
         if len(parts) >= 2:
             offset = top.sentence.find(tail)
             chosen = [Candidate(p, item, "ITEM", top.hit, top.sent_start + offset, top.sent_start + len(top.sentence),

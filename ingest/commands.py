@@ -52,7 +52,7 @@ def ingest(
     if summary:
         print_summary(store, [r.doc_id for r in results if r.doc_id and r.status != "failed"])
     if failed:
-        read = [r for r in results if r.status in ("ingested", "unchanged")]
+        read = any(r.status in ("ingested", "unchanged") for r in results)
         rest = "the others were ingested" if read else "nothing was ingested"
         console.print(f"[red]{failed} file(s) failed[/red]; {rest}.")
         raise typer.Exit(1)
