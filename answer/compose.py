@@ -406,6 +406,12 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
             rest = parts[0][verb[-1].end():].strip()
             if rest and len(rest.split()) <= 3:
                 parts[0] = rest
+        for i, part in enumerate(parts[1:], 1):
+            # `…, norsk tegnspråk og somali var de mest etterspurte …`: the list ends at the verb after its last item
+            verb = _LIST_VERB.search(part)
+            if verb and verb.start() > 0 and len(part[:verb.start()].split()) <= 3:
+                parts = [*parts[:i], part[:verb.start()].strip()]
+                break
         # a part with no letter or digit (`/` between two tables' words) is debris, not an item
         parts = [p for p in parts if has_words(p) and len(p.split()) <= settings.max_item_words]
         if len(parts) >= 2:

@@ -90,6 +90,22 @@ def test_a_list_of_terms_keeps_no_debris_item():
     assert all(any(ch.isalnum() for ch in item) for item in items)
 
 
+@pytest.mark.parametrize(("question", "passage"), [
+    ("hvilke tolkespråk var mest etterspurt",
+     "Arabisk, tigrinja, polsk, norsk tegnspråk og somali var de mest etterspurte tolkespråkene, mens døve, "
+     "døvblinde og hørselshemmede brukte skjermtolk."),
+    ("kva for nokre tolkespråk var mest etterspurde",
+     "Arabisk, tigrinja, polsk, norsk teiknspråk og somali var dei mest etterspurde tolkespråka, medan døve, "
+     "døvblinde og hørselshemma nytta skjermtolk."),
+])
+def test_a_list_before_its_verb_ends_at_the_verb(question, passage):
+    a = answer(question, PassageIndex([(passage, [])]))
+    assert a.answer_type is T.list and a.found
+    items = [v.text.casefold() for v in a.values]
+    assert items[-1] == "somali"  # the last item is cut before `var`, not dropped as an over-long part
+    assert "tigrinja" in items and not any("hørselshem" in i or "døv" in i for i in items)
+
+
 def test_a_when_question_gets_the_date():
     idx = PassageIndex([STEINKJER])
     a = answer("når ble integreringsmottaket i steinkjer lagt ned", idx)
