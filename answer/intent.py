@@ -14,7 +14,7 @@ from core.records import AnswerType
 from text.numbers import find_numbers
 from text.query import classify
 from text.units import Family, family_of, question_family
-from text.years import is_year
+from text.years import YEAR_WORD_RE, is_year
 
 # Unit families a question can ask for (text/units.py); fact units map onto the same families.
 PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
@@ -24,7 +24,7 @@ _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 
 
 # -- what kind of answer a question asks for (Bokmål, Nynorsk, English) ---------------------------------
-_HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
+_HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|lang|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
              r"often|high)")
 _REASON = re.compile(
     r"^\s*(hvorfor|korfor|kvifor|why|av hvilken grunn|what (?:was|is) the reason)\b|"
@@ -32,6 +32,11 @@ _REASON = re.compile(
     r"^\s*(hva|kva|what)\s+(er|var|betyr|skiller|innebærer|inneber|innebar|gjør|gjer|gjorde|handler|fann|fant|"
     r"inneheldt|inneholdt|vil|skal|sa|sier|seier|mener|meiner|is|was|are|were|does|did|means?)\b|"
     r"^\s*(beskriv|forklar|describe|explain)\b|\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b")
+_CAUSE = re.compile(r"\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b")
+# a measure the reports give a figure for: asked for a year, "hva var resultatet …" wants the figure, not a description
+_MEASURE = re.compile(r"\b(\w*resultat(et|a|ene)?|\w*krav(et|a|ene)?|mål(et|a)?|\w*utnytt\w*|ventetid\w*|"
+                      r"dekningsgrad\w*|budsjett\w*|bevilgning\w*|løyving\w*|tildeling\w*|ramm(e|a|en|ene)|"
+                      r"result|target|budget|waiting time)\b")
 _NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir kalt|is the name|was the name)\b|"
                      r"\b(navnet|namnet|tittelen|the name)\b")
 _DATE = re.compile(
@@ -103,6 +108,9 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
         return AnswerType.organisation, None
     if _PLACE.search(q):
         return AnswerType.place, None
+    if (re.match(r"^\s*(hva|kva|what)\s+(er|var|is|was)\b", q) and _MEASURE.search(q) and YEAR_WORD_RE.search(q)
+            and not _CAUSE.search(q)):
+        return AnswerType.number, None
     if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit):
         return AnswerType.term, None
     if _REASON.search(q) and not has_unit:

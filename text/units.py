@@ -108,7 +108,8 @@ QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     (Family.points, r"\b(prosentpoeng|prosenteiningar|percentage points?)\b"),
     # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
     (Family.percent, r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|rate)\b|%"),
-    (Family.months, r"\b(ventetid(a|en)?|hvor lenge|kor lenge|how long|waiting time|måneder|månader)\b"),
+    (Family.months, r"\b(ventetid(a|en)?|hvor lenge|kor lenge|(hvor|kor) lang tid|how long|waiting time|måneder|"
+                    r"månader)\b"),
     (Family.fte, r"\b(årsverk|full[- ]time)\b"),
     # "hvor mange søknader om tilskudd" counts applications: the question phrase outranks a money word after it
     (Family.count, r"\b(hvor mange|kor mange|how many|number of)\b"),

@@ -36,6 +36,14 @@ from tests.answer.answerfakes import PassageIndex
         ("why did resettlement stop", T.reason, None),
         ("hvordan fungerer skjermtolking", T.reason, None),
         ("hvor lenge var ventetiden", T.number, None),
+        ("hvor lang tid tok det å bosette flyktningene", T.number, None),  # a duration, not a place
+        ("kor lang var ventetida i 2022", T.number, None),
+        # a measure asked for a year is a figure; without a year, or asking why, it is a description
+        ("hva var resultatet for SP4 i 2020", T.number, None),
+        ("kva var kravet til busetjing i 2020", T.number, None),
+        ("what was the target for settlement in 2024", T.number, None),
+        ("hva er målet med introduksjonsprogrammet", T.reason, None),
+        ("hva var bakgrunnen for kravet i 2020", T.reason, None),
         ("hva heter avdelingen som sluttet å sende rapporter", T.term, None),
         ("hvilket tolkespråk var mest etterspurt", T.term, None),
     ],

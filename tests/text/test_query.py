@@ -47,3 +47,9 @@ def test_years_units_and_ranges():
 ])
 def test_a_money_word_asks_for_money_only_as_the_compounds_tail(question, family):
     assert question_family(question) is family
+
+
+@pytest.mark.parametrize("question", ["hvor lenge var ventetiden", "hvor lang tid tok det å bosette flyktningene",
+                                      "kor lang tid tok busetjinga", "how long did they wait"])
+def test_how_long_asks_for_a_duration(question):
+    assert question_family(question) is Family.months
