@@ -24,6 +24,9 @@ _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 
 
 # -- what kind of answer a question asks for (Bokmål, Nynorsk, English) ---------------------------------
+# Nynorsk `kva for kommune` (no ein/eit) is `hvilken kommune`; `kva for kommunar` is `hvilke kommuner`
+_KVA_FOR = r"kva for(?!\s+(?:ein|eit|nokre|slags)\b)"
+_KVA_FOR_PLURAL = rf"\b{_KVA_FOR}\s+\w+(ar|er|ane|ene)\b"
 _HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|lang|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
              r"often|high)")
 _REASON = re.compile(
@@ -40,21 +43,23 @@ _MEASURE = re.compile(r"\b(\w*resultat(et|a|ene)?|\w*krav(et|a|ene)?|mål(et|a)?
 _NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir kalt|is the name|was the name)\b|"
                      r"\b(navnet|namnet|tittelen|the name)\b")
 _DATE = re.compile(
-    r"^\s*(når|when)\b|\b(hvilket|kva|which|what|i hvilket|i kva)\s+(år|årstal|årstall|dato|year|date|måned|"
+    rf"^\s*(når|when)\b|\b(hvilket|kva|{_KVA_FOR}|kva for eit|which|what|i hvilket|i kva)\s+(år|årstal|årstall|dato|"
+    r"year|date|måned|"
     r"månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
 _PERSON = re.compile(r"^\s*(hvem|kven|who|whom)\b|\b(hvem|kven)\b|\bhvilken (person|leder|forsker|minister)\b")
 _PLACE = re.compile(
     # Nynorsk `kvar` is also "each" (`kvar kommune`): where only before a verb
     r"^\s*kvar\s+(ligg|ligger|er|var|finst|fins|bur|budde|kjem|kom|held|heldt|vart|blei|skal|kan)\b|"
     rf"^\s*(hvor|kor)\b(?!\s+{_HOW_MUCH}\b)(?!\s+mange)|^\s*where\b|\b(hvor|kor)\s+(i|ligger|ligg|finnes|"
-    r"fins|holder|held)\b|\b(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+(by|kommune|land|sted|stad|"
-    r"fylke|region|bydel|city|town|country|place|municipality|county)\b")
+    rf"fins|holder|held)\b|\b(hvilken|hvilket|kva for ein|kva for eit|{_KVA_FOR}|which|what)\s+(by|kommune|land|"
+    r"sted|stad|fylke|region|bydel|city|town|country|place|municipality|county)\b")
 _ORG = re.compile(
-    r"\b(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+(\w+-)?(organisasjon|virksomhet|verksemd|bedrift|"
-    r"selskap|parti|klubb|lag|etat|direktorat|institutt|institusjon|departement|avis|forening|firma|universitet|"
+    rf"\b(hvilken|hvilket|kva for ein|kva for eit|{_KVA_FOR}|which|what)\s+(\w+-)?(organisasjon|virksomhet|"
+    r"verksemd|bedrift|selskap|parti|klubb|lag|etat|direktorat|institutt|institusjon|departement|avis|forening|firma|universitet|"
     r"hackergruppe|gruppe|company|organi[sz]ation|agency|party|club|institute|university|team)\w*\b")
 # plural question words: "hvilke kommuner", "kva for nokre tiltak", "which municipalities", "nevn"
-_LIST = re.compile(r"^\s*(hvilke|kva for nokre|kva slags|which|nevn|list|name the)\b|\b(hvilke|kva for nokre)\b")
+_LIST = re.compile(r"^\s*(hvilke|kva for nokre|kva slags|which|nevn|list|name the)\b|\b(hvilke|kva for nokre)\b|"
+                   + _KVA_FOR_PLURAL)
 _LIST_ITEM: list[tuple[AnswerType, re.Pattern[str]]] = [
     (AnswerType.place, re.compile(r"\b(kommun\w*|byer|land|fylk\w*|steder|stader|kontor\w*|regioner|"
                                   r"municipalit\w*|countries|cities|places|offices)\b")),
@@ -75,8 +80,9 @@ _THING_OF = re.compile(r"^\s*(hva|kva|what)\s+(er|var|is|was)\s+(the\s+)?\w+(et|
 # "what was the share …", "what did the study find": an English auxiliary after `what` asks no kind of thing
 _AUXILIARY = r"(?!(?:is|was|are|were|do|does|did|has|have|had|will|would|can|could|should)\b)"
 _WHICH_THING = re.compile(r"^\s*((i|ved|gjennom|fra|frå|på|av|for|in|at|from|by)\s+)?(hvilken|hvilket|kva for ein|"
-                          rf"kva for eit|which|what)\s+{_AUXILIARY}\w+")
-_WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for ein|kva for eit|which|what)\s+"
+                          rf"kva for eit|{_KVA_FOR}|which|what)\s+{_AUXILIARY}\w+")
+_WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for ein|kva for eit|"
+                           rf"{_KVA_FOR}|which|what)\s+"
                            r"(andel|del|prosent\w*|beløp|sum|tal|tall|antall|share|percentage|amount|number|"
                            r"temperatur|hastighet|høyde|lengde|alder)\b")
 

@@ -28,6 +28,11 @@ from tests.answer.answerfakes import PassageIndex
         ("where are IMDi's offices", T.place, None),
         ("hvilke kommuner har integreringsmottak", T.list, T.place),
         ("kva for nokre kommunar tok imot flest", T.list, T.place),
+        # Nynorsk bare `kva for`: a singular noun is `hvilken`, a plural one `hvilke`
+        ("kva for kommune fekk mest tilskot", T.place, None),
+        ("kva for kommunar hadde integreringsmottak", T.list, T.place),
+        ("kva for organisasjonar fekk tilskot", T.list, T.organisation),
+        ("kva for år kom integreringslova", T.date, None),
         ("hvilke verdier har imdi", T.list, T.term),
         ("når ble kulturorienteringsprogrammet sist evaluert", T.date, None),
         ("i hvilket år kom integreringsloven", T.date, None),
