@@ -29,13 +29,14 @@ _KVA_FOR = r"kva for(?!\s+(?:ein|eit|nokre|slags)\b)"
 _KVA_FOR_PLURAL = rf"\b{_KVA_FOR}\s+\w+(ar|er|ane|ene)\b"
 _HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|lang|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
              r"often|high)")
+_CAUSE_WORDS = r"\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b"
 _REASON = re.compile(
     r"^\s*(hvorfor|korfor|kvifor|why|av hvilken grunn|what (?:was|is) the reason)\b|"
     rf"^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)|"
     r"^\s*(hva|kva|what)\s+(er|var|betyr|skiller|innebærer|inneber|innebar|gjør|gjer|gjorde|handler|fann|fant|"
     r"inneheldt|inneholdt|vil|skal|sa|sier|seier|mener|meiner|is|was|are|were|does|did|means?)\b|"
-    r"^\s*(beskriv|forklar|describe|explain)\b|\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b")
-_CAUSE = re.compile(r"\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b")
+    r"^\s*(beskriv|forklar|describe|explain)\b|" + _CAUSE_WORDS)
+_CAUSE = re.compile(_CAUSE_WORDS)
 # a measure the reports give a figure for: asked for a year, "hva var resultatet …" wants the figure, not a description
 _MEASURE = re.compile(r"\b(\w*resultat(et|a|ene)?|\w*krav(et|a|ene)?|mål(et|a)?|\w*utnytt\w*|ventetid\w*|"
                       r"dekningsgrad\w*|budsjett\w*|bevilgning\w*|løyving\w*|tildeling\w*|ramm(e|a|en|ene)|"
@@ -43,9 +44,8 @@ _MEASURE = re.compile(r"\b(\w*resultat(et|a|ene)?|\w*krav(et|a|ene)?|mål(et|a)?
 _NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir kalt|is the name|was the name)\b|"
                      r"\b(navnet|namnet|tittelen|the name)\b")
 _DATE = re.compile(
-    rf"^\s*(når|when)\b|\b(hvilket|kva|{_KVA_FOR}|kva for eit|which|what|i hvilket|i kva)\s+(år|årstal|årstall|dato|"
-    r"year|date|måned|"
-    r"månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
+    rf"^\s*(når|when)\b|\b(hvilket|kva|{_KVA_FOR}|kva for eit|which|what|i hvilket|i kva)\s+(år|årstal|årstall|"
+    r"dato|year|date|måned|månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
 _PERSON = re.compile(r"^\s*(hvem|kven|who|whom)\b|\b(hvem|kven)\b|\bhvilken (person|leder|forsker|minister)\b")
 _PLACE = re.compile(
     # Nynorsk `kvar` is also "each" (`kvar kommune`): where only before a verb
