@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import typer
+from pydantic import ValidationError
 
 from answer.compose import Pool, decide, gather, score
 from answer.facts import FACT_FEATURES
@@ -407,15 +408,24 @@ def main(
     out: Path = typer.Option(Path("eval/answer_fit.json"), "--out"),
     plot: Path = typer.Option(Path("eval/answer_reliability.png"), "--plot"),
     save: bool = typer.Option(True, "--save/--no-save", help="Write the ranker fitted on everything."),
-    trees: int = typer.Option(0, "--trees", min=0, help="Boosted trees per family on top of the linear score "
-                              "(an option: CV did not show a gain on both sets, eval/REPORT.md)."),
-    tree_depth: int = typer.Option(3, "--tree-depth", min=1, max=6),
+    trees: int = typer.Option(AnswerSettings().ranker_trees, "--trees", min=0,
+                              help="Boosted trees on top of the linear score, for the families --tree-families names."),
+    tree_depth: int = typer.Option(AnswerSettings().ranker_tree_depth, "--tree-depth", min=1, max=6),
+    tree_families: str = typer.Option(",".join(AnswerSettings().ranker_tree_families), "--tree-families",
+                                      help="Comma-separated: fact, span, sentence (the default: sentences only; "
+                                      "eval/REPORT.md)."),
     relative: bool = typer.Option(False, "--relative/--no-relative",
                                   help="Linear weights also on each feature's rank within the question."),
 ) -> None:
     from index.search import open_index
 
-    settings = AnswerSettings(ranker_trees=trees, ranker_tree_depth=tree_depth, ranker_relative=relative)
+    families = tuple(f.strip() for f in tree_families.split(",") if f.strip())
+    try:
+        settings = AnswerSettings(ranker_trees=trees, ranker_tree_depth=tree_depth, ranker_relative=relative,
+                                  ranker_tree_families=families)
+    except ValidationError:
+        raise typer.BadParameter(f"{tree_families!r}: name families among fact, span, sentence",
+                                 param_hint="--tree-families") from None
     items: list[Item] = []
     index_for: dict[str, object] = {}
     for spec in sets:

@@ -78,7 +78,7 @@ def _top_right(fam: Family, gs: list[Group]) -> float:
 def test_boosted_trees_rank_first_what_a_linear_score_cannot():
     train, test = _middle_groups(300, 1), _middle_groups(100, 2)
     prior = Family(weights={"a": 0.0, "b": 0.0})
-    linear = fit_family(train, ["a", "b"], prior, 1.0, AnswerSettings())
+    linear = fit_family(train, ["a", "b"], prior, 1.0, AnswerSettings(ranker_trees=0))
     boosted = fit_family(train, ["a", "b"], prior, 1.0,
                          AnswerSettings(ranker_trees=40, ranker_tree_depth=2, ranker_learning_rate=0.3,
                                         ranker_min_leaf=20))
@@ -148,3 +148,16 @@ def test_arbiter_is_fitted_on_questions_where_one_of_fact_and_span_is_right(monk
     fitted = Ranker(arbiter=(a, b, c))
     assert Ranker().prefers_span(0.3, 0.6) and not fitted.prefers_span(0.3, 0.6)
     assert fitted.prefers_span(0.3, 0.95)
+
+
+def test_the_shipped_ranker_has_the_form_the_settings_name():
+    # answer/data/ranker.json is what `python -m answer.fit` writes with the default settings: linear facts and
+    # spans, boosted trees on the reason/description sentences only (eval/REPORT.md, stop 31, R45)
+    from answer.ranker import MODEL_FILE, load_ranker
+
+    settings, ranker = AnswerSettings(), load_ranker(MODEL_FILE)
+    for family in ("fact", "span", "sentence"):
+        trees = getattr(ranker, family).trees
+        assert len(trees) == (settings.ranker_trees if family in settings.ranker_tree_families else 0), family
+    assert all(len(t.feature) < 2 ** (settings.ranker_tree_depth + 1) for t in ranker.sentence.trees)
+
