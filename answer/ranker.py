@@ -11,9 +11,10 @@ The weights are fitted by `python -m answer.fit` (k-fold cross-validation over
 the dev questions and the outside set) and stored in answer/data/ranker.json;
 without that file the hand-set weights below apply. A family may also carry
 weights on each feature's rank within the question and shallow boosted trees
-(`AnswerSettings.ranker_relative`, `ranker_trees`; by default trees on the sentence family only): the trees
-are stored as plain node arrays in the same JSON and evaluated here, so the
-file stays reviewable and loading it needs no pickled scikit-learn object.
+(`AnswerSettings.ranker_relative`, `ranker_trees`; by default trees on the
+sentence family only): the trees are stored as plain node arrays in the same
+JSON and evaluated here, so the file stays reviewable and loading it needs no
+pickled scikit-learn object.
 """
 
 from __future__ import annotations
