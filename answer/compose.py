@@ -29,7 +29,7 @@ from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Cit
 from index.highlight import trim_quote
 from index.search import Index
 from text.formatting import format_value, value_key
-from text.numbers import find_numbers, number_values
+from text.numbers import find_numbers, hedge_before, number_values, parse_number, unit_after
 from text.query import has_words
 
 __all__ = ["answer", "answer_json", "decide", "gather"]
@@ -262,9 +262,26 @@ def _with_year_note(built: Answer, intent: Intent) -> str:
     return f"{built.text} {OTHER_YEAR.get(intent.lang, OTHER_YEAR['nb']).format(found=year, asked=asked)}"
 
 
+def fact_hedge(index: Index, f: Fact) -> str | None:
+    """The hedge the source writes before a text fact's figure (`minst 20 millioner kroner`): a figure said to be
+    at least, about or just over a value is not that value, so the answer keeps the word."""
+    source = index.sources.get(f.doc_id)
+    if source is None or f.source_kind != "text" or not f.span_exact:
+        return None
+    # the fact's span is its sentence: the figure is the one number there with the fact's value
+    at = [a for a, _, v, _ in find_numbers(source[f.span.start:f.span.end]) if v == f.value]
+    return hedge_before(source, f.span.start + at[0]) if len(at) == 1 else None
+
+
+def figure_text(index: Index, f: Fact) -> str:
+    """A fact's figure as the answer shows it: the value with its unit, after the source's hedge if it has one."""
+    hedge = fact_hedge(index, f)
+    return f"{hedge} {format_value(f.value, f.unit)}" if hedge else format_value(f.value, f.unit)
+
+
 def _figure_value(f: Fact, index: Index, score: float, label: str | None = None) -> AnswerValue:
     cite = cite_fact(index, f)
-    return AnswerValue(text=format_value(f.value, f.unit), value=f.value, unit=f.unit, year=f.year,
+    return AnswerValue(text=figure_text(index, f), value=f.value, unit=f.unit, year=f.year,
                        label=label or f.column or f.qualifier, citation=cite, fact=f, confidence=round(score, 3))
 
 
@@ -285,7 +302,7 @@ def _cited_fact(top: FactCandidate, group: list[FactCandidate]) -> Fact:
 def _figure_answer(pool: Pool, top: FactCandidate, index: Index) -> Answer:
     f = _cited_fact(top, pool.facts[0])
     cite = cite_fact(index, f)
-    value_text = format_value(f.value, f.unit)
+    value_text = figure_text(index, f)
     alts = alternatives(f, pool.facts[0], index)
     values = [_figure_value(f, index, top.score)]
     # a result is read beside its target: "49 % (krav 90 %)"
@@ -329,7 +346,18 @@ def _span_value(c: Candidate, index: Index, facts: list[Fact]) -> AnswerValue:
     years = span_years(facts, cite, number) if number is not None else set()
     # a year only when the ingest read the figure there as one year's
     year = next(iter(years)) if len(years) == 1 else None
-    return AnswerValue(text=c.text, label=c.label, year=year, citation=cite, confidence=round(c.score, 3))
+    return AnswerValue(text=_figure_span_text(c, cite, index) if number is not None else c.text, label=c.label,
+                       year=year, citation=cite, confidence=round(c.score, 3))
+
+
+def _figure_span_text(c: Candidate, cite: Citation, index: Index) -> str:
+    """A figure quoted from a passage, with the hedge written before it and, for a bare number, the unit of
+    measure written after it (`drøyt 18 minutter`, `37 km`): without them the figure says something else."""
+    source = index.sources.get(c.hit.doc_id)
+    if source is None or cite.span == c.hit.citation.span:
+        return c.text  # not located in the source: nothing around it to read
+    unit = unit_after(source[cite.span.end:cite.span.end + 40]) if parse_number(c.text) is not None else None
+    return " ".join(p for p in (hedge_before(source, cite.span.start), c.text, unit) if p)
 
 
 def facts_at(facts: list[Fact], cite: Citation) -> list[Fact]:
@@ -363,7 +391,7 @@ def _span_answer(pool: Pool, chosen: list[Candidate], index: Index) -> Answer:
     where = f"{post}; " if post else ""
     return Answer(
         question=pool.question, found=True, answer_type=pool.intent.answer_type, item_type=pool.intent.item_type,
-        value=number, value_text=top.text if number is not None else None,
+        value=number, value_text=values[0].text if number is not None else None,
         short_answer=", ".join(v.text for v in values), values=values,
         text=f"{sentence} ({where}{cite.title}, {cite.page_label})", confidence=round(top.score, 3), citation=cite,
     )

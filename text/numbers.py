@@ -10,7 +10,7 @@ import re
 from functools import cache, lru_cache
 
 from core.records import Cell
-from text.units import after_number_patterns
+from text.units import MEASURE_AFTER_NUMBER, after_number_patterns
 
 # A space inside a number is a thin, no-break or normal space between groups of three.
 _SP = "[ \u00a0\u202f\u2009]"
@@ -20,6 +20,29 @@ NUMBER_RE = re.compile(
 _DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 
 UNIT_PATTERNS = after_number_patterns()
+
+# Words that hedge the figure written right after them (`minst 20 millioner kroner`, `drøyt 18 minutter`, `i underkant
+# av 30 prosent`): the ingest keeps a hedged figure whole when it splits coordinated figures, and an answer keeps it
+HEDGE_WORD = (r"(?:over|under|rundt|om lag|nær|nærmare|nærmere|ca\.?|cirka|drøyt|knapt|bare|berre|minst|opp mot|"
+              r"i underkant av|i overkant av|snaut|vel)")
+HEDGE_BEFORE = re.compile(rf"(?<!\w){HEDGE_WORD}\s+$", re.I)  # a hedge right before a figure
+
+
+_MEASURE = re.compile(rf"^\s*{MEASURE_AFTER_NUMBER}", re.I)
+
+
+def unit_after(text: str) -> str | None:
+    """The unit words written at the start of `text`, right after a number (`mill. kroner`, `km`), as written."""
+    for _, pat in [*UNIT_PATTERNS, (None, _MEASURE)]:
+        if m := pat.match(text):
+            return " ".join(m.group(0).split()) or None
+    return None
+
+
+def hedge_before(text: str, start: int) -> str | None:
+    """The hedge written right before position `start` of `text` (`minst`), as written; None when there is none."""
+    m = HEDGE_BEFORE.search(text[max(0, start - 24):start])
+    return " ".join(m.group(0).split()) if m else None
 
 
 def parse_number(text: str) -> float | None:

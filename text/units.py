@@ -83,6 +83,12 @@ UNITS: tuple[Unit, ...] = (
     Unit("timer", Family.count, in_label=r"\b(timer|timar)\b"),
     Unit("antall", Family.count, in_label=r"\b(antall|tal|talet|absolutte tall)\b", shown=""),
 )
+# Units of measure that are no report unit (no fact carries them) but that an answer quoting a number keeps beside
+# it: `37 km`, `0,26 gram`, `20 poeng`, `5–9 °C`
+MEASURE_AFTER_NUMBER = (r"(km|kilometer|meter|m|cm|mm|mil|kvadratmeter|kvadratkilometer|m2|m²|km2|km²|kg|kilo|gram|g|"
+                        r"tonn|liter|l|dl|grader|°\s?c|°|poeng|minutter|minutt|min|timer|timar|time|sekunder|sek|"
+                        r"døgn|dager|dagar|uker|veker|ganger|gonger|stk)(?!\w)")
+
 # In a label the earliest match wins; on a tie, the first of this order.
 LABEL_ORDER = ("mrd. kroner", "mill. kroner", "1000 kroner", "kroner", "prosentpoeng", "%", "måneder", "årsverk",
                "personer", "timer", "antall")

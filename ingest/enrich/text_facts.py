@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.records import Entity
-from text.numbers import find_numbers
+from text.numbers import HEDGE_BEFORE, HEDGE_WORD, find_numbers
 from text.terms import YEAR_RE, label_stance, stance_before
 
 _ABBREV = {
@@ -381,10 +381,7 @@ _VERB_FIRST = re.compile(r"\s*(venta|ventet|var|vart|blei|ble|har|hadde|fikk|fek
 # conjunction or comma the next figure follows at once and that stands between two of them (`rett og plikt til …`,
 # `, ein nedgang på 18 …`, `, ble 33 prosent …` are no item boundaries)
 # (`og over 77 000 visningar`, `og rundt 3300`: a hedge before the figure changes nothing)
-_HEDGE_WORD = (r"(?:over|under|rundt|om lag|nær|nærmare|nærmere|ca\.?|cirka|drøyt|knapt|bare|berre|minst|opp mot|"
-               r"i underkant av|i overkant av|snaut|vel)")
-_HEDGE = rf"(?:{_HEDGE_WORD}\s+)?"
-_HEDGE_BEFORE = re.compile(rf"(?<!\w){_HEDGE_WORD}\s+$", re.I)  # a hedge right before a figure
+_HEDGE = rf"(?:{HEDGE_WORD}\s+)?"
 # `eller` takes no hedge: `13 acre eller ca 52 900 kvadratmeter` is one quantity in two units
 _COORD = re.compile(rf"(?P<conj>,?\s+((og|samt)\s+(?={_HEDGE}\d)|eller\s+(?=\d)))|;\s+(?={_HEDGE}\d)|"
                     rf",\s+(?={_HEDGE}\d)", re.I)
@@ -436,7 +433,7 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
                 continue
             before = between(figures[k - 1][1], a) if k else []
             lo = before[-1][1] if before else a  # the words before the first item are shared: they stay
-            if lo == a and (hedge := _HEDGE_BEFORE.search(sentence[:a])):
+            if lo == a and (hedge := HEDGE_BEFORE.search(sentence[:a])):
                 lo = hedge.start()  # but its `rundt` belongs to its figure
             hi = cut[-1][1]  # this figure's item starts after the last separator before it
         else:

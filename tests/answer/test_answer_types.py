@@ -206,3 +206,19 @@ def test_a_figure_answered_from_its_passage_carries_the_year_its_fact_gives_it()
     a = answer("kor stor del vart busette innan 6 månader i 2023", idx)
     assert a.text.endswith(f"Merk: talet gjeld {a.values[0].year}, ikkje 2023.")
     assert "Merk" not in answer("hvor stor andel ble bosatt innen 6 måneder i 2019", idx).text
+
+
+@pytest.mark.parametrize(("question", "passage", "entity", "want"), [
+    ("hvor mye anslo Sandberg at totalkostnaden var i 2012",
+     "Per Sandberg anslo i 2012 at totalkostnaden var kommet opp i minst 20 millioner kroner.",
+     ("20 millioner kroner", "MONEY"), "minst 20 millioner kroner"),
+    ("hvor lenge spilte Zuccarello tirsdag", "Zuccarello fikk drøyt 18 minutter på isen tirsdag.",
+     ("18 minutter", "DURATION"), "drøyt 18 minutter"),
+    ("kor langt rakk kanonane på festninga", "Kanonane på festninga rakk 37 km ut i fjorden.",
+     ("37", "CARDINAL"), "37 km"),
+])
+def test_a_quoted_figure_keeps_its_hedge_and_its_unit(question, passage, entity, want):
+    # `minst 20` is not 20, and a bare `37` says nothing: the short answer reads as the source does
+    a = answer(question, PassageIndex([(passage, [entity])]))
+    assert a.answer_type is T.number and a.found
+    assert a.short_answer == want == a.value_text
