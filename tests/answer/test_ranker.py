@@ -160,4 +160,3 @@ def test_the_shipped_ranker_has_the_form_the_settings_name():
         trees = getattr(ranker, family).trees
         assert len(trees) == (settings.ranker_trees if family in settings.ranker_tree_families else 0), family
     assert all(len(t.feature) < 2 ** (settings.ranker_tree_depth + 1) for t in ranker.sentence.trees)
-
