@@ -113,7 +113,9 @@ def hint_patterns() -> list[tuple[str, re.Pattern[str]]]:
 QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     (Family.points, r"\b(prosentpoeng|prosenteiningar|percentage points?)\b"),
     # -andel/-grad/-del are often compound tails: lønnsandel, utnyttelsesgrad, kvinnedelen
-    (Family.percent, r"(andel|del|grad|prosent)(en|a)?\b|\b(pst|del(en)?|share|percent(age)?|proportion|rate)\b|%"),
+    # a utilisation is a share too: kapasitetsutnyttelsen, utnyttinga
+    (Family.percent, r"(andel|del|grad|prosent|utnyttelse|utnytting)(en|a|n)?\b|\b(pst|del(en)?|share|"
+                     r"percent(age)?|proportion|rate|utili[sz]ation)\b|%"),
     (Family.months, r"\b(ventetid(a|en)?|hvor lenge|kor lenge|(hvor|kor) lang tid|how long|waiting time|måneder|"
                     r"månader)\b"),
     (Family.fte, r"\b(årsverk|full[- ]time)\b"),

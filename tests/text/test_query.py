@@ -53,3 +53,10 @@ def test_a_money_word_asks_for_money_only_as_the_compounds_tail(question, family
                                       "kor lang tid tok busetjinga", "how long did they wait"])
 def test_how_long_asks_for_a_duration(question):
     assert question_family(question) is Family.months
+
+
+@pytest.mark.parametrize("question", ["hva var kapasitetsutnyttelsen i 2024", "kor stor var utnyttinga av løyvinga",
+                                      "utnyttelsesgrad post 01-99"])
+def test_a_utilisation_asks_for_a_share(question):
+    assert question_family(question) is Family.percent
+
