@@ -301,10 +301,9 @@ def _cited_fact(top: FactCandidate, group: list[FactCandidate]) -> Fact:
 
 def _figure_answer(pool: Pool, top: FactCandidate, index: Index) -> Answer:
     f = _cited_fact(top, pool.facts[0])
-    cite = cite_fact(index, f)
-    value_text = figure_text(index, f)
-    alts = alternatives(f, pool.facts[0], index)
     values = [_figure_value(f, index, top.score)]
+    cite, value_text = values[0].citation, values[0].text  # read from the source once, for the value and the text
+    alts = alternatives(f, pool.facts[0], index)
     # a result is read beside its target: "49 % (krav 90 %)"
     target = next((a for a in alts if a.relation == "target" and a.year == f.year), None)
     if target is not None and target.fact is not None and not pool.intent.wants_target:

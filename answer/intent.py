@@ -73,8 +73,9 @@ _SECOND_FIGURE = re.compile(
     r"andelen|prosent|del(?:en)?|share|antall|talet|kapasitetsutnytt\w*|utnytting\w*|utnyttelse\w*|krav|"
     r"resultat|beløp)\b)")
 
+_WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
-_THING_OF = re.compile(r"^\s*(hva|kva|what)\s+(er|var|is|was)\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
+_THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
                        r"^\s*what\s+(is|was)\s+the\s+\w+\s+of\b")  # English marks no definite noun
 
 # "what was the share …", "what did the study find": an English auxiliary after `what` asks no kind of thing
@@ -114,7 +115,7 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
         return AnswerType.organisation, None
     if _PLACE.search(q):
         return AnswerType.place, None
-    if (re.match(r"^\s*(hva|kva|what)\s+(er|var|is|was)\b", q) and _MEASURE.search(q) and YEAR_WORD_RE.search(q)
+    if (re.match(_WHAT_IS, q) and _MEASURE.search(q) and YEAR_WORD_RE.search(q)
             and not _CAUSE.search(q)):
         return AnswerType.number, None
     if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit):

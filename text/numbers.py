@@ -28,12 +28,13 @@ HEDGE_WORD = (r"(?:over|under|rundt|om lag|nær|nærmare|nærmere|ca\.?|cirka|dr
 HEDGE_BEFORE = re.compile(rf"(?<!\w){HEDGE_WORD}\s+$", re.I)  # a hedge right before a figure
 
 
-_MEASURE = re.compile(rf"^\s*{MEASURE_AFTER_NUMBER}", re.I)
+# the report units first (their order decides), then units of measure no fact carries
+_UNIT_AFTER = (*(pat for _, pat in UNIT_PATTERNS), re.compile(rf"^\s*{MEASURE_AFTER_NUMBER}", re.I))
 
 
 def unit_after(text: str) -> str | None:
     """The unit words written at the start of `text`, right after a number (`mill. kroner`, `km`), as written."""
-    for _, pat in [*UNIT_PATTERNS, (None, _MEASURE)]:
+    for pat in _UNIT_AFTER:
         if m := pat.match(text):
             return " ".join(m.group(0).split()) or None
     return None
