@@ -73,6 +73,9 @@ _SECOND_FIGURE = re.compile(
     r"andelen|prosent|del(?:en)?|share|antall|talet|kapasitetsutnytt\w*|utnytting\w*|utnyttelse\w*|krav|"
     r"resultat|beløp)\b)")
 
+# `hvem er Horst Seehofer?` asks who the person is, like `hva er …`: a description, not another name
+_WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆØÅ][\w\-.']*"
+                          r"(\s+((de|van|von|der|den|af|la|le|du)\s+)?[A-ZÆØÅ][\w\-.']*)*\s*\??\s*$")
 _WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
@@ -109,6 +112,8 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
             pass  # "which report" is one item; fall through to the singular rules
         else:
             return AnswerType.list, item
+    if _WHO_IS_NAME.match(question):
+        return AnswerType.reason, None
     if _PERSON.search(q):
         return AnswerType.person, None
     if _ORG.search(q):

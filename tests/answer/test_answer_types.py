@@ -20,6 +20,12 @@ from tests.answer.answerfakes import PassageIndex
         ("asylsøkere med plikt til norskopplæring 2024 og andel som deltok", T.numbers, None),
         ("hvem fikk prisen årets mangfoldsvirksomhet", T.person, None),
         ("kven leia studien", T.person, None),
+        # who a named person is asks for a description (the sentence naming them), not another name
+        ("Hvem er Horst Seehofer?", T.reason, None),
+        ("kven er Libe Rieber-Mohn", T.reason, None),
+        ("Who is Jan Egeland?", T.reason, None),
+        ("Hvem er IMDis direktør?", T.person, None),
+        ("hvem er pasientombud i Oslo", T.person, None),
         ("who led the study", T.person, None),
         ("hvilken organisasjon gjennomførte undersøkelsen", T.organisation, None),
         ("hvor ligger imdis kontorer", T.place, None),
