@@ -26,10 +26,13 @@ _PRELIM = re.compile(r"\b(foreløpig\w*|førebels|preliminary)\b")
 # -- what kind of answer a question asks for (Bokmål, Nynorsk, English) ---------------------------------
 # Nynorsk `kva for kommune` (no ein/eit) is `hvilken kommune`; `kva for kommunar` is `hvilke kommuner`
 _KVA_FOR = r"kva for(?!\s+(?:ein|eit|nokre|slags)\b)"
+# Nynorsk bare `kva` before an item noun (`kva organisasjonar fekk …`, `kva kommune …`) is `kva for`
+_KVA_NOUN = re.compile(r"^\s*kva\s+(?=(kommun|organisasjon|verksemd|bedrift|selskap|fylk|aktør|person|leiar|forskar|"
+                       r"by|land|stad)\w*\b)")
 _KVA_FOR_PLURAL = rf"\b{_KVA_FOR}\s+\w+(ar|er|ane|ene)\b"
 _HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|lang|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
              r"often|high)")
-_CAUSE_WORDS = r"\b(bakgrunn(en)?|årsak(en)?|grunnen|background|reason)\b"
+_CAUSE_WORDS = r"\b(bakgrunn(en)?|årsak(en|a|er|ene)?|grunn(en|ene|ane|er|ar)|background|reasons?)\b"
 _REASON = re.compile(
     r"^\s*(hvorfor|korfor|kvifor|why|av hvilken grunn|what (?:was|is) the reason)\b|"
     rf"^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)|"
@@ -45,7 +48,8 @@ _NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir ka
                      r"\b(navnet|namnet|tittelen|the name)\b")
 _DATE = re.compile(
     rf"^\s*(når|when)\b|\b(hvilket|kva|{_KVA_FOR}|kva for eit|which|what|i hvilket|i kva)\s+(år|årstal|årstall|"
-    r"dato|year|date|måned|månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b")
+    r"dato|year|date|måned|månad|month|dag|day)\b|\b(hvilken dato|what date|fra når|sidan når|since when)\b|"
+    r"\b(tids)?frist(en|a)?\b|\bdeadline\b")  # a deadline is a date
 _PERSON = re.compile(r"^\s*(hvem|kven|who|whom)\b|\b(hvem|kven)\b|\bhvilken (person|leder|forsker|minister)\b")
 _PLACE = re.compile(
     # Nynorsk `kvar` is also "each" (`kvar kommune`): where only before a verb
@@ -93,12 +97,12 @@ _WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for
 
 def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     """(type, list item type) from the question's wording; a figure unless the wording asks for something else."""
-    q = " ".join(question.lower().split())
+    q = _KVA_NOUN.sub("kva for ", " ".join(question.lower().split()))
     has_unit = question_family(q) is not None
     if _SECOND_FIGURE.search(q) and has_unit:
         return AnswerType.numbers, None
-    if re.match(r"^\s*(hvorfor|korfor|kvifor|why)\b", q):
-        return AnswerType.reason, None
+    if re.match(rf"^\s*(hvorfor|korfor|kvifor|why)\b|^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)", q):
+        return AnswerType.reason, None  # `korleis fekk IMDi ned saksbehandlingstida` asks how, though it names a time
     if _DATE.search(q) and not re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
         return AnswerType.date, None
     if re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
@@ -123,7 +127,7 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     if (re.match(_WHAT_IS, q) and _MEASURE.search(q) and YEAR_WORD_RE.search(q)
             and not _CAUSE.search(q)):
         return AnswerType.number, None
-    if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit):
+    if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit and not _CAUSE.search(q)):
         return AnswerType.term, None
     if _REASON.search(q) and not has_unit:
         return AnswerType.reason, None

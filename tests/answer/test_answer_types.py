@@ -46,6 +46,15 @@ from tests.answer.answerfakes import PassageIndex
         ("kvifor gjekk ventetida ned", T.reason, None),
         ("why did resettlement stop", T.reason, None),
         ("hvordan fungerer skjermtolking", T.reason, None),
+        # how something was done is a description, though the question names a time or a figure's word
+        ("korleis fekk IMDi ned saksbehandlingstida for tilskot i 2022", T.reason, None),
+        ("hva er årsakene til at flyktninger faller ut av arbeidslivet", T.reason, None),
+        ("frist for å sende årsrapporten for 2020 til KD", T.date, None),
+        ("hvor lang frist har kommunene", T.number, None),
+        # Nynorsk bare `kva` before an item noun reads like `kva for`
+        ("kva organisasjonar fekk 1,5 millionar kroner kvar", T.list, T.organisation),
+        ("kva kommune fekk mest tilskot", T.place, None),
+        ("kva gjer IMDi", T.reason, None),
         ("hvor lenge var ventetiden", T.number, None),
         ("hvor lang tid tok det å bosette flyktningene", T.number, None),  # a duration, not a place
         ("kor lang var ventetida i 2022", T.number, None),
