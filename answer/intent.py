@@ -14,7 +14,7 @@ from core.records import AnswerType
 from text.numbers import find_numbers
 from text.query import classify
 from text.units import Family, family_of, question_family
-from text.years import YEAR_WORD_RE, is_year
+from text.years import YEAR, YEAR_WORD_RE, is_year
 
 # Unit families a question can ask for (text/units.py); fact units map onto the same families.
 PERCENT, COUNT, MONEY, MONTHS, FTE, POINTS = (Family.percent, Family.count, Family.money, Family.months, Family.fte,
@@ -80,6 +80,8 @@ _SECOND_FIGURE = re.compile(
 # `hvem er Horst Seehofer?` asks who the person is, like `hva er …`: a description, not another name
 _WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆØÅ][\w\-.']*"
                           r"(\s+((de|van|von|der|den|af|la|le|du)\s+)?[A-ZÆØÅ][\w\-.']*)*\s*\??\s*$")
+# years listed, not a range: `ved utgangen av 2021 og 2022`, `in 2023 and in 2024`, `2020, 2021 og 2022`
+_YEAR_LIST = re.compile(rf"\b{YEAR}((\s*,\s*|\s+(og|and|eller|or)\s+)(i\s+|in\s+)?{YEAR}\b)+")
 _WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
@@ -101,6 +103,8 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     has_unit = question_family(q) is not None
     if _SECOND_FIGURE.search(q) and has_unit:
         return AnswerType.numbers, None
+    if _YEAR_LIST.search(q) and answer_type(_YEAR_LIST.sub(lambda m: m.group(0)[:4], q))[0] is AnswerType.number:
+        return AnswerType.numbers, None  # the same figure for each year listed
     if re.match(rf"^\s*(hvorfor|korfor|kvifor|why)\b|^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)", q):
         return AnswerType.reason, None  # `korleis fekk IMDi ned saksbehandlingstida` asks how, though it names a time
     if _DATE.search(q) and not re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
@@ -137,9 +141,13 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
 
 
 def split_figures(question: str) -> list[str]:
-    """The parts of a question asking for several figures, each a question of its own."""
-    parts = _SECOND_FIGURE.split(question)
-    return [p.strip() for p in parts if p.strip()]
+    """The parts of a question asking for several figures, each a question of its own: the figures joined by
+    `og`, or else the same figure for each year listed (`… i 2021 og 2022` -> `… i 2021`, `… i 2022`)."""
+    parts = [p.strip() for p in _SECOND_FIGURE.split(question) if p.strip()]
+    m = _YEAR_LIST.search(question)
+    if len(parts) > 1 or m is None:
+        return parts
+    return [question[:m.start()] + y + question[m.end():] for y in dict.fromkeys(YEAR_WORD_RE.findall(m.group(0)))]
 
 
 @dataclass

@@ -89,3 +89,10 @@ def test_two_figures_asked_get_two_values(real_index):
     a = answer("hvor mange ble bosatt i 2024 og kapasitetsutnyttelse", real_index)
     assert a.answer_type == "numbers" and len(a.values) == 2
     assert a.values[0].value == 25618
+
+
+def test_a_figure_asked_for_two_years_gives_one_value_for_each(real_index):
+    a = answer("talet på oppføringar i nasjonalt tolkeregister ved utgangen av 2021 og 2022", real_index)
+    assert a.found and a.answer_type == "numbers"
+    assert [v.text.split()[:2] for v in a.values] == [["1", "948"], ["2", "245"]]
+    assert all(v.citation.doc_id == "imdi-arsrapport-2022" for v in a.values)

@@ -78,6 +78,29 @@ def test_several_figures_are_split_into_one_question_each():
         "hvor mange ble bosatt i 2024", "kapasitetsutnyttelse"]
 
 
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("talet på oppføringar i tolkeregisteret ved utgangen av 2021 og 2022",
+         ["talet på oppføringar i tolkeregisteret ved utgangen av 2021",
+          "talet på oppføringar i tolkeregisteret ved utgangen av 2022"]),
+        ("number of cases in 2023 and in 2024", ["number of cases in 2023", "number of cases in 2024"]),
+        ("hvor mange ble bosatt i 2020, 2021 og 2022",
+         ["hvor mange ble bosatt i 2020", "hvor mange ble bosatt i 2021", "hvor mange ble bosatt i 2022"]),
+    ],
+)
+def test_a_figure_asked_for_listed_years_is_one_question_per_year(question, parts):
+    assert answer_type(question) == (T.numbers, None)
+    assert split_figures(question) == parts
+    assert [parse_question(p).years for p in parts] == [[int(p[-4:])] for p in parts]
+
+
+@pytest.mark.parametrize("question", ["hvor mange ble bosatt 2019–2021", "hvor mange ble bosatt fra 2019 til 2021",
+                                      "hvorfor gikk bosettingen ned i 2020 og 2021", "hvem vant prisen i 2020 og 2021"])
+def test_a_year_range_or_a_question_for_no_figure_is_not_split_by_year(question):
+    assert answer_type(question)[0] is not T.numbers
+
+
 PRIZE = ("Mangfoldsprisen 2020 gikk til Lydgulvsystemer AS i Viken, som ble kåret til årets "
          "mangfoldsvirksomhet.", [("Viken", "GPE")])
 OFFICES = ("IMDi skal legge ned kontorene i Gjøvik, Kristiansand og Trondheim fra 1. juli 2020.",
