@@ -332,7 +332,9 @@ def _figures_answer(pool: Pool, index: Index) -> Answer | None:
     sentences = [_sentence(c.fact, v.text, v.citation, pool.intent.lang) for c, v in zip(chosen, values, strict=True)]
     return Answer(
         question=pool.question, found=True, answer_type=AnswerType.numbers, value=first.value, unit=first.unit,
-        value_text=" · ".join(texts), short_answer="; ".join(texts), values=values, text=" ".join(sentences),
+        # two figures of one sentence (`frå 1 948 … til 2 245 …`) show it once
+        value_text=" · ".join(texts), short_answer="; ".join(texts), values=values,
+        text=" ".join(dict.fromkeys(sentences)),
         # the mean: one weak part should not hide the figures found well (each value keeps its own confidence)
         confidence=round(sum(c.score for c in chosen) / len(chosen), 3), citation=cite, fact=first,
         alternatives=alternatives(first, pool.facts[0], index),

@@ -96,3 +96,5 @@ def test_a_figure_asked_for_two_years_gives_one_value_for_each(real_index):
     assert a.found and a.answer_type == "numbers"
     assert [v.text.split()[:2] for v in a.values] == [["1", "948"], ["2", "245"]]
     assert all(v.citation.doc_id == "imdi-arsrapport-2022" for v in a.values)
+    assert [v.year for v in a.values] == [2021, 2022]
+    assert a.text.count("1 948") == 1  # both figures stand in one sentence, shown once
