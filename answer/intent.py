@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from core.records import AnswerType
 from text.numbers import find_numbers
 from text.query import classify
+from text.terms import GROUP_WORDS
 from text.units import Family, family_of, question_family
 from text.years import YEAR, YEAR_WORD_RE, is_year
 
@@ -82,6 +83,10 @@ _WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆ
                           r"(\s+((de|van|von|der|den|af|la|le|du)\s+)?[A-ZÆØÅ][\w\-.']*)*\s*\??\s*$")
 # years listed, not a range: `ved utgangen av 2021 og 2022`, `in 2023 and in 2024`, `2020, 2021 og 2022`
 _YEAR_LIST = re.compile(rf"\b{YEAR}((\s*,\s*|\s+(og|and|eller|or)\s+)(i\s+|in\s+)?{YEAR}\b)+")
+# two groups joined: `andel av menn og kvinner som …`, `kor mange kommunar og bydelar …`
+_GROUPS = "|".join(sorted(set(GROUP_WORDS), key=len, reverse=True))
+# (`barn og unge` is one group, as the reports use it)
+_GROUP_PAIR = re.compile(rf"\b(?!barn\s+og\s+(?:unge|ungdom)\b)({_GROUPS})\s+(?:og|and|eller|or)\s+({_GROUPS})\b")
 _WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
@@ -103,8 +108,11 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     has_unit = question_family(q) is not None
     if _SECOND_FIGURE.search(q) and has_unit:
         return AnswerType.numbers, None
-    if _YEAR_LIST.search(q) and answer_type(_YEAR_LIST.sub(lambda m: m.group(0)[:4], q))[0] is AnswerType.number:
+    figure = (AnswerType.number, AnswerType.numbers)
+    if _YEAR_LIST.search(q) and answer_type(_YEAR_LIST.sub(lambda m: m.group(0)[:4], q))[0] in figure:
         return AnswerType.numbers, None  # the same figure for each year listed
+    if (m := _GROUP_PAIR.search(q)) and answer_type(q[:m.start()] + m.group(1) + q[m.end():])[0] in figure:
+        return AnswerType.numbers, None  # the same figure for each group joined
     if re.match(rf"^\s*(hvorfor|korfor|kvifor|why)\b|^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)", q):
         return AnswerType.reason, None  # `korleis fekk IMDi ned saksbehandlingstida` asks how, though it names a time
     if _DATE.search(q) and not re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
@@ -142,12 +150,16 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
 
 def split_figures(question: str) -> list[str]:
     """The parts of a question asking for several figures, each a question of its own: the figures joined by
-    `og`, or else the same figure for each year listed (`… i 2021 og 2022` -> `… i 2021`, `… i 2022`)."""
+    `og`, or else the same figure for each year listed (`… i 2021 og 2022` -> `… i 2021`, `… i 2022`) or for each
+    group joined (`andel av menn og kvinner …` -> `andel av menn …`, `andel av kvinner …`)."""
     parts = [p.strip() for p in _SECOND_FIGURE.split(question) if p.strip()]
-    m = _YEAR_LIST.search(question)
-    if len(parts) > 1 or m is None:
+    if len(parts) > 1:
         return parts
-    return [question[:m.start()] + y + question[m.end():] for y in dict.fromkeys(YEAR_WORD_RE.findall(m.group(0)))]
+    if m := _YEAR_LIST.search(question):
+        return [question[:m.start()] + y + question[m.end():] for y in dict.fromkeys(YEAR_WORD_RE.findall(m.group(0)))]
+    if m := _GROUP_PAIR.search(question.lower()):
+        return [question[:m.start()] + question[m.start(g):m.end(g)] + question[m.end():] for g in (1, 2)]
+    return parts
 
 
 @dataclass

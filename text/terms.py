@@ -38,7 +38,8 @@ GROUPS: list[tuple[str, re.Pattern[str]]] = [
 GROUP_WORDS = (
     "voksne vaksne mottak overføringsflyktninger overføringsflyktningar enslige einslege mindreårige "
     "mindreårige barnefamilier barnefamiliar familier familiar barn kvinner kvinner menn unge ungdom "
-    "eldre innvandrere innvandrarar kommuner kommunar"
+    "eldre innvandrere innvandrarar kommuner kommunar bydeler bydelar gutter jenter "
+    "women men boys girls adults children families"
 ).split()
 
 

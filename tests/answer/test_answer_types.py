@@ -95,6 +95,17 @@ def test_a_figure_asked_for_listed_years_is_one_question_per_year(question, part
     assert [parse_question(p).years for p in parts] == [[int(p[-4:])] for p in parts]
 
 
+def test_a_figure_asked_for_two_groups_is_one_question_per_group():
+    q = "hvor stor andel av menn og kvinner som avsluttet programmet var i arbeid"
+    assert answer_type(q) == (T.numbers, None)
+    assert split_figures(q) == ["hvor stor andel av menn som avsluttet programmet var i arbeid",
+                                "hvor stor andel av kvinner som avsluttet programmet var i arbeid"]
+    assert answer_type("kor mange kommunar og bydelar svara på undersøkinga") == (T.numbers, None)
+    # `barn og unge` is one group; a name question about two groups asks for no figures
+    assert answer_type("hvor mange barn og unge deltok") == (T.number, None)
+    assert answer_type("hvem leder gruppen om sårbare barn og unge") == (T.person, None)
+
+
 @pytest.mark.parametrize("question", ["hvor mange ble bosatt 2019–2021", "hvor mange ble bosatt fra 2019 til 2021",
                                       "hvorfor gikk bosettingen ned i 2020 og 2021", "hvem vant prisen i 2020 og 2021"])
 def test_a_year_range_or_a_question_for_no_figure_is_not_split_by_year(question):
