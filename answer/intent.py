@@ -85,8 +85,10 @@ _WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆ
 _YEAR_LIST = re.compile(rf"\b{YEAR}((\s*,\s*|\s+(og|and|eller|or)\s+)(i\s+|in\s+)?{YEAR}\b)+")
 # two groups joined: `andel av menn og kvinner som …`, `kor mange kommunar og bydelar …`
 _GROUPS = "|".join(sorted(set(GROUP_WORDS), key=len, reverse=True))
-# (`barn og unge` is one group, as the reports use it)
-_GROUP_PAIR = re.compile(rf"\b(?!barn\s+og\s+(?:unge|ungdom)\b)({_GROUPS})\s+(?:og|and|eller|or)\s+({_GROUPS})\b")
+# (`barn og unge` is one group, as the reports use it); a group word before the first is part of it
+# (`enslige mindreårige og barnefamilier`: `enslige` does not carry over to `barnefamilier`)
+_GROUP_PAIR = re.compile(rf"\b((?:(?:{_GROUPS})\s+)?(?!barn\s+og\s+(?:unge|ungdom)\b)(?:{_GROUPS}))\s+"
+                         rf"(?:og|and|eller|or)\s+({_GROUPS})\b")
 _WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"

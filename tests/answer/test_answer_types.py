@@ -101,8 +101,12 @@ def test_a_figure_asked_for_two_groups_is_one_question_per_group():
     assert split_figures(q) == ["hvor stor andel av menn som avsluttet programmet var i arbeid",
                                 "hvor stor andel av kvinner som avsluttet programmet var i arbeid"]
     assert answer_type("kor mange kommunar og bydelar svara på undersøkinga") == (T.numbers, None)
+    # a group word before the first belongs to it alone
+    assert split_figures("hvor mange enslige mindreårige og barnefamilier ble bosatt") == [
+        "hvor mange enslige mindreårige ble bosatt", "hvor mange barnefamilier ble bosatt"]
     # `barn og unge` is one group; a name question about two groups asks for no figures
     assert answer_type("hvor mange barn og unge deltok") == (T.number, None)
+    assert answer_type("hvor mange enslige barn og unge deltok") == (T.number, None)
     assert answer_type("hvem leder gruppen om sårbare barn og unge") == (T.person, None)
 
 
