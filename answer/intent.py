@@ -34,9 +34,10 @@ _KVA_FOR_PLURAL = rf"\b{_KVA_FOR}\s+\w+(ar|er|ane|ene)\b"
 _HOW_MUCH = (r"(mange|mye|mykje|stor|store|høy|høg|lenge|lang|langt|ofte|gammel|gamal|many|much|long|large|big|old|"
              r"often|high)")
 _CAUSE_WORDS = r"\b(bakgrunn(en)?|årsak(en|a|er|ene)?|grunn(en|ene|ane|er|ar)|background|reasons?)\b"
+# why, or how something is done (not `how many`): a reason or description whatever figure word follows
+_WHY_HOW = rf"^\s*(hvorfor|korfor|kvifor|why)\b|^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)"
 _REASON = re.compile(
-    r"^\s*(hvorfor|korfor|kvifor|why|av hvilken grunn|what (?:was|is) the reason)\b|"
-    rf"^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)|"
+    _WHY_HOW + r"|^\s*(av hvilken grunn|what (?:was|is) the reason)\b|"
     r"^\s*(hva|kva|what)\s+(er|var|betyr|skiller|innebærer|inneber|innebar|gjør|gjer|gjorde|handler|fann|fant|"
     r"inneheldt|inneholdt|vil|skal|sa|sier|seier|mener|meiner|is|was|are|were|does|did|means?)\b|"
     r"^\s*(beskriv|forklar|describe|explain)\b|" + _CAUSE_WORDS)
@@ -110,12 +111,9 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     has_unit = question_family(q) is not None
     if _SECOND_FIGURE.search(q) and has_unit:
         return AnswerType.numbers, None
-    figure = (AnswerType.number, AnswerType.numbers)
-    if _YEAR_LIST.search(q) and answer_type(_YEAR_LIST.sub(lambda m: m.group(0)[:4], q))[0] in figure:
-        return AnswerType.numbers, None  # the same figure for each year listed
-    if (m := _GROUP_PAIR.search(q)) and answer_type(q[:m.start()] + m.group(1) + q[m.end():])[0] in figure:
-        return AnswerType.numbers, None  # the same figure for each group joined
-    if re.match(rf"^\s*(hvorfor|korfor|kvifor|why)\b|^\s*(hvordan|korleis|how)\b(?!\s+{_HOW_MUCH}\b)", q):
+    if (each := _each_listed(q)) and answer_type(each[0])[0] in (AnswerType.number, AnswerType.numbers):
+        return AnswerType.numbers, None  # the same figure for each year listed or group joined
+    if re.match(_WHY_HOW, q):
         return AnswerType.reason, None  # `korleis fekk IMDi ned saksbehandlingstida` asks how, though it names a time
     if _DATE.search(q) and not re.match(rf"^\s*(hvor|kor|how)\s+{_HOW_MUCH}\b", q):
         return AnswerType.date, None
@@ -155,13 +153,17 @@ def split_figures(question: str) -> list[str]:
     `og`, or else the same figure for each year listed (`… i 2021 og 2022` -> `… i 2021`, `… i 2022`) or for each
     group joined (`andel av menn og kvinner …` -> `andel av menn …`, `andel av kvinner …`)."""
     parts = [p.strip() for p in _SECOND_FIGURE.split(question) if p.strip()]
-    if len(parts) > 1:
-        return parts
+    return parts if len(parts) > 1 else _each_listed(question) or parts
+
+
+def _each_listed(question: str) -> list[str]:
+    """The question once for each year it lists (`… i 2021 og 2022`), else once for each group it joins (`menn og
+    kvinner`); [] when it lists neither."""
     if m := _YEAR_LIST.search(question):
         return [question[:m.start()] + y + question[m.end():] for y in dict.fromkeys(YEAR_WORD_RE.findall(m.group(0)))]
     if m := _GROUP_PAIR.search(question.lower()):
         return [question[:m.start()] + question[m.start(g):m.end(g)] + question[m.end():] for g in (1, 2)]
-    return parts
+    return []
 
 
 @dataclass
