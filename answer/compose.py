@@ -24,7 +24,7 @@ from answer.ranker import Ranker, load_ranker
 from answer.reasons import SentenceCandidate, sentence_candidates
 from answer.semantic import add_semantic
 from answer.settings import AnswerSettings
-from answer.spans import FITS, Candidate, candidates
+from answer.spans import FITS, NAME_TYPES, Candidate, candidates, coordination
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.search import Index
@@ -244,7 +244,8 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
     elif kind is AnswerType.list:
         built = _list_answer(pool, index, settings)
     elif pool.spans:
-        built = _span_answer(pool, [pool.spans[0]], index)
+        top = pool.spans[0]
+        built = _span_answer(pool, coordination(top, index) if kind in NAME_TYPES else [top], index)
     if built is None or built.confidence < ranker.threshold:
         lang = pool.intent.lang
         return Answer(question=pool.question, found=False, answer_type=kind, item_type=pool.intent.item_type,
@@ -447,6 +448,8 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
             offset = top.sentence.find(tail)
             chosen = [Candidate(p, item, "ITEM", top.hit, top.sent_start + offset, top.sent_start + len(top.sentence),
                                 top.sentence, top.sent_start, score=top.score) for p in parts]
+    if item in NAME_TYPES and len(together := coordination(top, index)) > 1:
+        chosen = together  # names joined by commas and `og` are the list the sentence gives
     chosen = sorted(chosen[: settings.max_list_items], key=lambda c: c.start)
     return _span_answer(pool, chosen, index)
 

@@ -15,6 +15,7 @@ the ranker (answer/ranker.py) scores. Where it comes from:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_left
@@ -198,6 +199,51 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
             out.append(c)
     _add_frequency(out)
     return [c for c in out if c.features["in_question"] < 1.0]
+
+
+NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "GPE", "LOC", "NAME"})
+# what may stand between two coordinated names: a comma, a conjunction, or both (`A, B og C`; `A and B`)
+_COORD_GAP = re.compile(r"\s*,\s*|\s*(?:,\s*)?\b(?:og|and|eller|or|samt)\s+", re.I)
+_CONJUNCTION = re.compile(r"\b(?:og|and|eller|or|samt)\b", re.I)
+
+
+def _name_items(c: Candidate, index: Index) -> list[tuple[int, int, str]]:
+    """The names of a candidate's sentence as (start, end, label) in it: the chunk's name entities first, then the
+    capitalised runs no entity overlaps, each without a leading small word (`I Kristiansand`)."""
+    base, text = c.sent_start, c.sentence
+    chunk = _chunk(index, c.hit)
+    items = [(e.start - base, e.end - base, e.label) for e in (chunk.entities if chunk else [])
+             if e.label in NAME_LABELS and base <= e.start and e.end <= base + len(text)]
+    for m in _NAME_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        first = text[a:b].split(" ", 1)
+        if len(first) == 2 and first[0].casefold() in STOP:
+            a += len(first[0]) + 1
+        if not any(x < b and a < y for x, y, _ in items):
+            items.append((a, b, "NAME"))
+    return sorted(items)
+
+
+def coordination(c: Candidate, index: Index) -> list[Candidate]:
+    """The names coordinated with a name candidate in its sentence (`Kristiansand, Gjøvik og Trondheim`): names
+    joined only by commas and a conjunction fill the role together. Just `c` when it stands in no such run."""
+    items = _name_items(c, index)
+    a, b = c.start - c.sent_start, c.end - c.sent_start
+    runs: list[list[tuple[int, int]]] = []
+    for item in items:
+        gap = c.sentence[runs[-1][-1][1]:item[0]] if runs else ""
+        if runs and item[0] >= runs[-1][-1][1] and _COORD_GAP.fullmatch(gap):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    for run in runs:
+        gaps = "".join(c.sentence[x[1]:y[0]] for x, y in itertools.pairwise(run))
+        # names of one kind (`Kristiansand, Gjøvik og Trondheim`), not a firm beside a person
+        if (len(run) >= 2 and _CONJUNCTION.search(gaps) and len({label for _, _, label in run}) == 1
+                and any(x < b and a < y for x, y, _ in run)):
+            return [Candidate(c.sentence[x:y], c.kind, label, c.hit, c.sent_start + x, c.sent_start + y,
+                              c.sentence, c.sent_start, dict(c.features), c.score) for x, y, label in run]
+    return [c]
 
 
 def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], inside: range, q_words: set[str],

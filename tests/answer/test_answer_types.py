@@ -4,7 +4,7 @@ import pytest
 
 from answer.compose import answer, post_at, span_years
 from answer.intent import answer_type, parse_question, split_figures
-from answer.spans import candidates
+from answer.spans import candidates, coordination
 from core.records import AnswerType as T
 from core.records import Citation, Fact, Span
 from tests.answer.answerfakes import PassageIndex
@@ -142,6 +142,32 @@ def test_a_which_municipalities_question_lists_every_place_each_cited():
     assert [v.text for v in a.values] == ["Gjøvik", "Kristiansand", "Trondheim"]
     for v in a.values:
         assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+CONFERENCES = ("Konferansane blei haldne i Trøndelag, Nordland og Agder med bidrag frå kommunar og frivillige "
+               "organisasjonar.", [("Trøndelag", "GPE"), ("Nordland", "GPE"), ("Agder", "GPE")])
+
+
+def test_a_where_question_answered_by_coordinated_places_gets_them_all():
+    # Nynorsk, a place question: the sentence names three places joined by commas and `og`
+    idx = PassageIndex([CONFERENCES])
+    a = answer("kvar blei konferansane haldne", idx)
+    assert a.answer_type is T.place and a.found
+    assert [v.text for v in a.values] == ["Trøndelag", "Nordland", "Agder"]
+    for v in a.values:
+        assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+def test_a_firm_beside_a_person_is_not_joined_into_one_answer():
+    passage = ("Produktsjef Kari Nordmann jobber for Bergans AS og Ola Hansen leder avdelingen.",
+               [("Kari Nordmann", "PER"), ("Bergans AS", "ORG"), ("Ola Hansen", "PER")])
+    idx = PassageIndex([passage])
+    for c in candidates("hvem jobber Kari Nordmann for", T.organisation, idx.search("Kari Nordmann"), idx):
+        if c.text == "Bergans AS":
+            assert [x.text for x in coordination(c, idx)] == ["Bergans AS"]
+            break
+    else:
+        raise AssertionError("no candidate Bergans AS")
 
 
 def test_a_list_of_terms_keeps_no_debris_item():
