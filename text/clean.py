@@ -14,6 +14,8 @@ _BOLD = re.compile(r"\*\*|__")
 _HYPHEN_WRAP = re.compile(r"(\w)-\s*\n\s*(?=[a-zæøå])")
 _WS = re.compile(r"[ \t\u00a0\u202f]+")
 _PUA_BULLET = re.compile(r"[\uf0b7\uf0a7\uf076\u25c6\u2666\u25cf\u2022]")
+# a web or e-mail address: its words and digits are a name, not prose (no repairs, no dates inside it)
+ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
 def strip_markup(text: str, keep_sup: bool = False) -> str:

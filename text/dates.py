@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from text.clean import ADDRESS
 from text.sentences import MONTHS
 from text.years import CALENDAR_YEAR as _YEAR
 
@@ -61,7 +62,10 @@ _MODIFIED_RE = re.compile(rf"(?<![\w.])(?:{_MODIFIER})\s+(?:{_MODIFIER}\s+)?$", 
 def time_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every time expression in `text`: each core alone, and again with its modifiers."""
     out: list[tuple[int, int]] = []
+    addresses = [(a.start(), a.end()) for a in ADDRESS.finditer(text)]
     for m in CORE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in addresses):
+            continue  # `…/rapporter/2023/…` names a page, not a time
         out.append((m.start(), m.end()))
         before = _MODIFIED_RE.search(text, max(0, m.start() - 40), m.start())
         if before:

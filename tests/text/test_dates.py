@@ -54,3 +54,11 @@ def test_times_in_the_ocr_damaged_report_once_repaired():
     at = fixed.index("sammenliknes med\nforrige år")
     assert "forrige år" in found(fixed[at:at + 40])
     assert {"neste år", "til neste år"} <= found(fixed[fixed.index("overførbart beløp til neste år"):][:40])
+
+
+def test_a_year_inside_a_web_address_is_no_time():
+    text = ("Les rapporten på https://www.imdi.no/om-imdi/rapporter/2023/kompetansebehov/ eller skriv til "
+            "post2021@imdi.no; fagteamet skulle være i drift fra 1. januar 2021.")
+    found = [text[a:b] for a, b in time_spans(text)]
+    assert "1. januar 2021" in found
+    assert not any(s in ("2023", "2021") for s in found)
