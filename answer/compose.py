@@ -24,7 +24,7 @@ from answer.ranker import Ranker, load_ranker
 from answer.reasons import SentenceCandidate, sentence_candidates
 from answer.semantic import add_semantic
 from answer.settings import AnswerSettings
-from answer.spans import FITS, NAME_TYPES, Candidate, candidates, coordination
+from answer.spans import FITS, NAME_TYPES, Candidate, candidates, capital_by_position, coordination
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.search import Index
@@ -244,7 +244,7 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
     elif kind is AnswerType.list:
         built = _list_answer(pool, index, settings)
     elif pool.spans:
-        top = pool.spans[0]
+        top = _first_name(pool.spans, index) if kind in NAME_TYPES else pool.spans[0]
         built = _span_answer(pool, coordination(top, index) if kind in NAME_TYPES else [top], index)
     if built is None or built.confidence < ranker.threshold:
         lang = pool.intent.lang
@@ -252,6 +252,11 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
                       text=NOT_FOUND.get(lang, NOT_FOUND["nb"]),
                       confidence=round(built.confidence, 3) if built else 0.0, passages=passages)
     return built.model_copy(update={"passages": passages, "text": _with_year_note(built, pool.intent)})
+
+
+def _first_name(spans: list[Candidate], index: Index) -> Candidate:
+    """The best candidate for a name, passing over capitals that come from a sentence start or a heading."""
+    return next((c for c in spans if not capital_by_position(c, index)), spans[0])
 
 
 def _with_year_note(built: Answer, intent: Intent) -> str:
@@ -417,13 +422,15 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
     other items as the comma- or og-separated parts of that sentence)."""
     if not pool.spans:
         return None
-    top = pool.spans[0]
     item = pool.intent.item_type or AnswerType.term
+    top = _first_name(pool.spans, index) if item in NAME_TYPES else pool.spans[0]
     exact, stand_in = FITS.get(item, (frozenset(), frozenset()))
     chosen = [top]
     allowed = exact if top.label in exact else exact | stand_in  # "kontorer": places, not the ORG beside them
     if item is not AnswerType.term:
-        for c in pool.spans[1:]:
+        for c in pool.spans:
+            if c is top or capital_by_position(c, index):
+                continue
             same = c.hit.chunk_id == top.hit.chunk_id and c.sent_start == top.sent_start
             if (same and c.label in allowed and c.score >= settings.list_ratio * top.score
                     and not any(_overlapping(c, o) or c.key == o.key for o in chosen)):

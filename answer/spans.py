@@ -277,6 +277,25 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
     }
 
 
+# a word in lower case, not a part of an address (`www.bufdir.no`, `rapport.pdf`, `post@imdi.no`)
+_LOWER_WORD = re.compile(r"(?<![\w\-./@])[a-zæøåéü][a-zæøåéü]+(?![\w\-@/]|\.\w)")
+
+
+@lru_cache(maxsize=64)  # one word set per document source, read for every name answer
+def _lower_words(source: str) -> frozenset[str]:
+    return frozenset(_LOWER_WORD.findall(source))
+
+
+def capital_by_position(c: Candidate, index: Index) -> bool:
+    """A lone capitalised word (no entity) that its document also writes in lower case: the capital comes from
+    where it stands (`Deltakelse i …`, `Kommentar:`, a title's `Den`), not from a name (`Fafo` never is)."""
+    word = c.text.strip(".,:;()«»\"'")
+    source = index.sources.get(c.hit.doc_id)
+    if c.label != "NAME" or " " in word or len(word) < 2 or not word[:1].isupper() or not source:
+        return False
+    return word.lower() in _lower_words(source)
+
+
 def _asked(word: str, q_words: set[str]) -> bool:
     """The word is one of the question's, or its genitive (`IMDis`, `Norges`, `Oslo's`): who leads IMDi is not IMDi."""
     if word in q_words:

@@ -170,6 +170,18 @@ def test_a_firm_beside_a_person_is_not_joined_into_one_answer():
         raise AssertionError("no candidate Bergans AS")
 
 
+def test_a_capital_the_document_also_writes_in_lower_case_is_no_name():
+    # `Deltakelse` is capitalised only because it opens a table cell after a code; the document writes it in
+    # lower case elsewhere, so it comes from where it stands, not from a name
+    passages = [("2020-015: Deltakelse i koordineringsgruppe om sårbare barn og unge, som Bufdir leder.", []),
+                ("Kommunene melder om lav deltakelse i gruppen.", [])]
+    idx = PassageIndex(passages)
+    a = answer("hvem leder koordineringsgruppen om sårbare barn", idx)
+    assert a.answer_type is T.person
+    assert "Deltakelse" not in a.short_answer
+    assert a.found and a.short_answer == "Bufdir"
+
+
 def test_a_list_of_terms_keeps_no_debris_item():
     # a chart's labels run into the sentence: `/` between them is no item
     passage = ("De mest etterspurte tolkespråkene var arabisk, tigrinja, polsk, / , / , norsk tegnspråk og "
