@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -28,6 +28,7 @@ from answer.spans import FITS, NAME_TYPES, Candidate, candidates, capital_by_pos
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.search import Index
+from text.dates import bare_year, finer_in_year
 from text.formatting import format_value, value_key
 from text.numbers import find_numbers, hedge_before, number_values, parse_number, unit_after
 from text.query import has_words
@@ -245,6 +246,8 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
         built = _list_answer(pool, index, settings)
     elif pool.spans:
         top = _first_name(pool.spans, index) if kind in NAME_TYPES else pool.spans[0]
+        if kind is AnswerType.date:
+            top = _finer_date(top, pool.spans)
         built = _span_answer(pool, coordination(top, index) if kind in NAME_TYPES else [top], index)
     if built is None or built.confidence < ranker.threshold:
         lang = pool.intent.lang
@@ -257,6 +260,16 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
 def _first_name(spans: list[Candidate], index: Index) -> Candidate:
     """The best candidate for a name, passing over capitals that come from a sentence start or a heading."""
     return next((c for c in spans if not capital_by_position(c, index)), spans[0])
+
+
+def _finer_date(top: Candidate, spans: list[Candidate]) -> Candidate:
+    """A bare year (`I 2024`) gives way to a month or a day of that year in the same passage (`1. oktober 2024`):
+    the passage says when, not only which year."""
+    year = bare_year(top.text)
+    finer = next((c for c in spans if c.hit.chunk_id == top.hit.chunk_id and finer_in_year(c.text, year)),
+                 None) if year else None
+    # as sure as the year it makes precise: both say the same time
+    return top if finer is None else replace(finer, score=max(finer.score, top.score))
 
 
 def _with_year_note(built: Answer, intent: Intent) -> str:

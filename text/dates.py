@@ -71,3 +71,20 @@ def time_spans(text: str) -> list[tuple[int, int]]:
         if before:
             out.append((before.start(), m.end()))
     return out
+
+
+_ANY_YEAR = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+_DAY_OR_MONTH = re.compile(rf"\b(?:{MONTHS}|{SEASONS})\b|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}", re.I)
+
+
+def bare_year(text: str) -> str | None:
+    """The year of a time expression that names nothing finer (`I 2024`, `2024`), else None."""
+    years = _ANY_YEAR.findall(text)
+    if len(years) != 1 or _DAY_OR_MONTH.search(text) or len(re.findall(r"\d+", text)) != 1:
+        return None
+    return years[0]
+
+
+def finer_in_year(text: str, year: str) -> bool:
+    """A time expression that names a month or a day (`1. oktober 2024`, `oktober 2024`) of `year`."""
+    return year in _ANY_YEAR.findall(text) and bool(_DAY_OR_MONTH.search(text))

@@ -182,6 +182,17 @@ def test_a_capital_the_document_also_writes_in_lower_case_is_no_name():
     assert a.found and a.short_answer == "Bufdir"
 
 
+def test_a_bare_year_gives_way_to_the_date_of_that_year_in_its_passage():
+    passage = ("I 2024 la Steinkjer kommune ned integreringsmottaket. Mottaket ble stengt fra 1. oktober 2024, da "
+               "avtalen gikk ut.", [("Steinkjer", "GPE")])
+    idx = PassageIndex([passage])
+    a = answer("når la Steinkjer ned integreringsmottaket", idx)
+    assert a.answer_type is T.date and a.found
+    assert "1. oktober 2024" in a.short_answer
+    v = a.values[0]
+    assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
 def test_a_list_of_terms_keeps_no_debris_item():
     # a chart's labels run into the sentence: `/` between them is no item
     passage = ("De mest etterspurte tolkespråkene var arabisk, tigrinja, polsk, / , / , norsk tegnspråk og "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from text.dates import time_spans
+from text.dates import bare_year, finer_in_year, time_spans
 
 
 def found(text: str) -> set[str]:
@@ -62,3 +62,14 @@ def test_a_year_inside_a_web_address_is_no_time():
     found = [text[a:b] for a, b in time_spans(text)]
     assert "1. januar 2021" in found
     assert not any(s in ("2023", "2021") for s in found)
+
+
+@pytest.mark.parametrize(("text", "year"), [("I 2024", "2024"), ("2021", "2021"), ("1. oktober 2024", None),
+                                            ("våren 2021", None), ("2023–2024", None), ("1.7.2020", None)])
+def test_a_bare_year_names_nothing_finer(text, year):
+    assert bare_year(text) == year
+
+
+def test_a_finer_date_names_a_month_or_day_of_the_year():
+    assert finer_in_year("fra 1. oktober 2024", "2024") and finer_in_year("oktober 2024", "2024")
+    assert not finer_in_year("1. oktober 2023", "2024") and not finer_in_year("I 2024", "2024")
