@@ -77,7 +77,7 @@ _LIST_ITEM: list[tuple[AnswerType, re.Pattern[str]]] = [
 _SECOND_FIGURE = re.compile(
     r"\s(?:og|and)\s+(?=(?:\w+\s+){0,3}?(?:hvor mange|kor mange|hvor mye|kor mykje|how many|how much|andel|"
     r"andelen|prosent|del(?:en)?|share|antall|talet|kapasitetsutnytt\w*|utnytting\w*|utnyttelse\w*|krav|"
-    r"resultat|beløp)\b)")
+    r"kravet|krava|målet|resultat|resultatet|target|goal|beløp)\b)")
 
 # `hvem er Horst Seehofer?` asks who the person is, like `hva er …`: a description, not another name
 _WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆØÅ][\w\-.']*"

@@ -78,6 +78,16 @@ def test_several_figures_are_split_into_one_question_each():
         "hvor mange ble bosatt i 2024", "kapasitetsutnyttelse"]
 
 
+@pytest.mark.parametrize("question", [
+    "What share of families were settled within 3 months in 2020, and what was the target?",
+    "hvor stor andel ble bosatt innen 3 måneder i 2020, og hva var kravet?",
+    "kor stor del vart busett innan 3 månader i 2020, og kva var målet?",
+])
+def test_a_trailing_question_for_the_target_asks_for_a_second_figure(question):
+    assert answer_type(question)[0] is T.numbers
+    assert len(split_figures(question)) == 2
+
+
 @pytest.mark.parametrize(
     ("question", "parts"),
     [
