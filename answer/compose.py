@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from answer.facts import FactCandidate, fact_candidates
-from answer.intent import Intent, indicator_words, parse_question, split_figures, unit_family
+from answer.intent import Intent, indicator_words, parse_question, place_kind, split_figures, unit_family
 from answer.ranker import Ranker, load_ranker
 from answer.reasons import SentenceCandidate, sentence_candidates
 from answer.semantic import add_semantic
@@ -28,6 +28,7 @@ from answer.spans import FITS, NAME_TYPES, Candidate, candidates, capital_by_pos
 from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Citation, Fact, Hit, Span
 from index.highlight import trim_quote
 from index.search import Index
+from ingest.enrich.gazetteers import place_names
 from text.dates import bare_year, finer_in_year
 from text.formatting import format_value, value_key
 from text.numbers import find_numbers, hedge_before, number_values, parse_number, unit_after
@@ -248,6 +249,9 @@ def decide(pool: Pool, index: Index, ranker: Ranker | None = None, settings: Ans
         top = _first_name(pool.spans, index) if kind in NAME_TYPES else pool.spans[0]
         if kind is AnswerType.date:
             top = _finer_date(top, pool.spans)
+        elif kind is AnswerType.place and (place := place_kind(pool.question)):
+            names = place_names(place)  # `i hvilket land`: a country, not the sea or the town beside it
+            top = next((c for c in pool.spans if c.key in names), top)
         built = _span_answer(pool, coordination(top, index) if kind in NAME_TYPES else [top], index)
     if built is None or built.confidence < ranker.threshold:
         lang = pool.intent.lang

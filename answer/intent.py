@@ -166,6 +166,17 @@ def _each_listed(question: str) -> list[str]:
     return []
 
 
+# the kind of place a question names (`i hvilket land`, `which county`), one of ingest.enrich.ner.PLACE_LISTS
+_PLACE_KIND = re.compile(r"\b(?:hvilke[nt]?|kva\s+for(?:\s+ein|\s+eit)?|which|what)\s+(?:(land|country)|"
+                         r"(fylke|county)|(kommune|municipality))\b", re.I)
+
+
+def place_kind(question: str) -> str | None:
+    """`country`, `county` or `municipality` when the question asks for a place of that kind, else None."""
+    m = _PLACE_KIND.search(question)
+    return None if m is None else ("country", "county", "municipality")[m.lastindex - 1]
+
+
 @dataclass
 class Intent:
     question: str

@@ -15,11 +15,9 @@ containing ruler names replaces them (see `nlp/entities.py` for why).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -27,13 +25,13 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_suffix_regex
 
 from core.records import ENTITY_LABELS, Block, Entity
+from ingest.enrich.gazetteers import PATTERN_DIR, read_patterns
 from nlp import entities as statistical
 from text.captions import normalise_number
 from text.formatting import NumberStyle, format_number
 from text.numbers import NUMBER_RE, detect_unit, parse_number
 from text.sentences import MONTHS
 
-PATTERN_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("nb", "nn")
 LABELS = ENTITY_LABELS
 
@@ -92,16 +90,11 @@ def get_nlp(lang: str = "nb", model: bool = True) -> Language:
     # curated for this corpus and carry canonical ids; the model was trained on news and blogs.
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True, "overwrite_ents": True})
     for path in sorted(PATTERN_DIR.glob("*.jsonl")):
-        ruler.add_patterns(_read_patterns(path))
+        ruler.add_patterns(read_patterns(path))
     if model:
         nlp.add_pipe(statistical.PREFER_LONGER)
     nlp.add_pipe("drop_implausible_entities")
     return nlp
-
-
-def _read_patterns(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 # -- canonical forms -----------------------------------------------------------

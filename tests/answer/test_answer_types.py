@@ -3,7 +3,7 @@
 import pytest
 
 from answer.compose import answer, post_at, span_years
-from answer.intent import answer_type, parse_question, split_figures
+from answer.intent import answer_type, parse_question, place_kind, split_figures
 from answer.spans import candidates, coordination
 from core.records import AnswerType as T
 from core.records import Citation, Fact, Span
@@ -201,6 +201,23 @@ def test_a_bare_year_gives_way_to_the_date_of_that_year_in_its_passage():
     assert "1. oktober 2024" in a.short_answer
     v = a.values[0]
     assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+def test_which_country_is_answered_by_a_country_not_the_place_beside_it():
+    # the ranker alone prefers the strait; the question names the kind of place, and the gazetteer knows Tyrkia
+    passage = ("Tyrkia er landet der Istanbul ligger, ved Bosporos.",
+               [("Tyrkia", "GPE"), ("Istanbul", "GPE"), ("Bosporos", "LOC")])
+    for question in ("i hvilket land ligger Istanbul", "kva for land ligg Istanbul i"):
+        a = answer(question, PassageIndex([passage]))
+        assert a.answer_type is T.place and a.found and a.short_answer == "Tyrkia", question
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("which country is Istanbul in", "country"), ("hvilket fylke ligger Moss i", "county"),
+    ("kva for kommune fekk prisen", "municipality"), ("hvor ligger Waterloo", None), ("hvilket landslag vant", None),
+])
+def test_the_kind_of_place_asked(question, kind):
+    assert place_kind(question) == kind
 
 
 def test_a_list_of_terms_keeps_no_debris_item():
