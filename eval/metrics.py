@@ -87,10 +87,11 @@ _NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d]|\.\d)")
 
 
 def normalise_answer_text(text: str) -> str:
-    """Case-folded, digit groups joined (`2 819` -> `2819`), decimal comma -> dot (`9,6` -> `9.6`)."""
+    """Case-folded, digit groups joined (`2 819` -> `2819`), decimal comma -> dot (`9,6` -> `9.6`), spaces of
+    any width one plain space (a gold `37\xa0km` is the answer `37 km`); line breaks stay."""
     t = _GROUPED.sub(lambda m: re.sub(r"\s", "", m.group(0)), text)
     t = _DECIMAL_COMMA.sub(".", t)
-    return t.casefold()
+    return re.sub(r"[^\S\n]+", " ", t).casefold()
 
 
 def token_in(token: str, text: str) -> bool:

@@ -117,6 +117,12 @@ def test_normalise_keeps_separate_numbers_apart():
     assert metrics.normalise_answer_text("2 819 og 4 822") == "2819 og 4822"
 
 
+def test_a_gold_token_with_a_no_break_space_matches_a_plain_space():
+    assert metrics.answer_matches(["37\xa0km"], "37 km")
+    assert metrics.answer_matches(["Oslo kommune"], "Oslo\u202fkommune")
+    assert not metrics.answer_matches(["37\xa0km"], "370 km")
+
+
 @pytest.mark.parametrize(
     ("short", "answer_type", "expected"),
     [
