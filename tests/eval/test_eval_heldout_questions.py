@@ -1,4 +1,4 @@
-"""The held-out question sets written blind at stop 32: valid lines, and every support lies in its named document."""
+"""The held-out question sets written blind at stops 32 and 33: valid lines, and every support lies in its named document."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from eval.questions_format import load_questions
 QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions"
 
 
-@pytest.mark.parametrize("name", ["heldout_stop32.jsonl", "heldout_stop32b.jsonl"])
+@pytest.mark.parametrize("name", ["heldout_stop32.jsonl", "heldout_stop32b.jsonl", "heldout_stop33.jsonl"])
 def test_every_line_is_valid_and_every_support_is_in_its_named_document(name):
     held = load_questions(QUESTIONS / name)
     assert held.errors == []
