@@ -166,7 +166,7 @@ def _each_listed(question: str) -> list[str]:
     return []
 
 
-# the kind of place a question names (`i hvilket land`, `which county`), one of ingest.enrich.ner.PLACE_LISTS
+# the kind of place a question names (`i hvilket land`, `which county`), a key of ingest.enrich.gazetteers.PLACE_LISTS
 _PLACE_KIND = re.compile(r"\b(?:hvilke[nt]?|kva\s+for(?:\s+ein|\s+eit)?|which|what)\s+(?:(land|country)|"
                          r"(fylke|county)|(kommune|municipality))\b", re.I)
 

@@ -229,7 +229,7 @@ def coordination(c: Candidate, index: Index) -> list[Candidate]:
     joined only by commas and a conjunction fill the role together. Just `c` when it stands in no such run."""
     items = _name_items(c, index)
     a, b = c.start - c.sent_start, c.end - c.sent_start
-    runs: list[list[tuple[int, int]]] = []
+    runs: list[list[tuple[int, int, str]]] = []
     for item in items:
         gap = c.sentence[runs[-1][-1][1]:item[0]] if runs else ""
         if runs and item[0] >= runs[-1][-1][1] and _COORD_GAP.fullmatch(gap):
