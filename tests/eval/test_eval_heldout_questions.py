@@ -1,4 +1,4 @@
-"""The held-out question sets written blind at stops 32 and 33: valid lines, and every support lies in its named document."""
+"""The held-out question sets written blind at stops 32 and 33: valid lines, each support in its named document."""
 
 from __future__ import annotations
 
