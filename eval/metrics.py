@@ -84,6 +84,7 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float | None]:
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d])")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d]|\.\d)")
+_SPACES = re.compile(r"[^\S\n]+")  # a run of spaces of any width, not a line break
 
 
 def normalise_answer_text(text: str) -> str:
@@ -91,7 +92,7 @@ def normalise_answer_text(text: str) -> str:
     any width one plain space (a gold `37\xa0km` is the answer `37 km`); line breaks stay."""
     t = _GROUPED.sub(lambda m: re.sub(r"\s", "", m.group(0)), text)
     t = _DECIMAL_COMMA.sub(".", t)
-    return re.sub(r"[^\S\n]+", " ", t).casefold()
+    return _SPACES.sub(" ", t).casefold()
 
 
 def token_in(token: str, text: str) -> bool:

@@ -18,6 +18,11 @@ _PUA_BULLET = re.compile(r"[\uf0b7\uf0a7\uf076\u25c6\u2666\u25cf\u2022]")
 ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 
 
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every web or e-mail address in `text`."""
+    return [(m.start(), m.end()) for m in ADDRESS.finditer(text)]
+
+
 def strip_markup(text: str, keep_sup: bool = False) -> str:
     """Remove HTML/markdown markup; footnote <sup>N</sup> refs are dropped unless kept."""
     t = _SUP.sub((lambda m: m.group(1)) if keep_sup else "", text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from text.clean import ADDRESS
+from text.clean import address_spans
 from text.sentences import MONTHS
 from text.years import CALENDAR_YEAR as _YEAR
 
@@ -62,7 +62,7 @@ _MODIFIED_RE = re.compile(rf"(?<![\w.])(?:{_MODIFIER})\s+(?:{_MODIFIER}\s+)?$", 
 def time_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every time expression in `text`: each core alone, and again with its modifiers."""
     out: list[tuple[int, int]] = []
-    addresses = [(a.start(), a.end()) for a in ADDRESS.finditer(text)]
+    addresses = address_spans(text)
     for m in CORE_RE.finditer(text):
         if any(a <= m.start() < b for a, b in addresses):
             continue  # `…/rapporter/2023/…` names a page, not a time

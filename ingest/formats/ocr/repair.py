@@ -30,7 +30,7 @@ from core.records import OcrRepairStats
 from ingest.formats.ocr import context
 from ingest.formats.ocr.language import document_language, other_standard_form
 from ingest.formats.ocr.substitutions import SUBSTITUTIONS, damaged_forms
-from text.clean import ADDRESS
+from text.clean import address_spans
 from text.years import YEAR_RE
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -60,8 +60,6 @@ COMMON = 5  # a token seen this often in clean text is only changed with context
 LETTERS = "a-zA-ZæøåÆØÅéÉèü"
 TOKEN_RE = re.compile(rf"[{LETTERS}@&0-9]+")
 _HAS_LETTER = re.compile(rf"[{LETTERS}]")
-# web and e-mail addresses are written without æøå by convention (`imdis-kommuneundersokelse-2023`): a slug
-# "repaired" to `kommuneundersøkelse` is a broken link, so tokens inside one stay as printed
 _NEEDS_LOOK = re.compile(r"[@&0-9éqzI]|ae|ee")
 PAA_FORMS = {"pa", "pd", "p&", "pé", "p3", "p4", "p8", "pá", "pad", "péd", "pé&", "p&&"}
 INFINITIVE_MARKS = {"&", "3", "8", "4", "@", "a", "A", "R", "3@", "a8", "d", "é"}
@@ -321,7 +319,9 @@ def repair_text(text: str, lang: str | None = None) -> tuple[str, list[Repair]]:
     _function_words(toks, lex, text)
     _coded_words(toks, lex, text, lang)
     _real_words(toks, text, lex, lang)
-    addresses = [(m.start(), m.end()) for m in ADDRESS.finditer(text)]
+    # web and e-mail addresses are written without æøå by convention (`imdis-kommuneundersokelse-2023`): a slug
+    # "repaired" to `kommuneundersøkelse` is a broken link, so tokens inside one stay as printed
+    addresses = address_spans(text)
     repairs = []
     for t in toks:
         if t.choice is None or any(a <= t.start < b for a, b in addresses):
