@@ -52,8 +52,8 @@ WINDOW = 5  # words either side of a span in which the question's words are coun
 _WORD = re.compile(r"[\wÆØÅæøå][\w'’\-.,]*[\w%]|[\wÆØÅæøå%]", re.U)
 _CAP = r"[A-ZÆØÅÉ][\w\-.’']*"
 # Capitalised runs ("Elin Floberghagen", "Norsk Presseforbund", "Tower of London"), joined by small words
-# (not "og": "Kristiansand og Trondheim" are two names)
-_NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:av|for|i|de|van|von|der|den|of|la|le|du)\s+)?{_CAP})*")
+# (not "og": "Kristiansand og Trondheim" are two names), never across a line (a signature's name and its role)
+_NAME_RUN = re.compile(rf"{_CAP}(?:[^\S\n]+(?:(?:av|for|i|de|van|von|der|den|of|la|le|du)[^\S\n]+)?{_CAP})*")
 STOP = frozenset((
     "og i på av for til med er var som det den de en et å at om fra frå har hadde ble blei vart kan skal vil "
     "ikke ikkje seg sin sitt sine han hun ho dei der her så men eller også òg etter før over under mot ved "
@@ -98,12 +98,48 @@ def words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text))
 
 
+PERSON_LABELS = frozenset({"PER", "PERSON"})
+# a signature's role lines under a name (`Direktør`, `Integrerings- og mangfoldsdirektoratet`): short, no figure,
+# no sentence mark; at most this many are read with the name
+SIGNATURE_LINES = 3
+_ROLE_WORDS = 6
+
+
+def _whole_line(text: str, a: int, b: int) -> bool:
+    return (a == 0 or text[a - 1] == "\n") and (b == len(text) or text[b] == "\n")
+
+
+def _role_line(line: str) -> bool:
+    line = line.strip(" *_")
+    return 0 < len(line.split()) <= _ROLE_WORDS and not any(ch.isdigit() for ch in line) and line[-1] not in ".!?:;"
+
+
+def signature_units(text: str, bounds: list[tuple[int, int]], persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`bounds` with each line that is one person's name joined to the short role lines right under it: a
+    signature (`Libe Rieber-Mohn` / `Direktør`) says who holds the role only when read as one unit."""
+    out, i = [], 0
+    while i < len(bounds):
+        a, b = bounds[i]
+        j = i
+        core = text[a:b].strip(" *_")
+        lo = a + text[a:b].index(core) if core else a
+        if core and _whole_line(text, a, b) and any(x <= lo and lo + len(core) <= y for x, y in persons):
+            while (j + 1 < len(bounds) and j - i < SIGNATURE_LINES and _whole_line(text, *bounds[j + 1])
+                   and _role_line(text[bounds[j + 1][0]:bounds[j + 1][1]])):
+                j += 1
+        out.append((a, bounds[j][1]))
+        i = j + 1
+    return out
+
+
 def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -> list[Sentence]:
     """Every sentence (or table line) of the first passages, with how well it matches the question."""
     out = []
     for h in hits[:top_hits]:
         position = 0
-        for start, end in split_sentences(h.text):
+        chunk = _chunk(index, h)
+        persons = [(e.start, e.end) for e in (chunk.entities if chunk else []) if e.label in PERSON_LABELS]
+        for start, end in signature_units(h.text, split_sentences(h.text), persons):
             text = h.text[start:end]
             if len(text.strip()) < 8:
                 continue

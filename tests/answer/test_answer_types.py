@@ -4,7 +4,7 @@ import pytest
 
 from answer.compose import answer, post_at, span_years
 from answer.intent import answer_type, parse_question, place_kind, split_figures
-from answer.spans import candidates, coordination
+from answer.spans import candidates, coordination, signature_units
 from core.records import AnswerType as T
 from core.records import Citation, Fact, Span
 from tests.answer.answerfakes import PassageIndex
@@ -166,6 +166,36 @@ def test_a_where_question_answered_by_coordinated_places_gets_them_all():
     assert [v.text for v in a.values] == ["Trøndelag", "Nordland", "Agder"]
     for v in a.values:
         assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+# a letter's end: the name on a line of its own, the role on the lines under it (in the 2020 report the name is
+# printed twice, italic and bold)
+SIGNED = ("Vi har gjort oss mange erfaringer gjennom året som vi tar med oss videre.\n\nKari Nordmann\n\n"
+          "Kari Nordmann\n\nDirektør\n\nIntegrerings- og mangfoldsdirektoratet",
+          [("Kari Nordmann", "PER")])
+
+
+@pytest.mark.parametrize("question", ["hvem er direktør i direktoratet", "kven er direktør i direktoratet",
+                                      "who is the director of the directorate"])
+def test_a_signature_names_the_holder_of_the_role_under_it(question):
+    idx = PassageIndex([SIGNED, ("Direktøren har ansvar for at Reglementet for økonomistyring følges.", [])])
+    a = answer(question, idx)
+    assert a.answer_type is T.person and a.found
+    assert a.short_answer == "Kari Nordmann"
+    v = a.values[0]
+    assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == "Kari Nordmann"
+
+
+def test_only_a_name_line_takes_the_short_lines_under_it():
+    text = "Libe Rieber-Mohn\ndirektør\nIntegrerings- og mangfoldsdirektoratet\nTabell 3\n12 kommuner\nOslo"
+    lines = [(0, 16), (17, 25), (26, 64), (65, 73), (74, 85), (86, 90)]
+    assert [text[a:b] for a, b in lines][-1] == "Oslo"
+    # the name line takes its two role lines; `Tabell 3` holds a figure and ends the signature
+    assert signature_units(text, lines, [(0, 16)]) == [(0, 64), (65, 73), (74, 85), (86, 90)]
+    assert signature_units(text, lines, []) == lines  # no person: nothing joins
+    # a name inside a sentence is no signature
+    prose = "Direktør Libe Rieber-Mohn åpnet konferansen.\nDirektør"
+    assert signature_units(prose, [(0, 44), (45, 53)], [(9, 25)]) == [(0, 44), (45, 53)]
 
 
 def test_a_firm_beside_a_person_is_not_joined_into_one_answer():
