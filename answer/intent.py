@@ -82,6 +82,13 @@ _SECOND_FIGURE = re.compile(
 # `hvem er Horst Seehofer?` asks who the person is, like `hva er …`: a description, not another name
 _WHO_IS_NAME = re.compile(r"^\s*(?i:hvem|kven|who)\s+(?i:er|var|is|was)\s+[A-ZÆØÅ][\w\-.']*"
                           r"(\s+((de|van|von|der|den|af|la|le|du)\s+)?[A-ZÆØÅ][\w\-.']*)*\s*\??\s*$")
+# who may apply, who has the right or the duty, who is covered: a group (`Frivillige organisasjoner kan søke …`),
+# rarely a name, so the sentence that says it answers
+_WHO_MAY = re.compile(
+    r"^\s*(hvem|kven|who)\s+((kan|kunne|can|could|may|får)\s+(søke|søkje|få|motta|delta|apply|receive|get|"
+    r"take part|participate)|(har|hadde|has|have|had)\s+((a|the)\s+)?(rett|krav|plikt|right|duty)|"
+    r"(omfattes|omfattast|er omfattet|er omfatta|is covered|are covered|is eligible|are eligible)|"
+    r"er\s+målgrupp(e|en|a))\b")
 # years listed, not a range: `ved utgangen av 2021 og 2022`, `in 2023 and in 2024`, `2020, 2021 og 2022`
 _YEAR_LIST = re.compile(rf"\b{YEAR}((\s*,\s*|\s+(og|and|eller|or)\s+)(i\s+|in\s+)?{YEAR}\b)+")
 # two groups joined: `andel av menn og kvinner som …`, `kor mange kommunar og bydelar …`
@@ -128,7 +135,7 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
             pass  # "which report" is one item; fall through to the singular rules
         else:
             return AnswerType.list, item
-    if _WHO_IS_NAME.match(question):
+    if _WHO_IS_NAME.match(question) or _WHO_MAY.match(q):
         return AnswerType.reason, None
     if _PERSON.search(q):
         return AnswerType.person, None

@@ -25,6 +25,14 @@ from tests.answer.answerfakes import PassageIndex
         ("kven er Libe Rieber-Mohn", T.reason, None),
         ("Who is Jan Egeland?", T.reason, None),
         ("Hvem er IMDis direktør?", T.person, None),
+        # who may apply, who has the right, who is covered: a group, answered by the sentence that says it
+        ("hvem kan søke om tilskudd til integreringsarbeid", T.reason, None),
+        ("kven kan søkje om tilskot", T.reason, None),
+        ("who can apply for the grant", T.reason, None),
+        ("hvem har rett og plikt til introduksjonsprogram", T.reason, None),
+        ("kven er omfatta av ordninga", T.reason, None),
+        ("hvem kan hjelpe kommunene", T.person, None),  # a helper, not an eligibility
+        ("hvem har skrevet rapporten", T.person, None),
         ("hvem er pasientombud i Oslo", T.person, None),
         ("who led the study", T.person, None),
         ("hvilken organisasjon gjennomførte undersøkelsen", T.organisation, None),
@@ -196,6 +204,14 @@ def test_only_a_name_line_takes_the_short_lines_under_it():
     # a name inside a sentence is no signature
     prose = "Direktør Libe Rieber-Mohn åpnet konferansen.\nDirektør"
     assert signature_units(prose, [(0, 44), (45, 53)], [(9, 25)]) == [(0, 44), (45, 53)]
+
+
+def test_who_may_apply_is_answered_by_the_sentence_not_the_name_in_it():
+    idx = PassageIndex([("Frivillige organisasjoner kan søke IMDi om tilskudd til integreringsarbeid.",
+                         [("IMDi", "ORG")])])
+    a = answer("hvem kan søke om tilskudd til integreringsarbeid", idx)
+    assert a.answer_type is T.reason and a.found
+    assert a.text.startswith("Frivillige organisasjoner kan søke IMDi")
 
 
 def test_a_firm_beside_a_person_is_not_joined_into_one_answer():
