@@ -329,7 +329,9 @@ def capital_by_position(c: Candidate, index: Index) -> bool:
     source = index.sources.get(c.hit.doc_id)
     if c.label != "NAME" or " " in word or len(word) < 2 or not word[:1].isupper() or not source:
         return False
-    return word.lower() in _lower_words(source)
+    # a field's label (`Kommentar: Fafo-notat …`, `Kilde:`, `Frist:`) is capitalised because it opens the field
+    label = c.sentence[c.end - c.sent_start:c.end - c.sent_start + 2].lstrip().startswith(":")
+    return label or word.lower() in _lower_words(source)
 
 
 def _asked(word: str, q_words: set[str]) -> bool:

@@ -4,7 +4,7 @@ import pytest
 
 from answer.compose import answer, post_at, span_years
 from answer.intent import answer_type, parse_question, place_kind, split_figures
-from answer.spans import candidates, coordination, signature_units
+from answer.spans import candidates, capital_by_position, coordination, signature_units
 from core.records import AnswerType as T
 from core.records import Citation, Fact, Span
 from tests.answer.answerfakes import PassageIndex
@@ -236,6 +236,17 @@ def test_a_capital_the_document_also_writes_in_lower_case_is_no_name():
     assert a.answer_type is T.person
     assert "Deltakelse" not in a.short_answer
     assert a.found and a.short_answer == "Bufdir"
+
+
+def test_a_capital_before_a_colon_is_a_label_not_a_name():
+    # `Kommentar:` opens a table's comment field; the document never writes the word in lower case
+    idx = PassageIndex([("Tiltak for varig sysselsetting – kunnskapsoppsummering | Kommentar: Rapporten er skrevet av "
+                         "Fafo.", [])])
+    cands = {c.text: c for c in candidates("hvem skrev kunnskapsoppsummeringen", T.person, idx.search("x"), idx)}
+    assert capital_by_position(cands["Kommentar"], idx)
+    assert not capital_by_position(cands["Fafo"], idx)
+    a = answer("hvem skrev kunnskapsoppsummeringen om varig sysselsetting", idx)
+    assert a.found and a.short_answer == "Fafo"
 
 
 def test_a_bare_year_gives_way_to_the_date_of_that_year_in_its_passage():
