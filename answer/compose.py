@@ -432,6 +432,8 @@ def _overlapping(a: Candidate, b: Candidate) -> bool:
 
 _ITEM_SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\band\b|\beller\b|\bsamt\b)\s*")
 _LIST_VERB = re.compile(r"\b(var|er|ble|blei|vart|blir|vert|is|are|was|were|inkluderer|omfatter|omfattar)\b", re.I)
+# a run of items in brackets (`i tre språk (estisk, nordsamisk og volof)`): the list is what the brackets hold
+_BRACKETED_ITEMS = re.compile(r"\(([^()]*?(?:,|\bog\b|\band\b)[^()]*)\)")
 
 
 def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer | None:
@@ -453,7 +455,9 @@ def _list_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer |
                     and not any(_overlapping(c, o) or c.key == o.key for o in chosen)):
                 chosen.append(c)
     else:
-        tail = top.sentence.split(":", 1)[-1]
+        at = top.start - top.sent_start
+        bracket = next((m for m in _BRACKETED_ITEMS.finditer(top.sentence) if m.start(1) <= at < m.end(1)), None)
+        tail = bracket.group(1) if bracket else top.sentence.split(":", 1)[-1]
         parts = [p.strip(" .-•–") for p in _ITEM_SPLIT.split(tail)]
         if parts and (verb := list(_LIST_VERB.finditer(parts[0]))):
             # `De mest etterspurte tolkespråkene var arabisk, …`: the list starts after the clause's verb

@@ -290,6 +290,22 @@ def test_a_list_of_terms_keeps_no_debris_item():
 
 
 @pytest.mark.parametrize(("question", "passage"), [
+    ("i hvilke språk fikk tolker nye bevillinger",
+     "Nye bevillinger som statsautoriserte tolker er utstedt til syv tolker i tre språk (estisk, nordsamisk og "
+     "volof)."),
+    ("i kva for nokre språk fekk tolkar nye løyve",
+     "Nye løyve som statsautoriserte tolkar er skrivne ut til sju tolkar i tre språk (estisk, nordsamisk og volof)."),
+])
+def test_a_list_in_brackets_is_read_from_the_brackets(question, passage):
+    idx = PassageIndex([(passage, [])])
+    a = answer(question, idx)
+    assert a.answer_type is T.list and a.found
+    assert [v.text for v in a.values] == ["estisk", "nordsamisk", "volof"]
+    for v in a.values:
+        assert idx.sources["doc"][v.citation.span.start:v.citation.span.end] == v.text
+
+
+@pytest.mark.parametrize(("question", "passage"), [
     ("hvilke tolkespråk var mest etterspurt",
      "Arabisk, tigrinja, polsk, norsk tegnspråk og somali var de mest etterspurte tolkespråkene, mens døve, "
      "døvblinde og hørselshemmede brukte skjermtolk."),
