@@ -180,7 +180,7 @@ _PLACE_KIND = re.compile(r"\b(?:hvilke[nt]?|kva\s+for(?:\s+ein|\s+eit)?|which|wh
 
 def place_kind(question: str) -> str | None:
     """`country`, `county` or `municipality` when the question asks for a place of that kind, else None."""
-    m = _PLACE_KIND.search(question)
+    m = _PLACE_KIND.search(_KVA_NOUN.sub("kva for ", " ".join(question.lower().split())))  # `kva kommune` too
     return None if m is None else ("country", "county", "municipality")[m.lastindex - 1]
 
 

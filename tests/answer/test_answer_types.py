@@ -271,7 +271,8 @@ def test_which_country_is_answered_by_a_country_not_the_place_beside_it():
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("which country is Istanbul in", "country"), ("hvilket fylke ligger Moss i", "county"),
-    ("kva for kommune fekk prisen", "municipality"), ("hvor ligger Waterloo", None), ("hvilket landslag vant", None),
+    ("kva for kommune fekk prisen", "municipality"), ("kva kommune fekk prisen", "municipality"),
+    ("hvor ligger Waterloo", None), ("hvilket landslag vant", None),
 ])
 def test_the_kind_of_place_asked(question, kind):
     assert place_kind(question) == kind
