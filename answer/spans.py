@@ -323,8 +323,9 @@ def _lower_words(source: str) -> frozenset[str]:
 
 
 def capital_by_position(c: Candidate, index: Index) -> bool:
-    """A lone capitalised word (no entity) that its document also writes in lower case: the capital comes from
-    where it stands (`Deltakelse i …`, `Kommentar:`, a title's `Den`), not from a name (`Fafo` never is)."""
+    """A lone capitalised word (no entity) that its document also writes in lower case, or that opens a field
+    (`Kommentar:`): the capital comes from where it stands (`Deltakelse i …`, a title's `Den`), not from a name
+    (`Fafo` never is)."""
     word = c.text.strip(".,:;()«»\"'")
     source = index.sources.get(c.hit.doc_id)
     if c.label != "NAME" or " " in word or len(word) < 2 or not word[:1].isupper() or not source:
