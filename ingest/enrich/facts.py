@@ -97,10 +97,24 @@ _SCHEME_HEADING = re.compile(r"^\s*(tilskudd|tilskot|tilskuddsordning|tilskotsor
                              r"(til|for|om)\s+\w", re.I)
 
 
-def _named(indicator: str, block: Block | None) -> str:
+# a share that was the subject of a verb of saying or thinking (`47 prosent mener …`): without the figure the clause
+# has no subject, and the share is of those who hold the view
+_VIEW_VERB = (r"(mener|meiner|svarer|svarar|oppgir|oppgjev|sier|seier|opplever|uttrykker|uttrykkjer|tror|trur|synes|"
+              r"syns|er enige|er einige)\b")
+_VIEW = re.compile(rf"^{_VIEW_VERB}", re.I)
+# the verb right after the figure (`47 prosent mener`, `27 % av dei spurde meiner`), not before it (`sier 70 prosent
+# av elevene`): only then was the figure the subject
+_VIEW_AFTER = re.compile(rf"^\s*(prosent|%|pst\.?)?\s*(av\s+[^,.;]{{1,40}}?\s+)?{_VIEW_VERB}", re.I)
+
+
+def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
-    only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme."""
+    only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme, and a
+    share of those who hold a view (`mener …`), whose heading says who was asked."""
     heading = block.section_path[-1] if block and block.section_path else None
+    if view and _VIEW.match(indicator):
+        share = f"andel som {indicator}"
+        return f"{heading} – {share}" if heading and heading.lower() not in indicator.lower() else share
     bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
     scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
     if heading and (bare or scheme) and heading.lower() not in indicator.lower():
@@ -109,9 +123,10 @@ def _named(indicator: str, block: Block | None) -> str:
 
 
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
+    view = sf.unit == "%" and bool(_VIEW_AFTER.match(sf.sentence[sf.number_end - sf.sentence_start:]))
     return Fact(
-        id="", doc_id=doc.meta.id, indicator=_named(sf.indicator, block), value=sf.value, low=sf.low, high=sf.high,
-        unit=sf.unit, year=sf.year,
+        id="", doc_id=doc.meta.id, indicator=_named(sf.indicator, block, view), value=sf.value, low=sf.low,
+        high=sf.high, unit=sf.unit, year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,

@@ -426,6 +426,22 @@ def test_a_figure_of_the_scheme_takes_the_heading_that_names_it():
     assert not _one(plain, value=62).indicator.startswith("Om tilskuddsordningene")
 
 
+def test_a_share_that_holds_a_view_says_whose_view_it_is():
+    def facts(text: str, heading: str, lang: str = "nb") -> list[Fact]:
+        block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)),
+                      lang=lang, section_path=["Integreringsbarometeret", heading])
+        return extract_facts(_doc(text, lang=lang, blocks=[block]), text)
+
+    nb = facts("27 prosent mener innvandring er dårlig for Norge.", "Hva mener folket om innvandring?")
+    assert _one(nb, value=27).indicator == "Hva mener folket om innvandring? – andel som mener innvandring er dårlig " \
+                                            "for Norge"
+    nn = facts("21 prosent meiner integreringa går bra.", "Kva meiner folket?", lang="nn")
+    assert _one(nn, value=21).indicator.startswith("Kva meiner folket? – andel som meiner integreringa går bra")
+    # the verb before the figure: the figure was not the one who says it, and nothing is added
+    before = facts("I undersøkelsen sier 70 prosent av elevene at de forstår reglene bedre.", "Anmerkninger")
+    assert "andel som" not in _one(before, value=70).indicator
+
+
 def test_a_hedge_before_a_coordinated_figure_keeps_the_items_apart():
     nn = _sentence_facts("Totalt hadde årets kampanje 133 375 visningar på Facebook og over 77 000 visningar av "
                          "annonsane på Google.", lang="nn", year=2022)
