@@ -102,8 +102,8 @@ _SCHEME_HEADING = re.compile(r"^\s*(tilskudd|tilskot|tilskuddsordning|tilskotsor
 _VIEW_VERB = (r"(mener|meiner|svarer|svarar|oppgir|oppgjev|sier|seier|opplever|uttrykker|uttrykkjer|tror|trur|synes|"
               r"syns|er enige|er einige)\b")
 _VIEW = re.compile(rf"^{_VIEW_VERB}", re.I)
-# the verb right after the figure (`47 prosent mener`, `27 % av dei spurde meiner`), not before it (`sier 70 prosent
-# av elevene`): only then was the figure the subject
+# the verb right after the figure (`47 prosent mener`, `21 % meiner`), not before it (`sier 70 prosent av elevene`):
+# only then was the figure the subject (`27 % av dei spurde meiner …` keeps its own `av dei spurde`)
 _VIEW_AFTER = re.compile(rf"^\s*(prosent|%|pst\.?)?\s*(av\s+[^,.;]{{1,40}}?\s+)?{_VIEW_VERB}", re.I)
 
 
