@@ -112,9 +112,14 @@ _WHICH_FIGURE = re.compile(r"^\s*((i|ved|på|in|at)\s+)?(hvilken|hvilket|kva for
                            r"temperatur|hastighet|høyde|lengde|alder)\b")
 
 
+def _normalised(question: str) -> str:
+    """The question as its kind is read: lower case, single spaces, Nynorsk bare `kva` + noun as `kva for`."""
+    return _KVA_NOUN.sub("kva for ", " ".join(question.lower().split()))
+
+
 def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
     """(type, list item type) from the question's wording; a figure unless the wording asks for something else."""
-    q = _KVA_NOUN.sub("kva for ", " ".join(question.lower().split()))
+    q = _normalised(question)
     has_unit = question_family(q) is not None
     if _SECOND_FIGURE.search(q) and has_unit:
         return AnswerType.numbers, None
@@ -180,7 +185,7 @@ _PLACE_KIND = re.compile(r"\b(?:hvilke[nt]?|kva\s+for(?:\s+ein|\s+eit)?|which|wh
 
 def place_kind(question: str) -> str | None:
     """`country`, `county` or `municipality` when the question asks for a place of that kind, else None."""
-    m = _PLACE_KIND.search(_KVA_NOUN.sub("kva for ", " ".join(question.lower().split())))  # `kva kommune` too
+    m = _PLACE_KIND.search(_normalised(question))  # `kva kommune` too
     return None if m is None else ("country", "county", "municipality")[m.lastindex - 1]
 
 

@@ -112,12 +112,13 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme, and a
     share of those who hold a view (`mener …`), whose heading says who was asked."""
     heading = block.section_path[-1] if block and block.section_path else None
-    if view and _VIEW.match(indicator):
-        share = f"andel som {indicator}"
-        return f"{heading} – {share}" if heading and heading.lower() not in indicator.lower() else share
+    told = bool(heading) and heading.lower() in indicator.lower()
     bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
     scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
-    if heading and (bare or scheme) and heading.lower() not in indicator.lower():
+    view = view and bool(_VIEW.match(indicator))
+    if view:
+        indicator = f"andel som {indicator}"
+    if heading and (bare or scheme or view) and not told:
         return f"{heading} – {indicator}"
     return indicator
 
