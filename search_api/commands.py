@@ -35,6 +35,7 @@ def serve(
     from index.stores import DEFAULT_FUSION, check_store
     from search_api.app import create_app
     from search_api.config import CONFIG_ENV, ServerConfig
+    from search_api.workers import APP, serve_workers, spread_supported
 
     try:
         check_store(store, uri, milvus_fusion)
@@ -56,9 +57,18 @@ def serve(
     run = {"host": host, "port": port, "log_level": log_level.lower(), "timeout_graceful_shutdown": 10}
     if workers == 1:
         uvicorn.run(create_app(config), **run)
-    else:  # uvicorn starts the workers itself, each building its app from the config in its environment
-        os.environ[CONFIG_ENV] = config.to_env()
-        uvicorn.run("search_api.app:app_from_env", factory=True, workers=workers, **run)
+        return
+    os.environ[CONFIG_ENV] = config.to_env()  # each worker builds its app from it
+    if not spread_supported():  # no SO_REUSEPORT (Windows): uvicorn's workers, one shared socket
+        uvicorn.run(APP, factory=True, workers=workers, **run)
+        return
+    try:
+        code = serve_workers(workers, host, port, log_level.lower(), run["timeout_graceful_shutdown"])
+    except OSError as exc:
+        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+    if code:
+        raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:

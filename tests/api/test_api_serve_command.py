@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from eval.load_benchmark import start_server, stop_server, wait_ready
+from eval.load_benchmark import run_load, start_server, stop_server, wait_ready
 from kb.cli import app
+from search_api import workers
 from search_api.config import CONFIG_ENV, ServerConfig
 
 
@@ -37,18 +39,15 @@ def test_kb_serve_refuses_a_bad_port():
 
 
 def test_kb_serve_with_workers_hands_its_config_to_every_worker(monkeypatch, tmp_path):
-    import uvicorn
-
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(target=target, kw=kw))
+    monkeypatch.setattr(workers, "serve_workers", lambda n, host, port, *a: seen.update(n=n, port=port) or 0)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.delenv(CONFIG_ENV, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", "8124",
                                       "--catalog-cache", "8"])
     assert result.exit_code == 0, result.output
-    assert seen["target"] == "search_api.app:app_from_env" and seen["kw"]["factory"] is True
-    assert seen["kw"]["workers"] == 2 and seen["kw"]["port"] == 8124
+    assert seen == {"n": 2, "port": 8124}
     config = ServerConfig.from_env(os.environ[CONFIG_ENV])
     assert config.data == tmp_path and config.cpu_slots == 2  # each worker: its share of the four cores
     assert config.catalog_cache == 8
@@ -57,17 +56,41 @@ def test_kb_serve_with_workers_hands_its_config_to_every_worker(monkeypatch, tmp
     assert CliRunner().invoke(app, ["serve", "--catalog-cache", "0"]).exit_code != 0
 
 
+def test_worker_sockets_share_a_port_but_a_taken_port_is_refused(tmp_path):
+    with workers.listening_socket("127.0.0.1", 0, group=False) as plain:
+        port = plain.getsockname()[1]
+        with pytest.raises(OSError):
+            workers.listening_socket("127.0.0.1", port)
+        # the server's own check: nothing is started on a port another server holds
+        with pytest.raises(OSError):
+            workers.serve_workers(2, "127.0.0.1", port)
+        result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", str(port)])
+        assert result.exit_code == 2 and "cannot listen on 127.0.0.1:" in result.output
+    a = workers.listening_socket("127.0.0.1", 0)
+    b = workers.listening_socket("127.0.0.1", a.getsockname()[1])  # the same group: the kernel spreads connections
+    with a, b:
+        # ... but a second `kb serve` does not join a running one's group
+        with pytest.raises(OSError):
+            workers.listening_socket("127.0.0.1", a.getsockname()[1], group=False)
+
+
 def test_server_config_round_trips_through_the_environment(tmp_path):
     config = ServerConfig(data=tmp_path, index=tmp_path / "idx", store="milvus", uri="http://m:19530", cpu_slots=3)
     assert ServerConfig.from_env(config.to_env()) == config
 
 
-def _children(pid: int) -> set[int]:
+def _workers(pid: int) -> set[int]:
+    """The server processes among pid's children (not the multiprocessing helper)."""
     out: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
         kids = (task / "children").read_text().split()
-        out |= {int(k) for k in kids}
+        out |= {int(k) for k in kids if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text()}
     return out
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @pytest.mark.slow
@@ -76,13 +99,20 @@ def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
     question with the 2020 report's 49 %."""
     proc, url = start_server(data_dir, workers=2, index=real_index_dir)
     try:
-        wait_ready(url, timeout=240, proc=proc)
-        # uvicorn's supervisor keeps two workers (the multiprocessing helper may be a third child)
-        assert len(_children(proc.pid)) >= 2
+        wait_ready(url, timeout=240, proc=proc, workers=2)
+        pids = _workers(proc.pid)
+        assert len(pids) == 2
         for _ in range(4):  # new connections, whichever worker takes them
             r = httpx.get(f"{url}/answer", params={"q": "hva var andel bosatt innen 6 måneder i 2020"}, timeout=60)
             assert r.status_code == 200
             body = r.json()
             assert body["value_text"] == "49 %" and body["citation"]["doc_id"] == "imdi-arsrapport-2020"
+        # the load benchmark's 32 clients open their keep-alive connections at once: both workers take a share
+        # (with uvicorn's one shared socket, one worker took all 32)
+        before = {p: _cpu_s(p) for p in pids}
+        result = asyncio.run(run_load(url, ["hvor mange ble bosatt i 2020"], clients=32, duration=6, fresh=True))
+        assert result.samples and all(s.status == 200 for s in result.samples)
+        used = {p: _cpu_s(p) - before[p] for p in pids}
+        assert min(used.values()) > 0.1 * max(used.values()), used
     finally:
         stop_server(proc, timeout=30)
