@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from text.clean import address_spans
+from text.norwegian import NUMBER_WORDS
 from text.sentences import MONTHS
 from text.years import CALENDAR_YEAR as _YEAR
 
@@ -25,8 +26,9 @@ _PART_OF_DAY = "morgen|morgon|formiddag|føremiddag|ettermiddag|kveld|natt|morge
 _UNITS = (r"sekund(?:er|ar)?|minutt(?:er|ar|s)?|time(?:r|ar|n)?|dag(?:er|ar|en|ane|ene)?|døgn|"
           r"uke(?:r|n|ne)?|veke(?:r|a|ne)?|måned(?:er|en|ene)?|månad(?:er|en|ane)?|år(?:et|ene|a)?|tiår(?:et)?|"
           r"helg(?:en|a)?|sesong(?:en|ar|er)?")
-_COUNT = (r"\d+|en|ein|ett|eitt|et|eit|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|femten|tjue|tretti|"
-          r"hundre|et\s+par|eit\s+par|noen|nokre|få|flere|fleire|mange")
+# the number words, longest first; `et par` and `eit par` are a couple
+_COUNT = "|".join((r"\d+", *sorted(NUMBER_WORDS, key=len, reverse=True),
+                   r"et\s+par|eit\s+par|noen|nokre|få|flere|fleire|mange"))
 # a year, with a season's second year or a compound ending ("2012/13-sesongen", "1950-tallet", "1990-åra")
 _YEARISH = rf"{_YEAR}(?:/\d{{2,4}})?(?:-[a-zæøå]+)?|\d{{1,2}}00-tallet"
 _DATE = rf"\d{{1,2}}\.\s*(?:{MONTHS})(?:\s+\d{{3,4}})?|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})"

@@ -31,6 +31,14 @@ um var vart blei vere vore vera berre medan mot frå heile slik slike deira dett
 STOPWORDS: frozenset[str] = frozenset((_BOKMAL_STOP + _NYNORSK_STOP).split())
 
 # surface form -> indexed form (applied before stemming and stop-word removal)
+# Counts written as words, in both written forms: the one list behind the folding below, the time grammar
+# (text/dates) and the durations the NER reads (ingest/enrich/ner)
+NUMBER_WORDS: dict[str, int] = {
+    "en": 1, "én": 1, "ein": 1, "ei": 1, "eitt": 1, "ett": 1, "et": 1, "eit": 1, "to": 2, "tre": 3, "fire": 4,
+    "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "femten": 15,
+    "tjue": 20, "tretti": 30, "førti": 40, "hundre": 100,
+}
+
 FOLD: dict[str, str] = {
     # function words: Nynorsk -> Bokmål, so a mixed query still drops them
     "ikkje": "ikke", "frå": "fra", "kor": "hvor", "kva": "hva", "vart": "ble", "blei": "ble",
@@ -53,8 +61,8 @@ FOLD: dict[str, str] = {
     "tolkar": "tolker", "personar": "personer", "kommunar": "kommuner", "kommunane": "kommunene",
     "fylkeskommunane": "fylkeskommunene",
     # time and numbers ("seks månader" must meet "6 måneder")
-    "to": "2", "tre": "3", "fire": "4", "fem": "5", "seks": "6", "sju": "7", "syv": "7", "åtte": "8",
-    "ni": "9", "ti": "10", "elleve": "11", "tolv": "12",
+    # (not `en`, `ei`, `et`: they are articles far more often than counts)
+    **{w: str(n) for w, n in NUMBER_WORDS.items() if 2 <= n <= 12},
     "månad": "måned", "månader": "måneder", "månadene": "månedene", "mnd": "måneder",
     "tal": "tall", "talet": "tallet", "tala": "tallene", "hovudtal": "hovedtall", "nøkkeltal": "nøkkeltall",
     "pst": "prosent", "prosenteiningar": "prosentpoeng", "prosenteiningsar": "prosentpoeng",

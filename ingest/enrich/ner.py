@@ -29,6 +29,7 @@ from ingest.enrich.gazetteers import PATTERN_DIR, read_patterns
 from nlp import entities as statistical
 from text.captions import normalise_number
 from text.formatting import NumberStyle, format_number
+from text.norwegian import NUMBER_WORDS
 from text.numbers import NUMBER_RE, detect_unit, parse_number
 from text.sentences import MONTHS
 
@@ -98,9 +99,6 @@ def get_nlp(lang: str = "nb", model: bool = True) -> Language:
 
 
 # -- canonical forms -----------------------------------------------------------
-_NUMWORDS = {"en": 1, "én": 1, "ein": 1, "ei": 1, "eitt": 1, "ett": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5,
-             "seks": 6, "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "femten": 15,
-             "tjue": 20, "tretti": 30, "førti": 40}
 _DUR_UNIT = [("måneder", re.compile(r"^(måne?d|månad|mnd|md)", re.I)), ("år", re.compile(r"^år", re.I)),
              ("uker", re.compile(r"^(uke|veke)", re.I)), ("dager", re.compile(r"^(dag|døgn)", re.I)),
              ("timer", re.compile(r"^(time|timar)", re.I))]
@@ -137,7 +135,7 @@ def _duration_norm(span: Span) -> str:
     elif words[0].lower() in {"mer", "meir", "mindre"}:
         prep, words = ("mindre enn " if words[0].lower() == "mindre" else "mer enn "), words[2:]
     qty_text, unit_text = words[0], words[-1]
-    qty = _NUMWORDS.get(qty_text.lower())
+    qty = NUMBER_WORDS.get(qty_text.lower())
     value = float(qty) if qty is not None else parse_number(qty_text)
     unit = next((u for u, pat in _DUR_UNIT if pat.match(unit_text)), unit_text)
     return f"{prep}{format_number(value, NumberStyle.plain) if value is not None else qty_text} {unit}"
