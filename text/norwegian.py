@@ -30,7 +30,6 @@ um var vart blei vere vore vera berre medan mot frå heile slik slike deira dett
 
 STOPWORDS: frozenset[str] = frozenset((_BOKMAL_STOP + _NYNORSK_STOP).split())
 
-# surface form -> indexed form (applied before stemming and stop-word removal)
 # Counts written as words, in both written forms: the one list behind the folding below, the time grammar
 # (text/dates) and the durations the NER reads (ingest/enrich/ner)
 NUMBER_WORDS: dict[str, int] = {
@@ -39,6 +38,7 @@ NUMBER_WORDS: dict[str, int] = {
     "tjue": 20, "tretti": 30, "førti": 40, "hundre": 100,
 }
 
+# surface form -> indexed form (applied before stemming and stop-word removal)
 FOLD: dict[str, str] = {
     # function words: Nynorsk -> Bokmål, so a mixed query still drops them
     "ikkje": "ikke", "frå": "fra", "kor": "hvor", "kva": "hva", "vart": "ble", "blei": "ble",
@@ -61,7 +61,7 @@ FOLD: dict[str, str] = {
     "tolkar": "tolker", "personar": "personer", "kommunar": "kommuner", "kommunane": "kommunene",
     "fylkeskommunane": "fylkeskommunene",
     # time and numbers ("seks månader" must meet "6 måneder")
-    # (not `en`, `ei`, `et`: they are articles far more often than counts)
+    # (2 to 12; not `en`, `ei`, `et`: they are articles far more often than counts)
     **{w: str(n) for w, n in NUMBER_WORDS.items() if 2 <= n <= 12},
     "månad": "måned", "månader": "måneder", "månadene": "månedene", "mnd": "måneder",
     "tal": "tall", "talet": "tallet", "tala": "tallene", "hovudtal": "hovedtall", "nøkkeltal": "nøkkeltall",
