@@ -6,6 +6,8 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+# server processes: 2 on a 2-core machine answer about 1.5x the requests of 1 (eval/REPORT.md)
+WORKERS ?= 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 # pip compiles every file it installs to bytecode: about 15 700 files, 35 s of the install, of which the service
@@ -39,7 +41,7 @@ run: install
 	$(BIN)/kb models
 	$(BIN)/kb ingest --summary
 	$(BIN)/kb index
-	$(BIN)/kb serve --host $(HOST) --port $(PORT)
+	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install $(VENV)/.dev $(VENV)/.scale
 	$(BIN)/ruff check .

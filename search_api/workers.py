@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 from multiprocessing.process import BaseProcess
+
+from prometheus_client import multiprocess
+
+from search_api.metrics import MULTIPROC_ENV
 
 log = logging.getLogger("search_api")
 
@@ -57,6 +64,9 @@ def serve_workers(n: int, host: str, port: int, log_level: str = "info", gracefu
     # join the first one's group and take half its connections
     listening_socket(host, port, group=False).close()
     sockets = [listening_socket(host, port) for _ in range(n)]
+    # each worker counts its requests in files here, and /metrics in any worker reads them all
+    metrics_dir = tempfile.mkdtemp(prefix="kb-metrics-")
+    os.environ[MULTIPROC_ENV] = metrics_dir
     ctx = multiprocessing.get_context("spawn")
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -67,28 +77,34 @@ def serve_workers(n: int, host: str, port: int, log_level: str = "info", gracefu
         proc.start()
         return proc, time.monotonic()
 
-    workers = [start(s) for s in sockets]
+    workers: list[tuple[BaseProcess, float]] = []
     code = 0
-    while not stop.wait(0.5):
-        for i, (proc, started) in enumerate(workers):
+    try:
+        workers = [start(s) for s in sockets]
+        while not stop.wait(0.5):
+            for i, (proc, started) in enumerate(workers):
+                if proc.is_alive():
+                    continue
+                if time.monotonic() - started < STARTUP_GRACE_S:
+                    log.error("worker %s exited with code %s while starting; stopping the server", proc.pid,
+                              proc.exitcode)
+                    code = 1
+                    stop.set()
+                    break
+                log.warning("worker %s exited with code %s; starting another", proc.pid, proc.exitcode)
+                multiprocess.mark_process_dead(proc.pid)
+                workers[i] = start(sockets[i])
+    finally:
+        for proc, _ in workers:
             if proc.is_alive():
-                continue
-            if time.monotonic() - started < STARTUP_GRACE_S:
-                log.error("worker %s exited with code %s while starting; stopping the server", proc.pid,
-                          proc.exitcode)
-                code = 1
-                stop.set()
-                break
-            log.warning("worker %s exited with code %s; starting another", proc.pid, proc.exitcode)
-            workers[i] = start(sockets[i])
-    for proc, _ in workers:
-        if proc.is_alive():
-            proc.terminate()  # uvicorn in the worker shuts down gracefully on SIGTERM
-    for proc, _ in workers:
-        proc.join(graceful_s + 5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    for sock in sockets:
-        sock.close()
+                proc.terminate()  # uvicorn in the worker shuts down gracefully on SIGTERM
+        for proc, _ in workers:
+            proc.join(graceful_s + 5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for sock in sockets:
+            sock.close()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        os.environ.pop(MULTIPROC_ENV, None)
     return code

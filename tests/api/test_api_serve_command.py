@@ -114,5 +114,13 @@ def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
         assert result.samples and all(s.status == 200 for s in result.samples)
         used = {p: _cpu_s(p) - before[p] for p in pids}
         assert min(used.values()) > 0.1 * max(used.values()), used
+        # /metrics, whichever worker answers it, counts both workers' requests
+        answered = 4 + sum(s.endpoint == "answer" for s in result.samples)
+        for _ in range(4):
+            text = httpx.get(f"{url}/metrics", timeout=30).text
+            counted = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                          if line.startswith('kb_http_requests_total{handler="/answer"'))
+            assert counted == answered, text[:2000]
+            assert "kb_index_chunks" in text
     finally:
         stop_server(proc, timeout=30)
