@@ -23,18 +23,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from answer.facts import SUBSET, subset_at
-from core.records import AnswerType, Chunk, Hit
+from core.records import NAME_LABELS, AnswerType, Chunk, Hit
 from index.search import Index
 from text.dates import time_spans
 from text.sentences import split_sentences
 
-# Entity labels that answer each type: exact fits first, then labels that may stand in (a "hvem" is often a firm).
+# Entity labels (core.records.ENTITY_LABELS, and NAME for a capitalised run no entity covers) that answer each type:
+# exact fits first, then labels that may stand in (a "hvem" is often a firm).
 FITS: dict[AnswerType, tuple[frozenset[str], frozenset[str]]] = {
-    AnswerType.person: (frozenset({"PER", "PERSON", "NAME"}), frozenset({"ORG"})),
-    AnswerType.organisation: (frozenset({"ORG"}), frozenset({"NAME", "PER", "PERSON"})),
+    AnswerType.person: (frozenset({"PER", "NAME"}), frozenset({"ORG"})),
+    AnswerType.organisation: (frozenset({"ORG"}), frozenset({"NAME", "PER"})),
     AnswerType.place: (frozenset({"GPE", "LOC"}), frozenset({"NAME", "ORG"})),
     AnswerType.date: (frozenset({"DATE", "YEAR"}), frozenset({"PERIOD", "DURATION"})),
-    AnswerType.term: (frozenset(), frozenset({"ORG", "GPE", "LOC", "NAME", "PER", "PERSON", "LAW", "REF"})),
+    AnswerType.term: (frozenset(), frozenset({"ORG", "GPE", "LOC", "NAME", "PER", "LAW", "REF"})),
     AnswerType.number: (frozenset({"PERCENT", "MONEY", "QUANTITY", "CARDINAL"}), frozenset({"DURATION"})),
 }
 NGRAM_TYPES = {AnswerType.term, AnswerType.place, AnswerType.organisation, AnswerType.person, AnswerType.number}
@@ -98,7 +99,6 @@ def words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text))
 
 
-PERSON_LABELS = frozenset({"PER", "PERSON"})
 # a signature's role lines under a name (`Direktør`, `Integrerings- og mangfoldsdirektoratet`): short, no figure,
 # no sentence mark; at most this many are read with the name
 SIGNATURE_LINES = 3
@@ -138,7 +138,7 @@ def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -
     for h in hits[:top_hits]:
         position = 0
         chunk = _chunk(index, h)
-        persons = [(e.start, e.end) for e in (chunk.entities if chunk else []) if e.label in PERSON_LABELS]
+        persons = [(e.start, e.end) for e in (chunk.entities if chunk else []) if e.label == "PER"]
         for start, end in signature_units(h.text, split_sentences(h.text), persons):
             text = h.text[start:end]
             if len(text.strip()) < 8:
@@ -237,7 +237,8 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
     return [c for c in out if c.features["in_question"] < 1.0]
 
 
-NAME_LABELS = frozenset({"PER", "PERSON", "ORG", "GPE", "LOC", "NAME"})
+# the names a list of names is made of: the readers' name labels but a law's title, and capitalised runs
+_ITEM_LABELS = (frozenset(NAME_LABELS) - {"LAW"}) | {"NAME"}
 # what may stand between two coordinated names: a comma, a conjunction, or both (`A, B og C`; `A and B`)
 _COORD_GAP = re.compile(r"\s*,\s*|\s*(?:,\s*)?\b(?:og|and|eller|or|samt)\s+", re.I)
 _CONJUNCTION = re.compile(r"\b(?:og|and|eller|or|samt)\b", re.I)
@@ -249,7 +250,7 @@ def _name_items(c: Candidate, index: Index) -> list[tuple[int, int, str]]:
     base, text = c.sent_start, c.sentence
     chunk = _chunk(index, c.hit)
     items = [(e.start - base, e.end - base, e.label) for e in (chunk.entities if chunk else [])
-             if e.label in NAME_LABELS and base <= e.start and e.end <= base + len(text)]
+             if e.label in _ITEM_LABELS and base <= e.start and e.end <= base + len(text)]
     for m in _NAME_RUN.finditer(text):
         a, b = m.start(), m.end()
         first = text[a:b].split(" ", 1)

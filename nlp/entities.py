@@ -23,7 +23,8 @@ from nlp.pipelines import load
 # so is NorNE's LOC: in these reports it is city districts and regions (`Grünerløkka`, `Alna`), which the
 # guideline calls GPE. PROD, EVT, DRV (`norsk`, `osloborger`) and MISC have no project label: dropped.
 LABEL_MAP = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "LOC": "GPE"}
-NAME_LABELS = frozenset({"ORG", "GPE", "LOC"})
+# places and organisations: a model span with one of these labels replaces the ruler's shorter names inside it
+LONGER_LABELS = frozenset({"ORG", "GPE", "LOC"})
 SPANS_KEY = "norne"
 SENTENCE_END = frozenset({".", "!", "?", ":", ";", "•", "·", "–", "—", "-", "|", "*", "»", "«", '"'})
 FACTORY = "norne_ner"
@@ -166,10 +167,10 @@ def prefer_longer_names(doc: Doc) -> Doc:
     """
     ents = list(doc.ents)
     for span in doc.spans.get(SPANS_KEY, []):
-        if span.label_ not in NAME_LABELS:
+        if span.label_ not in LONGER_LABELS:
             continue
         inside = [e for e in ents if e.start < span.end and span.start < e.end]
-        if not inside or any(e.label_ not in NAME_LABELS for e in inside):
+        if not inside or any(e.label_ not in LONGER_LABELS for e in inside):
             continue
         if all(span.start <= e.start and e.end <= span.end for e in inside) and any(
             (e.start, e.end) != (span.start, span.end) for e in inside
