@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Gauge, generate_latest, multiprocess
 from prometheus_fastapi_instrumentator import Instrumentator
 
+# where the workers of `kb serve --workers N` write their counts (prometheus_client's multiprocess mode)
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -38,5 +40,3 @@ class Metrics:
         multiprocess.MultiProcessCollector(merged)
         return generate_latest(merged)
 
-
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
