@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -58,7 +58,7 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
             catalog=DocumentCatalog(DocumentStore(config.data), config.reload_interval,
                                     keep_facts=config.store != "milvus", cache_size=config.catalog_cache),
             metrics=metrics,
-            cpu=threading.BoundedSemaphore(config.cpu_slots),
+            cpu=CapacityLimiter(config.cpu_slots),
         )
         await run_in_threadpool(state.holder.check)
         await run_in_threadpool(state.catalog.refresh, True)

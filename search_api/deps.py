@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import Request
 
 from answer.compose import answer
@@ -29,7 +29,7 @@ class AppState:
     holder: IndexHolder
     catalog: DocumentCatalog
     metrics: Metrics
-    cpu: threading.BoundedSemaphore
+    cpu: CapacityLimiter  # search/answer computations at once; waiters are served in arrival order
     answerer: Answerer = answer
     started: float = field(default_factory=time.monotonic)
 
@@ -60,5 +60,6 @@ class AppState:
         return stored
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    # async: a plain function would cost every request a hop to the threadpool and back
     return request.app.state.kb
