@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+from apisupport import fake_loader, small_config
+from fastapi.testclient import TestClient
 
 from core.records import Answer, AnswerAlternative
+from search_api.app import create_app
 
 QUESTION = "hva var andel bosatt innen 6 måneder i 2020"
 
@@ -86,3 +92,42 @@ def test_a_list_answer_keeps_its_type_and_each_item_with_its_own_citation(client
     assert body["short_answer"] == "Gjøvik, Trondheim"
     assert [v["text"] for v in body["values"]] == ["Gjøvik", "Trondheim"]
     assert all(v["citation"]["view_url"].startswith("/view/") for v in body["values"])
+
+
+def test_answers_wait_for_the_cpu_slot_in_arrival_order_without_holding_threads(small_data):
+    """With one slot busy, later questions queue in the event loop (no thread each) and run first come first
+    served."""
+    gate, order, waiting = threading.Event(), [], 20
+
+    def slow_answer(question, index):
+        order.append(question)
+        assert gate.wait(30)
+        return Answer(question=question, found=False, text="Fant ikke noe svar.")
+
+    with TestClient(create_app(small_config(small_data, cpu_slots=1), loader=fake_loader)) as c:
+        state = c.app.state.kb
+        state.answerer = slow_answer
+        threads_before = threading.active_count()
+        asks = [threading.Thread(target=c.get, args=("/answer",), kwargs={"params": {"q": q}})
+                for q in ["først", *(f"spørsmål {i}" for i in range(waiting))]]
+        try:
+            asks[0].start()
+            _until(lambda: order == ["først"])
+            for n, t in enumerate(asks[1:], 1):
+                t.start()
+                _until(lambda n=n: state.cpu.statistics().tasks_waiting == n)
+            # the 21 client threads, and one thread for the answer that runs; not one per waiting question
+            threads = threading.active_count() - threads_before
+        finally:
+            gate.set()  # a failed check must not leave the server waiting on the gate
+            for t in asks:
+                t.join(30)
+    assert threads <= len(asks) + 3
+    assert order == ["først", *(f"spørsmål {i}" for i in range(waiting))]
+
+
+def _until(check, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.005)
