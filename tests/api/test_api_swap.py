@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 from collections import Counter
 
 import httpx
@@ -106,3 +108,21 @@ def test_a_broken_new_index_keeps_the_old_one_serving(small_data, tmp_path):
     assert old.search("bosetting", k=1)  # still serves
     build_index(small_data, index_dir=folder, embedder=HashEmbedder(), force=True)
     assert holder.check() and holder.current is not old and holder.error is None and holder.generation == 2
+
+
+def test_a_loaded_index_is_out_of_the_garbage_collectors_scans_and_a_replaced_one_is_freed(small_data, tmp_path):
+    from search_api.state import IndexHolder
+
+    folder = tmp_path / "index"
+    build_index(small_data, index_dir=folder, embedder=HashEmbedder())
+    holder = IndexHolder(folder, fake_loader)
+    assert holder.check()
+    chunks = holder.current.chunks
+    # frozen: no collection walks it (a full one over a loaded index holds the interpreter lock ~230 ms)
+    assert not any(o is chunks for o in gc.get_objects())
+    old = weakref.ref(holder.current)
+    holder.current.cycle = holder.current  # frozen, an index in a reference cycle would never be freed
+    del chunks
+    build_index(small_data, index_dir=folder, embedder=HashEmbedder(), force=True)
+    assert holder.check()
+    assert old() is None  # the reload unfroze it, so the collector could free it
