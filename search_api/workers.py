@@ -55,6 +55,11 @@ def _worker(sock: socket.socket, log_level: str, graceful_s: int) -> None:  # ru
     import uvicorn
 
     config = uvicorn.Config(APP, factory=True, log_level=log_level, timeout_graceful_shutdown=graceful_s)
+    # uvicorn shuts down on the supervisor's SIGTERM (or a terminal's SIGINT) and then raises the signal again under
+    # the handler it found. The default one would kill this process before its exit handlers release its
+    # semaphores, and the resource tracker would warn of leaked ones at every stop; here the worker just returns.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: None)
     uvicorn.Server(config).run(sockets=[sock])
 
 

@@ -122,5 +122,9 @@ def test_two_worker_processes_serve_the_real_index(data_dir, real_index_dir):
                           if line.startswith('kb_http_requests_total{handler="/answer"'))
             assert counted == answered, text[:2000]
             assert "kb_index_chunks" in text
+        # stopped as a service manager stops it: every worker exits cleanly, nothing is left to warn about
+        stop_server(proc, timeout=30)
+        assert proc.returncode == 0
+        assert "leaked" not in proc.stderr.read()
     finally:
         stop_server(proc, timeout=30)
