@@ -64,8 +64,12 @@ def test_worker_sockets_share_a_port_but_a_taken_port_is_refused(tmp_path):
         # the server's own check: nothing is started on a port another server holds
         with pytest.raises(OSError):
             workers.serve_workers(2, "127.0.0.1", port)
-        result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", "2", "--port", str(port)])
-        assert result.exit_code == 2 and "cannot listen on 127.0.0.1:" in result.output
+        for n in ("2", "1"):  # refused before anything loads, with one process as with several
+            result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--workers", n, "--port", str(port)])
+            assert result.exit_code == 2 and "cannot listen on 127.0.0.1:" in result.output
+            assert "serving" not in result.output
+    result = CliRunner().invoke(app, ["serve", "--data", str(tmp_path), "--host", "no-such-host.invalid"])
+    assert result.exit_code == 2 and "cannot listen on no-such-host.invalid:8000" in result.output
     a = workers.listening_socket("127.0.0.1", 0)
     b = workers.listening_socket("127.0.0.1", a.getsockname()[1])  # the same group: the kernel spreads connections
     with a, b:
