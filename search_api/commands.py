@@ -30,26 +30,27 @@ def serve(
     """Serve search, answers, facts and documents over HTTP, and the staff page at /."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import uvicorn
-
-    from index.stores import DEFAULT_FUSION, check_store
-    from search_api.app import create_app
-    from search_api.config import CONFIG_ENV, ServerConfig
     from search_api.workers import APP, listening_socket, serve_workers, spread_supported
 
     def cannot_listen(exc: OSError) -> typer.Exit:
         typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         return typer.Exit(2)
 
+    try:  # a taken port or an unknown host is refused at once, before the slow imports and the index load
+        listening_socket(host, port, group=False).close()
+    except OSError as exc:
+        raise cannot_listen(exc) from None
+    import uvicorn
+
+    from index.stores import DEFAULT_FUSION, check_store
+    from search_api.app import create_app
+    from search_api.config import CONFIG_ENV, ServerConfig
+
     try:
         check_store(store, uri, milvus_fusion)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    try:  # a taken port or an unknown host is refused now, not after the index has loaded
-        listening_socket(host, port, group=False).close()
-    except OSError as exc:
-        raise cannot_listen(exc) from None
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # several processes share the cores: each embeds with its share of threads, so they do not oversubscribe
     share = max(1, (os.cpu_count() or 1) // workers)
