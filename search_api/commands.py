@@ -37,7 +37,7 @@ def serve(
         return typer.Exit(2)
 
     try:  # a taken port or an unknown host is refused at once, before the slow imports and the index load
-        listening_socket(host, port, group=False).close()
+        listening_socket(host, port).close()
     except OSError as exc:
         raise cannot_listen(exc) from None
     import uvicorn
@@ -68,7 +68,7 @@ def serve(
         uvicorn.run(create_app(config), **run)
         return
     os.environ[CONFIG_ENV] = config.to_env()  # each worker builds its app from it
-    if not spread_supported():  # no SO_REUSEPORT (Windows): uvicorn's workers, one shared socket
+    if not spread_supported():  # Windows: uvicorn's own workers, which do not balance their connections
         uvicorn.run(APP, factory=True, workers=workers, **run)
         return
     try:
