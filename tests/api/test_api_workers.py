@@ -159,6 +159,7 @@ def test_two_workers_hold_equal_shares_and_move_connections_placed_badly(tmp_pat
         for c in [c for c, pid in conns.items() if pid == busy]:
             _, closing = c.ask()
             if closing:
+                assert c.sock.recv(1) == b""  # the worker closes its end after the answer
                 c.close()
                 del conns[c]
                 closed += 1
