@@ -171,24 +171,24 @@ async def run_load(url: str, questions: list[str], clients: int = 32, duration: 
 
 
 def wait_ready(url: str, timeout: float = 300.0, proc: subprocess.Popen | None = None, workers: int = 1) -> dict:
-    """Wait until /health says the index is loaded; with several worker processes, until 4 answers per worker in a
-    row say so (each on a new connection, which the kernel hands to any worker)."""
+    """Wait until /health says the index is loaded, from as many server processes as `workers` (each answer names
+    its process; a worker still loading takes no connections, so the ones that answer are the ready ones)."""
     deadline = time.monotonic() + timeout
-    last, ready = "no answer", 0
+    last, ready = "no answer", set()
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise BenchmarkError(f"the server exited with code {proc.returncode} before it was ready")
         try:
             health = httpx.get(f"{url}/health", timeout=5).json()
             if health.get("index", {}).get("loaded"):
-                ready += 1
-                if ready >= 4 * workers or workers == 1:
+                ready.add(health.get("process"))
+                if len(ready) >= workers:
                     return health
+                time.sleep(0.1)
                 continue
             last = health.get("index", {}).get("error") or "index not loaded yet"
         except (httpx.HTTPError, ValueError) as exc:
             last = str(exc)
-        ready = 0
         time.sleep(0.5)
     raise BenchmarkError(f"the server at {url} is not ready ({last})")
 

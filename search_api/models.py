@@ -372,6 +372,7 @@ class HealthResponse(BaseModel):
     store: StoreHealth
     answers: bool  # /answer is served
     uptime_s: float
+    process: int  # the server process that answered: with `kb serve --workers N`, one of N, each with its own index
 
 
 SectionNode.model_rebuild()

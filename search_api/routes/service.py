@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated
 
@@ -39,7 +40,7 @@ def health(state: Annotated[AppState, Depends(get_state)]) -> HealthResponse:
     return HealthResponse(
         status="ok" if idx.loaded and not snap.errors else "degraded", index=idx,
         store=StoreHealth(path=str(state.catalog.store.data), documents=len(snap.docs), errors=dict(snap.errors)),
-        answers=True, uptime_s=round(time.monotonic() - state.started, 1),
+        answers=True, uptime_s=round(time.monotonic() - state.started, 1), process=os.getpid(),
     )
 
 

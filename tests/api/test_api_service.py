@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 from apisupport import fake_loader, small_config
 from fastapi.testclient import TestClient
@@ -22,6 +23,7 @@ def test_health_reports_index_model_checksums_and_counts(client, small_data):
         d["id"]: d["sha256"] for d in manifest["documents"]}
     assert body["index"]["counts"]["chunks"] == manifest["counts"]["chunks"] > 0
     assert body["store"]["documents"] == 2
+    assert body["process"] == os.getpid()  # which worker answered, with `kb serve --workers N`
 
 
 def test_metrics_count_requests_and_latency_per_endpoint(client):
