@@ -25,7 +25,7 @@ from functools import lru_cache
 from answer.facts import SUBSET, subset_at
 from core.records import NAME_LABELS, AnswerType, Chunk, Hit
 from index.search import Index
-from text.dates import time_spans
+from text.dates import event_spans, time_spans
 from text.sentences import split_sentences
 
 # Entity labels (core.records.ENTITY_LABELS, and NAME for a capitalised run no entity covers) that answer each type:
@@ -204,7 +204,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
                     continue  # a capital that only opens the sentence
                 spans.append((m.start(), m.end(), "NAME"))
         if kind is AnswerType.date:
-            spans += [(a, b, "DATE") for a, b in time_spans(s.text)]
+            spans += [(a, b, "DATE") for a, b in (*time_spans(s.text), *event_spans(s.text))]
         if kind in NGRAM_TYPES and sent_rank[si] < ngram_sentences:
             for i in range(len(ws)):
                 for n in range(1, MAX_NGRAM + 1):

@@ -8,7 +8,8 @@ part ("torsdag morgen"), a time of day ("kl. 19.33", "i 11.30-tiden") or a relat
 uke", "om eit par veker", "for tre år sidan", "etter 33 minutter"; a unit in the genitive, "etter 33 minutters
 spill", is not read: eval/REPORT.md, R53). A modifier before the
 core ("tidligst", "rundt", "på slutten av", "i løpet av") belongs to the answer, so each core is
-offered alone and with its modifier.
+offered alone and with its modifier. Apart from the cores, `event_spans` reads a time told by an event, a temporal
+preposition and the words after it ("under andre verdenskrig", "etter 33 minutters spill"; R91, eval/REPORT.md).
 """
 
 from __future__ import annotations
@@ -72,6 +73,32 @@ def time_spans(text: str) -> list[tuple[int, int]]:
         before = _MODIFIED_RE.search(text, max(0, m.start() - 40), m.start())
         if before:
             out.append((before.start(), m.end()))
+    return out
+
+
+# a time given by an event (`etter første verdenskrig`, `under andre verdenskrig`, `i kjølvannet av den russiske
+# revolusjon`): a temporal preposition and up to EVENT_WORDS words after it, within one clause
+_EVENT_HEAD = re.compile(r"(?<![\w])(?:(?:mot|ved)\s+slutten\s+av|i\s+begynnelsen\s+av|i\s+løpet\s+av|"
+                         r"i\s+kjølvannet\s+av|i\s+forbindelse\s+med|etter|før|under|ved)\s+", re.I)
+_EVENT_WORD = re.compile(r"[^\s.,;:!?()«»\"]+")
+EVENT_WORDS = 6
+
+
+def event_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each time told by an event, once per length from one word after the preposition to
+    EVENT_WORDS (the ranker picks the length)."""
+    out = []
+    for head in _EVENT_HEAD.finditer(text):
+        at = head.end()
+        for _ in range(EVENT_WORDS):
+            word = _EVENT_WORD.match(text, at)
+            if word is None:
+                break
+            out.append((head.start(), word.end()))
+            gap = re.match(r"[^\S\n]+", text[word.end():])
+            if gap is None:
+                break
+            at = word.end() + gap.end()
     return out
 
 

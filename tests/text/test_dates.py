@@ -2,7 +2,7 @@
 
 import pytest
 
-from text.dates import bare_year, finer_in_year, time_spans
+from text.dates import EVENT_WORDS, bare_year, event_spans, finer_in_year, time_spans
 
 
 def found(text: str) -> set[str]:
@@ -73,3 +73,19 @@ def test_a_bare_year_names_nothing_finer(text, year):
 def test_a_finer_date_names_a_month_or_day_of_the_year():
     assert finer_in_year("fra 1. oktober 2024", "2024") and finer_in_year("oktober 2024", "2024")
     assert not finer_in_year("1. oktober 2023", "2024") and not finer_in_year("I 2024", "2024")
+
+
+def test_a_time_told_by_an_event_is_offered_at_every_length():
+    text = "Vegen vart bygd under andre verdenskrig, etter at tyskarane kom."
+    spans = [text[a:b] for a, b in event_spans(text)]
+    assert spans[:2] == ["under andre", "under andre verdenskrig"]  # one clause: never past the comma
+    assert "etter at tyskarane kom" in spans
+    long = "I kjølvannet av den russiske revolusjon kom massearbeidsløsheten til Finland for første gang"
+    found = [long[a:b] for a, b in event_spans(long)]
+    assert "I kjølvannet av den russiske revolusjon" in found
+    assert max(len(f.split()) for f in found) == 3 + EVENT_WORDS  # the head's three words, then at most six
+
+
+@pytest.mark.parametrize("text", ["Tiltaket gjelder bosetting av flyktninger.", "Ved.", "Han kom etter."])
+def test_no_event_time_without_a_temporal_head_and_a_word_after_it(text):
+    assert event_spans(text) == []
