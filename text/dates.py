@@ -6,7 +6,7 @@ date libraries aim at resolving calendar dates (dateparser), or are Java (Heidel
 is a date, a year (also "2012/13-sesongen", "1950-tallet", "år 741"), a year range, a day with its
 part ("torsdag morgen"), a time of day ("kl. 19.33", "i 11.30-tiden") or a relative time ("forrige
 uke", "om eit par veker", "for tre år sidan", "etter 33 minutter"; a unit in the genitive, "etter 33 minutters
-spill", is not read: eval/REPORT.md, R53). A modifier before the
+spill", is no core: eval/REPORT.md, R53). A modifier before the
 core ("tidligst", "rundt", "på slutten av", "i løpet av") belongs to the answer, so each core is
 offered alone and with its modifier. Apart from the cores, `event_spans` reads a time told by an event, a temporal
 preposition and the words after it ("under andre verdenskrig", "etter 33 minutters spill"; R91, eval/REPORT.md).
