@@ -81,6 +81,7 @@ def time_spans(text: str) -> list[tuple[int, int]]:
 _EVENT_HEAD = re.compile(r"(?<![\w])(?:(?:mot|ved)\s+slutten\s+av|i\s+begynnelsen\s+av|i\s+løpet\s+av|"
                          r"i\s+kjølvannet\s+av|i\s+forbindelse\s+med|etter|før|under|ved)\s+", re.I)
 _EVENT_WORD = re.compile(r"[^\s.,;:!?()«»\"]+")
+_EVENT_GAP = re.compile(r"[^\S\n]+")  # between two words of one line
 EVENT_WORDS = 6
 
 
@@ -95,10 +96,10 @@ def event_spans(text: str) -> list[tuple[int, int]]:
             if word is None:
                 break
             out.append((head.start(), word.end()))
-            gap = re.match(r"[^\S\n]+", text[word.end():])
+            gap = _EVENT_GAP.match(text, word.end())
             if gap is None:
                 break
-            at = word.end() + gap.end()
+            at = gap.end()
     return out
 
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -105,13 +106,6 @@ class Conn:
         self.sock.close()
 
 
-def _held(conns: dict[Conn, int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for pid in conns.values():
-        out[pid] = out.get(pid, 0) + 1
-    return out
-
-
 @pytest.mark.skipif(not workers.spread_supported(), reason="workers share a socket on POSIX only")
 def test_two_workers_hold_equal_shares_and_move_connections_placed_badly(tmp_path):
     (tmp_path / "pid_app.py").write_text(PID_APP, encoding="utf-8")
@@ -137,7 +131,7 @@ def test_two_workers_hold_equal_shares_and_move_connections_placed_badly(tmp_pat
         for _ in range(16):
             c = Conn(port)
             conns[c] = c.ask()[0]
-            held = _held(conns)
+            held = Counter(conns.values())
             assert max(held.values()) - min(held.get(p, 0) for p in pids) <= 1, held
             time.sleep(workers.BEAT_S * 2)
         # a worker that stops (here: paused) is left out, and the other takes the new clients ...
@@ -153,7 +147,7 @@ def test_two_workers_hold_equal_shares_and_move_connections_placed_badly(tmp_pat
         finally:
             os.kill(paused, signal.SIGCONT)
         time.sleep(workers.STALE_S)
-        assert _held(conns) == {paused: 8, busy: 14}
+        assert Counter(conns.values()) == {paused: 8, busy: 14}
         # ... and once the paused worker is back, the busy one asks clients to reconnect until the two are within one
         closed = 0
         for c in [c for c, pid in conns.items() if pid == busy]:
@@ -169,7 +163,7 @@ def test_two_workers_hold_equal_shares_and_move_connections_placed_badly(tmp_pat
             c = Conn(port)
             conns[c] = c.ask()[0]
             time.sleep(workers.BEAT_S * 2)
-        held = _held(conns)
+        held = Counter(conns.values())
         assert abs(held[paused] - held[busy]) <= 1, held
     finally:
         for c in conns:
