@@ -176,6 +176,9 @@ class Pool:
     facts: list[list[FactCandidate]] = field(default_factory=list)  # one list per figure asked
     spans: list[Candidate] = field(default_factory=list)
     sentences: list[SentenceCandidate] = field(default_factory=list)
+    # the candidates in the order gather found them, kept at the first scoring: every scoring sorts from this
+    # order, so ties fall the same way however often a pool is scored (the fit scores each one under many rankers)
+    gathered: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def gather(question: str, index: Index, settings: AnswerSettings | None = None) -> Pool:
@@ -208,7 +211,12 @@ def gather(question: str, index: Index, settings: AnswerSettings | None = None) 
 
 # -- deciding ----------------------------------------------------------------------------------------
 def score(pool: Pool, ranker: Ranker) -> None:
-    """Each candidate's calibrated probability of being the answer, given its rivals; best first."""
+    """Each candidate's calibrated probability of being the answer, given its rivals; best first (ties in the
+    order gather found them)."""
+    if pool.gathered is None:
+        pool.gathered = ([list(g) for g in pool.facts], list(pool.spans), list(pool.sentences))
+    facts, spans, sentences = pool.gathered
+    pool.facts, pool.spans, pool.sentences = [list(g) for g in facts], list(spans), list(sentences)
     for group in pool.facts:
         keys = [value_key(c.fact.value, c.fact.unit) for c in group]
         for c, p in zip(group, ranker.fact.probabilities([c.features for c in group], keys), strict=True):

@@ -160,3 +160,24 @@ def test_the_shipped_ranker_has_the_form_the_settings_name():
         trees = getattr(ranker, family).trees
         assert len(trees) == (settings.ranker_trees if family in settings.ranker_tree_families else 0), family
     assert all(len(t.feature) < 2 ** (settings.ranker_tree_depth + 1) for t in ranker.sentence.trees)
+
+
+def test_scoring_again_breaks_ties_in_the_order_gather_found_them():
+    """The fit scores each pool under many rankers: a tie must fall as it does when a pool is scored once (as a
+    served question is), not as the previous ranker left the list."""
+    from types import SimpleNamespace as NS
+
+    from answer.compose import Pool, score
+
+    spans = [NS(features={"a": a}, key=f"s{i}", score=0.0) for i, a in enumerate((0.0, 1.0, 0.0, 2.0))]
+    sentences = [NS(features={"a": a}, text=f"t{i}", score=0.0) for i, a in enumerate((0.0, 1.0))]
+    pool = Pool("q", NS(), [], facts=[], spans=list(spans), sentences=list(sentences))
+    ranker = Ranker(span=Family(weights={"a": 1.0}), sentence=Family(weights={"a": 1.0}))
+    score(pool, ranker)
+    assert [c.key for c in pool.spans] == ["s3", "s1", "s0", "s2"]
+    flat = Ranker(span=Family(weights={"a": 0.0}), sentence=Family(weights={"a": 0.0}))
+    score(pool, flat)  # every candidate ties: gather's order, not the last ranker's
+    assert [c.key for c in pool.spans] == ["s0", "s1", "s2", "s3"]
+    assert [c.text for c in pool.sentences] == ["t0", "t1"]
+    score(pool, ranker)
+    assert [c.key for c in pool.spans] == ["s3", "s1", "s0", "s2"]
