@@ -6,10 +6,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from answer.compose import answer, answer_json
 from core.config import data_dir
 from core.errors import IndexError_ as KbIndexError
-from index.search import open_index
 
 console = Console(highlight=False)
 
@@ -21,6 +19,10 @@ def answer_command(
     as_json: bool = typer.Option(False, "--json", help="Print the answer object as JSON."),
 ) -> None:
     """Answer a question with a value and its source, or the best passage."""
+    # imported here: `kb` reads every stage's commands at start, and the other commands need neither
+    from answer.compose import answer, answer_json
+    from index.search import open_index
+
     try:
         idx = open_index(data_dir(data))
         a = answer(question, idx, k_passages=max(passages, 1))

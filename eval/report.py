@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 
-matplotlib.use("Agg")  # headless: no display on servers or CI
-import matplotlib.pyplot as plt  # noqa: E402
+def pyplot():
+    """matplotlib's pyplot, headless (no display on servers or CI), imported at the first plot: every `kb` command
+    reads this module, and most draw nothing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
 
 METRIC_COLS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 MODE_LABELS = {
@@ -52,6 +59,7 @@ def breakdown_table(groups: dict[str, dict[str, Any]]) -> str:
 
 def plot_recall_at_k(report: dict[str, Any], path: Path) -> Path:
     """Recall@1..k, one line per mode."""
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4))
     for name, m in report["modes"].items():
         curve = m.get("recall_curve") or []
@@ -72,6 +80,7 @@ def plot_recall_at_k(report: dict[str, Any], path: Path) -> Path:
 
 def plot_by_kind(report: dict[str, Any], path: Path) -> Path:
     """Recall@5 per question kind, one bar group per kind, one bar per mode."""
+    plt = pyplot()
     modes = list(report["modes"])
     kinds = sorted({k for m in report["modes"].values() for k in m["by_kind"]})
     fig, ax = plt.subplots(figsize=(7, 4))

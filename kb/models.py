@@ -10,11 +10,12 @@ atomic build and its up-to-date check, so a second call costs nothing.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
-import spacy
 import typer
 
 from embedders import BACKENDS, DEFAULT_BACKEND
@@ -39,6 +40,8 @@ def ner_graph() -> float:
 
 def ner_reads_e5() -> bool:
     """Whether a committed NER pipeline reads e5 token features (its config alone says; nothing is loaded)."""
+    import spacy
+
     from nlp import e5_features
     from nlp.pipelines import LANGS, model_dir
 
@@ -72,10 +75,31 @@ def prepare(backend: str = DEFAULT_BACKEND, jobs: int = 2) -> dict[str, float]:
         seconds.update({name: fn() for name, fn in todo.items()})
         return seconds
     # spawn: the parent has torch loaded from the conversion, and forking a process with its threads is unsafe
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("spawn")) as ex:
+    with huge_pages(), ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                           mp_context=multiprocessing.get_context("spawn")) as ex:
         futures = {name: ex.submit(fn) for name, fn in todo.items()}
         seconds.update({name: f.result() for name, f in futures.items()})
     return seconds
+
+
+# An export copies the model's 384 MB embedding matrix through protobuf several times, and with 4 KB pages most
+# of its time is the kernel faulting in fresh memory (22 of 36 s as system time). glibc (2.35+) can ask for
+# transparent huge pages for what malloc maps; it reads the tunable when a process starts, so only the spawned
+# workers see it. Elsewhere (another libc, THP off) it is ignored.
+HUGE_PAGES = "glibc.malloc.hugetlb=1"
+
+
+@contextmanager
+def huge_pages():
+    """Processes started inside ask glibc's malloc for transparent huge pages (unless the caller set tunables)."""
+    if "GLIBC_TUNABLES" in os.environ:
+        yield
+        return
+    os.environ["GLIBC_TUNABLES"] = HUGE_PAGES
+    try:
+        yield
+    finally:
+        os.environ.pop("GLIBC_TUNABLES", None)
 
 
 def models(

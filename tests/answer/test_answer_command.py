@@ -3,6 +3,8 @@
 from typer.testing import CliRunner
 
 import answer.commands as commands
+import answer.compose
+import index.search
 from core.records import Answer, AnswerType, AnswerValue, Citation, Span
 
 
@@ -18,8 +20,9 @@ def test_a_list_is_printed_item_by_item_with_sources(monkeypatch):
                     short_answer="Gjøvik, Trondheim", confidence=0.7, text="Kontorene i Gjøvik og Trondheim.",
                     values=[AnswerValue(text="Gjøvik", citation=_cite(10)),
                             AnswerValue(text="Trondheim", citation=_cite(20))])
-    monkeypatch.setattr(commands, "open_index", lambda path: object())
-    monkeypatch.setattr(commands, "answer", lambda q, idx, k_passages: listed)
+    # the command imports both when it runs, from their own modules
+    monkeypatch.setattr(index.search, "open_index", lambda path: object())
+    monkeypatch.setattr(answer.compose, "answer", lambda q, idx, k_passages: listed)
     app = typer.Typer()
     app.command()(commands.answer_command)
     out = CliRunner().invoke(app, ["hvilke kontorer"]).output

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 from typer.testing import CliRunner
 
@@ -63,3 +67,24 @@ def test_both_graphs_built_in_parallel_into_an_empty_cache(monkeypatch, tmp_path
     assert models.steps("onnx") == {}
     again = CliRunner().invoke(app, ["models"])
     assert again.exit_code == 0 and "up to date" in again.output
+
+
+def test_the_export_workers_ask_for_huge_pages_and_the_parent_is_left_as_it_was(monkeypatch):
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    with models.huge_pages():
+        seen = os.environ.get("GLIBC_TUNABLES")
+    assert seen == models.HUGE_PAGES
+    assert "GLIBC_TUNABLES" not in os.environ
+
+
+def test_a_callers_own_tunables_are_kept(monkeypatch):
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2")
+    with models.huge_pages():
+        assert os.environ["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2"
+    assert os.environ["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2"
+
+
+def test_a_spawned_worker_sees_the_tunable(monkeypatch):
+    monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
+    with models.huge_pages(), ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as ex:
+        assert ex.submit(os.getenv, "GLIBC_TUNABLES").result() == models.HUGE_PAGES
