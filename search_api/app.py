@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from anyio import CapacityLimiter
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -21,6 +21,7 @@ from search_api.config import ServerConfig
 from search_api.deps import AppState
 from search_api.errors import install_error_handlers
 from search_api.metrics import Metrics
+from search_api.params import known_only
 from search_api.replica import milvus_holder
 from search_api.routes import documents as routes_documents
 from search_api.routes import facts as routes_facts
@@ -77,7 +78,11 @@ def create_app(config: ServerConfig, loader: Loader | None = None) -> FastAPI:
                   docs_url=None)
     install_error_handlers(app)
     metrics.instrument(app)
-    for module in (routes_search, routes_facts, routes_documents, routes_service, routes_page):
+    # the data endpoints refuse query parameters they do not take; the staff page (its own parameters live in the
+    # browser's address) and the service probes do not
+    for module in (routes_search, routes_facts, routes_documents):
+        app.include_router(module.router, dependencies=[Depends(known_only)])
+    for module in (routes_service, routes_page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fastapi import Request
+
 from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
@@ -98,3 +100,19 @@ def entity_labels(values: list[str] | None) -> list[str] | None:
             raise invalid("entity_label", f"{v[:50]!r} is not an entity label; expected one of: "
                           f"{', '.join(ENTITY_LABELS)}")
     return [v.upper() for v in out] if out else None
+
+
+def known_only(request: Request) -> None:
+    """A query parameter the endpoint does not take is an error, not ignored: `/facts?q=…` (its filter is
+    `indicator`) would otherwise answer every fact in the store as if it matched."""
+    route = request.scope.get("route")
+    if route is None:
+        return
+    # what the endpoint takes is what its OpenAPI schema lists (built once by FastAPI, cached on the app)
+    operation = request.app.openapi()["paths"].get(route.path, {}).get(request.method.lower(), {})
+    takes = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+    unknown = sorted(set(request.query_params) - set(takes))
+    if unknown:
+        problem = f"is not a parameter of {route.path}; it takes {', '.join(takes) if takes else 'no query parameters'}"
+        raise ApiError(422, "invalid_request", f"query parameter {unknown[0]!r}: {problem}",
+                       [{"parameter": f"query parameter {name!r}", "problem": problem} for name in unknown])
