@@ -102,9 +102,10 @@ def entity_labels(values: list[str] | None) -> list[str] | None:
     return [v.upper() for v in out] if out else None
 
 
-def known_only(request: Request) -> None:
+async def known_only(request: Request) -> None:
     """A query parameter the endpoint does not take is an error, not ignored: `/facts?q=…` (its filter is
-    `indicator`) would otherwise answer every fact in the store as if it matched."""
+    `indicator`) would otherwise answer every fact in the store as if it matched. Async: it only reads the request,
+    and a plain function would take a worker thread per request."""
     route = request.scope.get("route")
     if route is None:
         return
