@@ -10,9 +10,8 @@ from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
 from text.budget import post_number
-from text.query import has_words
+from text.query import MAX_QUERY, has_words
 
-MAX_QUERY = 1000
 MAX_ENTITY = 200
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _LANG = re.compile(r"^[a-z]{2,3}$")

@@ -25,6 +25,9 @@ PASSAGE_CUE = re.compile(
 _QUESTION_WORD = re.compile(r"^\s*(hv\w*|kv\w*|kor\w*|kven|når|why|what|which|who|how|when|where|is|are|do|does)\b",
                             re.I)
 SHORT_WORDS = 4  # a keyword query: this many words or fewer and no question word
+# the longest query taken (characters), by the API and the library alike: past it a query is pasted text, and
+# the embedding model reads only its first 512 tokens anyway
+MAX_QUERY = 1000
 
 
 class QueryType(StrEnum):

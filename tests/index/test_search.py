@@ -56,6 +56,13 @@ def test_empty_query_is_refused(fake_index):
     assert fake_index.search("49 %")  # a figure is a word here
 
 
+def test_an_absurdly_long_query_is_refused_as_the_api_refuses_it(fake_index):
+    """The library, and so `kb search` and `kb answer`, take what the API takes: 1 000 characters."""
+    assert fake_index.search(" " + "bosetting " * 99 + " ")  # 989 characters once trimmed
+    with pytest.raises(ValueError, match="3599 characters long; at most 1000"):
+        fake_index.search("ord " * 900)
+
+
 def test_query_vectors_are_cached(fake_index, fake_embedder):
     before = fake_embedder.queries_embedded
     fake_index.search("ventetid for bosetting fra mottak", mode="semantic")
