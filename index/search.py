@@ -25,7 +25,7 @@ from index.retrievers.keyword import KeywordIndex
 from index.sentences import SentenceScorer, SentenceVectors
 from index.settings import INDEX_FORMAT, IndexSettings, SearchSettings
 from index.stores import REMOTE_STORES, check_store
-from text.query import MAX_QUERY, classify, has_words
+from text.query import classify, has_words, too_long
 from text.tokenizer import NorwegianTokenizer
 
 REBUILD = "run `kb index` to rebuild it"
@@ -176,8 +176,8 @@ class Index:
         """The k best chunks for `query`, ranked, each with a snippet and a citation."""
         if not isinstance(query, str) or not query.strip():
             raise ValueError("the query is empty: give some words to search for")
-        if len(query.strip()) > MAX_QUERY:
-            raise ValueError(f"the query is {len(query.strip())} characters long; at most {MAX_QUERY} are allowed")
+        if problem := too_long(query.strip()):
+            raise ValueError(f"the query {problem}")
         if not has_words(query):
             raise ValueError("the query has no words (only punctuation or invisible characters): give some words to "
                              "search for")

@@ -10,7 +10,7 @@ from core.records import ENTITY_LABELS
 from index.filters import parse_years
 from search_api.errors import ApiError
 from text.budget import post_number
-from text.query import MAX_QUERY, has_words
+from text.query import has_words, too_long
 
 MAX_ENTITY = 200
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -27,8 +27,8 @@ def question(q: str, name: str = "q") -> str:
     text = q.strip()
     if not text:
         raise invalid(name, "is empty; give some words to search for")
-    if len(text) > MAX_QUERY:
-        raise invalid(name, f"is {len(text)} characters long; at most {MAX_QUERY} are allowed")
+    if problem := too_long(text):
+        raise invalid(name, problem)
     if "\x00" in text:
         raise invalid(name, "contains a NUL character")
     if not has_words(text):

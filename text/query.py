@@ -30,6 +30,11 @@ SHORT_WORDS = 4  # a keyword query: this many words or fewer and no question wor
 MAX_QUERY = 1000
 
 
+def too_long(text: str) -> str | None:
+    """What is wrong with a trimmed query past MAX_QUERY (the API and the library say it alike), else None."""
+    return f"is {len(text)} characters long; at most {MAX_QUERY} are allowed" if len(text) > MAX_QUERY else None
+
+
 class QueryType(StrEnum):
     """The groups fusion weights are fitted for (index/settings.py SearchSettings)."""
 
