@@ -263,11 +263,9 @@ def summary(samples: list[dict]) -> dict:
 
 
 def plot(samples: list[dict], path: Path = PLOT) -> None:
-    import matplotlib
+    from eval.report import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, axes = plt.subplots(1, 6, figsize=(25, 4))
     panels = (("loo", None, "Leave-one-out, all exact anchors (corpus)"),
               ("loo", "imdi-arsrapport-2022", "Leave-one-out, 2022 report (7 footers)"),
