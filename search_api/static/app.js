@@ -255,13 +255,19 @@ function fillFilters(documents) {
   }
 }
 
+// The year and document selects as the address says (their options come with /documents).
+function selectsFromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  $("year").value = params.get("year") || "";
+  $("doc").value = params.get("doc") || "";
+}
+
 function fromUrl() {
   const params = new URLSearchParams(window.location.search);
   $("q").value = params.get("q") || "";
-  $("year").value = params.get("year") || "";
-  $("doc").value = params.get("doc") || "";
+  selectsFromUrl();
   const filter = {
-    q: $("q").value.trim(), year: $("year").value, doc: $("doc").value,
+    q: $("q").value.trim(), year: params.get("year") || "", doc: params.get("doc") || "",
     entity: params.get("entity") || "", entity_label: params.get("entity_label") || "",
   };
   if (filter.q) run(filter);
@@ -282,7 +288,12 @@ $("sok").addEventListener("submit", (event) => {
 });
 window.addEventListener("popstate", fromUrl);
 
+// The address is read at once. The document list comes later and then sets only the selects it fills: reading the
+// whole address again then wiped a question typed while the list loaded, and Enter on the emptied field did nothing.
+fromUrl();
 getJson("/documents")
-  .then((body) => fillFilters(body.documents))
-  .catch(() => {})
-  .finally(fromUrl);
+  .then((body) => {
+    fillFilters(body.documents);
+    selectsFromUrl();
+  })
+  .catch(() => {});

@@ -74,6 +74,22 @@ def test_reference_question_shows_49_with_a_citation_to_the_2020_report(phone, b
     assert "IMDi årsrapport 2020" in page.inner_text("h1")
 
 
+def test_a_question_typed_while_the_document_list_loads_is_kept(phone, base_url):
+    page = phone
+    held = []  # the /documents request, answered only after the question is typed
+    page.route("**/documents", lambda route: held.append(route))
+    page.goto(base_url + "/")
+    page.fill("#q", QUESTION)
+    page.wait_for_function("() => document.getElementById('q').value.length > 0")
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_selector("#doc option[value='imdi-arsrapport-2020']", state="attached")
+    assert page.input_value("#q") == QUESTION
+    page.press("#q", "Enter")
+    page.wait_for_selector("#svar:not([hidden])")
+    assert re.search(r"\b49\b", page.inner_text("#svar"))
+
+
 def test_year_and_document_filters_narrow_the_passages(phone, base_url):
     page = phone
     page.goto(base_url + "/")
