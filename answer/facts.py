@@ -80,13 +80,18 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def support(f: Fact, hits: list[Hit], index: Index) -> float:
-    """How strongly hybrid search backs the passage the fact sits in (1 at rank 1, fading)."""
-    best = 0.0
+def hit_spans(hits: list[Hit], index: Index) -> dict[str, list[tuple[Span, float]]]:
+    """Per document, each hit's source span with its weight (1 at rank 1, fading): read once per question, not
+    once per candidate fact."""
+    out: dict[str, list[tuple[Span, float]]] = {}
     for h in hits:
-        if h.doc_id == f.doc_id and _overlaps(index.chunk(h.chunk_id).span, f.span):
-            best = max(best, 1.0 / math.sqrt(h.rank))
-    return best
+        out.setdefault(h.doc_id, []).append((index.chunk(h.chunk_id).span, 1.0 / math.sqrt(h.rank)))
+    return out
+
+
+def support(f: Fact, spans: dict[str, list[tuple[Span, float]]]) -> float:
+    """How strongly hybrid search backs the passage the fact sits in (`spans`: `hit_spans` of the hits)."""
+    return max((w for span, w in spans.get(f.doc_id, ()) if _overlaps(span, f.span)), default=0.0)
 
 
 _YEAR_TOKEN = re.compile(r"(19|20)\d\d")
@@ -112,14 +117,21 @@ def is_target(f: Fact) -> bool:
     return bool(f.qualifier and TARGET.search(f.qualifier))
 
 
-def row_cited(f: Fact, hits: list[Hit]) -> float:
-    """Search cites one table row per hit (the row holding the question's rarest words): is it this fact's?"""
-    best = 0.0
+def cited_rows(hits: list[Hit]) -> dict[tuple[str, int | None], float]:
+    """Search cites one table row per hit (the row holding the question's rarest words): (table, row) -> the
+    best hit's weight."""
+    out: dict[tuple[str, int | None], float] = {}
     for h in hits:
         c = h.citation
-        if f.table_id and c.table_id == f.table_id and c.row == f.row:
-            best = max(best, 1.0 / math.sqrt(h.rank))
-    return best
+        if c.table_id:
+            key = (c.table_id, c.row)
+            out[key] = max(out.get(key, 0.0), 1.0 / math.sqrt(h.rank))
+    return out
+
+
+def row_cited(f: Fact, rows: dict[tuple[str, int | None], float]) -> float:
+    """Is the fact's row one that search cites (`rows`: `cited_rows` of the hits)?"""
+    return rows.get((f.table_id, f.row), 0.0) if f.table_id else 0.0
 
 
 def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: Intent, index: Index,
@@ -175,9 +187,10 @@ def fact_candidates(question: str, intent: Intent, index: Index, hits: list[Hit]
     out = []
     # one read for all of them: a store keeps the records, fetched by position for the facts ranked only
     records = fi.records([pos for pos, _ in found])
+    spans, rows = hit_spans(hits, index), cited_rows(hits)
     for rank, ((_, kw), f) in enumerate(zip(found, records, strict=True), 1):
-        feats = features(f, kw / best_kw, support(f, hits, index), q_tokens, intent, index, question)
-        feats["row_cited"] = row_cited(f, hits)
+        feats = features(f, kw / best_kw, support(f, spans), q_tokens, intent, index, question)
+        feats["row_cited"] = row_cited(f, rows)
         feats["keyword_rank"] = 1.0 / math.sqrt(rank)
         out.append(FactCandidate(f, feats))
     # the same figure found by several of the best-matching facts (a table and the text saying it again)

@@ -136,22 +136,44 @@ def sentences(hits: list[Hit], q_terms: set[str], index: Index, top_hits: int) -
     """Every sentence (or table line) of the first passages, with how well it matches the question."""
     out = []
     for h in hits[:top_hits]:
-        position = 0
         chunk = _chunk(index, h)
-        persons = [(e.start, e.end) for e in (chunk.entities if chunk else []) if e.label == "PER"]
-        for start, end in signature_units(h.text, split_sentences(h.text), persons):
-            text = h.text[start:end]
-            if len(text.strip()) < 8:
-                continue
-            toks = index.tokenizer.tokens(text)
-            found = q_terms & set(toks)
-            overlap = len(found) / len(q_terms) if q_terms else 0.0
-            ws = words(text)
-            matched = {i: _word_terms(index.tokenizer, w) & q_terms for i, (_, _, w) in enumerate(ws)}
-            matched = {i: t for i, t in matched.items() if t}
-            out.append(Sentence(h, start, end, text, overlap, sorted(matched), matched, position))
-            position += 1
+        persons = tuple((e.start, e.end) for e in (chunk.entities if chunk else []) if e.label == "PER")
+        for position, u in enumerate(_units(index.tokenizer, h.text, persons)):
+            overlap = len(q_terms & u.terms) / len(q_terms) if q_terms else 0.0
+            matched: dict[int, set[str]] = {}
+            for t in q_terms & u.positions.keys():
+                for i in u.positions[t]:
+                    matched.setdefault(i, set()).add(t)
+            frozen = {i: frozenset(matched[i]) for i in sorted(matched)}
+            out.append(Sentence(h, u.start, u.end, u.text, overlap, list(frozen), frozen, position))
     return out
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence of a passage with what the question does not change: its index terms and where each stands."""
+    start: int
+    end: int
+    text: str
+    terms: frozenset[str]
+    positions: dict[str, tuple[int, ...]]  # term -> positions of the words (`words`) that hold it
+
+
+# the same passages come back question after question (the bundled corpus has ~1 300): split and tokenise each once
+@lru_cache(maxsize=4096)
+def _units(tokenizer, text: str, persons: tuple[tuple[int, int], ...]) -> tuple[_Unit, ...]:
+    out = []
+    for start, end in signature_units(text, split_sentences(text), list(persons)):
+        unit = text[start:end]
+        if len(unit.strip()) < 8:
+            continue
+        positions: dict[str, list[int]] = {}
+        for i, (_, _, w) in enumerate(words(unit)):
+            for t in _word_terms(tokenizer, w):
+                positions.setdefault(t, []).append(i)
+        out.append(_Unit(start, end, unit, frozenset(tokenizer.tokens(unit)),
+                         {t: tuple(v) for t, v in positions.items()}))
+    return tuple(out)
 
 
 # the passages of one question share most of their words with those of the next: tokenise each word once

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -28,9 +29,13 @@ EMBED_BATCH = 64
 
 def chunk_sentences(chunk: Chunk) -> list[str]:
     """The sentences (and table or list lines) of a chunk that are worth a vector; the whole text when none is."""
-    text = chunk.text
+    return list(_sentences(chunk.text))
+
+
+@lru_cache(maxsize=4096)  # every answer reads its retrieved passages' sentences, and passages come back often
+def _sentences(text: str) -> tuple[str, ...]:
     out = [text[a:b] for a, b in split_sentences(text) if len(text[a:b].split()) >= MIN_WORDS]
-    return out or ([text] if text.strip() else [])
+    return tuple(out or ([text] if text.strip() else []))
 
 
 class SentenceScorer(Protocol):
