@@ -21,6 +21,7 @@ from typing import Generic, TypeVar
 
 from core.lru import Lru
 from core.records import Document, Fact
+from index.retrievers.facts import FactList
 from ingest.store import DocumentDigest, DocumentStore
 
 log = logging.getLogger("search_api")
@@ -125,6 +126,11 @@ class Snapshot:
     def facts(self) -> list[Fact]:
         """All documents' facts in document order, read on first use (none when the catalog does not keep them)."""
         return self._catalog.all_facts(self) if self._catalog is not None else []
+
+    @cached_property
+    def fact_list(self) -> FactList:
+        """`facts` as GET /facts reads them, one per snapshot: what it lists once (every indicator) is kept."""
+        return FactList(self.facts)
 
 
 class DocumentCatalog:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from answer.compose import answer
 from index.build import MANIFEST
-from index.retrievers.facts import FactList, FactRecords
+from index.retrievers.facts import FactRecords
 from index.search import Index, open_index
 from search_api.catalog import Snapshot
 
@@ -87,7 +87,7 @@ class IndexHolder:
 
     def fact_records(self, snapshot: Snapshot) -> FactRecords:
         """What GET /facts lists: the facts of the documents in the data folder (the catalog holds them)."""
-        return FactList(snapshot.facts)
+        return snapshot.fact_list
 
     def identity(self) -> Identity | None:
         try:

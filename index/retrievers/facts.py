@@ -71,6 +71,7 @@ class FactList:
 
     def __init__(self, facts: list[Fact]):
         self.facts = facts
+        self._indicators: list[tuple[int, str]] | None = None  # of all facts, listed on first use
 
     def __len__(self) -> int:
         return len(self.facts)
@@ -84,7 +85,11 @@ class FactList:
         return [i for i, f in enumerate(self.facts) if filters.matches(f)]
 
     def indicators(self, filters: FactFilters) -> list[tuple[int, str]]:
-        return [(i, self.facts[i].indicator) for i in self.select(filters)]
+        if not filters.is_empty():
+            return [(i, self.facts[i].indicator) for i in self.select(filters)]
+        if self._indicators is None:
+            self._indicators = [(i, f.indicator) for i, f in enumerate(self.facts)]
+        return list(self._indicators)
 
 
 class FactSearch(ABC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -26,12 +27,18 @@ def match_indicator(query: str, indicators: list[str]) -> list[tuple[int, float]
     needle = utils.default_process(query)
     if not needle:
         return []
-    choices = [utils.default_process(x) for x in indicators]
+    choices = [_processed(x) for x in indicators]
     out = []
     for _, score, i in process.extract(needle, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                                        limit=None):
         out.append((i, 100.0 if needle in choices[i] else round(float(score), 1)))
     return out
+
+
+# every request matches against the same few thousand indicators: lower-case and strip each once
+@lru_cache(maxsize=200_000)
+def _processed(text: str) -> str:
+    return utils.default_process(text)
 
 
 @router.get("/facts", response_model=FactsPage, responses=ERRORS, tags=["facts"],
