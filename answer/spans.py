@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -238,6 +238,8 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
                     if kind is AnswerType.number and not any(ch.isdigit() for ch in s.text[ws[i][0]:ws[i + n - 1][1]]):
                         continue
                     spans.append((ws[i][0], ws[i + n - 1][1], "NGRAM"))
+        # what every span of this sentence reads: whether each word is one of the question's
+        asked = [_asked(w.casefold(), q_words) for _, _, w in ws]
         seen: set[tuple[int, int]] = set()
         for a, b, label in spans:
             text = s.text[a:b].strip(" ,.;:()«»\"'")
@@ -246,7 +248,7 @@ def candidates(question: str, kind: AnswerType, hits: list[Hit], index: Index, t
             seen.add((a, b))
             c = Candidate(text, kind, label, s.hit, base + a, base + b, s.text, base)
             inside = _inside(ws, starts, a, b)
-            c.features = _features(c, s, ws, inside, q_words, sent_rank[si], exact, stand_in)
+            c.features = _features(c, s, ws, inside, asked, q_words, sent_rank[si], exact, stand_in)
             c.features.update(_alignment(c, s, inside, a, len(q_terms), q_subset, exact))
             # one family scores every type; these let a name, a term and a date weigh shape differently
             name, f = kind in NAME_TYPES, c.features
@@ -305,17 +307,21 @@ def coordination(c: Candidate, index: Index) -> list[Candidate]:
     return [c]
 
 
-def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], inside: range, q_words: set[str],
-              sent_rank: int, exact: frozenset[str], stand_in: frozenset[str]) -> dict[str, float]:
-    cand_words = [ws[i][2].casefold() for i in inside] or [c.text.casefold()]
-    if inside and s.matches:
+def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], inside: range, asked: list[bool],
+              q_words: set[str], sent_rank: int, exact: frozenset[str], stand_in: frozenset[str]) -> dict[str, float]:
+    """`asked`: per word of the sentence, whether it is one of the question's (`_asked`)."""
+    n_words = len(inside) or 1
+    if inside:
         lo, hi = inside[0], inside[-1]
-        dist = min(min(abs(m - lo), abs(m - hi)) for m in s.matches if m < lo or m > hi) if any(
-            m < lo or m > hi for m in s.matches) else 10
+        ms = s.matches  # ascending: the nearest question word outside the span on either side
+        left, right = bisect_left(ms, lo), bisect_right(ms, hi)
+        gaps = ([lo - ms[left - 1]] if left > 0 else []) + ([ms[right] - hi] if right < len(ms) else [])
+        dist = min(gaps) if gaps else 10
+        adjacent = float(_has_between(ms, lo - 1, lo - 1) or _has_between(ms, hi + 1, hi + 1))
+        in_q = sum(asked[i] for i in inside) / n_words
     else:
-        dist = 10
-    adjacent = float(bool(inside) and any(m in (inside[0] - 1, inside[-1] + 1) for m in s.matches))
-    in_q = sum(_asked(w, q_words) for w in cand_words) / len(cand_words)
+        dist, adjacent = 10, 0.0
+        in_q = float(_asked(c.text.casefold(), q_words))
     return {
         "sent_overlap": s.overlap,
         "sent_best": 1.0 / (1 + sent_rank),
@@ -324,7 +330,7 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
         "stands_in": float(c.label in stand_in and c.label not in exact),
         "name_run": float(c.label == "NAME"),
         "ngram": float(c.label == "NGRAM"),
-        "length": min(len(cand_words), 6) / 6,
+        "length": min(n_words, 6) / 6,
         "proximity": 1.0 / (1 + dist),
         "adjacent": adjacent,
         "frequency": 0.0,
@@ -372,17 +378,24 @@ def _alignment(c: Candidate, s: Sentence, inside: range, a: int, n_terms: int, q
                exact: frozenset[str]) -> dict[str, float]:
     """Where the span sits among the words the question shares with its sentence: an answer stands next to
     them (the question is the sentence with the answer taken out), not in a part of the sentence they miss."""
-    lo, hi = (inside[0], inside[-1]) if inside else (-1, -1)
     near: set[str] = set()
-    for i, terms in s.matched.items():
-        if (lo - WINDOW <= i < lo or hi < i <= hi + WINDOW) and inside:
-            near |= terms
+    before = after = between = False
+    if inside:
+        lo, hi = inside[0], inside[-1]
+        ms = s.matches  # ascending
+        for i in ms[bisect_left(ms, lo - WINDOW):bisect_left(ms, lo)]:
+            near |= s.matched[i]
+        for i in ms[bisect_right(ms, hi):bisect_right(ms, hi + WINDOW)]:
+            near |= s.matched[i]
+        before = _has_between(ms, lo - 3, lo - 1)
+        after = _has_between(ms, hi + 1, hi + 3)
+        between = bool(ms) and ms[0] < lo and ms[-1] > hi
     n_words = len(c.text.split())
     return {
         "window": len(near) / n_terms if n_terms else 0.0,
-        "before": float(bool(inside) and any(lo - 3 <= i < lo for i in s.matches)),
-        "after": float(bool(inside) and any(hi < i <= hi + 3 for i in s.matches)),
-        "between": float(bool(inside) and any(i < lo for i in s.matches) and any(i > hi for i in s.matches)),
+        "before": float(before),
+        "after": float(after),
+        "between": float(between),
         # a statistical NER's label that is the type asked (PER for hvem, GPE/LOC for hvor)
         "entity_fit": float(c.label in exact and c.label not in ("NAME", "NGRAM", "DATE")),
         "one_word": float(n_words == 1),
@@ -391,6 +404,12 @@ def _alignment(c: Candidate, s: Sentence, inside: range, a: int, n_terms: int, q
         # a count of a part ("133 personer fra disse botiltakene") where the question names no part
         "subset": float(any(ch.isdigit() for ch in c.text) and subset_at(s.text, a) and not q_subset),
     }
+
+
+def _has_between(ascending: list[int], lo: int, hi: int) -> bool:
+    """Is some value of the ascending list within [lo, hi]?"""
+    i = bisect_left(ascending, lo)
+    return i < len(ascending) and ascending[i] <= hi
 
 
 def _add_frequency(cands: list[Candidate]) -> None:
