@@ -313,10 +313,8 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
     n_words = len(inside) or 1
     if inside:
         lo, hi = inside[0], inside[-1]
-        ms = s.matches  # ascending: the nearest question word outside the span on either side
-        left, right = bisect_left(ms, lo), bisect_right(ms, hi)
-        gaps = ([lo - ms[left - 1]] if left > 0 else []) + ([ms[right] - hi] if right < len(ms) else [])
-        dist = min(gaps) if gaps else 10
+        ms = s.matches  # ascending
+        dist = _gap_outside(ms, lo, hi, 10)
         adjacent = float(_has_between(ms, lo - 1, lo - 1) or _has_between(ms, hi + 1, hi + 1))
         in_q = sum(asked[i] for i in inside) / n_words
     else:
@@ -404,6 +402,15 @@ def _alignment(c: Candidate, s: Sentence, inside: range, a: int, n_terms: int, q
         # a count of a part ("133 personer fra disse botiltakene") where the question names no part
         "subset": float(any(ch.isdigit() for ch in c.text) and subset_at(s.text, a) and not q_subset),
     }
+
+
+def _gap_outside(ascending: list[int], lo: int, hi: int, none: int) -> int:
+    """How far the nearest value outside [lo, hi] lies from that range (`none` when every value is inside)."""
+    left, right = bisect_left(ascending, lo), bisect_right(ascending, hi)
+    gaps = [lo - ascending[left - 1]] if left > 0 else []
+    if right < len(ascending):
+        gaps.append(ascending[right] - hi)
+    return min(gaps) if gaps else none
 
 
 def _has_between(ascending: list[int], lo: int, hi: int) -> bool:
