@@ -221,7 +221,12 @@ function queryString(params) {
 }
 
 // A search as the URL holds it: q, year, doc, and the name filter (entity, entity_label).
+// Searches started so far: only the latest one's results are shown (going back in the history while a search is
+// under way starts another, and the two may answer in either order).
+let searches = 0;
+
 async function run(filter) {
+  const mine = ++searches;
   const { q } = filter;
   const status = $("status");
   status.textContent = "Søker …";
@@ -230,6 +235,7 @@ async function run(filter) {
     getJson("/answer?" + queryString({ q })),
     getJson("/search?" + queryString({ ...filter, k: 10 })),
   ]);
+  if (mine !== searches) return;
   $("knapp").disabled = false;
   const problems = [];
   if (answer.status === "fulfilled") showAnswer(answer.value);

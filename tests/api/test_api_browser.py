@@ -90,6 +90,29 @@ def test_a_question_typed_while_the_document_list_loads_is_kept(phone, base_url)
     assert re.search(r"\b49\b", page.inner_text("#svar"))
 
 
+def test_an_older_search_answering_late_does_not_replace_the_one_asked_for(phone, base_url):
+    page = phone
+    later = "kor mange vart busette i 2022"
+    page.goto(base_url + "/")
+    page.fill("#q", QUESTION)
+    page.press("#q", "Enter")
+    page.wait_for_selector("#svar:not([hidden])")
+    held = []  # the second question's answer, held back until the first question is shown again
+    page.route("**/answer?*", lambda route: held.append(route) if "2022" in route.request.url else route.continue_())
+    page.fill("#q", later)
+    page.press("#q", "Enter")
+    page.wait_for_function("() => location.search.includes('2022')")
+    page.go_back()  # back to the first question while the second is still under way
+    page.wait_for_function("() => document.getElementById('q').value.includes('2020')")
+    page.wait_for_selector("#status:text-is('')", state="attached")
+    assert len(held) == 1
+    with page.expect_response(lambda r: "/answer?" in r.url and "2022" in r.url):
+        held[0].continue_()
+    page.wait_for_timeout(500)  # the late answer has arrived and its handler has run
+    assert re.search(r"\b49\b", page.inner_text("#svar-verdi"))
+    assert "2020" in page.input_value("#q")
+
+
 def test_year_and_document_filters_narrow_the_passages(phone, base_url):
     page = phone
     page.goto(base_url + "/")
