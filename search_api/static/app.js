@@ -220,11 +220,11 @@ function queryString(params) {
   return qs.toString();
 }
 
-// A search as the URL holds it: q, year, doc, and the name filter (entity, entity_label).
 // Searches started so far: only the latest one's results are shown (going back in the history while a search is
 // under way starts another, and the two may answer in either order).
 let searches = 0;
 
+// A search as the URL holds it: q, year, doc, and the name filter (entity, entity_label).
 async function run(filter) {
   const mine = ++searches;
   const { q } = filter;
