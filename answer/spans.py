@@ -313,9 +313,8 @@ def _features(c: Candidate, s: Sentence, ws: tuple[tuple[int, int, str], ...], i
     n_words = len(inside) or 1
     if inside:
         lo, hi = inside[0], inside[-1]
-        ms = s.matches  # ascending
-        dist = _gap_outside(ms, lo, hi, 10)
-        adjacent = float(_has_between(ms, lo - 1, lo - 1) or _has_between(ms, hi + 1, hi + 1))
+        dist = _gap_outside(s.matches, lo, hi, 10)
+        adjacent = float(dist == 1)  # a question word right before or after the span
         in_q = sum(asked[i] for i in inside) / n_words
     else:
         dist, adjacent = 10, 0.0

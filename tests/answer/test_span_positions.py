@@ -1,5 +1,6 @@
 """The span features' position helpers (bisection over a sentence's ascending match positions) agree with the plain
-definitions they replace: the nearest question word outside a span, and whether one stands in a range."""
+definitions they replace: the nearest question word outside a span (and whether it is adjacent), and whether one stands
+in a range."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def test_the_gap_to_the_nearest_match_outside_a_span(ms, lo, width):
     hi = lo + width
     outside = [min(abs(m - lo), abs(m - hi)) for m in ms if m < lo or m > hi]
     assert _gap_outside(ms, lo, hi, 10) == (min(outside) if outside else 10)
+    # the span's `adjacent` feature reads a gap of 1: a question word right before or after it
+    assert (_gap_outside(ms, lo, hi, 10) == 1) == any(m in (lo - 1, hi + 1) for m in ms)
 
 
 @given(positions, st.integers(-3, 43), st.integers(0, 4))
