@@ -125,7 +125,9 @@ QUESTION_CUES: tuple[tuple[Family, str], ...] = (
     # the tail is what a compound names: a tildelingsbrev is a letter, a tilskuddsordning a scheme
     (Family.money, r"\b(kroner|kr|mill|millioner|milliarder|mrd|tildelt|beløp(et)?|utgifter|kostnad(er)?|funding|"
                    # what something cost or spent: a sum of money (`hva kostet`, `kva kosta`, `what did X cost`)
-                   r"kost(e|er|et|a|ar)|spent|spend|costs?|grant|budget|money|nok|hvor mye|kor mykje|how much)\b|"
+                   r"kost(e|er|et|a|ar)|spent|spend|costs?|grant|budget|money|nok|hvor mye|kor mykje|how much|"
+                   # what was granted or paid out: the verbs of the nouns below (`hva ble bevilget til post 60`)
+                   r"bevilg(e|er|es|et|a|de)|løyv(d|de|t|a|es|ast)|utbetal(t|te|es|a))\b|"
                    r"(tilskudd|tilskot|tildeling|bevilgning|løyving|budsjett)(s?ramm(e|a|en|er|ene)|a|en|et|er|ene|ar|ane)?\b|"
                    # not the tail of program-mer/-mene
                    r"\bramm(e|a|en|er|ene)\b"),

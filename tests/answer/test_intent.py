@@ -74,6 +74,8 @@ def test_norwegian_number_format():
     ("hva kostet tolketjenester i 2022", AnswerType.number),
     ("kva kosta tolkinga i 2022", AnswerType.number),
     ("what did interpreting cost in 2022", AnswerType.number),
+    ("hva ble bevilget til kap. 291 post 60 i 2020", AnswerType.number),
+    ("kva vart løyvd til tolking i 2022", AnswerType.number),
     ("what was the share settled within six months in 2020", AnswerType.number),
     ("what did the study find", AnswerType.reason),
     ("what is the capital of Norway", AnswerType.term),
