@@ -29,6 +29,7 @@ from core.records import Answer, AnswerAlternative, AnswerType, AnswerValue, Cit
 from index.highlight import trim_quote
 from index.search import Index
 from ingest.enrich.gazetteers import place_names
+from ingest.enrich.spans import align_words
 from text.dates import bare_year, finer_in_year
 from text.formatting import format_value, value_key
 from text.numbers import find_numbers, hedge_before, number_values, parse_number, unit_after
@@ -147,22 +148,61 @@ def _root(c: Citation) -> str:
 
 
 # -- span citations ----------------------------------------------------------------------------------
-def locate(index: Index, hit: Hit, text: str) -> Citation:
-    """The hit's citation narrowed to where `text` stands in the source, inside the passage's span."""
+def locate(index: Index, hit: Hit, text: str, start: int | None = None, end: int | None = None) -> Citation:
+    """The hit's citation narrowed to where `text` stands in the source, inside the passage's span.
+
+    `text` is looked for as written first. Where the cleaning changed it (an OCR repair, markup or a footnote
+    between its words) or the answer joined words the passage keeps apart (`354 av 356 kommunar` answered
+    `354 kommunar`), its place in the passage, `start`:`end` of the hit's text, is cited by the passage's words
+    aligned to the source; only when neither finds it does the whole passage stand as the citation."""
     cite = hit.citation
+    found = _located(index, hit, text, start, end)
+    if found is None:
+        return cite
+    source = index.sources[hit.doc_id]
+    return cite.model_copy(update={"span": found[0], "quote": trim_quote(source[found[0].start:found[0].end])})
+
+
+def located_as_written(index: Index, hit: Hit, text: str) -> bool:
+    """True when `text` stands in the passage's source as written, so what stands around it there can be read."""
+    found = _located(index, hit, text)
+    return found is not None and found[1]
+
+
+def _located(index: Index, hit: Hit, text: str, start: int | None = None,
+             end: int | None = None) -> tuple[Span, bool] | None:
+    """(source span of `text`, found as written) or None."""
     source = index.sources.get(hit.doc_id)
     try:
         chunk_span = index.chunk(hit.chunk_id).span
     except (KeyError, IndexError):
-        chunk_span = cite.span
+        chunk_span = hit.citation.span
     if source is None or not text.strip():
-        return cite
+        return None
     pattern = r"\s+".join(re.escape(w) for w in text.split())
     m = re.compile(pattern).search(source, chunk_span.start, chunk_span.end)
-    if m is None:
-        return cite
-    span = Span(start=m.start(), end=m.end())
-    return cite.model_copy(update={"span": span, "quote": trim_quote(source[span.start:span.end])})
+    if m is not None:
+        return Span(start=m.start(), end=m.end()), True
+    # a table chunk's text is its rows written out with their headers, not words in the source's order
+    if start is None or end is None or {"table", "caption"} & set(hit.kinds):
+        return None
+    aligned = align_words(hit.text, source, chunk_span)
+    inside = [a for a in aligned if a.text_start >= start and a.text_end <= end]
+    wanted = [m.start() + start for m in re.finditer(r"\w+", hit.text[start:end]) if len(m[0]) > 1 or m[0].isdigit()]
+    # most of its words must be found there, or the span would cite a neighbour of the answer
+    if not wanted or 2 * len(inside) < len(wanted):
+        return None
+    # a first or last word the cleaning changed (`gvrige` read `Øvrige`) is not found, but it stands there: the span
+    # takes in as many of the source's words before and after as are missing, up to the nearest words found
+    floor = max((a.src_end for a in aligned if a.text_end <= inside[0].text_start), default=chunk_span.start)
+    ceiling = min((a.src_start for a in aligned if a.text_start >= inside[-1].text_end), default=chunk_span.end)
+    lead = sum(w < inside[0].text_start for w in wanted)
+    trail = sum(w >= inside[-1].text_end for w in wanted)
+    before = list(re.finditer(r"\S+", source[floor:inside[0].src_start]))[-lead:] if lead else []
+    after = list(re.finditer(r"\S+", source[inside[-1].src_end:ceiling]))[:trail] if trail else []
+    first = floor + before[0].start() if before else inside[0].src_start
+    last = inside[-1].src_end + after[-1].end() if after else inside[-1].src_end
+    return Span(start=first, end=last), False
 
 
 # -- gathering candidates ----------------------------------------------------------------------------
@@ -373,7 +413,7 @@ def _figures_answer(pool: Pool, index: Index) -> Answer | None:
 
 
 def _span_value(c: Candidate, index: Index, facts: list[Fact]) -> AnswerValue:
-    cite = locate(index, c.hit, c.text)
+    cite = locate(index, c.hit, c.text, c.start, c.end)
     number = _number_in(c.text) if c.kind in NUMBER_TYPES else None
     years = span_years(facts, cite, number) if number is not None else set()
     # a year only when the ingest read the figure there as one year's
@@ -386,8 +426,8 @@ def _figure_span_text(c: Candidate, cite: Citation, index: Index) -> str:
     """A figure quoted from a passage, with the hedge written before it and, for a bare number, the unit of
     measure written after it (`drøyt 18 minutter`, `37 km`): without them the figure says something else."""
     source = index.sources.get(c.hit.doc_id)
-    if source is None or cite.span == c.hit.citation.span:
-        return c.text  # not located in the source: nothing around it to read
+    if source is None or not located_as_written(index, c.hit, c.text):
+        return c.text  # not found as written: what stands around it in the source is not known
     unit = unit_after(source[cite.span.end:cite.span.end + 40]) if parse_number(c.text) is not None else None
     return " ".join(p for p in (hedge_before(source, cite.span.start), c.text, unit) if p)
 
@@ -501,11 +541,11 @@ def _reason_answer(pool: Pool, index: Index, settings: AnswerSettings) -> Answer
     if nxt is not None and nxt.score >= settings.second_sentence_ratio * top.score:
         chosen.append(nxt)
     text = " ".join(c.text for c in chosen)
-    cite = locate(index, top.hit, text)
+    cite = locate(index, top.hit, text, top.sentence.start, chosen[-1].sentence.end)
     if cite is top.hit.citation:
-        cite = locate(index, top.hit, top.text)
-    values = [AnswerValue(text=c.text, label="SENT", citation=locate(index, c.hit, c.text),
-                          confidence=round(c.score, 3)) for c in chosen]
+        cite = locate(index, top.hit, top.text, top.sentence.start, top.sentence.end)
+    values = [AnswerValue(text=c.text, label="SENT", confidence=round(c.score, 3),
+                          citation=locate(index, c.hit, c.text, c.sentence.start, c.sentence.end)) for c in chosen]
     return Answer(question=pool.question, found=True, answer_type=AnswerType.reason, short_answer=text,
                   values=values, text=f"{text} ({cite.title}, {cite.page_label})", confidence=round(top.score, 3),
                   citation=cite)
