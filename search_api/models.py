@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -41,6 +42,22 @@ class FrameMixin:
 
     def to_frame(self):
         return _pandas().DataFrame(self._rows())
+
+
+class ItemsMixin:
+    """A list response reads as its list (`for h in kb.search(…)`, `len(…)`, `[0]`), as a notebook user expects;
+    without it a pydantic model iterates over its fields. `model_dump()` and `.hits`/`.items` are unchanged."""
+
+    _items: ClassVar[str]
+
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]
+        return iter(getattr(self, self._items))
+
+    def __len__(self) -> int:
+        return len(getattr(self, self._items))
+
+    def __getitem__(self, i: int) -> Any:
+        return getattr(self, self._items)[i]
 
 
 # -- search ---------------------------------------------------------------------------------------------
@@ -105,7 +122,8 @@ class SearchFiltersOut(BaseModel):
     entity_labels: list[str] | None = None
 
 
-class SearchResponse(BaseModel, FrameMixin):
+class SearchResponse(ItemsMixin, BaseModel, FrameMixin):
+    _items: ClassVar[str] = "hits"
     query: str
     mode: Mode
     k: int
@@ -195,7 +213,8 @@ class FactOut(Fact):
     match_score: float | None = None  # how well `indicator` matched (100 = substring), when filtered by it
 
 
-class FactsPage(BaseModel, FrameMixin):
+class FactsPage(ItemsMixin, BaseModel, FrameMixin):
+    _items: ClassVar[str] = "items"
     total: int  # facts matching the filters, before paging
     limit: int
     offset: int
@@ -235,7 +254,8 @@ class DocumentSummary(BaseModel):
     indexed: bool  # in the index the server is using now
 
 
-class DocumentList(BaseModel, FrameMixin):
+class DocumentList(ItemsMixin, BaseModel, FrameMixin):
+    _items: ClassVar[str] = "documents"
     documents: list[DocumentSummary]
     errors: dict[str, str] = Field(default_factory=dict)  # stored documents that could not be read
 

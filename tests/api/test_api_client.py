@@ -35,6 +35,16 @@ def test_client_search_answer_and_facts_are_typed_and_frame(kb):
     assert on_post.total > 0 and on_post.total == kb.facts(post="Post 01", year=2020).total
 
 
+def test_a_list_response_reads_as_its_list(kb):
+    res = kb.search("bosatt innen 6 måneder", k=3)
+    assert len(res) == len(res.hits) and [h.rank for h in res] == [h.rank for h in res.hits] and res[0] == res.hits[0]
+    assert set(res.model_dump()) >= {"query", "hits"}  # the model itself is unchanged
+    facts = kb.facts(indicator="bosatt innen 6 måneder", limit=5)
+    assert list(facts) == facts.items and len(facts) == len(facts.items)
+    docs = kb.documents()
+    assert [d.id for d in docs] == [d.id for d in docs.documents]
+
+
 def test_client_documents_pages_tables_and_health(kb):
     docs = kb.documents()
     assert {d.id for d in docs.documents} == {"imdi-arsrapport-2020", "imdi-fou-2020"}
