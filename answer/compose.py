@@ -77,8 +77,14 @@ def cite_fact(index: Index, f: Fact) -> Citation:
         page=f.page, page_label=f.page.label(), section_path=list(f.section_path),
         source_file=doc.get("source_file") or f"{f.doc_id}.txt", span=f.span, table_id=f.table_id,
         row=f.row, column=f.column,
-        quote=trim_quote(source[f.span.start:f.span.end]) if source is not None else None,
+        quote=trim_quote(source[f.span.start:f.span.end], focus=_figure_at(source, f)) if source is not None else None,
     )
+
+
+def _figure_at(source: str, f: Fact) -> int | None:
+    """Where the fact's figure is printed in its span (offset into the span), so a long span's quote shows it."""
+    text = source[f.span.start:f.span.end]
+    return next((s for s, _, v, _ in find_numbers(text) if abs(v - f.value) < 1e-9), None)
 
 
 # -- alternatives and disagreement -------------------------------------------------------------------

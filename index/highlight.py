@@ -65,10 +65,20 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = 280) -> str:
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
 
 
-def trim_quote(text: str, limit: int = 400) -> str:
-    """The source passage, cut at a word boundary near `limit` characters."""
+def trim_quote(text: str, limit: int = 400, focus: int | None = None) -> str:
+    """The source passage, cut at a word boundary near `limit` characters; where what is cited stands past that
+    (`focus`, an offset into `text`), about `limit` characters around it instead, so the quote shows it."""
+    lead = len(text) - len(text.lstrip())
     text = text.strip()
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip() + " …"
+    head = cut if cut > limit // 2 else limit
+    if focus is None or focus - lead < head - limit // 8:
+        return text[:head].rstrip() + " …"
+    at = focus - lead
+    start = text.find(" ", max(0, at - limit // 2)) + 1 if at - limit // 2 > 0 else 0
+    start = start if 0 < start <= at else max(0, at - limit // 2)
+    end = text.rfind(" ", at, start + limit)
+    end = end if end > at else min(len(text), start + limit)
+    return ("… " if start > 0 else "") + text[start:end].strip() + (" …" if end < len(text) else "")

@@ -94,5 +94,7 @@ def locate(aligned: list[Aligned], start: int, end: int) -> Span | None:
 def covers_number(aligned: list[Aligned], start: int, end: int, number_text: str) -> bool:
     """True when every digit group of the number at text[start:end] was found in the source."""
     groups = re.findall(r"\d+", number_text)
-    found = [a for a in aligned if a.text_start >= start and a.text_end <= end]
+    # only the digit groups count: a range's word (`1 500 og 1 700`, `15 til 18`) is aligned too
+    found = [a for a in aligned if a.text_start >= start and a.text_end <= end
+             and number_text[a.text_start - start:a.text_end - start].isdigit()]
     return len(found) == len(groups) and bool(groups)

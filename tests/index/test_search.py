@@ -151,3 +151,15 @@ def test_filter_values_are_checked():
     with pytest.raises(ValueError, match="unknown filter"):
         SearchFilters.from_any({"yeer": 2020})
     assert SearchFilters.from_any(None).is_empty()
+
+
+def test_a_long_quote_shows_what_it_cites():
+    # an infographic block read as one passage: the figure stands far past the first 400 characters
+    block = ("Tilskudd til frivillige organisasjoner " * 15 + "IMDi har 950 saker hos minoritetsrådgiverne "
+             + "og mer " * 60)
+    at = block.index("950")
+    quote = trim_quote(block, focus=at)
+    assert "950 saker" in quote and quote.startswith("… ") and quote.endswith(" …") and len(quote) <= 410
+    assert "950" not in trim_quote(block)  # without a focus: the head, as before
+    assert trim_quote(block, focus=10) == trim_quote(block)  # a focus inside the head changes nothing
+    assert trim_quote("  kort  ", focus=3) == "kort"

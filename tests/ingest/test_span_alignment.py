@@ -38,3 +38,15 @@ def test_a_word_the_cleaning_changed_does_not_jump_to_a_later_repetition():
     source = f"Ventetida fgr busetting var kort i 2024. {filler} Ventetida før busetting var lang i 2020."
     text = source.replace("fgr", "før", 1)
     assert _cited(text, source, "Ventetida før busetting var kort i 2024.") == "Ventetida fgr busetting var kort i 2024"
+
+
+def test_a_range_written_with_a_word_is_covered_by_its_digits():
+    from ingest.enrich.spans import covers_number
+
+    text = "behov for mellom 1 500 og 1 700 nye tolker"
+    source = "behov for mellom 1 500 og\n\n1 700 nye tolker"
+    start, end = text.index("1 500"), text.index(" nye")
+    aligned = align_words(text, source, Span(start=0, end=len(source)))
+    # `og` is aligned too; the four digit groups are what must be found
+    assert covers_number(aligned, start, end, text[start:end])
+    assert not covers_number(aligned, start, end, text[start:end] + " 9")
