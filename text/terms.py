@@ -81,6 +81,22 @@ def qualifier_in(text: str | None) -> str | None:
     return None
 
 
+# A bound written right before a figure (`ikke færre enn 10`, `maksimalt 5 barn`, `inntil 3 måneder`): the figure is
+# a least or a most, not the amount; the tag joins the fact's qualifier as a stance does. Bokmål, Nynorsk, English.
+BOUNDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("minst", re.compile(r"(?<!\w)(minst|minimum|ikk(?:e|je) (?:færre|mindre) enn|at least|no (?:fewer|less) than)\s+$",
+                         re.I)),
+    ("høyst", re.compile(r"(?<!\w)(maksimalt|maksimum|maks\.?|høyst|høgst|inntil|opp ?til|ikke (?:mer|flere) enn|"
+                         r"ikkje (?:meir|fleire) enn|at most|up to|no more than)\s+$", re.I)),
+)
+
+
+def bound_before(text: str, pos: int) -> str | None:
+    """`minst` or `høyst` when the words right before position `pos` bound the figure there, else None."""
+    head = text[max(0, pos - 24):pos]
+    return next((name for name, pat in BOUNDS if pat.search(head)), None)
+
+
 # The phrases that set a stated number's kind when they stand before it in its sentence
 STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
                        r"resultatkrav\w*|krav(?:et)?\b|måltal+et|målet (?:er|var|om)|mål(?:et)? om|"

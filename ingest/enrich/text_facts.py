@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.records import Entity
 from text.numbers import HEDGE_BEFORE, HEDGE_WORD, find_numbers
-from text.terms import YEAR_RE, label_stance, stance_before
+from text.terms import YEAR_RE, bound_before, label_stance, stance_before
 
 _ABBREV = {
     "mill", "mrd", "kr", "pst", "nr", "kap", "ca", "jf", "jfr", "bl.a", "f.eks", "prop", "innst", "st", "meld",
@@ -642,6 +642,8 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             if stance is None and status_year is not None and not years:
                 stance = "utgangspunkt"  # still the status the sentence before dated
             quals = [stance] if stance else []
+            if bound := bound_before(sentence, start):
+                quals.append(bound)  # `ikke færre enn 10`: a least, whatever kind of figure it is
             if _YEAR_BEFORE.match(sentence[u_end:u_end + 30]) and (
                     base := year or context_year or section_year or doc_year):
                 year = base - 1

@@ -290,6 +290,22 @@ def test_nynorsk_busette_and_prosenteiningar():
     assert "frå 2021" in facts[2].indicator  # the year compared with stays in what is measured
 
 
+@pytest.mark.parametrize(("text", "lang", "bound"), [
+    ("Antallet i prøveprosjektet bør være lavt, maksimalt 5 barn.", "nb", "høyst"),
+    ("Kontoret i Narvik skal på sikt ha inntil 30 årsverk.", "nb", "høyst"),
+    ("Kommunen skal ta imot ikke færre enn 10 personer i 2020.", "nb", "minst"),
+    ("Minst 5 prosent av dei nytilsette skal vere personar med nedsett funksjonsevne.", "nn", "minst"),
+    ("Gruppa skal ha ikkje fleire enn 12 deltakarar.", "nn", "høyst"),
+    ("Ventetida skal vere høgst 6 månader etter vedtaket.", "nn", "høyst"),
+    ("Det ble bosatt over 20 000 personer i 2020.", "nb", None),  # more than: a hedge the answer keeps, no bound
+])
+def test_a_least_or_a_most_is_in_the_qualifier(text, lang, bound):
+    facts = _sentence_facts(text, lang=lang)
+    assert facts, text
+    quals = (facts[0].qualifier or "").split("; ")
+    assert (bound in quals) if bound else not {"minst", "høyst"} & set(quals)
+
+
 def test_parenthesised_comparisons_take_their_own_years():
     facts = _sentence_facts("Av de voksne flyktningene bosatt fra mottak ble 86 prosent bosatt innen 6 måneder i "
                             "2020 (92 prosent i 2019). Antallet ble redusert fra 194 personer i 2018 til 137 "
