@@ -77,14 +77,15 @@ def cite_fact(index: Index, f: Fact) -> Citation:
         page=f.page, page_label=f.page.label(), section_path=list(f.section_path),
         source_file=doc.get("source_file") or f"{f.doc_id}.txt", span=f.span, table_id=f.table_id,
         row=f.row, column=f.column,
-        quote=trim_quote(source[f.span.start:f.span.end], focus=_figure_at(source, f)) if source is not None else None,
+        quote=trim_quote(source[f.span.start:f.span.end], focus=next(iter(figure_offsets(source, f)), None))
+        if source is not None else None,
     )
 
 
-def _figure_at(source: str, f: Fact) -> int | None:
-    """Where the fact's figure is printed in its span (offset into the span), so a long span's quote shows it."""
-    text = source[f.span.start:f.span.end]
-    return next((s for s, _, v, _ in find_numbers(text) if abs(v - f.value) < 1e-9), None)
+def figure_offsets(source: str, f: Fact) -> list[int]:
+    """Where numbers with the fact's value are printed in its span (offsets into the span): a long span's quote is
+    cut around the first, and the hedge before the figure is read when there is exactly one."""
+    return [a for a, _, v, _ in find_numbers(source[f.span.start:f.span.end]) if v == f.value]
 
 
 # -- alternatives and disagreement -------------------------------------------------------------------
@@ -161,18 +162,14 @@ def locate(index: Index, hit: Hit, text: str, start: int | None = None, end: int
     between its words) or the answer joined words the passage keeps apart (`354 av 356 kommunar` answered
     `354 kommunar`), its place in the passage, `start`:`end` of the hit's text, is cited by the passage's words
     aligned to the source; only when neither finds it does the whole passage stand as the citation."""
-    cite = hit.citation
-    found = _located(index, hit, text, start, end)
+    return _narrowed(index, hit, _located(index, hit, text, start, end))
+
+
+def _narrowed(index: Index, hit: Hit, found: tuple[Span, bool] | None) -> Citation:
     if found is None:
-        return cite
+        return hit.citation
     source = index.sources[hit.doc_id]
-    return cite.model_copy(update={"span": found[0], "quote": trim_quote(source[found[0].start:found[0].end])})
-
-
-def located_as_written(index: Index, hit: Hit, text: str) -> bool:
-    """True when `text` stands in the passage's source as written, so what stands around it there can be read."""
-    found = _located(index, hit, text)
-    return found is not None and found[1]
+    return hit.citation.model_copy(update={"span": found[0], "quote": trim_quote(source[found[0].start:found[0].end])})
 
 
 def _located(index: Index, hit: Hit, text: str, start: int | None = None,
@@ -194,7 +191,7 @@ def _located(index: Index, hit: Hit, text: str, start: int | None = None,
         return None
     aligned = align_words(hit.text, source, chunk_span)
     inside = [a for a in aligned if a.text_start >= start and a.text_end <= end]
-    wanted = [m.start() + start for m in re.finditer(r"\w+", hit.text[start:end]) if len(m[0]) > 1 or m[0].isdigit()]
+    wanted = [w.start() + start for w in re.finditer(r"\w+", hit.text[start:end]) if len(w[0]) > 1 or w[0].isdigit()]
     # most of its words must be found there, or the span would cite a neighbour of the answer
     if not wanted or 2 * len(inside) < len(wanted):
         return None
@@ -346,7 +343,7 @@ def fact_hedge(index: Index, f: Fact) -> str | None:
     if source is None or f.source_kind != "text" or not f.span_exact:
         return None
     # the fact's span is its sentence: the figure is the one number there with the fact's value
-    at = [a for a, _, v, _ in find_numbers(source[f.span.start:f.span.end]) if v == f.value]
+    at = figure_offsets(source, f)
     return hedge_before(source, f.span.start + at[0]) if len(at) == 1 else None
 
 
@@ -419,21 +416,22 @@ def _figures_answer(pool: Pool, index: Index) -> Answer | None:
 
 
 def _span_value(c: Candidate, index: Index, facts: list[Fact]) -> AnswerValue:
-    cite = locate(index, c.hit, c.text, c.start, c.end)
+    found = _located(index, c.hit, c.text, c.start, c.end)
+    cite = _narrowed(index, c.hit, found)
     number = _number_in(c.text) if c.kind in NUMBER_TYPES else None
     years = span_years(facts, cite, number) if number is not None else set()
     # a year only when the ingest read the figure there as one year's
     year = next(iter(years)) if len(years) == 1 else None
-    return AnswerValue(text=_figure_span_text(c, cite, index) if number is not None else c.text, label=c.label,
-                       year=year, citation=cite, confidence=round(c.score, 3))
+    # what stands around the figure in the source is known only where it was found as written
+    as_written = found is not None and found[1]
+    return AnswerValue(text=_figure_span_text(c, cite, index) if number is not None and as_written else c.text,
+                       label=c.label, year=year, citation=cite, confidence=round(c.score, 3))
 
 
 def _figure_span_text(c: Candidate, cite: Citation, index: Index) -> str:
     """A figure quoted from a passage, with the hedge written before it and, for a bare number, the unit of
     measure written after it (`drøyt 18 minutter`, `37 km`): without them the figure says something else."""
-    source = index.sources.get(c.hit.doc_id)
-    if source is None or not located_as_written(index, c.hit, c.text):
-        return c.text  # not found as written: what stands around it in the source is not known
+    source = index.sources[c.hit.doc_id]
     unit = unit_after(source[cite.span.end:cite.span.end + 40]) if parse_number(c.text) is not None else None
     return " ".join(p for p in (hedge_before(source, cite.span.start), c.text, unit) if p)
 

@@ -77,8 +77,9 @@ def trim_quote(text: str, limit: int = 400, focus: int | None = None) -> str:
     if focus is None or focus - lead < head - limit // 8:
         return text[:head].rstrip() + " …"
     at = focus - lead
-    start = text.find(" ", max(0, at - limit // 2)) + 1 if at - limit // 2 > 0 else 0
-    start = start if 0 < start <= at else max(0, at - limit // 2)
+    lo = max(0, at - limit // 2)
+    space = text.find(" ", lo, at)
+    start = space + 1 if lo and space >= 0 else lo
     end = text.rfind(" ", at, start + limit)
     end = end if end > at else min(len(text), start + limit)
     return ("… " if start > 0 else "") + text[start:end].strip() + (" …" if end < len(text) else "")
