@@ -117,10 +117,10 @@ def _relation(best: Fact, other: Fact) -> str:
 
 def alternatives(best: Fact, ranked: list[FactCandidate], index: Index) -> list[AnswerAlternative]:
     out: list[AnswerAlternative] = []
-    seen = {(best.doc_id, best.year, best.value, best.qualifier)}
+    seen = {(best.doc_id, best.year, best.value, best.qualifier, best.group)}
     for s in ranked:
         f = s.fact
-        key = (f.doc_id, f.year, f.value, f.qualifier)
+        key = (f.doc_id, f.year, f.value, f.qualifier, f.group)
         if f is best or key in seen or not _same_indicator(best, f):
             continue
         seen.add(key)

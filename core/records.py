@@ -219,7 +219,8 @@ class Fact(Record):
     unit: str | None = None  # "%", "personer", "kroner", "mill. kroner", "måneder", "årsverk"
     year: int | None = None
     period: str | None = None  # "2020", "2016–2020", "per 31.12.2022", column header
-    qualifier: str | None = None  # "resultat", "krav", "foreløpig", a group
+    qualifier: str | None = None  # what kind of figure: "resultat", "krav", "foreløpig", "minst", "endring"
+    group: str | None = None  # the sub-group a table row is for ("barnefamilier"), as its indicator names it
     context: str | None = None  # table caption or section title
     post: str | None = None  # the budget post the figure is on, as printed: "Post 62 Kommunale innvandrertiltak"
     source_kind: Literal["table", "text"]

@@ -223,8 +223,9 @@ class FactsPage(ItemsMixin, BaseModel, FrameMixin):
 
     def _rows(self) -> list[dict[str, Any]]:
         return [{"id": f.id, "doc_id": f.doc_id, "indicator": f.indicator, "value": f.value, "unit": f.unit,
-                 "year": f.year, "period": f.period, "qualifier": f.qualifier, "post": f.post, "page": f.page_label,
-                 "source_kind": f.source_kind, "table_id": f.table_id, "sentence": f.sentence} for f in self.items]
+                 "year": f.year, "period": f.period, "qualifier": f.qualifier, "group": f.group, "post": f.post,
+                 "page": f.page_label, "source_kind": f.source_kind, "table_id": f.table_id, "sentence": f.sentence}
+                for f in self.items]
 
 
 # -- documents ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]
         row = table.rows[cf.row]
         out.append(Fact(
             id="", doc_id=doc.meta.id, indicator=cf.indicator, value=cf.value, unit=cf.unit, year=cf.year,
-            period=cf.period, qualifier=cf.qualifier, context=cf.context, source_kind="table",
+            period=cf.period, qualifier=cf.qualifier, group=cf.group, context=cf.context, source_kind="table",
             table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
             block_id=block.id if block else None, section_path=list(table.section_path),
             page=table.row_page(cf.row), span=row.span or table.span, entities=ents,

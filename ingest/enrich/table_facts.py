@@ -70,6 +70,7 @@ class CellFact:
     qualifier: str | None
     context: str | None
     cell_text: str
+    group: str | None = None
 
 
 @dataclass
@@ -377,8 +378,6 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 moved = "disponibelt etter endringene"  # a repeated `Overføring fra 2019` header over new totals
             qualifiers = [q for q in (qualifier_in(column), moved, "endring" if change else None,
                                       "foreløpig" if preliminary_row else None, *note_kinds,
-                                      # `(inkl. overføringsflyktningar i mottak)` names no group of the row
-                                      group_in(re.sub(r"\([^)]*\)", " ", ind)),
                                       "år fra dokumentet" if year_from_doc else None) if q]
             context = caption
             if state.section:
@@ -387,5 +386,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 row=i, column=column, indicator=ind, value=cell.value, unit=unit, year=year,
                 period=column if column and single_year(column) is not None else None,
                 qualifier="; ".join(dict.fromkeys(qualifiers)) or None, context=context, cell_text=cell.text,
+                # a population, not a kind of figure: its own field (`(inkl. overføringsflyktningar i mottak)`
+                # names no group of the row)
+                group=group_in(re.sub(r"\([^)]*\)", " ", ind)),
             ))
     return out

@@ -136,7 +136,7 @@ def test_space_separated_nynorsk_table_with_group_rows():
     assert (total.indicator, total.year, total.unit) == ("Nøkkeltal for busetting – Busette totalt", 2022, "personer")
     wait = _one(facts, value=2.5)
     assert wait.indicator.endswith("(månader) – Einslege mindreårige")
-    assert (wait.year, wait.unit, wait.qualifier) == (2022, "måneder", "enslige mindreårige")
+    assert (wait.year, wait.unit, wait.qualifier, wait.group) == (2022, "måneder", None, "enslige mindreårige")
     assert _one(facts, value=8.5).unit == "måneder"
 
 
@@ -159,7 +159,7 @@ def test_ocr_table_header_row_and_damaged_group_names():
     assert len(facts) == 10
     assert _one(facts, value=21936).year == 2024
     minors = _one(facts, value=697)
-    assert (minors.year, minors.unit, minors.qualifier) == (2024, "personer", "enslige mindreårige")
+    assert (minors.year, minors.unit, minors.qualifier, minors.group) == (2024, "personer", None, "enslige mindreårige")
 
 
 BUDGET = (
@@ -531,7 +531,10 @@ def test_sub_rows_keep_their_member_and_brackets_name_no_group():
     facts = extract_facts(_doc(GROUP_SOURCE, year=2022, lang="nn", tables=[table, grants]), GROUP_SOURCE)
     bufetat = _one(facts, value=4.6)
     assert "Einslege mindreårige – av desse Bufetat" in bufetat.indicator
-    assert _one(facts, value=582).qualifier is None  # `(inkl. overføringsflyktningar …)` is no group of the row
+    assert _one(facts, value=582).group is None  # `(inkl. overføringsflyktningar …)` is no group of the row
+    # the group a row is for is a field of its own, not a kind of figure: the qualifier says result, target …
+    minors = _one(facts, value=3.8)
+    assert (minors.group, minors.qualifier, minors.year) == ("enslige mindreårige", None, 2018)
     assert _one(facts, value=991).unit == "antall"  # søknader, not the personar in the grant's name
 
 
