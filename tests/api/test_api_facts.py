@@ -19,6 +19,15 @@ def test_facts_by_indicator_substring_with_provenance(client, source_2020):
     assert any(f["value"] == 49 and f["unit"] == "%" and f["year"] == 2020 for f in body["items"])
 
 
+def test_a_table_rows_group_is_a_field_of_its_own(client):
+    # the 2020 report's settlement tables have a row per group (`Bosatte barnefamilier`, `Bosatte andre voksne`)
+    body = client.get("/facts", params={"indicator": "bosatte andre voksne", "limit": 100}).json()
+    grouped = [f for f in body["items"] if f["group"] == "andre voksne"]
+    assert grouped and all("andre voksne" in f["indicator"].lower() for f in grouped)
+    # the qualifier says what kind of figure it is (result, target, preliminary …), never whom it counts
+    assert all("voksne" not in (f["qualifier"] or "") for f in body["items"])
+
+
 def test_facts_fuzzy_match_tolerates_a_typo(client):
     exact = client.get("/facts", params={"indicator": "overføringsflyktninger"}).json()
     typo = client.get("/facts", params={"indicator": "overføringsflyktnigner"}).json()
