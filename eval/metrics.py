@@ -87,11 +87,20 @@ _NUMBER = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d]|\.\d)")
 _SPACES = re.compile(r"[^\S\n]+")  # a run of spaces of any width, not a line break
 
 
+# a unit written short or long is the same answer: `20 mill. kroner` is `20 millioner kroner`, `49 %` `49 prosent`
+_UNIT_SPELLINGS = [(re.compile(p, re.I), long) for p, long in (
+    (r"(?<!\w)mill\.?(?!\w)", "millioner"), (r"(?<!\w)mrd\.?(?!\w)", "milliarder"),
+    (r"(?<!\w)kr\.?(?!\w)", "kroner"), (r"(?<!\w)pst\.?(?!\w)|\s?%", " prosent"))]
+
+
 def normalise_answer_text(text: str) -> str:
-    """Case-folded, digit groups joined (`2 819` -> `2819`), decimal comma -> dot (`9,6` -> `9.6`), spaces of
-    any width one plain space (a gold `37\xa0km` is the answer `37 km`); line breaks stay."""
+    """Case-folded, digit groups joined (`2 819` -> `2819`), decimal comma -> dot (`9,6` -> `9.6`), units spelled
+    out (`mill.` -> `millioner`, `%` -> `prosent`), spaces of any width one plain space (a gold `37\xa0km` is the
+    answer `37 km`); line breaks stay."""
     t = _GROUPED.sub(lambda m: re.sub(r"\s", "", m.group(0)), text)
     t = _DECIMAL_COMMA.sub(".", t)
+    for pattern, long in _UNIT_SPELLINGS:
+        t = pattern.sub(long, t)
     return _SPACES.sub(" ", t).casefold()
 
 

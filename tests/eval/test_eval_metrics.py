@@ -113,8 +113,17 @@ def test_answer_value_from_the_number_field():
 
 
 def test_normalise_keeps_separate_numbers_apart():
-    assert metrics.normalise_answer_text("I 2020 49 %") == "i 2020 49 %"
+    assert metrics.normalise_answer_text("I 2020 49 %") == "i 2020 49 prosent"
     assert metrics.normalise_answer_text("2 819 og 4 822") == "2819 og 4822"
+
+
+def test_a_unit_written_short_matches_the_unit_spelled_out():
+    # NorQuAD's gold `minst 20 millioner kroner` is the answer `minst 20 mill. kroner`
+    assert metrics.answer_matches(["kroner", "minst", "millioner"], "minst 20 mill. kroner")
+    assert metrics.answer_matches(["8,1 prosent"], "8,1 %") and metrics.answer_matches(["49 %"], "49 pst.")
+    assert metrics.answer_matches(["2 mrd. kr"], "2 milliarder kroner")
+    assert not metrics.answer_matches(["20 millioner"], "20 milliarder")
+    assert not metrics.answer_matches(["kroner"], "Kristiansand")  # `kr` is a word of its own, not a word's start
 
 
 def test_a_gold_token_with_a_no_break_space_matches_a_plain_space():
