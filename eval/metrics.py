@@ -17,6 +17,7 @@ import numpy as np
 
 from core.records import Span
 from text.formatting import NumberStyle, format_number
+from text.units import ABBREVIATIONS
 
 
 def is_relevant(hit_span: Span, gold: Span) -> bool:
@@ -88,9 +89,8 @@ _SPACES = re.compile(r"[^\S\n]+")  # a run of spaces of any width, not a line br
 
 
 # a unit written short or long is the same answer: `20 mill. kroner` is `20 millioner kroner`, `49 %` `49 prosent`
-_UNIT_SPELLINGS = [(re.compile(p, re.I), long) for p, long in (
-    (r"(?<!\w)mill\.?(?!\w)", "millioner"), (r"(?<!\w)mrd\.?(?!\w)", "milliarder"),
-    (r"(?<!\w)kr\.?(?!\w)", "kroner"), (r"(?<!\w)pst\.?(?!\w)|\s?%", " prosent"))]
+_UNIT_SPELLINGS = [(re.compile(rf"(?<!\w){short}\.?(?!\w)", re.I), long) for short, long in ABBREVIATIONS.items()]
+_UNIT_SPELLINGS.append((re.compile(r"\s?%"), " prosent"))
 
 
 def normalise_answer_text(text: str) -> str:

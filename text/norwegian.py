@@ -12,6 +12,8 @@ stemming: Nynorsk spellings to Bokmål, spelling variants to one lemma
 
 from __future__ import annotations
 
+from text.units import ABBREVIATIONS
+
 _BOKMAL_STOP = """
 alle aldri allerede altså andre annen annet at av bare begge ble bli blir blitt både da dag de dem den denne
 der deres derfor dersom det dette di din disse dit ditt du eller en enn er et ett etter for fordi fra før
@@ -65,8 +67,7 @@ FOLD: dict[str, str] = {
     **{w: str(n) for w, n in NUMBER_WORDS.items() if 2 <= n <= 12},
     "månad": "måned", "månader": "måneder", "månadene": "månedene", "mnd": "måneder",
     "tal": "tall", "talet": "tallet", "tala": "tallene", "hovudtal": "hovedtall", "nøkkeltal": "nøkkeltall",
-    "pst": "prosent", "prosenteiningar": "prosentpoeng", "prosenteiningsar": "prosentpoeng",
-    "kr": "kroner", "kronar": "kroner", "mill": "millioner", "mrd": "milliarder",
+    "prosenteiningar": "prosentpoeng", "prosenteiningsar": "prosentpoeng", "kronar": "kroner", **ABBREVIATIONS,
     # administration
     "verksemd": "virksomhet", "verksemda": "virksomheten", "tilskot": "tilskudd", "tilskota": "tilskuddene",
     "tilskotet": "tilskuddet", "tilbod": "tilbud", "tilboda": "tilbudene", "teneste": "tjeneste",

@@ -16,6 +16,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Unit words written short in running text (`49 pst.`, `20 mill. kr`) and the word each stands for: the tokenizer
+# folds them (text/norwegian.py), and answer scoring reads the two spellings alike (eval/metrics.py)
+ABBREVIATIONS: dict[str, str] = {"pst": "prosent", "kr": "kroner", "mill": "millioner", "mrd": "milliarder"}
+
 
 class Family(StrEnum):
     percent = "%"
