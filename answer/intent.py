@@ -97,6 +97,13 @@ _GROUPS = "|".join(sorted(set(GROUP_WORDS), key=len, reverse=True))
 # (`enslige mindreårige og barnefamilier`: `enslige` does not carry over to `barnefamilier`)
 _GROUP_PAIR = re.compile(rf"\b((?:(?:{_GROUPS})\s+)?(?!barn\s+og\s+(?:unge|ungdom)\b)(?:{_GROUPS}))\s+"
                          rf"(?:og|and|eller|or)\s+({_GROUPS})\b")
+# `hva ønsker forbundet å oppnå`, `kva kravde departementet`: what someone does, wants, says or demands is told by
+# a clause, so a sentence answers. A finite verb right after hva/kva, by its ending or as one of the strong and
+# modal verbs; not the copula or the naming and passive verbs, whose answer is a thing named
+_WHAT_DOES = re.compile(
+    r"^\s*(hva|kva)\s+(?!(?:slags|for|type|tid|sted|stad|heter|het|heiter|heitte|kalles|kallast|blir|ble|blei|vart|"
+    r"vert|er|var|betyr)\b)(\w+(?:er|ar|ir|[eaiouyæøå]r|te|de|dde|et|a)|må|kan|bør|fikk|fekk|gikk|gjekk|tok|ga|gav|"
+    r"kom|drev|oppstod|sto|stod|lå|så|skjer|skjedde)\b")
 _WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
@@ -153,7 +160,7 @@ def answer_type(question: str) -> tuple[AnswerType, AnswerType | None]:
         return AnswerType.number, None
     if _NAMING.search(q) or (_THING_OF.search(q) and not has_unit and not _CAUSE.search(q)):
         return AnswerType.term, None
-    if _REASON.search(q) and not has_unit:
+    if (_REASON.search(q) or _WHAT_DOES.match(q)) and not has_unit:
         return AnswerType.reason, None
     if re.match(r"^\s*(hva|kva|hvilken|hvilket|kva for ein|kva for eit|which|what)\b", q) and not has_unit:
         return AnswerType.term, None

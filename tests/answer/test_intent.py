@@ -93,3 +93,17 @@ def test_indicator_words_drop_the_unit_cue():
 def test_count_phrase_outranks_a_money_word():
     assert parse_question("kor mange søknader om tilskot til jobbsjansen").unit == COUNT
     assert parse_question("hvor mye tilskudd fikk jobbsjansen").unit == MONEY
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("hva ønsker forbundet å oppnå", AnswerType.reason),
+    ("kva kravde departementet av IMDi", AnswerType.reason),
+    ("hva skjedde med bosettingen i 2022", AnswerType.reason),
+    ("kva gjorde kommunane for å busetje fleire", AnswerType.reason),
+    ("hva heter ordningen", AnswerType.term),  # a naming verb: a thing named
+    ("kva blir ordninga kalla", AnswerType.term),  # a passive naming verb
+    ("hva slags tiltak fikk støtte", AnswerType.term),
+    ("hva kostet tolketjenester i 2022", AnswerType.number),  # a cost verb with a year asks for money first
+])
+def test_a_finite_verb_after_hva_asks_for_a_description(question, kind):
+    assert answer_type(question)[0] is kind
