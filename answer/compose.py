@@ -96,9 +96,9 @@ def _same_indicator(a: Fact, b: Fact) -> bool:
     if a.table_id and a.table_id == b.table_id and a.row == b.row:
         return True
     # "innen 6 måneder" and "innen 12 måneder" are different indicators however alike the words
-    if number_values(a.indicator) != number_values(b.indicator):
+    if number_values(a.own_indicator) != number_values(b.own_indicator):
         return False
-    return fuzz.token_sort_ratio(_strip_code(a.indicator), _strip_code(b.indicator)) >= 85
+    return fuzz.token_sort_ratio(_strip_code(a.own_indicator), _strip_code(b.own_indicator)) >= 85
 
 
 def _strip_code(indicator: str) -> str:

@@ -138,10 +138,10 @@ def features(f: Fact, keyword: float, sup: float, q_tokens: set[str], intent: In
              question: str = "") -> dict[str, float]:
     context = " ".join(x for x in (f.column, f.context, f.period) if x)
     context_overlap = len(q_tokens & content_tokens(index, context)) / len(q_tokens) if q_tokens and context else 0.0
-    coverage = len(q_tokens & content_tokens(index, f.indicator)) / len(q_tokens) if q_tokens else 0.0
+    coverage = len(q_tokens & content_tokens(index, f.own_indicator)) / len(q_tokens) if q_tokens else 0.0
     fam = unit_family(f.unit)
     asked = intent.unit
-    found = number_values(f.indicator)
+    found = number_values(f.own_indicator)
     if not intent.numbers:
         numbers_agree = 0.0
     elif all(any(abs(n - v) < 1e-9 for v in found) for n in intent.numbers):

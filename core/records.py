@@ -235,6 +235,14 @@ class Fact(Record):
     span_exact: bool = True  # False: the number was not found in the source, `span` is its whole block
     entities: list[Entity] = Field(default_factory=list)
 
+    @property
+    def own_indicator(self) -> str:
+        """The indicator without the section title a text fact's indicator starts with: what ranks reads the title
+        once, as `context`, so a fact is not matched twice on its heading's words."""
+        if self.source_kind == "text" and self.context:
+            return self.indicator.removeprefix(f"{self.context} – ")
+        return self.indicator
+
 
 class OcrRepairStats(Record):
     tokens: int = 0

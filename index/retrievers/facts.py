@@ -27,7 +27,7 @@ FACTS_FILE = "facts.jsonl"
 
 def fact_text(f: Fact) -> str:
     """What a fact is found by: the words around the number, not the number itself."""
-    parts = [f.indicator, f.column or "", f.context or "", f.qualifier or "", f.group or "", f.period or ""]
+    parts = [f.own_indicator, f.column or "", f.context or "", f.qualifier or "", f.group or "", f.period or ""]
     if f.section_path:
         parts.append(f.section_path[-1])
     return " ".join(p for p in parts if p)

@@ -118,9 +118,20 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     view = view and bool(_VIEW.match(indicator))
     if view:
         indicator = f"andel som {indicator}"
-    if heading and (bare or scheme or view) and not told:
+    if heading and (bare or scheme or view or _informative(heading, indicator)) and not told:
         return f"{heading} – {indicator}"
     return indicator
+
+
+_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")
+
+
+def _informative(heading: str, indicator: str) -> bool:
+    """A heading of two or more words that the indicator does not already say: the section names what a sentence
+    takes as known (who was asked, which scheme, which post), so the figure is read with it."""
+    words = {w.lower() for w in _WORD.findall(heading)}
+    told = {w.lower() for w in _WORD.findall(indicator)}
+    return len(words) >= 2 and len(words & told) < len(words) / 2
 
 
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
