@@ -87,7 +87,10 @@ class DenseIndex:
         ids, scores = ids[keep], scores[keep]
         if len(ids) < k:  # an approximate index can miss rows a narrow filter allows: answer exactly
             return self._exact(q[0], k, mask)
-        return ids.astype(np.int64), scores.astype(np.float32)
+        # exact ties by row, as the keyword retriever and a store's search order them: FAISS leaves their order to
+        # its heap, so the same question could rank two equal chunks apart differently in another store
+        order = np.lexsort((ids, -scores))
+        return ids[order].astype(np.int64), scores[order].astype(np.float32)
 
     def _exact(self, q: np.ndarray, k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         rows = np.arange(len(self)) if mask is None else np.flatnonzero(mask)

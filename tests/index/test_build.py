@@ -167,3 +167,26 @@ def test_chunks_the_model_truncates_are_counted_and_remembered(data_copy):
     # a rebuild that embeds nothing still knows which chunks were cut
     again = build_index(data_copy, embedder=emb, force=True)
     assert again.embedded == 0 and again.truncated == over
+
+
+def test_dense_ties_go_by_row_as_in_the_other_retrievers_and_stores():
+    """Equal vectors score alike; FAISS leaves their order to its heap, the index orders them by row."""
+    import numpy as np
+
+    from index.retrievers.dense import DenseIndex
+
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(40, 8)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    vectors = base.copy()
+    vectors[[3, 17, 29, 35]] = base[11]  # five rows with one vector
+    dense = DenseIndex(vectors)
+    ids, scores = dense.search(base[11], 12)
+    tied = [int(i) for i, s in zip(ids, scores, strict=True) if abs(s - scores[0]) < 1e-6]
+    assert tied == [3, 11, 17, 29, 35]
+    assert list(scores) == sorted(scores, reverse=True)
+    # a mask keeps the rule
+    mask = np.ones(40, dtype=bool)
+    mask[11] = False
+    ids, _ = dense.search(base[11], 4, mask)
+    assert ids.tolist() == [3, 17, 29, 35]
