@@ -107,13 +107,16 @@ _VIEW = re.compile(rf"^{_VIEW_VERB}", re.I)
 _VIEW_AFTER = re.compile(rf"^\s*(prosent|%|pst\.?)?\s*(av\s+[^,.;]{{1,40}}?\s+)?{_VIEW_VERB}", re.I)
 
 
+_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")  # a word that says something: four letters or more
+
+
 def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
     only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme, and a
     share of those who hold a view (`mener …`), whose heading says who was asked."""
     heading = block.section_path[-1] if block and block.section_path else None
     told = bool(heading) and heading.lower() in indicator.lower()
-    bare = len(re.findall(r"[A-Za-zÆØÅæøå]{4,}", indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
+    bare = len(_WORD.findall(indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
     scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
     view = view and bool(_VIEW.match(indicator))
     if view:
@@ -121,9 +124,6 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     if heading and (bare or scheme or view or _informative(heading, indicator)) and not told:
         return f"{heading} – {indicator}"
     return indicator
-
-
-_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")
 
 
 def _informative(heading: str, indicator: str) -> bool:
