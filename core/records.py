@@ -209,6 +209,11 @@ class Entity(Record):
     norm: str | None = None  # canonical form ("UDI", "Ukraina", "49 %")
 
 
+# between a section title and the indicator of a text figure it is put before (ingest), so `own_indicator` can read
+# the title off again
+TITLE_JOIN = " – "
+
+
 class Fact(Record):
     id: str
     doc_id: str
@@ -240,7 +245,7 @@ class Fact(Record):
         """The indicator without the section title a text fact's indicator starts with: what ranks reads the title
         once, as `context`, so a fact is not matched twice on its heading's words."""
         if self.source_kind == "text" and self.context:
-            return self.indicator.removeprefix(f"{self.context} – ")
+            return self.indicator.removeprefix(f"{self.context}{TITLE_JOIN}")
         return self.indicator
 
 

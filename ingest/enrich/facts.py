@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from core.records import Block, Document, Fact, PageRef, Span, Table
+from core.records import TITLE_JOIN, Block, Document, Fact, PageRef, Span, Table
 from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
@@ -122,7 +122,7 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     if view:
         indicator = f"andel som {indicator}"
     if heading and (bare or scheme or view or _informative(heading, indicator)) and not told:
-        return f"{heading} – {indicator}"
+        return f"{heading}{TITLE_JOIN}{indicator}"
     return indicator
 
 
