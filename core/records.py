@@ -227,6 +227,7 @@ class Fact(Record):
     qualifier: str | None = None  # what kind of figure: "resultat", "krav", "foreløpig", "minst", "endring"
     group: str | None = None  # the sub-group a table row is for ("barnefamilier"), as its indicator names it
     context: str | None = None  # table caption or section title
+    measure: str | None = None  # what a table cell's column says it is (`Omsøkt beløp`), ending its indicator
     post: str | None = None  # the budget post the figure is on, as printed: "Post 62 Kommunale innvandrertiltak"
     source_kind: Literal["table", "text"]
     table_id: str | None = None
@@ -242,10 +243,13 @@ class Fact(Record):
 
     @property
     def own_indicator(self) -> str:
-        """The indicator without the section title a text fact's indicator starts with: what ranks reads the title
-        once, as `context`, so a fact is not matched twice on its heading's words."""
+        """The indicator without the section title a text fact's indicator starts with, or the column's measure a
+        table fact's ends with: what ranks reads each once (as `context`, as `column`), so a fact is not matched
+        twice on the same words."""
         if self.source_kind == "text" and self.context:
             return self.indicator.removeprefix(f"{self.context}{TITLE_JOIN}")
+        if self.measure:
+            return self.indicator.removesuffix(f"{TITLE_JOIN}{self.measure}")
         return self.indicator
 
 

@@ -67,7 +67,7 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 def is_cell_fact(f: Fact) -> bool:
     """A fact read from a numeric table cell (not a sentence in a comment cell)."""
-    return f.source_kind == "table" and bool(f.sentence) and f.sentence.startswith(f"{f.indicator} — ")
+    return f.source_kind == "table" and bool(f.sentence) and f.sentence.startswith(f"{f.own_indicator} — ")
 
 
 def mechanical(facts: list[Fact]) -> dict[str, list[Fact]]:

@@ -44,10 +44,11 @@ def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]
     out = []
     for cf, sentence, ents in zip(cells, sentences, entities, strict=True):
         row = table.rows[cf.row]
+        indicator = f"{cf.indicator}{TITLE_JOIN}{cf.measure}" if cf.measure else cf.indicator
         out.append(Fact(
-            id="", doc_id=doc.meta.id, indicator=cf.indicator, value=cf.value, unit=cf.unit, year=cf.year,
-            period=cf.period, qualifier=cf.qualifier, group=cf.group, context=cf.context, source_kind="table",
-            table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
+            id="", doc_id=doc.meta.id, indicator=indicator, measure=cf.measure, value=cf.value, unit=cf.unit,
+            year=cf.year, period=cf.period, qualifier=cf.qualifier, group=cf.group, context=cf.context,
+            source_kind="table", table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
             block_id=block.id if block else None, section_path=list(table.section_path),
             page=table.row_page(cf.row), span=row.span or table.span, entities=ents,
         ))

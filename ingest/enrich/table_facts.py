@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from core.records import Cell, Table, TableRow
 from text.clean import detach_footnote_marker
-from text.terms import group_in, is_year_value, qualifier_in, single_year, unit_in
+from text.terms import QUALIFIERS, group_in, is_year_value, qualifier_in, single_year, unit_in
 from text.years import YEAR, YEAR_RE
 
 _DASH = re.compile(r"^\s*[-–—‐‑−]\s*")
@@ -54,6 +54,14 @@ _PEOPLE = re.compile(r"^\s*(deltakere|deltakarar|personer|personar|bosatte|buset
 _CHANGE = re.compile(r"^\s*(endring|forskjell|differanse|avvik)\b", re.I)
 _DISPOSES = re.compile(r"\bdisponerer\b", re.I)
 _UNIT_CELL = re.compile(r"^\s*(antall|tal|kroner|prosent|%|mill\. kroner|måneder|månader|årsverk)\s*$", re.I)
+# What a header says besides what it measures: dates, years, units in brackets, footnote marks
+_HEADER_NOISE = re.compile(rf"\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b|\b{YEAR}\b|\*+|\((i\s+)?(mill\.?|1 ?000|kroner|kr\.?|"
+                           r"tusen|prosent|%|antall|tal)[^)]*\)", re.I)
+_TRAILING_LINK = re.compile(r"(\s+(i|per|pr\.?|fra|frå|til|for|og))+\s*$", re.I)
+# Header words that say no more than the unit does, or that a header is a comment column
+_GENERIC_MEASURE = re.compile(r"^(beløp|antall|tal|tall|kroner|sum|totalt?|verdi|andel|prosentdel|prosent|"
+                              r"kommentar(er|ar)?|merknad(er|ar)?)$", re.I)
+_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")
 
 
 @dataclass
@@ -71,6 +79,24 @@ class CellFact:
     context: str | None
     cell_text: str
     group: str | None = None
+    measure: str | None = None  # what the column says the value is (`Omsøkt beløp`), when the row label does not
+
+
+def column_measure(column: str | None, indicator: str) -> str | None:
+    """`Omsøkt beløp (mill. kroner)` -> `Omsøkt beløp`: what a column measures, when the header says more than the
+    year, the unit and the kind of figure (the qualifier carries `Resultat 2019`, `Tildeling 2020`, `Endring`) and
+    the row's indicator does not already say it."""
+    if not column or _FROM_YEAR.search(column):
+        return None
+    measure = _TRAILING_LINK.sub("", re.sub(r"\s+", " ", _HEADER_NOISE.sub(" ", column))).strip(" .,:;-–()")
+    beyond_kind = column
+    for _, pat in (*QUALIFIERS, ("endring", _CHANGE)):
+        beyond_kind = re.sub(rf"\w*(?:{pat.pattern})\w*", " ", beyond_kind, flags=re.I)
+    if not any(not _GENERIC_MEASURE.match(w) for w in _WORD.findall(_HEADER_NOISE.sub(" ", beyond_kind))):
+        return None
+    words = {w.lower() for w in _WORD.findall(measure)}
+    told = {w.lower() for w in _WORD.findall(indicator)}
+    return measure if len(words & told) < len(words) / 2 else None
 
 
 @dataclass
@@ -388,6 +414,6 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 qualifier="; ".join(dict.fromkeys(qualifiers)) or None, context=context, cell_text=cell.text,
                 # a population, not a kind of figure: its own field (`(inkl. overføringsflyktningar i mottak)`
                 # names no group of the row)
-                group=group_in(re.sub(r"\([^)]*\)", " ", ind)),
+                group=group_in(re.sub(r"\([^)]*\)", " ", ind)), measure=column_measure(column, ind),
             ))
     return out

@@ -88,6 +88,40 @@ def test_tab_table_result_and_target_columns():
         assert written_in(f.value, SP_SOURCE[f.span.start:f.span.end])
 
 
+GRANTS = (
+    "Tilskudd\tAntall søknader\tAntall innvilgede søknader\tOmsøkt beløp (mill. kroner)\tTildelt 2020\n"
+    "Jobbsjansen ekstramidler tildelt i august\t21\t21\t20,2\t25,0\n"
+)
+
+
+def test_a_cell_names_the_measure_its_column_gives():
+    lines = GRANTS.splitlines()
+    table = _table(GRANTS, lines[1:], lines[0].split("\t"), caption="Tilskudd IMDi forvalter i 2020")
+    facts = extract_facts(_doc(GRANTS, tables=[table]), GRANTS)
+    asked = _one(facts, value=20.2)
+    # the row says `tildelt`, the column says applied for: without the column the indicator would mislead
+    assert asked.indicator == "Jobbsjansen ekstramidler tildelt i august – Omsøkt beløp"
+    assert asked.measure == "Omsøkt beløp" and asked.own_indicator == "Jobbsjansen ekstramidler tildelt i august"
+    assert _one(facts, value=25).measure is None  # `Tildelt 2020` is a kind the qualifier carries
+    assert {f.measure for f in facts if f.value == 21} == {"Antall søknader", "Antall innvilgede søknader"}
+    # a result or target column, a bare year and a comment column add nothing the fields do not say
+    sp = SP_SOURCE.splitlines()
+    rows = extract_facts(_doc(SP_SOURCE, tables=[_table(SP_SOURCE, sp[1:], sp[0].split("\t"))]), SP_SOURCE)
+    assert {f.measure for f in rows if f.source_kind == "table"} == {None}
+
+
+def test_a_header_measure_sets_aside_years_units_and_kinds():
+    from ingest.enrich.table_facts import column_measure
+
+    assert column_measure("Utbetalt beløp (i mill. kroner)", "Jobbsjansen") == "Utbetalt beløp"
+    assert column_measure("Innvilga beløp i 2022", "Tilskot til frivillige") == "Innvilga beløp"  # Nynorsk
+    assert column_measure("2021 Deltakarar", "Norskopplæring") == "Deltakarar"
+    for kind in ("Resultat 2019", "Krav 2020", "Foreløpige tall 2020", "2022 (Førebelse tal)", "Endring",
+                 "Overføring fra 2019", "Status per 31.10.2019", "31.12.2020", "Beløp", "Tildelt beløp"):
+        assert column_measure(kind, "Jobbsjansen") is None, kind
+    assert column_measure("Antall søknader", "Antall søknader totalt") is None  # the row already says it
+
+
 HOVEDTALL = (
     "Bosetting av flyktninger\t2016\t2017\t2018\t2019\t2020\n"
     "Bosatte flyktninger (totalt)\t15 291\t11 078\t4 903\t4 822\t2 819\n"
@@ -226,7 +260,8 @@ def test_codes_are_references_and_accounts_count_kroner():
                      ).model_copy(update={"id": "t:t002"})
     facts = extract_facts(_doc(ACCOUNTS_SOURCE, year=2022, tables=[grants, note_a, species]), ACCOUNTS_SOURCE)
     paid = _one(facts, value=104)
-    assert paid.indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
+    assert paid.own_indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
+    assert paid.indicator == f"{paid.own_indicator} – Utbetalt beløp"  # and what the column says was paid
     assert paid.unit == "mill. kroner"  # `Utbetalt beløp (mill. kroner)`: the scale, not the money word
     moved = _one(facts, value=10327347)
     assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
@@ -814,7 +849,7 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
                 "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl",
                 "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl",
-                "fact_changes_stop45_headings.jsonl"]
+                "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
