@@ -228,6 +228,7 @@ class Fact(Record):
     group: str | None = None  # the sub-group a table row is for ("barnefamilier"), as its indicator names it
     context: str | None = None  # table caption or section title
     measure: str | None = None  # what a table cell's column says it is (`Omsøkt beløp`), ending its indicator
+    subject: str | None = None  # the table's subject (from its caption) that starts a table cell's indicator
     post: str | None = None  # the budget post the figure is on, as printed: "Post 62 Kommunale innvandrertiltak"
     source_kind: Literal["table", "text"]
     table_id: str | None = None
@@ -248,9 +249,8 @@ class Fact(Record):
         twice on the same words."""
         if self.source_kind == "text" and self.context:
             return self.indicator.removeprefix(f"{self.context}{TITLE_JOIN}")
-        if self.measure:
-            return self.indicator.removesuffix(f"{TITLE_JOIN}{self.measure}")
-        return self.indicator
+        own = self.indicator.removeprefix(f"{self.subject}{TITLE_JOIN}") if self.subject else self.indicator
+        return own.removesuffix(f"{TITLE_JOIN}{self.measure}") if self.measure else own
 
 
 class OcrRepairStats(Record):

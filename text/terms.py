@@ -135,6 +135,22 @@ _LABEL_STANCES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+CONTENT_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")  # a word that says something: four letters or more
+
+
+def says_half(indicator: str, text: str) -> bool:
+    """The indicator already says half or more of `text`'s content words (a heading, a caption, a column)."""
+    words = {w.lower() for w in CONTENT_WORD.findall(text)}
+    told = {w.lower() for w in CONTENT_WORD.findall(indicator)}
+    return len(words & told) >= len(words) / 2
+
+
+def title_adds(title: str, indicator: str) -> bool:
+    """A title of two or more content words that the indicator does not already half say: a section heading or a
+    table's subject names what the figure's own words take as known (who was asked, which scheme, which post)."""
+    return len(CONTENT_WORD.findall(title)) >= 2 and not says_half(indicator, title)
+
+
 def label_stance(label: str | None) -> str | None:
     """The kind a heading label gives (`Resultatkrav` -> krav, `Måleutgangspunkt` -> utgangspunkt), else None."""
     text = re.sub(r"\s+", " ", (label or "").strip(" *:\t")).strip()

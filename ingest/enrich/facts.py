@@ -23,7 +23,7 @@ from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
 from ingest.enrich.text_facts import SentenceFact, sentence_facts
 from text.formatting import NumberStyle, format_number
-from text.terms import label_stance, single_year
+from text.terms import CONTENT_WORD, label_stance, single_year, title_adds
 
 TEXT_KINDS = {"paragraph", "list"}
 # A text cell worth reading for facts has a few words (`Se omtale i kap. 3.2` has no number anyway).
@@ -44,10 +44,10 @@ def _table_facts(doc: Document, table: Table, block: Block | None) -> list[Fact]
     out = []
     for cf, sentence, ents in zip(cells, sentences, entities, strict=True):
         row = table.rows[cf.row]
-        indicator = f"{cf.indicator}{TITLE_JOIN}{cf.measure}" if cf.measure else cf.indicator
+        indicator = TITLE_JOIN.join(p for p in (cf.subject, cf.indicator, cf.measure) if p)
         out.append(Fact(
-            id="", doc_id=doc.meta.id, indicator=indicator, measure=cf.measure, value=cf.value, unit=cf.unit,
-            year=cf.year, period=cf.period, qualifier=cf.qualifier, group=cf.group, context=cf.context,
+            id="", doc_id=doc.meta.id, indicator=indicator, measure=cf.measure, subject=cf.subject, value=cf.value,
+            unit=cf.unit, year=cf.year, period=cf.period, qualifier=cf.qualifier, group=cf.group, context=cf.context,
             source_kind="table", table_id=table.id, row=cf.row, column=cf.column, sentence=sentence,
             block_id=block.id if block else None, section_path=list(table.section_path),
             page=table.row_page(cf.row), span=row.span or table.span, entities=ents,
@@ -108,31 +108,20 @@ _VIEW = re.compile(rf"^{_VIEW_VERB}", re.I)
 _VIEW_AFTER = re.compile(rf"^\s*(prosent|%|pst\.?)?\s*(av\s+[^,.;]{{1,40}}?\s+)?{_VIEW_VERB}", re.I)
 
 
-_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")  # a word that says something: four letters or more
-
-
 def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
     only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme, and a
     share of those who hold a view (`mener …`), whose heading says who was asked."""
     heading = block.section_path[-1] if block and block.section_path else None
     told = bool(heading) and heading.lower() in indicator.lower()
-    bare = len(_WORD.findall(indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
+    bare = len(CONTENT_WORD.findall(indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
     scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
     view = view and bool(_VIEW.match(indicator))
     if view:
         indicator = f"andel som {indicator}"
-    if heading and (bare or scheme or view or _informative(heading, indicator)) and not told:
+    if heading and (bare or scheme or view or title_adds(heading, indicator)) and not told:
         return f"{heading}{TITLE_JOIN}{indicator}"
     return indicator
-
-
-def _informative(heading: str, indicator: str) -> bool:
-    """A heading of two or more words that the indicator does not already say: the section names what a sentence
-    takes as known (who was asked, which scheme, which post), so the figure is read with it."""
-    words = {w.lower() for w in _WORD.findall(heading)}
-    told = {w.lower() for w in _WORD.findall(indicator)}
-    return len(words) >= 2 and len(words & told) < len(words) / 2
 
 
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:

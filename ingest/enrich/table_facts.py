@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 
 from core.records import Cell, Table, TableRow
 from text.clean import detach_footnote_marker
-from text.terms import QUALIFIERS, group_in, is_year_value, qualifier_in, single_year, unit_in
+from text.terms import (
+    CONTENT_WORD,
+    QUALIFIERS,
+    group_in,
+    is_year_value,
+    qualifier_in,
+    says_half,
+    single_year,
+    title_adds,
+    unit_in,
+)
 from text.years import YEAR, YEAR_RE
 
 _DASH = re.compile(r"^\s*[-–—‐‑−]\s*")
@@ -61,7 +71,6 @@ _TRAILING_LINK = re.compile(r"(\s+(i|per|pr\.?|fra|frå|til|for|og))+\s*$", re.I
 # Header words that say no more than the unit does, or that a header is a comment column
 _GENERIC_MEASURE = re.compile(r"^(beløp|antall|tal|tall|kroner|sum|totalt?|verdi|andel|prosentdel|prosent|"
                               r"kommentar(er|ar)?|merknad(er|ar)?)$", re.I)
-_WORD = re.compile(r"[A-Za-zÆØÅæøå]{4,}")
 
 
 @dataclass
@@ -80,6 +89,7 @@ class CellFact:
     cell_text: str
     group: str | None = None
     measure: str | None = None  # what the column says the value is (`Omsøkt beløp`), when the row label does not
+    subject: str | None = None  # the table's subject, when the fact's indicator is to start with it
 
 
 def column_measure(column: str | None, indicator: str) -> str | None:
@@ -92,11 +102,9 @@ def column_measure(column: str | None, indicator: str) -> str | None:
     beyond_kind = column
     for _, pat in (*QUALIFIERS, ("endring", _CHANGE)):
         beyond_kind = re.sub(rf"\w*(?:{pat.pattern})\w*", " ", beyond_kind, flags=re.I)
-    if not any(not _GENERIC_MEASURE.match(w) for w in _WORD.findall(_HEADER_NOISE.sub(" ", beyond_kind))):
+    if not any(not _GENERIC_MEASURE.match(w) for w in CONTENT_WORD.findall(_HEADER_NOISE.sub(" ", beyond_kind))):
         return None
-    words = {w.lower() for w in _WORD.findall(measure)}
-    told = {w.lower() for w in _WORD.findall(indicator)}
-    return measure if len(words & told) < len(words) / 2 else None
+    return None if says_half(indicator, measure) else measure
 
 
 @dataclass
@@ -338,9 +346,12 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)
         people = _PEOPLE.match(subject or "")
         # `Totalt` alone could be any table's total, and `Deltakere med bare plikt` any table's participants
-        if subject and (len(indicator.split()) <= 3 or _GENERIC.match(indicator) or people) and \
-                subject.lower() not in indicator.lower():
-            indicator = f"{subject} – {indicator}"
+        lead = None  # a subject that only names what the row's own words take as known: the fact's indicator says it
+        if subject and subject.lower() not in indicator.lower():
+            if len(indicator.split()) <= 3 or _GENERIC.match(indicator) or people:
+                indicator = f"{subject} – {indicator}"
+            elif title_adds(subject, indicator):
+                lead = subject
         row_unit = _unit_cell(row.cells)
         row_year = int(_YEAR_LABEL.match(label).group(1)) if _YEAR_LABEL.match(label) else None
         preliminary_row = row_year is not None and "*" in row.label and any(
@@ -367,7 +378,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             moved_year, moved = _from_year(column, caption_year or doc_year)
             if moved_year is not None:
                 year = moved_year
+            row_lead = lead
             if row_year is not None:
+                row_lead = None
                 ind = column or indicator  # `Kohort | Antall personer …`: the column says what is counted
                 if caption and column and (not unit_in(column) or not _PEOPLE.match(column)):
                     # `Prosentdel som starta … innan 6 månader` says who only with the caption
@@ -414,6 +427,6 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
                 qualifier="; ".join(dict.fromkeys(qualifiers)) or None, context=context, cell_text=cell.text,
                 # a population, not a kind of figure: its own field (`(inkl. overføringsflyktningar i mottak)`
                 # names no group of the row)
-                group=group_in(re.sub(r"\([^)]*\)", " ", ind)), measure=column_measure(column, ind),
+                group=group_in(re.sub(r"\([^)]*\)", " ", ind)), measure=column_measure(column, ind), subject=row_lead,
             ))
     return out

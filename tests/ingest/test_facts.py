@@ -100,7 +100,7 @@ def test_a_cell_names_the_measure_its_column_gives():
     facts = extract_facts(_doc(GRANTS, tables=[table]), GRANTS)
     asked = _one(facts, value=20.2)
     # the row says `tildelt`, the column says applied for: without the column the indicator would mislead
-    assert asked.indicator == "Jobbsjansen ekstramidler tildelt i august – Omsøkt beløp"
+    assert asked.indicator.endswith("Jobbsjansen ekstramidler tildelt i august – Omsøkt beløp")
     assert asked.measure == "Omsøkt beløp" and asked.own_indicator == "Jobbsjansen ekstramidler tildelt i august"
     assert _one(facts, value=25).measure is None  # `Tildelt 2020` is a kind the qualifier carries
     assert {f.measure for f in facts if f.value == 21} == {"Antall søknader", "Antall innvilgede søknader"}
@@ -218,7 +218,9 @@ def test_budget_lines_of_the_allocation_letter():
     post60 = _one(facts, value=7545.63)
     assert (post60.unit, post60.year, post60.qualifier, post60.column) == ("mill. kroner", 2020, "tildelt",
                                                                            "Tildeling 2020")
-    assert post60.indicator == "Post 60 Integreringstilskudd, kan overføres"
+    # the post's chapter is the table's subject: the row alone does not say it
+    assert post60.indicator == ("Kap. 291 Bosetting av flyktninger og tiltak for innvandrere – Post 60 "
+                                "Integreringstilskudd, kan overføres")
     assert any(e.label == "REF" and e.norm == "post 60" for e in post60.entities)
     assert _one(facts, value=9702.51).indicator == "Kap. 291 Bosetting av flyktninger og tiltak for innvandrere – Sum"
 
@@ -261,10 +263,11 @@ def test_codes_are_references_and_accounts_count_kroner():
     facts = extract_facts(_doc(ACCOUNTS_SOURCE, year=2022, tables=[grants, note_a, species]), ACCOUNTS_SOURCE)
     paid = _one(facts, value=104)
     assert paid.own_indicator == "Tilskudd til jobbsjansen (Kap/post 291/62)"  # the name, the code as a reference
-    assert paid.indicator == f"{paid.own_indicator} – Utbetalt beløp"  # and what the column says was paid
+    # and the scheme's table and what the column says was paid
+    assert paid.indicator == f"Tilskudd IMDi forvalter i 2020 – {paid.own_indicator} – Utbetalt beløp"
     assert paid.unit == "mill. kroner"  # `Utbetalt beløp (mill. kroner)`: the scale, not the money word
     moved = _one(facts, value=10327347)
-    assert moved.indicator == "Overført fra i fjor (Kapittel og post 290 01)"
+    assert moved.indicator == "Note A : Forklaring av samlet tildeling – Overført fra i fjor (Kapittel og post 290 01)"
     assert (moved.unit, moved.year) == ("kroner", 2022)  # a statement without a year column: the report's year
     other = _one(facts, value=391664)
     assert (other.indicator, other.unit, other.year) == (  # the note reference dropped, the statement named
@@ -430,6 +433,26 @@ def test_generic_rows_take_the_table_subject_and_debris_gives_no_fact():
     assert participants.indicator == "Deltakere i opplæring i norsk – Deltakere med kollektivt vern"
     diff = _one(facts, value=-6379703)
     assert (diff.year, diff.qualifier, diff.unit) == (2024, "endring", "kroner")
+
+
+SUBGOALS = "Del B: Øke kunnskapen om det norske samfunnet\t9,57\t18 %\n"
+
+
+def test_a_row_names_the_table_subject_it_takes_as_known():
+    table = _table(SUBGOALS, [SUBGOALS.strip()], ["Delmål", "Tildelt 2020 (i mill. kroner)", "Andel av bevilgningen"],
+                   caption="Tabell 2.4 Tilskudd til integreringsarbeid i regi av frivillige organisasjoner. 2020")
+    got = _one(extract_facts(_doc(SUBGOALS, tables=[table]), SUBGOALS), value=9.57)
+    # the sub-goal alone does not say of which grant scheme: the caption does
+    subject = "Tilskudd til integreringsarbeid i regi av frivillige organisasjoner"
+    assert got.indicator == f"{subject} – Del B: Øke kunnskapen om det norske samfunnet"
+    # what ranks reads the caption once, as context, and the row sentence reads the row as it stands
+    assert got.subject == subject and got.own_indicator == "Del B: Øke kunnskapen om det norske samfunnet"
+    assert got.sentence.startswith("Del B:")
+    # a row that already says the subject's words takes nothing
+    told = "Tilskudd til integreringsarbeid i regi av frivillige organisasjoner, ekstra\t4,2\t8 %\n"
+    same = _table(told, [told.strip()], ["Delmål", "Tildelt 2020 (i mill. kroner)", "Andel av bevilgningen"],
+                  caption="Tabell 2.4 Tilskudd til integreringsarbeid i regi av frivillige organisasjoner. 2020")
+    assert _one(extract_facts(_doc(told, tables=[same]), told), value=4.2).subject is None
 
 
 KEY_FIGURES_SOURCE = "Antall ansatte*\t205\t221\t251\t264\t282\n"
@@ -849,7 +872,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop28_people_tables.jsonl", "fact_changes_stop28_years.jsonl",
                 "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl",
                 "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl",
-                "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl"]
+                "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
+                "fact_changes_stop46_subjects.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
