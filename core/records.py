@@ -214,6 +214,11 @@ class Entity(Record):
 TITLE_JOIN = " – "
 
 
+def post_label(post: str) -> str:
+    """A budget post as an indicator names it: `Post 71 Tilskudd til …:` without the label's colon."""
+    return post.strip(" :.")
+
+
 class Fact(Record):
     id: str
     doc_id: str
@@ -228,7 +233,9 @@ class Fact(Record):
     group: str | None = None  # the sub-group a table row is for ("barnefamilier"), as its indicator names it
     context: str | None = None  # table caption or section title
     measure: str | None = None  # what a table cell's column says it is (`Omsøkt beløp`), ending its indicator
-    subject: str | None = None  # the table's subject (from its caption) that starts a table cell's indicator
+    # what a figure is part of, put before its indicator: a table's subject (from its caption), or the budget post a
+    # sentence's figure is on when the sentence does not name it
+    subject: str | None = None
     post: str | None = None  # the budget post the figure is on, as printed: "Post 62 Kommunale innvandrertiltak"
     source_kind: Literal["table", "text"]
     table_id: str | None = None
@@ -244,12 +251,13 @@ class Fact(Record):
 
     @property
     def own_indicator(self) -> str:
-        """The indicator without the section title a text fact's indicator starts with, or the column's measure a
-        table fact's ends with: what ranks reads each once (as `context`, as `column`), so a fact is not matched
-        twice on the same words."""
+        """The indicator without the section title, table subject or budget post it starts with and the column
+        measure it ends with: what ranks reads the title, caption and column once (as `context`, `column`) and
+        never read the post, so a fact is not matched twice on the same words."""
+        own = self.indicator
         if self.source_kind == "text" and self.context:
-            return self.indicator.removeprefix(f"{self.context}{TITLE_JOIN}")
-        own = self.indicator.removeprefix(f"{self.subject}{TITLE_JOIN}") if self.subject else self.indicator
+            own = own.removeprefix(f"{self.context}{TITLE_JOIN}")
+        own = own.removeprefix(f"{self.subject}{TITLE_JOIN}") if self.subject else own
         return own.removesuffix(f"{TITLE_JOIN}{self.measure}") if self.measure else own
 
 

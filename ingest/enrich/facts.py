@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from core.records import TITLE_JOIN, Block, Document, Fact, PageRef, Span, Table
+from core.records import TITLE_JOIN, Block, Document, Fact, PageRef, Span, Table, post_label
 from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
@@ -124,10 +124,25 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     return indicator
 
 
+def _on_post(indicator: str, post: str | None, block: Block | None) -> tuple[str, str | None]:
+    """`IMDis andel av bevilgningen utgjør` names the budget post it is on when the sentence does not
+    (`Post 71 Tilskudd til innvandrerorganisasjoner … – IMDis andel …`), after the section heading it may start with.
+    Returns the indicator and the post label put in, if any."""
+    number = re.search(r"\bpost\s+(\d{2})\b", post or "", re.I)
+    if not post or not number or re.search(rf"\bpost(en)?\s+{number.group(1)}\b", indicator, re.I):
+        return indicator, None
+    label = post_label(post)
+    heading = block.section_path[-1] if block and block.section_path else None
+    if heading and indicator.startswith(f"{heading}{TITLE_JOIN}"):
+        return f"{heading}{TITLE_JOIN}{label}{TITLE_JOIN}{indicator.removeprefix(f'{heading}{TITLE_JOIN}')}", label
+    return f"{label}{TITLE_JOIN}{indicator}", label
+
+
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
     view = sf.unit == "%" and bool(_VIEW_AFTER.match(sf.sentence[sf.number_end - sf.sentence_start:]))
+    indicator, on_post = _on_post(_named(sf.indicator, block, view), sf.post, block)
     return Fact(
-        id="", doc_id=doc.meta.id, indicator=_named(sf.indicator, block, view), value=sf.value, low=sf.low,
+        id="", doc_id=doc.meta.id, indicator=indicator, subject=on_post, value=sf.value, low=sf.low,
         high=sf.high, unit=sf.unit, year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
         context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
