@@ -450,6 +450,37 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
     return "".join(chars)
 
 
+def _borrowed_frame(sentence: str, start: int, end: int, others: list[tuple[int, int, int]]) -> str | None:
+    """`hvor 78 % av spørsmålene kom fra jenter, 18 % fra gutter, og 3 % fra ungdom …`: an elided item that opens with
+    the preposition the first item's own words reach after its frame reads that frame: `… hvor av spørsmålene kom fra
+    ungdom …` (the clause before the first figure, the first item's words up to the preposition, its own words)."""
+    seps = [m.start() for m in _COORD.finditer(sentence)]
+    stop_own = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[end:])
+    own = sentence[end:min([p for p in seps if p >= end] + [end + (stop_own.start() if stop_own else 0)])].strip()
+    words = own.split()
+    if not words or len(words) > 5 or words[0].lower() not in _PREPOSITIONS:
+        return None
+    chain, at = [], start  # the figures before this one, each joined to the next by a coordinating separator
+    for a, b in sorted(((a, b) for a, b, _ in others if b <= start), reverse=True):
+        if not any(b <= p < at for p in seps):
+            break
+        chain.append((a, b))
+        at = a
+    if not chain:
+        return None
+    a, b = chain[-1]
+    first_own = sentence[b:min([p for p in seps if p >= b] + [len(sentence)])]
+    prep = re.search(rf"(?<!\w){re.escape(words[0])}(?!\w)", first_own, re.I)
+    if not prep:
+        return None
+    bounds = [m.start() for m in re.finditer(r"(?<!-)[,;:]\s", sentence[:a])]
+    left = bounds[-1] + 1 if bounds else 0
+    if left and _content_words(sentence[left:a]) < 2:
+        left = max([x + 1 for x in bounds if x < left - 1], default=0)  # `…, hvor 78 %`: the clause before says of what
+    lead = _MEASURED.sub(" ", sentence[left:a])
+    return _window(f"{lead} {first_own[:prep.start()]} {own}", len(lead.split()))
+
+
 def _noun_end(sentence: str, end: int, unit: str | None) -> int:
     """End of a counted noun right after a figure (`583 mottaksbeboere`), else `end`."""
     m = re.match(r"\s*([A-Za-zæøåÆØÅ\-]+)", sentence[end:])
@@ -478,6 +509,8 @@ def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int,
         outside = _MEASURED.sub(lambda m: " " * len(m.group(0)), outside)
         outside = re.sub(r"\b(i|in)\s+(19|20)\d\d\b", lambda m: " " * len(m.group(0)), outside)
         return _window(outside, len(outside[:paren].split()))
+    if not mine and not counted and others and (borrowed := _borrowed_frame(sentence, start, end, others)):
+        return borrowed
     items = list(_LIST_ITEM.finditer(sentence))
     listed = any(len(sentence[x.end():y.start()].split()) <= 5 for x, y in zip(items, items[1:], strict=False))
     if mine and listed:

@@ -875,7 +875,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop28_hedges.jsonl", "fact_changes_stop28_contrast.jsonl",
                 "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl",
                 "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
-                "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl"]
+                "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
+                "fact_changes_stop46_coordination.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
@@ -1045,6 +1046,23 @@ def test_coordinated_figures_each_name_their_own_item():
     # a comparison in brackets loses the main clause's figure, not its noun
     cmp_ = _sentence_facts("Det ble tatt opp 1 214 studenter i 2020 (1 002 i 2019).")
     assert _one(cmp_, value=1002).indicator == "Det ble tatt opp studenter"
+
+
+def test_an_elided_item_reads_the_first_items_frame():
+    text = ("I 2024 besvarte mangfoldsrådgiverne 140 spørsmål om negativ sosial kontroll, hvor 78 % av spørsmålene kom "
+            "fra jenter, 18 % fra gutter, og 3 % fra ungdom med annen kjønnsidentitet.")
+    facts = _sentence_facts(text, year=2024)
+    # each later item is a share of the questions, from its own group, with no other item's figure beside it
+    assert _one(facts, value=3).indicator == ("I 2024 besvarte mangfoldsrådgiverne 140 spørsmål om negativ sosial "
+                                              "kontroll, hvor av spørsmålene kom fra ungdom med annen kjønnsidentitet")
+    gutter = _one(facts, value=18).indicator
+    assert gutter.endswith("hvor av spørsmålene kom fra gutter") and "78" not in gutter and "jenter" not in gutter
+    nn = _sentence_facts("I 2022 gjekk 45 prosent av deltakarane til arbeid, 12 prosent til utdanning.", lang="nn",
+                         year=2022)
+    assert _one(nn, value=12).indicator == "I 2022 gjekk av deltakarane til utdanning"
+    # an item with words of its own, or a first item without the preposition, keeps what it had
+    own = _sentence_facts("I 2019 var 31,5 pst. av elevene i lærlingordningen og 7,2 pst. av elevene tok fagbrev.")
+    assert "lærlingordningen" not in _one(own, value=7.2).indicator
 
 
 def test_a_part_of_clause_reads_the_whole_before_it():
