@@ -172,7 +172,23 @@ def split_figures(question: str) -> list[str]:
     `og`, or else the same figure for each year listed (`… i 2021 og 2022` -> `… i 2021`, `… i 2022`) or for each
     group joined (`andel av menn og kvinner …` -> `andel av menn …`, `andel av kvinner …`)."""
     parts = [p.strip() for p in _SECOND_FIGURE.split(question) if p.strip()]
-    return parts if len(parts) > 1 else _each_listed(question) or parts
+    if len(parts) < 2:
+        return _each_listed(question) or parts
+    # `Hva var resultatet og kravet for andel bosatt …`: the first figure is of what the last part names
+    tail = _SHARED_TAIL.search(parts[-1])
+    return [f"{p} {tail.group(0)}" if tail and _names_nothing(p) else p for p in parts[:-1]] + [parts[-1]]
+
+
+# Where the words a coordination's figures share begin: the last part's first preposition
+_SHARED_TAIL = re.compile(r"\b(for|til|i|av|på|ved|blant|hos|med|om|etter|innen|innan|in|of|at|to|on|by|within)\b.*",
+                          re.I)
+_ASKING = frozenset("hvor hvordan mange mykje mye kor korleis how many much what which hva kva".split())
+
+
+def _names_nothing(part: str) -> bool:
+    """A part of a split question with no phrase of its own (`Hva var resultatet`, `Hvor mange søknader kom inn`)."""
+    words = [w for w in re.findall(r"[A-Za-zÆØÅæøå]{4,}", part) if w.lower() not in _ASKING]
+    return not _SHARED_TAIL.search(part) and len(words) <= 2
 
 
 def _each_listed(question: str) -> list[str]:

@@ -86,6 +86,26 @@ def test_several_figures_are_split_into_one_question_each():
         "hvor mange ble bosatt i 2024", "kapasitetsutnyttelse"]
 
 
+@pytest.mark.parametrize(("question", "first"), [
+    ("Hva var resultatet og kravet for andel bosatt innen 6 måneder i 2020?",
+     "Hva var resultatet for andel bosatt innen 6 måneder i 2020?"),
+    ("Kva var resultatet og kravet for delen busette innan 6 månader i 2022?",
+     "Kva var resultatet for delen busette innan 6 månader i 2022?"),
+    ("What was the result and the target for the share settled within 6 months in 2020?",
+     "What was the result for the share settled within 6 months in 2020?"),
+    ("Hvor mange søknader kom inn og hvor mange ble innvilget til Jobbsjansen i 2020?",
+     "Hvor mange søknader kom inn til Jobbsjansen i 2020?"),
+])
+def test_a_first_figure_that_names_no_measure_takes_the_shared_tail(question, first):
+    parts = split_figures(question)
+    assert len(parts) == 2 and parts[0] == first
+
+
+def test_a_first_figure_with_its_own_phrase_keeps_it():
+    assert split_figures("Hvor mange ble bosatt i Oslo og hvor mange i Bergen?") == [
+        "Hvor mange ble bosatt i Oslo", "hvor mange i Bergen?"]
+
+
 @pytest.mark.parametrize("question", [
     "What share of families were settled within 3 months in 2020, and what was the target?",
     "hvor stor andel ble bosatt innen 3 måneder i 2020, og hva var kravet?",
