@@ -45,7 +45,7 @@ _CAUSE = re.compile(_CAUSE_WORDS)
 # a measure the reports give a figure for: asked for a year, "hva var resultatet …" wants the figure, not a description
 _MEASURE = re.compile(r"\b(\w*resultat(et|a|ene)?|\w*krav(et|a|ene)?|mål(et|a)?|\w*utnytt\w*|ventetid\w*|"
                       r"dekningsgrad\w*|budsjett\w*|bevilgning\w*|løyving\w*|tildeling\w*|ramm(e|a|en|ene)|"
-                      r"result|target|budget|waiting time)\b")
+                      r"results?|targets?|budgets?|waiting times?)\b")
 _NAMING = re.compile(r"^\s*(hva|kva|what)\s+(heter|het|kalles|vert kalla|blir kalt|is the name|was the name)\b|"
                      r"\b(navnet|namnet|tittelen|the name)\b")
 _DATE = re.compile(
@@ -104,7 +104,7 @@ _WHAT_DOES = re.compile(
     r"^\s*(hva|kva)\s+(?!(?:slags|for|type|tid|sted|stad|heter|het|heiter|heitte|kalles|kallast|blir|ble|blei|vart|"
     r"vert|er|var|betyr)\b)(\w+(?:er|ar|ir|[eaiouyæøå]r|te|de|dde|et|a)|må|kan|bør|fikk|fekk|gikk|gjekk|tok|ga|gav|"
     r"kom|drev|oppstod|sto|stod|lå|så|skjer|skjedde)\b")
-_WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was)\b"  # `hva var …`: a thing named, a description or a measure
+_WHAT_IS = r"^\s*(hva|kva|what)\s+(er|var|is|was|are|were)\b"  # `hva var …`: a thing named, a description or a measure
 # "hva var mellomnavnet til …", "hva er mottoet til …": one thing named, not a description
 _THING_OF = re.compile(rf"{_WHAT_IS}\s+(the\s+)?\w+(et|en|a|ne)\s+(til|på|åt|of)\b|"
                        r"^\s*what\s+(is|was)\s+the\s+\w+\s+of\b")  # English marks no definite noun

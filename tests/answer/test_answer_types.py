@@ -68,6 +68,9 @@ from tests.answer.answerfakes import PassageIndex
         ("kor lang var ventetida i 2022", T.number, None),
         # a measure asked for a year is a figure; without a year, or asking why, it is a description
         ("hva var resultatet for SP4 i 2020", T.number, None),
+        # the plural copula too: a figure asked for a year, not a description
+        ("What were the results for SP4 in 2020?", T.number, None),
+        ("What were the main findings of the study?", T.reason, None),
         ("kva var kravet til busetjing i 2020", T.number, None),
         ("what was the target for settlement in 2024", T.number, None),
         ("hva er målet med introduksjonsprogrammet", T.reason, None),
