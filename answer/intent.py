@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from core.records import AnswerType
 from text.numbers import find_numbers
 from text.query import classify
-from text.terms import GROUP_WORDS
+from text.terms import CONTENT_WORD, GROUP_WORDS
 from text.units import Family, family_of, question_family
 from text.years import YEAR, YEAR_WORD_RE, is_year
 
@@ -187,7 +187,7 @@ _ASKING = frozenset("hvor hvordan mange mykje mye kor korleis how many much what
 
 def _names_nothing(part: str) -> bool:
     """A part of a split question with no phrase of its own (`Hva var resultatet`, `Hvor mange søknader kom inn`)."""
-    words = [w for w in re.findall(r"[A-Za-zÆØÅæøå]{4,}", part) if w.lower() not in _ASKING]
+    words = [w for w in CONTENT_WORD.findall(part) if w.lower() not in _ASKING]
     return not _SHARED_TAIL.search(part) and len(words) <= 2
 
 

@@ -209,8 +209,8 @@ class Entity(Record):
     norm: str | None = None  # canonical form ("UDI", "Ukraina", "49 %")
 
 
-# between a section title and the indicator of a text figure it is put before (ingest), so `own_indicator` can read
-# the title off again
+# between an indicator and what ingest puts before it (a section title, a table's subject, a budget post) or after it
+# (a column's measure), so `own_indicator` can read them off again
 TITLE_JOIN = " – "
 
 

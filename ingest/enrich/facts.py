@@ -21,7 +21,7 @@ from core.records import TITLE_JOIN, Block, Document, Fact, PageRef, Span, Table
 from ingest.enrich.ner import extract_entities, extract_many
 from ingest.enrich.spans import align_words, covers_number, locate
 from ingest.enrich.table_facts import CellFact, comment_cell, labelled_shares, table_cell_facts
-from ingest.enrich.text_facts import SentenceFact, sentence_facts
+from ingest.enrich.text_facts import SentenceFact, posts_named, sentence_facts
 from text.formatting import NumberStyle, format_number
 from text.terms import CONTENT_WORD, label_stance, single_year, title_adds
 
@@ -108,11 +108,10 @@ _VIEW = re.compile(rf"^{_VIEW_VERB}", re.I)
 _VIEW_AFTER = re.compile(rf"^\s*(prosent|%|pst\.?)?\s*(av\s+[^,.;]{{1,40}}?\s+)?{_VIEW_VERB}", re.I)
 
 
-def _named(indicator: str, block: Block | None, view: bool = False) -> str:
+def _named(indicator: str, heading: str | None, view: bool = False) -> str:
     """A bare label (`Resultatkrav`) or a headless phrase (`i grunnskoleopplæring …`) says what it measures
     only with its section's heading; so does a figure of `ordningen` under a heading that names the scheme, and a
     share of those who hold a view (`mener …`), whose heading says who was asked."""
-    heading = block.section_path[-1] if block and block.section_path else None
     told = bool(heading) and heading.lower() in indicator.lower()
     bare = len(CONTENT_WORD.findall(indicator)) < 3 or re.match(r"(i|av|på|til|for|med|om)\s", indicator)
     scheme = bool(heading and _SCHEME_REF.search(indicator) and _SCHEME_HEADING.match(heading))
@@ -124,15 +123,14 @@ def _named(indicator: str, block: Block | None, view: bool = False) -> str:
     return indicator
 
 
-def _on_post(indicator: str, post: str | None, block: Block | None) -> tuple[str, str | None]:
+def _on_post(indicator: str, post: str | None, heading: str | None) -> tuple[str, str | None]:
     """`IMDis andel av bevilgningen utgjør` names the budget post it is on when the sentence does not
     (`Post 71 Tilskudd til innvandrerorganisasjoner … – IMDis andel …`), after the section heading it may start with.
     Returns the indicator and the post label put in, if any."""
-    number = re.search(r"\bpost\s+(\d{2})\b", post or "", re.I)
-    if not post or not number or re.search(rf"\bpost(en)?\s+{number.group(1)}\b", indicator, re.I):
+    numbers = posts_named(post or "")
+    if not post or not numbers or numbers & posts_named(indicator):
         return indicator, None
     label = post_label(post)
-    heading = block.section_path[-1] if block and block.section_path else None
     if heading and indicator.startswith(f"{heading}{TITLE_JOIN}"):
         return f"{heading}{TITLE_JOIN}{label}{TITLE_JOIN}{indicator.removeprefix(f'{heading}{TITLE_JOIN}')}", label
     return f"{label}{TITLE_JOIN}{indicator}", label
@@ -140,12 +138,13 @@ def _on_post(indicator: str, post: str | None, block: Block | None) -> tuple[str
 
 def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: Block | None) -> Fact:
     view = sf.unit == "%" and bool(_VIEW_AFTER.match(sf.sentence[sf.number_end - sf.sentence_start:]))
-    indicator, on_post = _on_post(_named(sf.indicator, block, view), sf.post, block)
+    heading = block.section_path[-1] if block and block.section_path else None
+    indicator, on_post = _on_post(_named(sf.indicator, heading, view), sf.post, heading)
     return Fact(
         id="", doc_id=doc.meta.id, indicator=indicator, subject=on_post, value=sf.value, low=sf.low,
         high=sf.high, unit=sf.unit, year=sf.year,
         period=sf.period, qualifier=sf.qualifier,
-        context=block.section_path[-1] if block and block.section_path else None, source_kind="text",
+        context=heading, source_kind="text",
         sentence=sf.sentence, block_id=block.id if block else None,
         section_path=list(block.section_path) if block else [], page=block.page if block else PageRef(),
         span=span, span_exact=exact, entities=sf.entities, post=sf.post,

@@ -207,6 +207,12 @@ _POST_LABEL = re.compile(rf"^\s*{_POST}\s*:(\s|$)", re.I)
 # running on into the next line without a colon
 _POST_HEAD = re.compile(rf"^\s*{_POST}\s*[.,:]?\s*$", re.I)
 _NAMES_POST = re.compile(r"\bpost(?:en)?\s+(\d{2})\b", re.I)
+
+
+def posts_named(text: str) -> set[str]:
+    """The budget post numbers a text names (`post 62`, `posten 21`)."""
+    return {m.group(1) for m in _NAMES_POST.finditer(text)}
+
 # `Status per 31.10.2019 var at …`: a dated status, whose date holds for the figures that follow it in the block
 _STATUS_AT = re.compile(r"\bstatus\s+(per|pr\.?)\s", re.I)
 # A sentence that says it gives the same measure for another group or year (`Tilsvarende tall for …`)
@@ -390,6 +396,17 @@ _COORD = re.compile(rf"(?P<conj>,?\s+((og|samt)\s+(?={_HEDGE}\d)|eller\s+(?=\d))
 _PREPOSITIONS = {"fra", "frå", "til", "i", "av", "for", "blant", "på", "med", "hos", "innen", "innan", "under", "over"}
 
 
+def _clause_end(sentence: str, pos: int) -> int:
+    """Where the clause that runs on from `pos` ends: the next comma, semicolon or colon, or the sentence's end."""
+    return pos + re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[pos:]).start()
+
+
+def _item_end(sentence: str, end: int, seps: list[int]) -> int:
+    """Where the item of the figure ending at `end` ends: the next coordinating separator (`seps`, their starts), else
+    its clause's end."""
+    return min([p for p in seps if p >= end] + [_clause_end(sentence, end)])
+
+
 def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[int, int, int]],
                        counted: bool = False) -> str:
     """`sentence` with the other items of a coordination of figures blanked, so each names its own.
@@ -411,10 +428,7 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
         # a conjunction marks the item boundary; a comma beside it may sit between a label and its figure
         return [sp for sp in conj if lo <= sp[0] < hi] or [sp for sp in seps if lo <= sp[0] < hi]
 
-    stop_own = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[end:])
-    clause_end = end + (stop_own.start() if stop_own else 0)
-    own_next = min([sp[0] for sp in seps if sp[0] >= end] + [clause_end])
-    own_words = re.findall(r"\w+", sentence[end:own_next])
+    own_words = re.findall(r"\w+", sentence[end:_item_end(sentence, end, [sp[0] for sp in seps])])
     elided = len(own_words) <= 3 or (len(own_words) <= 5 and own_words[0].lower() in _PREPOSITIONS)
     if not counted and elided and any(b <= start for _, b, _ in others):
         return sentence  # `78 % av spørsmålene kom fra jenter, 18 % fra gutter`: a short item borrows the first one
@@ -443,8 +457,7 @@ def _blank_coordinated(sentence: str, start: int, end: int, others: list[tuple[i
             lo = cut[0][0] if cut[0] in conj else cut[-1][0]
             nxt = figures[k + 1][0] if k + 1 < len(figures) else len(sentence)
             after = [sp[0] for sp in seps if b <= sp[0] < nxt]
-            stop = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[b:])
-            hi = after[0] if after else (b + (stop.start() if stop else 0) if len(own_words) >= 2 else b)
+            hi = after[0] if after else (_clause_end(sentence, b) if len(own_words) >= 2 else b)
         for i in range(lo, min(hi, len(chars))):
             chars[i] = " "
     return "".join(chars)
@@ -455,8 +468,7 @@ def _borrowed_frame(sentence: str, start: int, end: int, others: list[tuple[int,
     the preposition the first item's own words reach after its frame reads that frame: `… hvor av spørsmålene kom fra
     ungdom …` (the clause before the first figure, the first item's words up to the preposition, its own words)."""
     seps = [m.start() for m in _COORD.finditer(sentence)]
-    stop_own = re.search(r"[,;:]\s|[.!?]\s*$|$", sentence[end:])
-    own = sentence[end:min([p for p in seps if p >= end] + [end + (stop_own.start() if stop_own else 0)])].strip()
+    own = sentence[end:_item_end(sentence, end, seps)].strip()
     words = own.split()
     if not words or len(words) > 5 or words[0].lower() not in _PREPOSITIONS:
         return None
@@ -718,7 +730,7 @@ def sentence_facts(text: str, entities: list[Entity], doc_year: int | None,
             if not re.search(r"[A-Za-zÆØÅæøå]{3,}", indicator):
                 continue  # an infographic number whose label stands in another block: nothing says what it is
             sf.indicator = indicator
-            if post and {m.group(1) for m in _NAMES_POST.finditer(indicator)} <= {post.group(2)}:
+            if post and posts_named(indicator) <= {post.group(2)}:
                 # `IMDis andel av bevilgningen utgjør 205,4 mill. kroner` says of which post only in the label. A
                 # field, not indicator words: in the retrieval text a label shared by a whole block cost a question
                 sf.post = " ".join(post.group(1).split())
