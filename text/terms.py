@@ -148,7 +148,7 @@ def says_half(indicator: str, text: str) -> bool:
 def title_adds(title: str, indicator: str) -> bool:
     """A title of two or more content words that the indicator does not already half say: a section heading or a
     table's subject names what the figure's own words take as known (who was asked, which scheme, which post)."""
-    return len(CONTENT_WORD.findall(title)) >= 2 and not says_half(indicator, title)
+    return len({w.lower() for w in CONTENT_WORD.findall(title)}) >= 2 and not says_half(indicator, title)
 
 
 def label_stance(label: str | None) -> str | None:
