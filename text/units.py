@@ -48,23 +48,23 @@ UNITS: tuple[Unit, ...] = (
          after_number=r"(prosentpoeng|prosenteiningar|prosentenheter|pp\.?)\b",
          in_label=r"\b(prosentpoeng|prosenteiningar|prosentenheter)\b"),
     Unit("%", Family.percent,
-         after_number=r"(%|prosent\b|pst\b\.?|per\s?sent\b)",
+         after_number=r"(%|prosent(?:en|ene|a|ane)?\b|pst\b\.?|per\s?sent\b)",
          in_label=r"(%|\bprosent\b|\bpst\b|\bprosentdel\b|\bandel\b|\bdelen\b)",
          hint=r"\bprosent\b|%"),
     # another currency before kroner, whose scale words need no `kroner` after them: `5,7 milliarder dollar`
     *(Unit(f"{scale}{currency}", Family.money,
            after_number=rf"{words}\s*(?:[a-zæøå]+ske\s+)?{currency}\b")
       for currency in ("dollar", "euro")
-      for scale, words in (("mrd. ", r"(mrd\.?|milliard(?:er|ar)?)"), ("mill. ", r"(mill\.?|million(?:er|ar)?)"),
-                           ("", ""))),
+      for scale, words in (("mrd. ", r"(mrd\.?|milliard(?:er|ar|ene|ane)?)"),
+                           ("mill. ", r"(mill\.?|million(?:er|ar|ene|ane)?)"), ("", ""))),
     Unit("mrd. kroner", Family.money,
          # a scale word alone is money, as a bare `mill.` is: `en økning på 4,1 milliarder fra 2023`
-         after_number=r"(mrd\.?|milliard(?:er|ar)?)\s*(kr\b\.?|kroner\b)?",
-         in_label=r"\b(mrd\.?|milliard(?:er|ar)?)\s*(kr|kroner)\b"),
+         after_number=r"(mrd\.?|milliard(?:er|ar|ene|ane)?)\s*(kr\b\.?|kroner\b)?",
+         in_label=r"\b(mrd\.?|milliard(?:er|ar|ene|ane)?)\s*(kr|kroner)\b"),
     Unit("mill. kroner", Family.money,
-         # the start of `milliarder` is not millions
-         after_number=r"(mill(?!iard)\.?|millioner?|mnok)\s*(kr\b\.?|kroner\b)?",
-         in_label=r"\b(mill\.?|million(?:er|ar)?|mnok)\s*(kr|kroner)?\b",
+         # the start of `milliarder` is not millions, and `millioner` is read whole (not `mill` and the debris `ioner`)
+         after_number=r"(million(?:er|ar|ene|ane)?|mill(?!iard)\.?|mnok)\s*(kr\b\.?|kroner\b)?",
+         in_label=r"\b(mill\.?|million(?:er|ar|ene|ane)?|mnok)\s*(kr|kroner)?\b",
          hint=r"\bmill\.? ?kr(?:oner)?\b"),
     Unit("1000 kroner", Family.money, shown="tusen kroner",
          after_number=r"(1\s?000|tusen)\s*(kr\b\.?|kroner\b)",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.records import Entity
-from text.numbers import HEDGE_BEFORE, HEDGE_WORD, find_numbers
+from text.numbers import HEDGE_BEFORE, HEDGE_WORD, UNIT_PATTERNS, find_numbers
 from text.terms import YEAR_RE, bound_before, label_stance, stance_before
 
 _ABBREV = {
@@ -95,6 +95,7 @@ _SIZE_CLASS = re.compile(r"\bmed (over|under|mer enn|mindre enn|færre enn|flere
 # `mot 77,1 prosent fra året før`: the year before the one the sentence is about (`i fjor` is not: a report
 # written in 2025 about 2024 says `i fjor` of 2024)
 _YEAR_BEFORE = re.compile(r"^\s*\S*\s*(fra |frå |i )?året før\b", re.I)
+_UNIT_AFTER = dict(UNIT_PATTERNS)
 _MILLIONS_OF = re.compile(r"\s*(?:millioner|millionar)\s+(?!kr\b|kroner\b)([a-zæøå]{3,})", re.I)
 
 
@@ -351,12 +352,12 @@ def _table_like(sentence: str, numbers: list[tuple[int, int, float, str | None]]
 
 
 def _unit_span_end(text: str, end: int, unit: str | None) -> int:
-    """End of the unit words right after a number (`mill. kroner`, `prosent`, `pst.`)."""
-    if unit is None or unit in {"personer"}:
-        return end
-    m = re.match(r"\s*(%|prosent\w*|pst\.?|prosentpoeng|prosenteiningar|prosentenheter|"
-                 r"(?:milliard(?:er|ar)?|mill\.?|millioner|mrd\.?)\s*(?:kroner|kr\.?)?|kroner|kr\.?|"
-                 r"mnd\.?|måneder|månader|årsverk)", text[end:], re.I)
+    """End of the unit words right after a number (`mill. kroner`, `prosent`, `pst.`), as the shared unit vocabulary
+    reads them; a counted noun (`personer`, `flyktningar`) stays: it names what is counted."""
+    if unit and unit.startswith("millioner "):
+        unit = "mill. kroner"  # `4 millioner visninger`: the scale word goes, the noun stays
+    pattern = _UNIT_AFTER.get(unit) if unit != "personer" else None
+    m = pattern.match(text[end:]) if pattern else None
     return end + m.end() if m else end
 
 

@@ -820,6 +820,22 @@ def test_a_scale_word_is_its_own_scale():
     assert _one(_sentence_facts("Det ble brukt 38,9 millioner kroner i 2020."), value=38.9).unit == "mill. kroner"
 
 
+def test_the_written_out_scale_word_leaves_no_debris_in_the_indicator():
+    """`millioner` read whole: no `ioner`/`ionar` tail, in Bokmål and Nynorsk, with kroner, another currency or a
+    counted noun after it (that noun stays: it is what is counted)."""
+    nb = _one(_sentence_facts("I 2024 forvaltet IMDi 38,9 millioner kroner til områdesatsingen i Oslo.", year=2024),
+              value=38.9)
+    assert nb.unit == "mill. kroner" and "ioner" not in nb.indicator and "områdesatsingen i Oslo" in nb.indicator
+    nn = _one(_sentence_facts("Kampanjen har over 5 millionar visningar og trefte godt i målgruppa.", lang="nn",
+                              year=2022), value=5)
+    assert "ionar" not in nn.indicator and "visningar" in nn.indicator
+    usd = _one(_sentence_facts("Administrasjonen kan kreve 681 millioner dollar fra statskassen.", year=2019),
+               value=681)
+    assert usd.unit == "mill. dollar" and "dollar" not in usd.indicator and "statskassen" in usd.indicator
+    the = _one(_sentence_facts("Det er færre enn de 191 millionene brukere for et år siden.", year=2019), value=191)
+    assert "ene" not in the.indicator.split()  # the tail of `millionene`
+
+
 def test_a_budget_post_opening_a_block_is_the_post_of_its_figures():
     text = ("Post 62 Kommunale innvandrertiltak: Det er bevilget 263,9 mill. kroner på posten. IMDis andel av "
             "bevilgningen utgjør 205,4 mill. kroner.")
@@ -877,7 +893,7 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl",
                 "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
-                "fact_changes_stop46_coordination.jsonl"]
+                "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
