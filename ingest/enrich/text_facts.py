@@ -373,6 +373,9 @@ _ANAPHOR = re.compile(r"^\s*(det|dette|desse|disse)\s+(er|var|utgjør|utgjer|utg
 # A number and its unit in brackets, as an item of a list (`afghanere (17 prosent)`)
 _LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|pst\.?|mill\.?\s*kroner|kroner)\s*\)",
                         re.I)
+# a share that opens its sentence as its subject (`95 prosent av alle flyktningar …, var …`) and the verb after it
+_SHARE_OF = re.compile(r"\s*(av|blant)\s", re.I)
+_FINITE = re.compile(r"\s*(var|er|ble|blei|vart|har|hadde|fikk|fekk|kom|gikk|gjekk|utgjorde|utgjør)\b", re.I)
 _CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|redusert|gikk ned|gikk opp)\s+(med|på)\s+$",
                             re.I)
 # A clause that names a part of the whole the clause before it states (`… er 574,26 mill. kroner, hvorav …`)
@@ -554,6 +557,11 @@ def _indicator(sentence: str, start: int, end: int, others: list[tuple[int, int,
         if part_of:
             before = 0  # the whole's subject may stand clauses earlier (`Tospråktesten …, hele 414 …, hvorav 187 …`)
         clause = _MEASURED.sub(" ", kept[before:left - 1]) + ", " + clause
+    if not left and right < len(kept) and _SHARE_OF.match(kept[end:right]) and _FINITE.match(kept[right + 1:]) \
+            and (not kept[:start].strip() or HEDGE_BEFORE.search(kept[:start])):
+        # `Over 90 prosent av de som ble bosatt fra mottak, var fordrevne fra Ukraina`: the share is the subject,
+        # and what it is a share of is said after the comma
+        clause += "," + kept[right + 1:min([b for b in bounds if b > right], default=len(kept))]
     if len(clause.split()) < 6 or _content_words(clause) < 2:
         # a clause of little words (`til i overkant av 19 prosent i 2020`) needs the rest of its sentence
         return _window(kept[:start] + " " + kept[end:], len(kept[:start].split()))

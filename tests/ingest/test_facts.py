@@ -836,6 +836,20 @@ def test_the_written_out_scale_word_leaves_no_debris_in_the_indicator():
     assert "ene" not in the.indicator.split()  # the tail of `millionene`
 
 
+def test_a_share_that_is_its_sentences_subject_reads_the_predicate():
+    """`Over 90 prosent av de som ble bosatt fra mottak, var fordrevne fra Ukraina`: what the share is a share of
+    is said after the comma (Bokmål and Nynorsk); a share in a subordinate clause (`Sjølv om …`) is left as it was."""
+    nb = _one(_sentence_facts("Over 90 prosent av de som ble bosatt fra mottak, var fordrevne fra Ukraina med "
+                              "kollektiv beskyttelse.", year=2024), value=90)
+    assert nb.indicator.endswith("var fordrevne fra Ukraina med kollektiv beskyttelse")
+    nn = _one(_sentence_facts("95 prosent av alle flyktningar som blei busette frå mottak, var fordrivne frå Ukraina.",
+                              lang="nn", year=2022), value=95)
+    assert nn.indicator.endswith("var fordrivne frå Ukraina")
+    sub = _one(_sentence_facts("Sjølv om 3,6 prosent av søkjarane rapporterte å vere i målgruppa, er ikkje alle "
+                               "kvalifiserte.", lang="nn", year=2022), value=3.6)
+    assert "kvalifiserte" not in sub.indicator
+
+
 def test_a_budget_post_opening_a_block_is_the_post_of_its_figures():
     text = ("Post 62 Kommunale innvandrertiltak: Det er bevilget 263,9 mill. kroner på posten. IMDis andel av "
             "bevilgningen utgjør 205,4 mill. kroner.")
@@ -893,7 +907,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop30_caption_years.jsonl", "fact_changes_stop30_scheme_headings.jsonl",
                 "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
-                "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl"]
+                "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
+                "fact_changes_stop47_share_subjects.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
