@@ -213,6 +213,10 @@ def _coded_name(label: str, row: TableRow, headers: list[str]) -> str:
     return f"{' – '.join(names)} ({', '.join(refs)})" if names else f"({', '.join(refs)})"
 
 
+# a caption that only announces the rows below it (`Tilskuddsmidlene skal fordeles som følger`)
+_LEAD_IN = re.compile(r"\b(som følger|følgende|følgjande)\b", re.I)
+
+
 def table_subject(table: Table) -> str | None:
     """What a table is about, from its caption: `Tabell 3.1.9. Mottaksbeboere. Gjennomsnittlig ventetid … 2020–2024.`
     -> `Mottaksbeboere. Gjennomsnittlig ventetid …` (number, unit and span sentences dropped)."""
@@ -229,6 +233,10 @@ def table_subject(table: Table) -> str | None:
     subject = re.sub(r"(\s+(19|20)\d\d){2,}$", "", subject).strip(" .,:")
     subject = re.sub(r":\s*(note|noter)$", "", subject, flags=re.I).strip()
     subject = re.sub(r"\s*\((i\s+)?(mill\.?|1 ?000|kroner|tusen)[^)]*\)", "", subject, flags=re.I).strip()
+    heading = table.section_path[-1].strip(" .:") if table.section_path else ""
+    if subject and _LEAD_IN.search(subject) and heading and title_adds(heading, subject):
+        # `Tilskuddsmidlene skal fordeles som følger` only announces the rows: the heading says which grant
+        subject = f"{heading} – {subject}"
     return subject or None
 
 

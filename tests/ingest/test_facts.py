@@ -455,6 +455,24 @@ def test_a_row_names_the_table_subject_it_takes_as_known():
     assert _one(extract_facts(_doc(told, tables=[same]), told), value=4.2).subject is None
 
 
+LEAD_IN_SOURCE = "Norske Kvinners Sanitetsforening\t1 080 000 kroner\n"
+
+
+def test_a_caption_that_only_announces_its_rows_takes_the_heading_above():
+    """`Tilskuddsmidlene skal fordeles som følger` says not which grant; the heading above does (and a lead-in whose
+    heading adds nothing, or a caption that is no lead-in, stays as it was)."""
+    heading = "Oppdrag nr. 2020-14: Tilskudd til frivillige organisasjoner – informasjon om koronaviruset"
+    table = _table(LEAD_IN_SOURCE, [LEAD_IN_SOURCE.strip()], ["Organisasjon", "Beløp"],
+                   caption="Tilskuddsmidlene skal fordeles som følger:")
+    table = table.model_copy(update={"section_path": ["4 Oppdrag", heading]})
+    got = _one(extract_facts(_doc(LEAD_IN_SOURCE, year=2020, tables=[table]), LEAD_IN_SOURCE), value=1080000)
+    assert got.indicator == f"{heading} – Tilskuddsmidlene skal fordeles som følger – Norske Kvinners Sanitetsforening"
+    assert table_subject(table.model_copy(update={"section_path": ["5.1 Budsjettrammen"]})) == \
+        "Tilskuddsmidlene skal fordeles som følger"
+    plain = "Tilskudd til frivillige organisasjoner 2020"
+    assert table_subject(table.model_copy(update={"title": None, "caption": plain})) == plain
+
+
 KEY_FIGURES_SOURCE = "Antall ansatte*\t205\t221\t251\t264\t282\n"
 
 
@@ -908,7 +926,7 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
                 "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
-                "fact_changes_stop47_share_subjects.jsonl"]
+                "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
