@@ -128,7 +128,7 @@ def _on_post(indicator: str, post: str | None, heading: str | None) -> tuple[str
     (`Post 71 Tilskudd til innvandrerorganisasjoner … – IMDis andel …`), after the section heading it may start with.
     Returns the indicator and the post label put in, if any."""
     numbers = posts_named(post or "")
-    if not post or not numbers or numbers & posts_named(indicator):
+    if not numbers or numbers & posts_named(indicator):
         return indicator, None
     label = post_label(post)
     if heading and indicator.startswith(f"{heading}{TITLE_JOIN}"):
