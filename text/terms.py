@@ -10,10 +10,14 @@ from text.years import YEAR_RE, is_year
 _UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
 _SCALED = {"mrd. kroner", "mill. kroner", "1000 kroner"}
 
+# The forecast nouns in every Bokmål and Nynorsk inflection (`prognosene`, `prognosane`, `anslaga`): a stance
+# phrase (`Dei siste prognosane tyder på …`) is read with these, so a form missing here left a forecast unmarked
+FORECAST_WORDS = r"prognos(?:e|en|er|ene|a|ar|ane)|anslag(?:et|ene|a)?"
+
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
     ("utgangspunkt", re.compile(r"\b((måle)?utgangspunkt(et)?|status (per|pr\.?))\b", re.I)),
-    ("prognose", re.compile(r"\b(prognose[rn]?|anslag(et)?|anslått|anslåtte|forventa|forventet)\b", re.I)),
+    ("prognose", re.compile(rf"\b({FORECAST_WORDS}|anslått|anslåtte|forventa|forventet)\b", re.I)),
     ("krav", re.compile(r"\b(krav|resultatkrav|mål(?:tall)?)\b", re.I)),
     ("resultat", re.compile(r"\bresultat(?:et)?\b", re.I)),
     ("tildelt", re.compile(r"\b(tildelt|tildeling)\b", re.I)),
@@ -100,7 +104,7 @@ def bound_before(text: str, pos: int) -> str | None:
 # The phrases that set a stated number's kind when they stand before it in its sentence
 STANCE_RE = re.compile(r"\b(forel[øg]pig\w*|førebels\w*|(?:måle)?utgangspunkt\w*|status (?:per|pr\.?)|"
                        r"resultatkrav\w*|krav(?:et)?\b|måltal+et|målet (?:er|var|om)|mål(?:et)? om|"
-                       r"målsetting(?:a|en)? om|prognose\w*|anslag\w*|anslått|"
+                       r"målsetting(?:a|en)? om|prognos[ea]\w*|anslag\w*|anslått|"
                        r"resultat(?:et)?\s*:)", re.I)
 
 
@@ -129,7 +133,7 @@ _LABEL_STANCES: list[tuple[str, re.Pattern[str]]] = [
                                 r"no-?situasjon(en)?|baseline)$", re.I)),
     ("krav", re.compile(r"^((resultat)?krav(et)?|mål(et|a)?|måltal+(et)?|målsetting(a|en)?|ambisjon(en)?|"
                         r"måltall for \w+)$", re.I)),
-    ("prognose", re.compile(r"^(prognose(n|r)?|anslag(et)?|forventa|forventet)$", re.I)),
+    ("prognose", re.compile(rf"^({FORECAST_WORDS}|forventa|forventet)$", re.I)),
     ("foreløpig", re.compile(r"^(forel[øg]pige tall|førebelse tal)$", re.I)),
     ("resultat", re.compile(r"^(resultat(et|er|ar|a)?|oppnådd resultat|oppnådde resultat(er|ar)?)$", re.I)),
 ]

@@ -385,6 +385,16 @@ def test_baseline_and_target_set_the_qualifier():
     assert [(f.value, f.qualifier) for f in start] == [(48, "utgangspunkt")]  # no `mål`; list numbers no facts
 
 
+def test_a_forecast_is_marked_in_every_inflection():
+    # `prognosane`, `prognosene`, `anslaga`: the stance phrase was found, but its kind was read only from
+    # `prognose`, `prognosen`, `prognoser`, so the Nynorsk and definite plural forecasts had no qualifier
+    facts = _sentence_facts("Dei siste prognosane tyder på at det kan komme 40 000 flyktningar til Noreg i 2023. "
+                            "Prognosene tilsier at 3 000 personer skal bosettes. "
+                            "Etter anslaga vil 1 200 barn kome. I 2023 ble 5 000 personer bosatt.", year=2023)
+    kinds = [(f.value, (f.qualifier or "").split(";")[0]) for f in facts if f.value != 2023]
+    assert kinds == [(40000, "prognose"), (3000, "prognose"), (1200, "prognose"), (5000, "")]
+
+
 def test_a_bracketed_comparison_measures_what_its_main_clause_measures():
     facts = _sentence_facts("Foreløpige tall viser at det i 2020 var 13 803 flyktninger som hadde deltatt i "
                             "introduksjonsprogram (20 968 deltakere i 2019).")
@@ -926,7 +936,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop45_headings.jsonl", "fact_changes_stop46_columns.jsonl",
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
                 "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
-                "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl"]
+                "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl",
+                "fact_changes_stop48_forecast_words.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
@@ -948,6 +959,8 @@ def test_the_judged_fact_changes_are_what_the_extractor_gives_and_break_none(rea
         doc, _ = _get(real_docs, r["doc"])
         got = {(f.indicator, f.unit, f.year) for f in doc.facts if f.value == r["value"]}
         assert (r["after"], r["unit"], r["year"]) in got, r["fact_id"]
+        if "qualifier_before" in r:  # a change of the kind alone: the indicator above is the same before and after
+            assert r["qualifier"] in {f.qualifier for f in doc.facts if f.value == r["value"]}, r["fact_id"]
 
 
 def test_the_judged_posts_are_what_the_extractor_gives_and_break_none(real_docs):
