@@ -10,18 +10,20 @@ from text.years import YEAR_RE, is_year
 _UNIT_TERMS = label_patterns()  # earliest match in a label/header/caption wins (text/units.py)
 _SCALED = {"mrd. kroner", "mill. kroner", "1000 kroner"}
 
-# The forecast nouns in every Bokmål and Nynorsk inflection (`prognosene`, `prognosane`, `anslaga`): a stance
-# phrase (`Dei siste prognosane tyder på …`) is read with these, so a form missing here left a forecast unmarked
+# The kinds' nouns in every Bokmål and Nynorsk inflection (`prognosane`, `kravet`, `resultata`, `løyvinga`): a
+# stance phrase (`Dei siste prognosane tyder på …`) or a column header is read with these, so a form missing here
+# left the figure without its kind
 FORECAST_WORDS = r"prognos(?:e|en|er|ene|a|ar|ane)|anslag(?:et|ene|a)?"
 
 QUALIFIERS: list[tuple[str, re.Pattern[str]]] = [
     ("foreløpig", re.compile(r"(forel[øg]pig|førebels|førebelse|foreløbig)", re.I)),
     ("utgangspunkt", re.compile(r"\b((måle)?utgangspunkt(et)?|status (per|pr\.?))\b", re.I)),
     ("prognose", re.compile(rf"\b({FORECAST_WORDS}|anslått|anslåtte|forventa|forventet)\b", re.I)),
-    ("krav", re.compile(r"\b(krav|resultatkrav|mål(?:tall)?)\b", re.I)),
-    ("resultat", re.compile(r"\bresultat(?:et)?\b", re.I)),
-    ("tildelt", re.compile(r"\b(tildelt|tildeling)\b", re.I)),
-    ("budsjett", re.compile(r"\b(budsjett|bevilgning|løyving)\b", re.I)),
+    ("krav", re.compile(r"\b((?:resultat)?krav(?:et|a|ene)?|mål(?:et|a|ene)?|måltal+(?:et|a|ene)?)\b", re.I)),
+    ("resultat", re.compile(r"\bresultat(?:et|er|ene|a|ar|ane)?\b", re.I)),
+    ("tildelt", re.compile(r"\b(tildelt|tildeling(?:en|a|er|ar|ene|ane)?)\b", re.I)),
+    ("budsjett", re.compile(r"\b(budsjett(?:et|a|er|ene)?|bevilgning(?:en|er|ene)?|løyving(?:a|ar|ane)?)\b",
+                            re.I)),
 ]
 
 GROUPS: list[tuple[str, re.Pattern[str]]] = [

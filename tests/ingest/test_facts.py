@@ -395,6 +395,16 @@ def test_a_forecast_is_marked_in_every_inflection():
     assert kinds == [(40000, "prognose"), (3000, "prognose"), (1200, "prognose"), (5000, "")]
 
 
+def test_a_kind_word_is_read_in_every_inflection():
+    # a column `Årets tildelinger` said nothing, nor `Kravet`, `Resultata`, `Løyvinga`; `måle`, `måling` are no kind
+    from text.terms import qualifier_in
+
+    words = ["Årets tildelinger", "Kravet for 2020", "Måltalet", "Resultata", "Resultatene", "Løyvinga",
+             "Bevilgningen", "Budsjettet", "måle", "måling"]
+    assert [qualifier_in(w) for w in words] == ["tildelt", "krav", "krav", "resultat", "resultat", "budsjett",
+                                                "budsjett", "budsjett", None, None]
+
+
 def test_a_bracketed_comparison_measures_what_its_main_clause_measures():
     facts = _sentence_facts("Foreløpige tall viser at det i 2020 var 13 803 flyktninger som hadde deltatt i "
                             "introduksjonsprogram (20 968 deltakere i 2019).")
@@ -937,7 +947,7 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
                 "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
                 "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl",
-                "fact_changes_stop48_forecast_words.jsonl"]
+                "fact_changes_stop48_forecast_words.jsonl", "fact_changes_stop48_kind_words.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
