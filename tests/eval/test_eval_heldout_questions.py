@@ -1,4 +1,4 @@
-"""The held-out question sets written blind at stops 32–47: valid lines, each support in its named document."""
+"""The held-out question sets written blind at stops 32–48: valid lines, each support in its named document."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ QUESTIONS = Path(__file__).resolve().parents[2] / "eval" / "questions"
 
 @pytest.mark.parametrize("name", ["heldout_stop32.jsonl", "heldout_stop32b.jsonl", "heldout_stop33.jsonl",
                                   "heldout_stop34.jsonl", "heldout_stop38.jsonl", "heldout_stop44.jsonl",
-                                  "heldout_stop45.jsonl", "heldout_stop46.jsonl", "heldout_stop47.jsonl"])
+                                  "heldout_stop45.jsonl", "heldout_stop46.jsonl", "heldout_stop47.jsonl",
+                                  "heldout_stop48.jsonl"])
 def test_every_line_is_valid_and_every_support_is_in_its_named_document(name):
     held = load_questions(QUESTIONS / name)
     assert held.errors == []
