@@ -375,9 +375,10 @@ _LIST_ITEM = re.compile(r"\(\s*(?:rundt |om lag |ca\. )?\d[\d ,]*\s*(%|prosent|p
                         re.I)
 # a share that opens its sentence as its subject (`95 prosent av alle flyktningar …, var …`) and the verb after it
 _SHARE_OF = re.compile(r"\s*(av|blant)\s", re.I)
-_FINITE = re.compile(r"\s*(var|er|ble|blei|vart|har|hadde|fikk|fekk|kom|gikk|gjekk|utgjorde|utgjør)\b", re.I)
-_CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|økning|økningen|nedgang|redusert|gikk ned|gikk opp)\s+(med|på)\s+$",
-                            re.I)
+_FINITE = re.compile(r"\s*(var|er|ble|blei|vart|har|hadde|fikk|fekk|kom|gikk|gjekk|utgjorde|utgjør|utgjer)\b",
+                     re.I)
+_CHANGE_BEFORE = re.compile(r"\b(økte|økt|auka|auke|auken|økning|økningen|nedgang|nedgangen|reduksjon(?:en)?|redusert|"
+                            r"gikk ned|gikk opp|gjekk ned|gjekk opp)\s+(med|på)\s+$", re.I)
 # A clause that names a part of the whole the clause before it states (`… er 574,26 mill. kroner, hvorav …`)
 _PART_OF = re.compile(r"\s*(hvorav|herav|derav|kvarav|av dette|av disse|av desse)\b", re.I)
 # A measure named by its definite form (`…, mens blant menn er andelen 71 prosent`): what it is a share of is before

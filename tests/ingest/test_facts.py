@@ -395,6 +395,14 @@ def test_a_forecast_is_marked_in_every_inflection():
     assert kinds == [(40000, "prognose"), (3000, "prognose"), (1200, "prognose"), (5000, "")]
 
 
+def test_a_change_and_a_predicate_verb_are_read_in_nynorsk_too():
+    # `gjekk opp med 26,5 %` is a change like `økte med`: the levels after it count the saker, not per cent
+    levels = _sentence_facts("Talet på saker gjekk opp med 26,5 %, frå 245 i 2023 til 310 i 2024.", year=2024)
+    assert [(f.value, f.unit) for f in levels] == [(26.5, "%"), (245, "saker"), (310, "saker")]
+    share = _sentence_facts("Over 90 prosent av dei som blei busette frå mottak, utgjer fordrivne frå Ukraina.")
+    assert _one(share, value=90).indicator.endswith("utgjer fordrivne frå Ukraina")
+
+
 def test_a_kind_word_is_read_in_every_inflection():
     # a column `Årets tildelinger` said nothing, nor `Kravet`, `Resultata`, `Løyvinga`; `måle`, `måling` are no kind
     from text.terms import qualifier_in
