@@ -112,6 +112,11 @@ def is_prose(t: str) -> bool:
 
 # -- the walk ----------------------------------------------------------------------
 
+# A note that is only a figure and what it counts (`5 115 personer`): too short to pass as a note by its words,
+# so only the next note's number admits it
+FIGURE_NOTE = re.compile(r"[1-9]\d{0,2}(?: \d{3})*(?:,\d+)?(?: [a-zæøå]+){1,2}")
+
+
 @dataclass
 class _State:
     numbered_level: int = 0
@@ -202,6 +207,8 @@ class _Walker:
             num = exp
         if num is None:
             return None
+        if FIGURE_NOTE.fullmatch(rest.strip()) and self.next_note_follows(i, num):
+            return num, rest.strip()  # `44 3 395 personer`, `435 115 personer` (note 43): the next note confirms it
         if not re.match(r"^\s*[A-ZÆØÅa-zæøå«“\"(§\d]", rest) or len(_words(rest)) < 2 or len(rest) < 15:
             return None
         glued = rest != t[m.end():]
@@ -210,6 +217,14 @@ class _Walker:
         if tok.isdigit() and not glued and not t[len(tok):len(tok) + 1].isspace():
             return None  # `671/60 ...` is a table row, not note 67
         return num, rest.strip()
+
+    def next_note_follows(self, i: int, num: int) -> bool:
+        """The next line after a blank starts with note `num + 1` (`45 Endring for …`)."""
+        j = i + 1
+        while j < len(self.lines) and (self.lines[j].blank or j in self.skip):
+            j += 1
+        return j > i + 1 and j < len(self.lines) and \
+            re.match(rf"{num + 1}(?!\d)", self.lines[j].text.strip()) is not None
 
     def unmarked_heading(self, i: int) -> int | None:
         """Last line index of a short heading block starting at i, when prose follows it."""
