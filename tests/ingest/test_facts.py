@@ -583,6 +583,23 @@ def test_a_share_that_holds_a_view_says_whose_view_it_is():
     assert "andel som" not in _one(before, value=70).indicator
 
 
+def test_a_figure_under_a_named_edition_names_it():
+    def facts(text: str, path: list[str]) -> list[Fact]:
+        block = Block(id="t:b0", doc_id="t", kind="paragraph", text=text, span=Span(start=0, end=len(text)),
+                      lang="nb", section_path=path)
+        return extract_facts(_doc(text, blocks=[block]), text)
+
+    share = "56 prosent uttrykker skepsis til tanken om en muslimsk svigersønn."
+    named = _one(facts(share, ["5 Serier", "Integreringsbarometeret 2020", "Skepsis til muslimer"]), value=56)
+    assert named.indicator.startswith("Integreringsbarometeret 2020 – Skepsis til muslimer – andel som uttrykker")
+    # a numbered chapter, the path's first heading, or a sentence set as a heading is no edition
+    for path in (["5 Serier", "3.2 Resultater 2020", "Skepsis til muslimer"],
+                 ["Tildelingsbrev 2020 til IMDi", "Skepsis til muslimer"],
+                 ["5 Serier", "Grunnskole og videregående opplæring som tiltak i introduksjonsprogram i 2020",
+                  "Skepsis til muslimer"]):
+        assert _one(facts(share, path), value=56).indicator.startswith("Skepsis til muslimer – "), path
+
+
 def test_a_hedge_before_a_coordinated_figure_keeps_the_items_apart():
     nn = _sentence_facts("Totalt hadde årets kampanje 133 375 visningar på Facebook og over 77 000 visningar av "
                          "annonsane på Google.", lang="nn", year=2022)
@@ -955,7 +972,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop46_subjects.jsonl", "fact_changes_stop46_posts.jsonl",
                 "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
                 "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl",
-                "fact_changes_stop48_forecast_words.jsonl", "fact_changes_stop48_kind_words.jsonl"]
+                "fact_changes_stop48_forecast_words.jsonl", "fact_changes_stop48_kind_words.jsonl",
+                "fact_changes_stop48_editions.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
