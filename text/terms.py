@@ -94,11 +94,15 @@ BOUNDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          re.I)),
     ("høyst", re.compile(r"(?<!\w)(maksimalt|maksimum|maks\.?|høyst|høgst|inntil|opp ?til|ikke (?:mer|flere) enn|"
                          r"ikkje (?:meir|fleire) enn|at most|up to|no more than)\s+$", re.I)),
+    # strictly more or less than (`over 80 prosent`, `færre enn 10`), after the two above (`ikke mer enn` is a most)
+    ("over", re.compile(r"(?<!\w)(over|mer enn|meir enn|flere enn|fleire enn|i overkant av|drøyt|more than)\s+$",
+                        re.I)),
+    ("under", re.compile(r"(?<!\w)(under|mindre enn|færre enn|i underkant av|less than|fewer than)\s+$", re.I)),
 )
 
 
 def bound_before(text: str, pos: int) -> str | None:
-    """`minst` or `høyst` when the words right before position `pos` bound the figure there, else None."""
+    """`minst`, `høyst`, `over` or `under` when the words right before position `pos` bound the figure there."""
     head = text[max(0, pos - 24):pos]
     return next((name for name, pat in BOUNDS if pat.search(head)), None)
 
