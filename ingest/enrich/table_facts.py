@@ -43,6 +43,8 @@ _CODE_LABEL = re.compile(r"^\s*\d{2,}(?:\s?[/ .]\s?\d{1,3})*\s*$")
 _NOTE_TAIL = re.compile(r"\s+\d{1,2}[A-Z]?(?:\s?,\s?\d{1,2}[A-Z]?)*$")
 # A sum closes the group above it (a `Totalt` row opens a group of members: `Totalt`, `Einslege mindreårige`)
 _SUM_LABEL = re.compile(r"^\s*(sum|netto)\b", re.I)
+# A row that is only a total: which total it is, only the group row it closes says
+_BARE_TOTAL = re.compile(r"^\s*(sum|sum i alt|totalt?|i alt|samla|samlet)\s*:?\s*$", re.I)
 # Statements of the annual accounts: their amounts are kroner unless the caption says otherwise
 _ACCOUNTS = re.compile(r"bevilgningsrapport|løyvingsrapport|artskonto|kapitalkonto|kapitalregnskap|avregning med|"
                        r"avrekning med|mellomvær|^\s*note\s*[0-9A-Z]+\b|årsregnskap|årsrekneskap|regnskapsår|"
@@ -115,6 +117,7 @@ class _State:
     member: str | None = None  # the last member row of the current group (`Einslege mindreårige`)
     section: str | None = None  # label of the last mid-table header row
     split_member: tuple[str, str] | None = None  # (group, member) of the last `group – member` label the parser joined
+    closes: str | None = None  # the last value-less row until a sum closes it: long member rows do not end it
     notes: list[str] = field(default_factory=list)
 
 
@@ -295,6 +298,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
     marked = _marked_notes(table.notes)
     unscaled = _scale_unstated(table) and not re.search(r"\b(kr|kroner)\b", caption or "", re.I)
     out: list[CellFact] = []
+    # one `Totalt` is the table's total; with several, each needs the group it closes to say which
+    several_totals = sum(bool(_BARE_TOTAL.match(clean_label(r.label))) for r in table.rows) >= 2
     for i, row in enumerate(table.rows):
         label = clean_label(row.label)
         head, _, tail = label.partition(" – ")
@@ -316,12 +321,12 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         if _is_header_row(row) or (_HEADER_LABELS.match(label) and _is_header_row(row)):
             state.headers = [row.label, *(c.text for c in row.cells)]
             state.section = None if _HEADER_LABELS.match(label) else label or None
-            state.group = None
+            state.group = state.closes = None
             continue
         entries = _numeric_entries(row)
         if not entries:
             if label:
-                state.group, state.member = label, None
+                state.group, state.member, state.closes = label, None, label
             continue
         coded = bool(_CODE_LABEL.match(label)) and not _YEAR_LABEL.match(label)
         sub = bool(_SUBROW.match(label))
@@ -340,6 +345,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         elif short and state.group and not _YEAR_LABEL.match(label):
             indicator = f"{state.group} – {label}"
             state.member = label
+        elif state.closes and several_totals and _BARE_TOTAL.match(label):
+            indicator = f"{state.closes} – {label}"  # `Sum` after `Finansielle anleggsmidler` and its long rows
         else:
             indicator = label
             if not _YEAR_LABEL.match(label):
@@ -349,6 +356,8 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
             state.parent = label
         if _SUM_LABEL.match(label):
             state.group = None
+        if _SUM_LABEL.match(label) or _BARE_TOTAL.match(label):
+            state.closes = None  # (a `Totalt` row may still open a group of members: only the sum it was is closed)
         if _garbled(label):
             continue  # nothing readable names the row
         subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)

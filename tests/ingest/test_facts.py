@@ -66,6 +66,28 @@ SP_SOURCE = (
 )
 
 
+def test_a_bare_sum_names_the_group_it_closes_when_a_table_has_several():
+    source = ("\t31.12.2020\t31.12.2019\n"
+              "Finansielle anleggsmidler\t\t\n"
+              "Investeringer i aksjer og andeler\t0\t0\n"
+              "Obligasjoner og andre fordringer\t0\t0\n"
+              "Sum\t0\t0\n"
+              "Omløpsmidler\t\t\n"
+              "Kundefordringer fra salg av tjenester\t46 800\t0\n"
+              "Andre fordringer på ansatte og andre\t55 417\t55 417\n"
+              "Sum\t102 217\t55 417\n")
+    lines = source.splitlines()
+    table = _table(source, lines[1:], ["", "31.12.2020", "31.12.2019"], caption="Note 8 Del A")
+    facts = extract_facts(_doc(source, tables=[table]), source)
+    assert "Omløpsmidler – Sum" in _one(facts, value=102217).indicator
+    assert "Finansielle anleggsmidler – Sum" in _one(facts, value=0, column="31.12.2020", row=3).indicator
+    # one total is the table's own: it takes no group
+    one = source.replace("Sum\t0\t0\n", "")
+    table = _table(one, one.splitlines()[1:], ["", "31.12.2020", "31.12.2019"], caption="Avregning med statskassen")
+    total = _one(extract_facts(_doc(one, tables=[table]), one), value=102217).indicator
+    assert "Omløpsmidler" not in total and total.endswith("Sum")
+
+
 def test_tab_table_result_and_target_columns():
     lines = SP_SOURCE.splitlines()
     cols = lines[0].split("\t")
@@ -979,7 +1001,8 @@ CHANGE_FILES = ["fact_changes_stop27.jsonl", "fact_changes_stop28_scale.jsonl", 
                 "fact_changes_stop46_coordination.jsonl", "fact_changes_stop47_scale_words.jsonl",
                 "fact_changes_stop47_share_subjects.jsonl", "fact_changes_stop47_lead_in_captions.jsonl",
                 "fact_changes_stop48_forecast_words.jsonl", "fact_changes_stop48_kind_words.jsonl",
-                "fact_changes_stop48_editions.jsonl", "fact_changes_stop48_bounds.jsonl"]
+                "fact_changes_stop48_editions.jsonl", "fact_changes_stop48_bounds.jsonl",
+                "fact_changes_stop48_group_sums.jsonl"]
 
 
 @pytest.mark.parametrize("name", CHANGE_FILES)
