@@ -141,10 +141,10 @@ def _on_post(indicator: str, post: str | None, heading: str | None) -> tuple[str
 _EDITION = re.compile(r"^(?!\d+(\.\d+)*\.?\s).*\b(19|20)\d\d\b")
 
 
-def _edition(indicator: str, heading: str | None, path: list[str]) -> str:
+def _edition(indicator: str, path: list[str]) -> str:
     """`Skepsis til muslimer – andel …` under `Integreringsbarometeret 2020` names the survey it is from."""
     # the path's first heading is the document's title or a top chapter, and a long parent is a sentence set as one
-    if not heading or len(path) < 3 or not indicator.startswith(f"{heading}{TITLE_JOIN}"):
+    if len(path) < 3 or not indicator.startswith(f"{path[-1]}{TITLE_JOIN}"):
         return indicator
     parent = path[-2]
     if len(parent.split()) > 6 or not _EDITION.match(parent) or parent.lower() in indicator.lower():
@@ -156,7 +156,7 @@ def _text_fact(doc: Document, sf: SentenceFact, span: Span, exact: bool, block: 
     view = sf.unit == "%" and bool(_VIEW_AFTER.match(sf.sentence[sf.number_end - sf.sentence_start:]))
     heading = block.section_path[-1] if block and block.section_path else None
     indicator, on_post = _on_post(_named(sf.indicator, heading, view), sf.post, heading)
-    indicator = _edition(indicator, heading, list(block.section_path) if block else [])
+    indicator = _edition(indicator, block.section_path if block else [])
     return Fact(
         id="", doc_id=doc.meta.id, indicator=indicator, subject=on_post, value=sf.value, low=sf.low,
         high=sf.high, unit=sf.unit, year=sf.year,

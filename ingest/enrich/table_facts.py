@@ -355,9 +355,9 @@ def table_cell_facts(table: Table, doc_year: int | None) -> list[CellFact]:
         if not sub and not dependent:
             state.parent = label
         if _SUM_LABEL.match(label):
-            state.group = None
-        if _SUM_LABEL.match(label) or _BARE_TOTAL.match(label):
-            state.closes = None  # (a `Totalt` row may still open a group of members: only the sum it was is closed)
+            state.group = state.closes = None
+        elif _BARE_TOTAL.match(label):
+            state.closes = None  # a `Totalt` row may still open a group of members: only the sum it was is closed
         if _garbled(label):
             continue  # nothing readable names the row
         subject = state.section if state.section and not _NOTE_COLUMN.match(state.section) else table_subject(table)
